@@ -1,0 +1,174 @@
+"""The ``recist`` command line: ``assess``, ``endpoints``, ``validate``.
+
+Exit status: 0 success; 1 ``validate`` found conformance problems; 2 invalid input or usage
+(nothing written, an existing output file left exactly as it was).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from recist import api
+from recist.io.readers import (
+    is_responses_file,
+    read_measurements,
+    read_responses,
+    read_subjects,
+)
+from recist.io.table import InputProblem, InvalidInput
+from recist.io.writers import (
+    ASSESS_COLUMNS,
+    ENDPOINT_COLUMNS,
+    assessment_rows,
+    columns,
+    endpoint_rows,
+    write_csv,
+)
+from recist.rules.endpoints import EndpointOptions
+
+#: At most this many problems are printed; the rest are counted.
+MAX_PRINTED_PROBLEMS = 1000
+
+
+def _days(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative; give a number of days >= 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="recist", description="RECIST 1.1 tumour-response assessment from measurement CSVs."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    assess = commands.add_parser("assess", help="responses per timepoint (contract output 1)")
+    assess.add_argument("file", type=Path, help="measurements CSV")
+    assess.add_argument("-o", "--output", type=Path, help="output CSV (default: stdout)")
+    assess.add_argument(
+        "--explain",
+        action="store_true",
+        help="add a 'reason' column: the rule that decided, with the numbers",
+    )
+
+    endpoints = commands.add_parser(
+        "endpoints", help="best response, DCR at 6 months, rPFS, PFS (contract output 2)"
+    )
+    endpoints.add_argument("file", type=Path, help="measurements CSV, or a responses CSV")
+    endpoints.add_argument(
+        "--subjects", type=Path, help="subjects CSV (randomization, death, new therapy dates)"
+    )
+    endpoints.add_argument("-o", "--output", type=Path, help="output CSV (default: stdout)")
+    endpoints.add_argument(
+        "--explain", action="store_true", help="add a 'reason' column explaining BOR and DCR"
+    )
+    defaults = EndpointOptions()
+    endpoints.add_argument(
+        "--confirm", action="store_true", help="CR/PR count only when confirmed (single-arm trials)"
+    )
+    for flag, dest, text in (
+        ("--confirm-days", "confirm_days", "minimum days to the confirming assessment"),
+        ("--max-ne-between", "max_ne_between", "NE assessments allowed before confirmation"),
+        ("--sd-min-days", "sd_min_days", "SD counts from this day after the reference date"),
+        ("--dcr-day", "dcr_day", "landmark day of disease control"),
+        ("--dcr-window", "dcr_window", "+- days around the landmark"),
+        ("--max-gap-days", "max_gap_days", "censor an event after a longer gap (missed visits)"),
+    ):
+        default = getattr(defaults, dest)
+        endpoints.add_argument(
+            flag,
+            dest=dest,
+            type=_days,
+            default=default,
+            metavar="DAYS",
+            help=f"{text} (default {default})",
+        )
+
+    validate = commands.add_parser("validate", help="baseline conformance findings")
+    validate.add_argument("file", type=Path, help="measurements CSV")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "assess":
+            return _assess(args)
+        if args.command == "endpoints":
+            return _endpoints(args)
+        return _validate(args)
+    except InvalidInput as error:
+        _report(error.problems)
+        return 2
+    except BrokenPipeError:  # e.g. `recist assess f.csv | head`
+        sys.stderr.close()
+        return 0
+
+
+def _report(problems: Sequence[InputProblem]) -> None:
+    for problem in problems[:MAX_PRINTED_PROBLEMS]:
+        print(problem, file=sys.stderr)
+    if len(problems) > MAX_PRINTED_PROBLEMS:
+        print(f"... and {len(problems) - MAX_PRINTED_PROBLEMS} more problems", file=sys.stderr)
+    print("recist: invalid input, nothing written", file=sys.stderr)
+
+
+def _assess(args: argparse.Namespace) -> int:
+    rows, with_reader = read_measurements(args.file)
+    assessments = api.assess(rows, checked=True)
+    write_csv(
+        args.output,
+        columns(ASSESS_COLUMNS, with_reader=with_reader, explain=args.explain),
+        assessment_rows(assessments, with_reader=with_reader, explain=args.explain),
+    )
+    return 0
+
+
+def _endpoints(args: argparse.Namespace) -> int:
+    options = EndpointOptions(
+        confirm=args.confirm,
+        confirm_days=args.confirm_days,
+        max_ne_between=args.max_ne_between,
+        sd_min_days=args.sd_min_days,
+        dcr_day=args.dcr_day,
+        dcr_window=args.dcr_window,
+        max_gap_days=args.max_gap_days,
+    )
+    subjects = read_subjects(args.subjects) if args.subjects else {}
+    if is_responses_file(args.file):
+        assessments, with_reader = read_responses(args.file, subjects)
+    else:
+        rows, with_reader = read_measurements(args.file)
+        assessments = api.assess(rows, checked=True)
+    results = api.endpoints(assessments, subjects, options)
+    write_csv(
+        args.output,
+        columns(ENDPOINT_COLUMNS, with_reader=with_reader, explain=args.explain),
+        endpoint_rows(results, with_reader=with_reader, explain=args.explain),
+    )
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    rows, _ = read_measurements(args.file)
+    findings = api.validate(rows)
+    for finding in findings:
+        who = (
+            finding.subject_id
+            if finding.reader is None
+            else (f"{finding.subject_id} ({finding.reader})")
+        )
+        lesion = f" {finding.lesion_id}" if finding.lesion_id else ""
+        print(f"{args.file}:{finding.line}: {who}{lesion}: {finding.message}")
+    subjects = len(api.group_by_subject(rows))
+    print(f"{len(findings)} finding(s) in {subjects} subject(s)", file=sys.stderr)
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""Readers of the contract's three inputs: measurements, subjects, timepoint responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+from recist.io.table import (
+    FieldError,
+    InputProblem,
+    InvalidInput,
+    Table,
+    parse_date,
+    parse_mm,
+    parse_yes_no,
+)
+from recist.model import Category, LesionState, Measurement, Response, SubjectInfo, SubjectKey
+from recist.results import SubjectAssessment, TimepointResult
+from recist.rules.checks import check_rows
+
+MEASUREMENT_COLUMNS = ("subject_id", "timepoint", "date", "lesion_id", "category")
+RESPONSE_COLUMNS = ("subject_id", "timepoint", "date", "overall_response")
+
+_CATEGORIES = {
+    "TARGET": Category.TARGET,
+    "NON-TARGET": Category.NON_TARGET,
+    "NON_TARGET": Category.NON_TARGET,
+    "NONTARGET": Category.NON_TARGET,
+    "NEW": Category.NEW,
+}
+_RESPONSES = {r.value: r for r in Response if r is not Response.NA}
+_RESPONSES.update({"NON-CR/NONPD": Response.NON_CR_NON_PD, "NONCR/NONPD": Response.NON_CR_NON_PD})
+
+T = TypeVar("T")
+
+
+def parse_category(text: str) -> Category:
+    found = _CATEGORIES.get(text.upper().replace(" ", "-"))
+    if found is None:
+        raise FieldError(f"unknown category '{text}'; use TARGET, NON-TARGET or NEW")
+    return found
+
+
+def parse_state(text: str) -> LesionState:
+    if not text:
+        return LesionState.PRESENT
+    try:
+        return LesionState(text.upper().replace(" ", "_").replace("-", "_"))
+    except ValueError:
+        names = ", ".join(s.value for s in LesionState)
+        raise FieldError(f"unknown state '{text}'; use one of {names} (empty = PRESENT)") from None
+
+
+def parse_response(text: str) -> Response:
+    found = _RESPONSES.get(text.upper().replace(" ", "").replace("_", "-"))
+    if found is None:
+        names = ", ".join(r.value for r in Response if r is not Response.NA)
+        raise FieldError(f"unknown response '{text}'; use one of {names} (empty = baseline)")
+    return found
+
+
+class _Row:
+    """Field access for one record, collecting problems instead of stopping at the first."""
+
+    def __init__(
+        self, table: Table, line: int, values: list[str], problems: list[InputProblem]
+    ) -> None:
+        self.table, self.line, self.values, self.problems = table, line, values, problems
+        self.ok = True
+
+    def text(self, name: str, required: bool = False) -> str:
+        index = self.table.index(name)
+        value = "" if index is None else self.values[index]
+        if required and not value:
+            self.fail(name, f"missing value; '{name}' is required on every row")
+        return value
+
+    def parsed(self, name: str, parse: Callable[[str], T], default: T, required: bool = False) -> T:
+        text = self.text(name, required)
+        if not text and required:
+            return default
+        try:
+            return parse(text)
+        except FieldError as error:
+            self.fail(name, str(error))
+            return default
+
+    def fail(self, column: str, message: str) -> None:
+        self.ok = False
+        self.problems.append(InputProblem(self.table.name, self.line, column, message))
+
+
+_NO_DATE = dt.date(1, 1, 1)
+
+
+def read_measurements(path: Path) -> tuple[list[Measurement], bool]:
+    """Read and check a measurements file; returns the rows and whether it has readers.
+
+    Raises ``InvalidInput`` with every problem (contract, "Errors").
+    """
+    table = Table(path, MEASUREMENT_COLUMNS)
+    has_reader = table.has("reader")
+    problems: list[InputProblem] = []
+    rows: list[Measurement] = []
+    for line, values in table.rows():
+        row = _Row(table, line, values, problems)
+        measurement = Measurement(
+            subject_id=row.text("subject_id", required=True),
+            reader=row.text("reader") if has_reader else None,
+            timepoint=row.text("timepoint", required=True),
+            date=row.parsed("date", parse_date, _NO_DATE, required=True),
+            lesion_id=row.text("lesion_id", required=True),
+            category=row.parsed("category", parse_category, Category.TARGET, required=True),
+            location=row.text("location"),
+            is_node=row.parsed("is_node", parse_yes_no, False),
+            long_axis_mm=row.parsed("long_axis_mm", parse_mm, None),
+            short_axis_mm=row.parsed("short_axis_mm", parse_mm, None),
+            state=row.parsed("state", parse_state, LesionState.PRESENT),
+            fragment=row.text("fragment"),
+            slice_thickness_mm=row.parsed("slice_thickness_mm", parse_mm, None),
+            line=line,
+        )
+        if row.ok:
+            rows.append(measurement)
+    problems.extend(InputProblem(table.name, p.line, p.column, p.message) for p in check_rows(rows))
+    if problems:
+        raise InvalidInput(sorted(problems, key=lambda p: (p.line, p.column)))
+    return rows, has_reader
+
+
+def read_subjects(path: Path) -> dict[str, SubjectInfo]:
+    """Read the subjects file (contract input 2), keyed by subject id."""
+    table = Table(path, ("subject_id",))
+    known = {"subject_id", "randomization_date", "death_date", "new_therapy_date"}
+    extra_columns = [name for name in table.columns if name not in known and name]
+    problems: list[InputProblem] = []
+    subjects: dict[str, SubjectInfo] = {}
+    first_line: dict[str, int] = {}
+    for line, values in table.rows():
+        row = _Row(table, line, values, problems)
+        subject_id = row.text("subject_id", required=True)
+        info = SubjectInfo(
+            subject_id=subject_id,
+            randomization_date=row.parsed("randomization_date", _optional_date, None),
+            death_date=row.parsed("death_date", _optional_date, None),
+            new_therapy_date=row.parsed("new_therapy_date", _optional_date, None),
+            extra=tuple((name, row.text(name)) for name in extra_columns),
+        )
+        if subject_id in subjects:
+            row.fail(
+                "subject_id",
+                f"subject '{subject_id}' is already listed on line "
+                f"{first_line[subject_id]}; give each subject one row",
+            )
+        elif row.ok:
+            subjects[subject_id] = info
+            first_line[subject_id] = line
+    if problems:
+        raise InvalidInput(problems)
+    return subjects
+
+
+def _optional_date(text: str) -> dt.date | None:
+    return parse_date(text) if text else None
+
+
+def read_responses(
+    path: Path, subjects: Mapping[str, SubjectInfo] | None = None
+) -> tuple[list[SubjectAssessment], bool]:
+    """Read timepoint responses (contract input 3). A row with an empty ``overall_response``
+    is the subject's baseline; a subject needs one, or a randomization date in ``subjects``."""
+    table = Table(path, RESPONSE_COLUMNS)
+    has_reader = table.has("reader")
+    problems: list[InputProblem] = []
+    grouped: dict[SubjectKey, dict[str, TimepointResult]] = {}
+    lines: dict[tuple[SubjectKey, str], int] = {}
+    first_line: dict[SubjectKey, int] = {}
+    for line, values in table.rows():
+        row = _Row(table, line, values, problems)
+        key = SubjectKey(
+            row.text("subject_id", required=True), row.text("reader") if has_reader else None
+        )
+        label = row.text("timepoint", required=True)
+        date = row.parsed("date", parse_date, _NO_DATE, required=True)
+        text = row.text("overall_response")
+        response = row.parsed("overall_response", parse_response, Response.NE) if text else None
+        if (key, label) in lines:
+            row.fail(
+                "timepoint",
+                f"timepoint '{label}' of subject '{key.subject_id}' is "
+                f"already on line {lines[(key, label)]}; give each timepoint one row",
+            )
+        if not row.ok:
+            continue
+        lines[(key, label)] = line
+        first_line.setdefault(key, line)
+        grouped.setdefault(key, {})[label] = TimepointResult(
+            timepoint=label, date=date, is_baseline=response is None, overall_response=response
+        )
+    subjects = subjects or {}
+    for key, tps in grouped.items():
+        info = subjects.get(key.subject_id)
+        has_reference = info is not None and info.randomization_date is not None
+        if not has_reference and not any(t.is_baseline for t in tps.values()):
+            problems.append(
+                InputProblem(
+                    table.name,
+                    first_line[key],
+                    "overall_response",
+                    f"subject '{key.subject_id}' has no baseline row (a row with an empty "
+                    "overall_response) and no randomization_date in the subjects file; add one of "
+                    "them so that days can be counted",
+                )
+            )
+    if problems:
+        raise InvalidInput(sorted(problems, key=lambda p: (p.line, p.column)))
+    assessments = [
+        SubjectAssessment(
+            key, tuple(sorted(tps.values(), key=lambda t: (not t.is_baseline, t.date, t.timepoint)))
+        )
+        for key, tps in grouped.items()
+    ]
+    return assessments, has_reader
+
+
+def is_responses_file(path: Path) -> bool:
+    """True when the file is a responses file (has ``overall_response``, no ``lesion_id``)."""
+    table = Table(path, ())
+    table.close()
+    return table.has("overall_response") and not table.has("lesion_id")
