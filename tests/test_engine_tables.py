@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from engine_builders import assess_one, at, row
 
-from recist import NewLesions, Response
+from recist import NewLesions, Response, TimepointResult
 from recist.rules.overall import overall_response
 
 CR, PR, SD, NN, PD, NE, NA = (
@@ -43,8 +45,11 @@ def test_overall_response_tables(
     assert overall_response(target, non_target, new)[0] is expected
 
 
-def _subject(non_targets_at_m2: list[tuple[str, str, bool, float | None]],
-             new_at_m2: list[str] = (), with_target: bool = True):  # type: ignore[assignment]
+def _subject(
+    non_targets_at_m2: list[tuple[str, str, bool, float | None]],
+    new_at_m2: Sequence[str] = (),
+    with_target: bool = True,
+) -> TimepointResult:
     rows = []
     if with_target:
         rows += [row("BASELINE", 0, "T1", long=30), row("M2", 56, "T1", long=28)]
