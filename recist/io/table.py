@@ -98,7 +98,8 @@ def parse_yes_no(text: str) -> bool:
 class Table:
     """A CSV file read row by row with its columns mapped by name.
 
-    Iterating yields ``(line, values)``; ``get(values, name)`` returns a stripped value or ``""``.
+    ``rows()`` yields ``(line, values)`` with stripped values, padded to the header's width
+    plus one trailing empty value.
     """
 
     def __init__(self, path: Path, required: Sequence[str]) -> None:
@@ -140,6 +141,10 @@ class Table:
     def index(self, name: str) -> int | None:
         return self.columns.get(name)
 
+    def index_or_blank(self, name: str) -> int:
+        """The column's index, or -1 (always an empty value in ``rows``) when absent."""
+        return self.columns.get(name, -1)
+
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Yield ``(line, stripped values)`` for every non-blank record."""
         reader = self._reader
@@ -154,6 +159,7 @@ class Table:
                 values = [v.strip() for v in record]
                 if len(values) < width:
                     values.extend([""] * (width - len(values)))
+                values.append("")  # index -1 is always empty: see ``index_or_blank``
                 if any(values):
                     yield start, values
         except (csv.Error, UnicodeDecodeError) as error:
