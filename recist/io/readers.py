@@ -153,6 +153,11 @@ def _fast_measurement_parser(
         at("long_axis_mm"), at("short_axis_mm"), at("state"), at("fragment"),
         at("slice_thickness_mm"))
     words: dict[tuple[int, str], object] = {}
+    # Repeated texts (ids, labels, locations) share one string object: less memory per row.
+    texts: dict[str, str] = {}
+
+    def shared(text: str) -> str:
+        return texts.setdefault(text, text)
 
     def word(kind: int, text: str, parse: Callable[[str], T]) -> T:
         key = (kind, text)
@@ -166,12 +171,12 @@ def _fast_measurement_parser(
             if not (subject and timepoint and lesion and values[i_category]):
                 return None
             return Measurement(
-                subject, values[i_reader] if has_reader else None, timepoint,
-                parse_date(values[i_date]), lesion,
-                word(0, values[i_category], parse_category), values[i_location],
+                shared(subject), shared(values[i_reader]) if has_reader else None,
+                shared(timepoint), parse_date(values[i_date]), shared(lesion),
+                word(0, values[i_category], parse_category), shared(values[i_location]),
                 word(1, values[i_node], parse_yes_no),
                 parse_mm(values[i_long]), parse_mm(values[i_short]),
-                word(2, values[i_state], parse_state), values[i_fragment],
+                word(2, values[i_state], parse_state), shared(values[i_fragment]),
                 parse_mm(values[i_thickness]), line,
             )
         except FieldError:
