@@ -58,6 +58,11 @@ def _tenths(mm: float) -> int:
     return round(mm * 10)
 
 
+def _since(visit: int, first_visit: int | None) -> bool:
+    """Whether a scripted event starting at ``first_visit`` (None: never) applies at ``visit``."""
+    return first_visit is not None and visit >= first_visit
+
+
 def _text(tenths: int | None) -> str:
     return "" if tenths is None else f"{tenths // 10}.{tenths % 10}"
 
@@ -136,7 +141,7 @@ class _Course:
         if unevaluated or visit in lesion.not_evaluated:
             self._row(lesion, "NOT_EVALUATED")
             return "NOT_EVALUATED", None
-        if lesion.merged_from is not None and visit >= lesion.merged_from:
+        if _since(visit, lesion.merged_from):
             self._row(lesion, "MERGED")
             return "MERGED", 0
         factor = self._factor(lesion, visit)
@@ -146,16 +151,16 @@ class _Course:
             return "PRESENT", short_axis
         size_mm = lesion.size_mm * factor
         absorbed = lesion.absorbs
-        if absorbed and absorbed.merged_from is not None and visit >= absorbed.merged_from:
+        if absorbed and _since(visit, absorbed.merged_from):
             size_mm += MERGED_SHARE * absorbed.size_mm * self._factor(absorbed, visit)
-        if lesion.absent or size_mm < ABSENT_BELOW_MM or visit >= (lesion.absent_from or 999):
+        if lesion.absent or size_mm < ABSENT_BELOW_MM or _since(visit, lesion.absent_from):
             lesion.absent = True
             self._row(lesion, "ABSENT")
             return "ABSENT", 0
-        if size_mm < TOO_SMALL_BELOW_MM or visit >= (lesion.too_small_from or 999):
+        if size_mm < TOO_SMALL_BELOW_MM or _since(visit, lesion.too_small_from):
             self._row(lesion, "TOO_SMALL")
             return "TOO_SMALL", TOO_SMALL_TENTHS
-        if lesion.split_from is not None and visit >= lesion.split_from:
+        if _since(visit, lesion.split_from):
             total = 0
             for number, share in enumerate(SPLIT_FRAGMENTS, start=1):
                 long_axis, short_axis = self._axes(lesion, size_mm * share)
@@ -174,7 +179,7 @@ class _Course:
         factor = self._factor(lesion, visit)
         if factor >= 2.0 and lesion.progression_from is None:  # unequivocal growth
             lesion.progression_from = visit
-        progressed = lesion.progression_from is not None and visit >= lesion.progression_from
+        progressed = _since(visit, lesion.progression_from)
         state = "PROGRESSION" if progressed else "PRESENT"
         if lesion.is_node:
             long_axis, short_axis = self._axes(lesion, max(3.0, lesion.size_mm * factor))
