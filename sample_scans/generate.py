@@ -139,40 +139,50 @@ def subjects() -> list[Subject]:
     ]  # fmt: skip
 
 
-def _ell(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], cx: float, cy: float,
-         ax: float, ay: float) -> npt.NDArray[np.bool_]:  # fmt: skip
-    return ((x - cx) / ax) ** 2 + ((y - cy) / ay) ** 2 <= 1.0
+def _paint(hu: npt.NDArray[np.float64], xs: npt.NDArray[np.float64],
+           ys: npt.NDArray[np.float64], cx: float, cy: float, ax: float, ay: float,
+           value: float) -> None:  # fmt: skip
+    """Set ``hu`` to `value` inside an axis-aligned ellipse (only its bounding box is tested)."""
+    i0, i1 = np.searchsorted(ys, [cy - ay, cy + ay], side="left")
+    j0, j1 = np.searchsorted(xs, [cx - ax, cx + ax], side="left")
+    i1, j1 = min(i1 + 1, len(ys)), min(j1 + 1, len(xs))
+    inside = (((xs[j0:j1] - cx) / ax) ** 2)[None, :] + (((ys[i0:i1] - cy) / ay) ** 2)[:, None]
+    hu[i0:i1, j0:j1][inside <= 1.0] = value
 
 
-def anatomy(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], z: float,
+def anatomy(xs: npt.NDArray[np.float64], ys: npt.NDArray[np.float64], z: float,
             lesions: Sequence[Lesion] = ()) -> npt.NDArray[np.float64]:  # fmt: skip
-    """HU of the phantom at points (x, y) of the axial plane z (no partial volume, no noise)."""
-    hu = np.full(x.shape, float(HU["air"]))
-    hu[_ell(x, y, 0, 0, 150, 110)] = HU["fat"]
-    hu[_ell(x, y, 0, 0, 138, 98)] = HU["muscle"]
-    hu[_ell(x, y, 0, 0, 128, 88)] = HU["vfat"]
+    """HU of the phantom on the grid ys x xs of the axial plane z (no partial volume, no noise)."""
+    hu = np.full((len(ys), len(xs)), float(HU["air"]))
+
+    def paint(cx: float, cy: float, ax: float, ay: float, value: float) -> None:
+        _paint(hu, xs, ys, cx, cy, ax, ay, value)
+
+    paint(0, 0, 150, 110, HU["fat"])
+    paint(0, 0, 138, 98, HU["muscle"])
+    paint(0, 0, 128, 88, HU["vfat"])
     liver_r = np.sqrt(max(0.0, 1 - ((z + 100) / 75) ** 2))  # liver: z < -25, widest at -100
     if liver_r > 0:
-        hu[_ell(x, y, -55, -5, 68 * liver_r, 70 * liver_r)] = HU["liver"]
+        paint(-55, -5, 68 * liver_r, 70 * liver_r, HU["liver"])
     spleen_r = np.sqrt(max(0.0, 1 - ((z + 85) / 30) ** 2))
     if spleen_r > 0:
-        hu[_ell(x, y, 95, 20, 25 * spleen_r, 35 * spleen_r)] = HU["spleen"]
+        paint(95, 20, 25 * spleen_r, 35 * spleen_r, HU["spleen"])
     lung_r = np.sqrt(np.clip((z + 60) / 55, 0, 1))  # lung bases from z = -60 upwards
     if lung_r > 0:
         for side in (-1, 1):
-            hu[_ell(x, y, side * 70, 5, 52 * lung_r, 78 * lung_r)] = HU["lung"]
-    hu[_ell(x, y, 25, 25, 13, 13)] = HU["aorta"]
-    hu[_ell(x, y, 0, 60, 19, 17)] = HU["bone"]
-    hu[_ell(x, y, 0, 60, 16.5, 14.5)] = HU["marrow"]
-    hu[_ell(x, y, 0, 88, 16, 10)] = HU["bone"]
-    hu[_ell(x, y, 0, 87, 7, 6)] = HU["canal"]
+            paint(side * 70, 5, 52 * lung_r, 78 * lung_r, HU["lung"])
+    paint(25, 25, 13, 13, HU["aorta"])
+    paint(0, 60, 19, 17, HU["bone"])
+    paint(0, 60, 16.5, 14.5, HU["marrow"])
+    paint(0, 88, 16, 10, HU["bone"])
+    paint(0, 87, 7, 6, HU["canal"])
     for les in lesions:
         a, b = les.long_mm / 2, les.short_mm / 2
         ax, ay = (a, b) if les.long_along == "x" else (b, a)
         dz = (z - les.center[2]) / b  # through-plane semi-axis = the short semi-axis
         if abs(dz) < 1:
             k = np.sqrt(1 - dz * dz)
-            hu[_ell(x, y, les.center[0], les.center[1], ax * k, ay * k)] = les.hu
+            paint(les.center[0], les.center[1], ax * k, ay * k, les.hu)
     return hu
 
 
@@ -188,11 +198,11 @@ def render(z_positions: Sequence[float], lesions: Sequence[Lesion], seed: int,
     sub = (np.arange(3) - 1) * PIXEL_MM / 3
     xs = (x0 + np.arange(cols) * PIXEL_MM)[:, None] + sub[None, :]
     ys = (y0 + np.arange(rows) * PIXEL_MM)[:, None] + sub[None, :]
-    xg, yg = np.meshgrid(xs.ravel(), ys.ravel())
     rng = np.random.default_rng(seed)
     out = np.empty((len(z_positions), rows, cols), dtype=np.int16)
     for i, z in enumerate(z_positions):
-        acc = sum(anatomy(xg, yg, z + dz, lesions) for dz in (-SLICE_MM / 3, 0, SLICE_MM / 3))
+        acc = sum(anatomy(xs.ravel(), ys.ravel(), z + dz, lesions)
+                  for dz in (-SLICE_MM / 3, 0, SLICE_MM / 3))
         mean = np.asarray(acc).reshape(rows, 3, cols, 3).mean(axis=(1, 3)) / 3
         noisy = mean + rng.normal(0, NOISE_HU, mean.shape)
         out[i] = np.clip(np.rint(noisy), -1024, 3071).astype(np.int16)
@@ -262,6 +272,11 @@ def make_slice(hu: npt.NDArray[np.int16], *, subject_id: str, date: str, series_
     ds.RescaleSlope = "1"
     ds.RescaleType = "HU"
     stored = hu.astype(np.int32) - intercept
+    lo, hi = (-(1 << (ds.BitsStored - 1)), (1 << (ds.BitsStored - 1)) - 1) if signed else (
+        0, (1 << ds.BitsStored) - 1)  # fmt: skip
+    if stored.min() < lo or stored.max() > hi:
+        raise ValueError(f"HU {hu.min()}..{hu.max()} do not fit BitsStored {ds.BitsStored} "
+                         f"with intercept {intercept}")  # fmt: skip
     ds.PixelData = stored.astype(np.int16 if signed else np.uint16).tobytes()
     return ds
 
@@ -332,7 +347,14 @@ MESSY_SLICES = 16
 MESSY_MISSING = 9  # index of the slice left out
 MESSY_RLE = 4  # index of the slice stored RLE Lossless
 MESSY_DUPLICATE = 6  # index of the slice written twice under two names
-MESSY_INTERCEPT = {11: -1000}  # slices with their own rescale intercept
+MESSY_INTERCEPT = {11: -1100}  # slices with their own rescale intercept
+
+
+def messy_volume() -> tuple[list[float], npt.NDArray[np.int16]]:
+    """Slice positions and HU of the messy series before anything was done to it."""
+    zs = slice_positions(0, MESSY_SLICES)
+    lesion = _les("T1", "TARGET", "liver", False, (-55, -13, -80), (24, 18), 45)
+    return zs, render(zs, [lesion], SEED + 999, rows=128, cols=128)
 
 
 def write_messy(folder: Path) -> dict[str, object]:
@@ -342,9 +364,7 @@ def write_messy(folder: Path) -> dict[str, object]:
     name; one slice RLE-compressed; one slice missing (a gap); one slice with its own rescale
     intercept (HU must still come out right).
     """
-    zs = slice_positions(0, MESSY_SLICES)
-    lesion = _les("T1", "TARGET", "liver", False, (-55, -13, -80), (24, 18), 45)
-    hu = render(zs, [lesion], SEED + 999, rows=128, cols=128)
+    zs, hu = messy_volume()
     rng = random.Random(SEED)
     names = [f"{rng.getrandbits(40):010x}" for _ in range(MESSY_SLICES + 1)]
     files: dict[int, str] = {}
