@@ -7,6 +7,7 @@ Exit status: 0 success; 1 ``validate`` found conformance problems; 2 invalid inp
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +29,10 @@ from recist.io.writers import (
     write_csv,
 )
 from recist.rules.endpoints import EndpointOptions
+
+#: Modules adding further commands: each has ``register(commands)``, adding its sub-parsers
+#: with ``set_defaults(handler=...)``; heavy imports stay inside the handlers.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 #: At most this many problems are printed; the rest are counted.
 MAX_PRINTED_PROBLEMS = 1000
@@ -54,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add a 'reason' column: the rule that decided, with the numbers",
     )
+    assess.set_defaults(handler=_assess)
 
     endpoints = commands.add_parser(
         "endpoints", help="best response, DCR at 6 months, rPFS, PFS (contract output 2)"
@@ -66,8 +72,21 @@ def build_parser() -> argparse.ArgumentParser:
     endpoints.add_argument(
         "--explain", action="store_true", help="add a 'reason' column explaining BOR and DCR"
     )
+    add_endpoint_options(endpoints)
+    endpoints.set_defaults(handler=_endpoints)
+
+    validate = commands.add_parser("validate", help="baseline conformance findings")
+    validate.add_argument("file", type=Path, help="measurements CSV")
+    validate.set_defaults(handler=_validate)
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).register(commands)
+    return parser
+
+
+def add_endpoint_options(parser: argparse.ArgumentParser) -> None:
+    """The schedule options of ``endpoints`` (defaults: the ReLUTH protocol)."""
     defaults = EndpointOptions()
-    endpoints.add_argument(
+    parser.add_argument(
         "--confirm", action="store_true", help="CR/PR count only when confirmed (single-arm trials)"
     )
     for flag, dest, text in (
@@ -79,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("--max-gap-days", "max_gap_days", "censor an event after a longer gap (missed visits)"),
     ):
         default = getattr(defaults, dest)
-        endpoints.add_argument(
+        parser.add_argument(
             flag,
             dest=dest,
             type=_days,
@@ -88,20 +107,26 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"{text} (default {default})",
         )
 
-    validate = commands.add_parser("validate", help="baseline conformance findings")
-    validate.add_argument("file", type=Path, help="measurements CSV")
-    return parser
+
+def endpoint_options(args: argparse.Namespace) -> EndpointOptions:
+    """The ``EndpointOptions`` given on the command line (see ``add_endpoint_options``)."""
+    return EndpointOptions(
+        confirm=args.confirm,
+        confirm_days=args.confirm_days,
+        max_ne_between=args.max_ne_between,
+        sd_min_days=args.sd_min_days,
+        dcr_day=args.dcr_day,
+        dcr_window=args.dcr_window,
+        max_gap_days=args.max_gap_days,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "assess":
-            return _assess(args)
-        if args.command == "endpoints":
-            return _endpoints(args)
-        return _validate(args)
+        status: int = args.handler(args)
+        return status
     except InvalidInput as error:
         _report(error.problems)
         return 2
@@ -130,15 +155,7 @@ def _assess(args: argparse.Namespace) -> int:
 
 
 def _endpoints(args: argparse.Namespace) -> int:
-    options = EndpointOptions(
-        confirm=args.confirm,
-        confirm_days=args.confirm_days,
-        max_ne_between=args.max_ne_between,
-        sd_min_days=args.sd_min_days,
-        dcr_day=args.dcr_day,
-        dcr_window=args.dcr_window,
-        max_gap_days=args.max_gap_days,
-    )
+    options = endpoint_options(args)
     subjects = read_subjects(args.subjects) if args.subjects else {}
     if is_responses_file(args.file):
         assessments, with_reader = read_responses(args.file, subjects)
