@@ -17,7 +17,7 @@ from typing import Any
 import pydicom
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
-from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
+from pydicom.uid import UID, ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from ._model import LoadWarning, Vec3
 
@@ -63,6 +63,10 @@ class NotAnImage(Exception):
     """The file is DICOM but holds no image (a report, a DICOMDIR, a presentation state)."""
 
 
+class Truncated(Exception):
+    """The file ends before its image does."""
+
+
 class Unsupported(Exception):
     """The file holds images this loader cannot place in a volume."""
 
@@ -81,6 +85,8 @@ def read_frames(path: Path) -> list[FrameHeader] | LoadWarning:
         return LoadWarning("no-pixels", f"{path}: {exc}: skipped", path)
     except Unsupported as exc:
         return LoadWarning("unsupported", f"{path}: {exc}: skipped", path)
+    except Truncated as exc:
+        return LoadWarning("unreadable", f"{path}: {exc}: skipped", path)
     except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AttributeError,
             struct.error) as exc:
         return LoadWarning("unreadable", f"{path}: unreadable DICOM file "
@@ -133,10 +139,13 @@ def _frames(path: Path, ds: Dataset, offset: int | None) -> list[FrameHeader]:
     sop_class = str(ds.file_meta.get("MediaStorageSOPClassUID", ds.get("SOPClassUID", "")))
     if sop_class == _DICOMDIR or "DirectoryRecordSequence" in ds:
         raise NotAnImage("a DICOMDIR index, not an image")
-    if "Rows" not in ds or "Columns" not in ds:
-        raise NotAnImage(f"not an image (SOP class {sop_class or 'unknown'})")
-    if offset is None and ds.file_meta.get("TransferSyntaxUID") in _NATIVE_LE:
-        raise NotAnImage("an image header without Pixel Data")
+    is_image_class = "Image Storage" in UID(sop_class).name
+    if "Rows" not in ds or "Columns" not in ds or (
+            offset is None and ds.file_meta.get("TransferSyntaxUID") in _NATIVE_LE):
+        if is_image_class:  # an image without its image attributes: cut short
+            raise Truncated(f"a {UID(sop_class).name} file without Rows, Columns or Pixel "
+                            "Data: truncated or damaged; ask the site to send it again")
+        raise NotAnImage(f"not an image (SOP class {UID(sop_class).name or 'unknown'})")
     n_frames = int(ds.get("NumberOfFrames") or 1)
     shared = _first_item(ds, "SharedFunctionalGroupsSequence")
     per_frame = ds.get("PerFrameFunctionalGroupsSequence")

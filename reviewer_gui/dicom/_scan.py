@@ -11,6 +11,7 @@ from typing import Any
 from pydicom.errors import InvalidDicomError
 from pydicom.filereader import read_partial
 from pydicom.tag import BaseTag
+from pydicom.uid import UID
 
 from ._model import LoadWarning, SeriesCatalog, SeriesInfo
 
@@ -59,6 +60,10 @@ def _summary(path: Path) -> dict[str, Any] | LoadWarning:
                            f"({type(exc).__name__}: {exc}): skipped", path)
     try:
         if "Rows" not in ds or "SeriesInstanceUID" not in ds:
+            sop_class = UID(str(ds.get("SOPClassUID", "")))
+            if "Image Storage" in sop_class.name:
+                return LoadWarning("unreadable", f"{path}: a {sop_class.name} file without Rows"
+                                   " or SeriesInstanceUID: truncated or damaged: skipped", path)
             what = "a DICOMDIR index" if "FileSetID" in ds else "not an image"
             return LoadWarning("no-pixels", f"{path}: {what}: skipped", path)
         number = ds.get("SeriesNumber")

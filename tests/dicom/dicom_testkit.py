@@ -38,7 +38,7 @@ def load_generator() -> ModuleType:
 gen = load_generator()
 
 
-def testdata(name: str) -> str | None:
+def pydicom_file(name: str) -> str | None:
     """A pydicom test file, never downloaded (the call would hang offline)."""
     return get_testdata_file(name, download=False)
 
