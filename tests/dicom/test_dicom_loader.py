@@ -96,7 +96,7 @@ def test_mixed_orientations_are_an_error(tmp_path: Path) -> None:
             ds.ImageOrientationPatient = [1, 0, 0, 0, 0, -1]
 
     write_small_series(tmp_path, edit=tilt)
-    with pytest.raises(DicomLoadError, match="mixed slice orientations.*one orientation"):
+    with pytest.raises(DicomLoadError, match=r"mixed slice orientations.*one orientation"):
         load_series(tmp_path)
 
 
@@ -142,7 +142,7 @@ def test_two_images_at_one_position_keep_one_with_a_warning(tmp_path: Path) -> N
 def test_several_series_need_a_choice(tmp_path: Path) -> None:
     write_small_series(tmp_path, key="one")
     write_small_series(tmp_path, key="two", names=[f"t{i}.dcm" for i in range(6)])
-    with pytest.raises(DicomLoadError, match="holds 2 series.*series_uid="):
+    with pytest.raises(DicomLoadError, match=r"holds 2 series.*series_uid="):
         load_series(tmp_path)
     catalog = find_series(tmp_path)
     assert len(catalog.series) == 2 and catalog.warnings == ()
