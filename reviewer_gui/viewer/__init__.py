@@ -1,0 +1,47 @@
+"""The image viewer's interaction logic, with no Qt import (an import-linter contract checks).
+
+- :mod:`.windowing`: HU to 8-bit grey (DICOM PS3.3 C.11.2.1.2.1), presets on keys 1-6,
+  right-drag window/level.
+- :mod:`.transform`: image (row, col) <-> screen (x, y), zoom about a point, pan, fit.
+- :mod:`.navigation`: the shown slice (clamped) and linked scrolling by patient position.
+- :mod:`.measure` / :mod:`.tools`: the caliper and bidirectional tools as state machines,
+  in millimetres from the pixel spacing, refusing to measure without one.
+- :mod:`.scale_bar`: a 1-2-5 scale in mm.
+- :mod:`.viewport`: one viewport's state and its response to mouse, wheel and keys.
+
+The Qt widgets in :mod:`reviewer_gui.qt` only translate events and paint what these say.
+"""
+
+from .geometry import MeasurementRefused, PixelSpacing, require_spacing
+from .measure import Bidirectional, Caliper, Phase
+from .navigation import SliceLink, SliceNavigator
+from .scale_bar import choose_scale_bar, format_mm
+from .tools import Measurement, MeasurementLayer, Tool
+from .transform import ViewTransform
+from .viewport import KEYS, Button, Viewport
+from .windowing import DEFAULT_WINDOW, PRESETS, WindowDrag, WindowLevel, apply_window
+
+__all__ = [
+    "DEFAULT_WINDOW",
+    "KEYS",
+    "PRESETS",
+    "Bidirectional",
+    "Button",
+    "Caliper",
+    "Measurement",
+    "MeasurementLayer",
+    "MeasurementRefused",
+    "Phase",
+    "PixelSpacing",
+    "SliceLink",
+    "SliceNavigator",
+    "Tool",
+    "ViewTransform",
+    "Viewport",
+    "WindowDrag",
+    "WindowLevel",
+    "apply_window",
+    "choose_scale_bar",
+    "format_mm",
+    "require_spacing",
+]

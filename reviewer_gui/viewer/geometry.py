@@ -1,0 +1,81 @@
+"""Millimetres from image coordinates, and the refusal to measure without a pixel spacing.
+
+Lengths come from DICOM Pixel Spacing (0028,0030): the physical distance between the centres
+of adjacent rows, then of adjacent columns, in mm (PS3.3 10.7.1.3). A length is never shown in
+pixels dressed as millimetres: without a spacing, measuring is refused.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .transform import Point, ViewTransform
+
+HIT_TOLERANCE_PX = 8.0  # how near (screen pixels) a press must be to grab an end point
+
+
+class MeasurementRefused(ValueError):
+    """Measuring is not possible on this image; the message says why and what to do."""
+
+
+NO_SPACING_MESSAGE = (
+    "Cannot measure: this series has no pixel spacing (DICOM PixelSpacing (0028,0030)), so "
+    "lengths in mm are unknown. Measure on a series that has it (e.g. the original axial "
+    "series from the scanner)."
+)
+
+
+@dataclass(frozen=True)
+class PixelSpacing:
+    """mm between row centres (``row_mm``, along the columns) and column centres (``col_mm``)."""
+
+    row_mm: float
+    col_mm: float
+
+    def __post_init__(self) -> None:
+        ok = all(math.isfinite(v) and v > 0 for v in (self.row_mm, self.col_mm))
+        if not ok:
+            raise MeasurementRefused(f"pixel spacing {self.row_mm} x {self.col_mm} mm is not "
+                                     "positive: " + NO_SPACING_MESSAGE)
+
+    @property
+    def aspect(self) -> float:
+        """Row spacing over column spacing (the displayed pixel's height over its width)."""
+        return self.row_mm / self.col_mm
+
+    def to_mm(self, p: Point) -> Point:
+        """Image (row, col) as (y, x) millimetres from the first pixel's centre."""
+        return (p[0] * self.row_mm, p[1] * self.col_mm)
+
+    def to_image(self, p_mm: Point) -> Point:
+        """(y, x) millimetres back to image (row, col)."""
+        return (p_mm[0] / self.row_mm, p_mm[1] / self.col_mm)
+
+    def distance_mm(self, a: Point, b: Point) -> float:
+        """Length in mm of the segment between image points `a` and `b`."""
+        return math.hypot((b[0] - a[0]) * self.row_mm, (b[1] - a[1]) * self.col_mm)
+
+
+def require_spacing(spacing: PixelSpacing | None) -> PixelSpacing:
+    """`spacing`, or :class:`MeasurementRefused` with the reason if there is none."""
+    if spacing is None:
+        raise MeasurementRefused(NO_SPACING_MESSAGE)
+    return spacing
+
+
+def screen_distance(t: ViewTransform, p: Point, x: float, y: float) -> float:
+    """Distance in screen pixels between image point `p` and screen point (x, y)."""
+    sx, sy = t.to_screen(*p)
+    return math.hypot(sx - x, sy - y)
+
+
+def nearest_handle(t: ViewTransform, handles: tuple[Point, ...], x: float, y: float,
+                   tolerance_px: float = HIT_TOLERANCE_PX) -> tuple[int, float] | None:
+    """(index, screen distance) of the handle nearest to (x, y) within the tolerance."""
+    best: tuple[int, float] | None = None
+    for i, h in enumerate(handles):
+        d = screen_distance(t, h, x, y)
+        if d <= tolerance_px and (best is None or d < best[1]):
+            best = (i, d)
+    return best

@@ -1,0 +1,109 @@
+"""The measurements on one image stack and the tool that draws the next one.
+
+Routes pointer events: a press near an end point of an unlocked measurement on the shown
+slice drags that end point; else a bidirectional measurement waiting for its short axis
+gets it; else the active tool starts a new measurement. Without a pixel spacing nothing is
+started and :attr:`MeasurementLayer.message` says why (never pixels shown as mm).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+
+from .geometry import MeasurementRefused, PixelSpacing
+from .measure import Bidirectional, Caliper, Phase
+from .transform import ViewTransform
+
+Measurement = Caliper  # a Bidirectional is a Caliper with a short axis
+Listener = Callable[[Measurement], None]
+
+
+class Tool(Enum):
+    """What a left-drag on the image does."""
+
+    CALIPER = "caliper"
+    BIDIRECTIONAL = "bidirectional"
+
+
+class MeasurementLayer:
+    """Measurements on one stack (any slice); ``active`` is the one under the pointer."""
+
+    def __init__(self, spacing: PixelSpacing | None) -> None:
+        self.spacing = spacing
+        self.tool = Tool.CALIPER
+        self.items: list[Measurement] = []
+        self.active: Measurement | None = None
+        self.message = ""  # the last refusal, for the status line
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call `listener(measurement)` whenever a measurement is completed or edited."""
+        self._listeners.append(listener)
+
+    def on_slice(self, slice_index: int) -> list[Measurement]:
+        """The measurements drawn on slice `slice_index`, oldest first."""
+        return [m for m in self.items if m.slice_index == slice_index]
+
+    def add(self, measurement: Measurement) -> None:
+        """Show an existing measurement (e.g. the prior's, with ``locked = True``)."""
+        self.items.append(measurement)
+
+    def remove(self, measurement: Measurement) -> None:
+        """Delete a measurement (no-op if it is not here)."""
+        if measurement in self.items:
+            self.items.remove(measurement)
+        if self.active is measurement:
+            self.active = None
+
+    def cancel(self) -> bool:
+        """Escape: drop a measurement still being drawn; True if there was one."""
+        pending = self.active or next((m for m in reversed(self.items)
+                                       if not m.complete and not m.locked), None)
+        if pending is None or pending.complete:
+            return False
+        self.remove(pending)
+        return True
+
+    def press(self, t: ViewTransform, x: float, y: float, slice_index: int) -> bool:
+        """Left button down at screen (x, y) on slice `slice_index`; True if taken."""
+        self.message = ""
+        shown = self.on_slice(slice_index)
+        for m in reversed(shown):
+            if m.grab(t, x, y):
+                self.active = m
+                return True
+        waiting = [m for m in shown if m.phase == Phase.AWAIT_SHORT and not m.locked]
+        if waiting:
+            self.active = waiting[-1]
+            return self.active.press(t, x, y)
+        kind = Bidirectional if self.tool == Tool.BIDIRECTIONAL else Caliper
+        try:
+            measurement = kind(self.spacing, slice_index)
+        except MeasurementRefused as refusal:
+            self.message = str(refusal)
+            return False
+        measurement.press(t, x, y)
+        self.items.append(measurement)
+        self.active = measurement
+        return True
+
+    def move(self, t: ViewTransform, x: float, y: float) -> bool:
+        """Pointer moved with the left button held; True if a measurement changed."""
+        if self.active is None:
+            return False
+        self.active.move(t, x, y)
+        return True
+
+    def release(self, t: ViewTransform, x: float, y: float) -> bool:
+        """Left button up; True if a measurement changed."""
+        m, self.active = self.active, None
+        if m is None:
+            return False
+        m.release(t, x, y)
+        if m.phase == Phase.EMPTY:
+            self.remove(m)
+        elif m.complete:
+            for listener in tuple(self._listeners):
+                listener(m)
+        return True
