@@ -1,0 +1,79 @@
+"""``recist sdtm-import`` (CDISC SDTM in).
+
+Registered through ``recist.cli.COMMAND_MODULES``; pandas and pyreadstat are imported only
+when a ``.xpt`` file is read or written.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from pathlib import Path
+
+from recist.cdisc.datasets import read_dataset
+from recist.cdisc.dates import Imputation
+from recist.cdisc.sdtm_import import ImportedRow, import_tumor_results
+from recist.io.writers import write_csv
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``sdtm-import`` to the ``recist`` command line."""
+    sdtm = commands.add_parser(
+        "sdtm-import",
+        help="SDTM TU + TR (CSV or .xpt) to a measurements CSV",
+        description="Convert SDTM TU + TR (CSV or SAS transport .xpt) to a measurements CSV "
+        "(the contract's input 1), one row per lesion per visit per read.",
+    )
+    sdtm.add_argument("tu", type=Path, help="TU dataset (.csv or .xpt)")
+    sdtm.add_argument("tr", type=Path, help="TR dataset (.csv or .xpt)")
+    sdtm.add_argument("-o", "--output", type=Path, help="measurements CSV (default: stdout)")
+    sdtm.add_argument(
+        "--impute-dates",
+        choices=[i.value for i in Imputation],
+        help="impute partial TRDTC within the month (or year) instead of stopping; adds the "
+        "columns date_imputed (Y/N) and sdtm_dtc",
+    )
+    sdtm.set_defaults(handler=_sdtm_import)
+
+
+def _sdtm_import(args: argparse.Namespace) -> int:
+    from recist.cdisc.sdtm_import import TR_COLUMNS, TU_COLUMNS
+
+    imputation = Imputation(args.impute_dates) if args.impute_dates else None
+    tu = read_dataset(args.tu, TU_COLUMNS)
+    tr = read_dataset(args.tr, TR_COLUMNS)
+    rows = import_tumor_results(tu, tr, imputation)
+    header, lines = measurement_table(rows, with_imputation=imputation is not None)
+    write_csv(args.output, header, lines)
+    return 0
+
+
+def measurement_table(
+    rows: list[ImportedRow], *, with_imputation: bool
+) -> tuple[list[str], Iterable[list[str]]]:
+    """The measurements CSV of imported rows: the contract's columns, then the extra ones."""
+    with_reader = any(r.measurement.reader is not None for r in rows)
+    header = ["subject_id", "timepoint", "date", "lesion_id", "category", "location", "is_node"]
+    header += ["long_axis_mm", "short_axis_mm", "state", "fragment"]
+    if with_reader:
+        header.insert(1, "reader")
+    if with_imputation:
+        header += ["date_imputed", "sdtm_dtc"]
+    header += ["study_id", "visitnum", "evaluator"]
+
+    def line(row: ImportedRow) -> list[str]:
+        m = row.measurement
+        values = [m.subject_id, m.timepoint, m.date.isoformat(), m.lesion_id, m.category.value]
+        values += [m.location, "Y" if m.is_node else "N"]
+        values += [_mm(m.long_axis_mm), _mm(m.short_axis_mm), m.state.value, m.fragment]
+        if with_reader:
+            values.insert(1, m.reader or "")
+        if with_imputation:
+            values += ["Y" if row.date.imputed else "N", row.date.text]
+        return [*values, row.study_id, row.visitnum, row.evaluator]
+
+    return header, (line(r) for r in rows)
+
+
+def _mm(value: object) -> str:
+    return "" if value is None else str(value)
