@@ -20,6 +20,7 @@ from pydicom.errors import InvalidDicomError
 from pydicom.uid import UID, ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from ._model import LoadWarning, Vec3
+from ._quickscan import Fallback, numbers, scan, text, ushort
 
 _NATIVE_LE = {ExplicitVRLittleEndian, ImplicitVRLittleEndian}
 _PIXEL_DATA_TAG = b"\xe0\x7f\x10\x00"
@@ -71,8 +72,70 @@ class Unsupported(Exception):
     """The file holds images this loader cannot place in a volume."""
 
 
-def read_frames(path: Path) -> list[FrameHeader] | LoadWarning:
-    """The frames of one file, or a warning saying why the file is skipped."""
+_LOAD_TAGS = {
+    0x00080018: "sop_uid", 0x00080020: "study_date", 0x00080060: "modality",
+    0x0008103E: "series_description", 0x00100020: "patient_id", 0x00180050: "thickness",
+    0x0020000D: "study_uid", 0x0020000E: "series_uid", 0x00200011: "series_number",
+    0x00200013: "instance_number", 0x00200032: "position", 0x00200037: "orientation",
+    0x00280002: "samples", 0x00280008: "frames", 0x00280010: "rows", 0x00280011: "columns",
+    0x00280030: "pixel_spacing", 0x00280100: "bits_allocated", 0x00280101: "bits_stored",
+    0x00280103: "signed", 0x00281052: "intercept", 0x00281053: "slope",
+}
+
+
+def quick_frames(path: Path) -> list[FrameHeader] | None:
+    """The fast path for a classic single-frame little-endian image; None: ask pydicom."""
+    found = scan(path, _LOAD_TAGS, 0x7FE00010)
+    if found is None or found[2] is None:
+        return None
+    syntax, raw, value_at, length = found
+    try:
+        position, orientation = numbers(raw, "position"), numbers(raw, "orientation")
+        spacing = numbers(raw, "pixel_spacing")
+        if len(position) != 3 or len(orientation) != 6 or len(spacing) != 2:
+            return None  # enhanced images keep these in functional groups: pydicom reads them
+        if int(text(raw, "frames") or 1) != 1 or "rows" not in raw or "columns" not in raw:
+            return None
+        slope, intercept = numbers(raw, "slope"), numbers(raw, "intercept")
+        thickness = numbers(raw, "thickness")
+        number, instance = text(raw, "series_number"), text(raw, "instance_number")
+        bits_allocated = ushort(raw, "bits_allocated", 16)
+        native = syntax in _NATIVE_LE and length != 0xFFFFFFFF and sys.byteorder == "little"
+        return [FrameHeader(
+            path=path, frame=0, n_frames=1, sop_uid=text(raw, "sop_uid"),
+            series_uid=text(raw, "series_uid"), study_uid=text(raw, "study_uid"),
+            patient_id=text(raw, "patient_id"), study_date=text(raw, "study_date"),
+            modality=text(raw, "modality"), series_number=int(number) if number else None,
+            series_description=text(raw, "series_description"),
+            instance_number=int(instance) if instance else 0,
+            position=(position[0], position[1], position[2]),
+            orientation=(orientation[0], orientation[1], orientation[2], orientation[3],
+                         orientation[4], orientation[5]),
+            pixel_spacing=(spacing[0], spacing[1]),
+            thickness=thickness[0] if thickness else None,
+            rows=ushort(raw, "rows", 0), columns=ushort(raw, "columns", 0),
+            bits_allocated=bits_allocated,
+            bits_stored=ushort(raw, "bits_stored", bits_allocated),
+            signed=ushort(raw, "signed", 0) == 1, samples=ushort(raw, "samples", 1),
+            slope=slope[0] if slope else 1.0, intercept=intercept[0] if intercept else 0.0,
+            has_rescale=bool(slope) and bool(intercept), transfer_syntax=syntax,
+            pixel_offset=value_at if native else None,
+        )]
+    except (Fallback, ValueError, struct.error):
+        return None
+
+
+def read_frames(path: Path, quick: bool = True) -> list[FrameHeader] | LoadWarning:
+    """The frames of one file, or a warning saying why the file is skipped.
+
+    Classic single-frame little-endian images go through a fast header walk
+    (:mod:`._quickscan`); everything else, and anything that walk is unsure of, through
+    pydicom.
+    """
+    if quick:
+        frames = quick_frames(path)
+        if frames is not None:
+            return frames
     try:
         with path.open("rb") as f:
             ds = pydicom.dcmread(f, stop_before_pixels=True)

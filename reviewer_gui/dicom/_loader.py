@@ -58,7 +58,7 @@ def load_series(source: Source, *, series_uid: str | None = None,
                                     "RescaleSlope/RescaleIntercept, e.g. "
                                     f"{no_rescale[0].path}: assumed slope 1, intercept 0",
                                     no_rescale[0].path))
-    voxels = fill(frames, workers)
+    voxels = fill(frames, workers, warnings)
     ori = first.orientation or (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
     spacing = first.pixel_spacing or (1.0, 1.0)
     return Volume(

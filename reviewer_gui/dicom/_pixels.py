@@ -35,7 +35,7 @@ from pydicom.pixels.utils import pixel_array
 from pydicom.uid import UID
 
 from ._headers import FrameHeader
-from ._model import DicomLoadError
+from ._model import DicomLoadError, LoadWarning
 
 Out = npt.NDArray[np.int16] | npt.NDArray[np.float32]
 
@@ -103,24 +103,29 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
     return _pool
 
 
-def shutdown_pool() -> None:
+def shutdown_pool(wait: bool = True) -> None:
     """Stop the decoding processes (they are restarted on demand)."""
     global _pool
     if _pool is not None:
-        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool.shutdown(wait=wait, cancel_futures=True)
         _pool = None
 
 
 def _store(out: Out, k: int, stored: npt.NDArray[Any], frame: FrameHeader) -> None:
     """Rescale one frame of stored values into ``out[k]`` (raise _Overflow if int16 is short)."""
-    if out.dtype == np.int16:
-        hu = stored.astype(np.int32, copy=False) + int(frame.intercept)
-        if hu.size and (int(hu.min()) < -32768 or int(hu.max()) > 32767):
-            raise _Overflow
-        out[k] = hu
-    else:
+    if stored.dtype.kind in "iu" and frame.bits_stored < 8 * stored.dtype.itemsize:
+        stored = _unused_bits(stored, frame)
+    if out.dtype != np.int16:
         np.multiply(stored, frame.slope, out=out[k], casting="unsafe")
         out[k] += np.float32(frame.intercept)
+        return
+    intercept = int(frame.intercept)
+    bits = frame.bits_stored
+    lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if frame.signed else (0, (1 << bits) - 1)
+    if (lo + intercept < -32768 or hi + intercept > 32767 or stored.dtype.kind not in "iu") and (
+            int(stored.min()) + intercept < -32768 or int(stored.max()) + intercept > 32767):
+        raise _Overflow
+    np.add(stored, np.int32(intercept), out=out[k], casting="unsafe")  # one buffered pass
 
 
 def _read_native_int16(out: Out, k: int, f: object, frame: FrameHeader) -> None:
@@ -162,18 +167,20 @@ def _is_fast(frame: FrameHeader) -> bool:
     return frame.pixel_offset is not None and frame.bits_allocated == 16 and frame.samples == 1
 
 
-def fill(frames: Sequence[FrameHeader], workers: int | None = None) -> Out:
+def fill(frames: Sequence[FrameHeader], workers: int | None,
+         warnings: list[LoadWarning]) -> Out:
     """One array (slices x rows x cols) of HU for frames already sorted and checked."""
     exact = all(f.slope == 1 and float(f.intercept).is_integer() for f in frames)
     if exact:
         try:
-            return _fill(frames, np.int16, workers)
+            return _fill(frames, np.int16, workers, warnings)
         except _Overflow:
             pass
-    return _fill(frames, np.float32, workers)
+    return _fill(frames, np.float32, workers, warnings)
 
 
-def _fill(frames: Sequence[FrameHeader], dtype: type[np.generic], workers: int | None) -> Out:
+def _fill(frames: Sequence[FrameHeader], dtype: type[np.generic], workers: int | None,
+          warnings: list[LoadWarning]) -> Out:
     first = frames[0]
     out: Out = np.empty((len(frames), first.rows, first.columns), dtype=dtype)
     slots: dict[Path, list[tuple[int, FrameHeader]]] = {}
@@ -190,8 +197,8 @@ def _fill(frames: Sequence[FrameHeader], dtype: type[np.generic], workers: int |
                     _read_native_int16(out, k, f, frame)
                 else:
                     _readinto(f, bufs[frame.signed], frame)
-                    _store(out, k, _unused_bits(bufs[frame.signed], frame), frame)
-    for path, arr in _decoded(other, slots, workers):
+                    _store(out, k, bufs[frame.signed], frame)
+    for path, arr in _decoded(other, slots, workers, warnings):
         for k, frame in slots[path]:
             if frame.frame >= arr.shape[0] or arr.shape[1:] != out.shape[1:]:
                 raise DicomLoadError(f"{path}: decoded pixel data has shape {arr.shape}, "
@@ -202,7 +209,7 @@ def _fill(frames: Sequence[FrameHeader], dtype: type[np.generic], workers: int |
 
 def _unused_bits(buf: npt.NDArray[np.integer], frame: FrameHeader) -> npt.NDArray[np.integer]:
     """Stored values without the bits above BitsStored (sign-extended when signed)."""
-    shift = 16 - frame.bits_stored
+    shift = 8 * buf.dtype.itemsize - frame.bits_stored
     if shift and frame.signed:
         shifted: npt.NDArray[np.integer] = np.right_shift(np.left_shift(buf, shift), shift)
         return shifted
@@ -213,20 +220,31 @@ def _unused_bits(buf: npt.NDArray[np.integer], frame: FrameHeader) -> npt.NDArra
 
 
 def _decoded(paths: list[Path], slots: dict[Path, list[tuple[int, FrameHeader]]],
-             workers: int | None) -> Iterator[tuple[Path, npt.NDArray[np.generic]]]:
-    """Yield (path, stored frames) for each path, decoding in processes when it pays."""
-    syntaxes = [slots[p][0][1].transfer_syntax for p in paths]
+             workers: int | None,
+             warnings: list[LoadWarning]) -> Iterator[tuple[Path, npt.NDArray[Any]]]:
+    """Yield (path, stored frames) for each path, decoding in processes when it pays.
+
+    If the processes cannot run (a ``__main__`` that cannot be re-imported, a crashed
+    decoder), the rest is decoded in this process and a ``decoder-processes`` warning says so.
+    """
+    syntaxes = {p: slots[p][0][1].transfer_syntax for p in paths}
     n = available_cores() if workers is None else max(1, workers)
+    done: set[Path] = set()
     if n > 1 and len(paths) >= MIN_FILES_FOR_PROCESSES:
         pool = _get_pool(n)
+        chunk = max(1, min(8, len(paths) // (4 * n)))
         try:
-            chunk = max(1, min(8, len(paths) // (4 * n)))
-            yield from zip(paths, pool.map(decode_file, map(str, paths), syntaxes,
-                                           chunksize=chunk), strict=True)
+            results = pool.map(decode_file, map(str, paths), [syntaxes[p] for p in paths],
+                               chunksize=chunk)
+            for path, arr in zip(paths, results, strict=True):
+                done.add(path)
+                yield path, arr
             return
         except BrokenProcessPool as exc:
-            shutdown_pool()
-            raise DicomLoadError("a decoding process died (a decoder crashed on a corrupt "
-                                 "file?); load with workers=1 to find the file") from exc
-    for path, ts in zip(paths, syntaxes, strict=True):
-        yield path, decode_file(str(path), ts)
+            shutdown_pool(wait=False)
+            warnings.append(LoadWarning(
+                "decoder-processes", f"the decoding processes failed ({exc}); decoding in "
+                "this process instead (slower). If this persists, pass workers=1"))
+    for path in paths:
+        if path not in done:
+            yield path, decode_file(str(path), syntaxes[path])

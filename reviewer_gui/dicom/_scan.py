@@ -14,6 +14,7 @@ from pydicom.tag import BaseTag
 from pydicom.uid import UID
 
 from ._model import LoadWarning, SeriesCatalog, SeriesInfo
+from ._quickscan import quick_summary
 
 Source = str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
 
@@ -47,8 +48,11 @@ def _stop_after_image_pixel_group(tag: BaseTag, vr: str | None, length: int) -> 
     return bool(tag > 0x0028FFFF)
 
 
-def _summary(path: Path) -> dict[str, Any] | LoadWarning:
+def _summary(path: Path, quick: bool = True) -> dict[str, Any] | LoadWarning:
     """The few attributes that identify a file's series (stops before group 0x0029)."""
+    found = quick_summary(path) if quick else None
+    if found is not None:
+        return found
     try:
         with path.open("rb") as f:
             ds = read_partial(f, stop_when=_stop_after_image_pixel_group)
