@@ -1,0 +1,106 @@
+"""The reading model of the reviewer app: plain Python, no Qt, no engine import.
+
+A :class:`ReadingProject` holds pseudonymous subjects and their timepoints, and each reader's
+independent read: lesions (T1, NT1, N1...) followed across timepoints, their observation at
+each timepoint (a state from the measurement CSV contract, calipers in image coordinates with
+their length in mm), and signatures that lock timepoints. It emits typed events
+(:class:`ReadingEvents`); the engine (``reviewer_gui.engine_adapter.RecistEngine``) computes the
+lesion x timepoint :class:`Grid`; the store (``reviewer_gui.store``) saves every change.
+"""
+
+from reviewer_gui.reading.errors import (
+    MeasurementRefused,
+    ReadingError,
+    SigningRefused,
+    TimepointLocked,
+)
+from reviewer_gui.reading.events import (
+    Change,
+    LesionRetired,
+    LesionSaved,
+    ObservationSaved,
+    ReadingEvents,
+    SubjectAdded,
+    TimepointAdded,
+    TimepointSigned,
+)
+from reviewer_gui.reading.geometry import (
+    AxisMeasurement,
+    ImagePlane,
+    Point,
+    Segment,
+    length_mm,
+    measure_axis,
+    plane_of,
+)
+from reviewer_gui.reading.grid import Engine, Grid, GridCell, GridRow, TimepointColumn
+from reviewer_gui.reading.project import DEFAULT_MEANING, Journal, ReadingProject, utc_now
+from reviewer_gui.reading.records import (
+    TOO_SMALL_MM,
+    Fragment,
+    Lesion,
+    Observation,
+    ProjectState,
+    ReadKey,
+    ReadView,
+    SeriesRef,
+    Signature,
+    Timepoint,
+)
+from reviewer_gui.reading.vocabulary import (
+    ALLOWED_STATES,
+    NODE_ORGAN,
+    ORGANS,
+    Axis,
+    Category,
+    State,
+    lesion_order,
+)
+
+__all__ = [
+    "ALLOWED_STATES",
+    "DEFAULT_MEANING",
+    "NODE_ORGAN",
+    "ORGANS",
+    "TOO_SMALL_MM",
+    "Axis",
+    "AxisMeasurement",
+    "Category",
+    "Change",
+    "Engine",
+    "Fragment",
+    "Grid",
+    "GridCell",
+    "GridRow",
+    "ImagePlane",
+    "Journal",
+    "Lesion",
+    "LesionRetired",
+    "LesionSaved",
+    "MeasurementRefused",
+    "Observation",
+    "ObservationSaved",
+    "Point",
+    "ProjectState",
+    "ReadKey",
+    "ReadView",
+    "ReadingError",
+    "ReadingEvents",
+    "ReadingProject",
+    "Segment",
+    "SeriesRef",
+    "Signature",
+    "SigningRefused",
+    "State",
+    "SubjectAdded",
+    "Timepoint",
+    "TimepointAdded",
+    "TimepointColumn",
+    "TimepointLocked",
+    "TimepointSigned",
+    "length_mm",
+    "lesion_order",
+    "measure_axis",
+    "plane_of",
+    "utc_now",
+]

@@ -1,0 +1,113 @@
+"""Typed changes of a reading project, and the events views subscribe to.
+
+Every action on the model is one *change* (a frozen record): the model hands it to its
+journal (the database) first, applies it only once the journal has kept it, then emits it.
+Views connect to the signals of :class:`ReadingEvents` (the napari pattern: the model emits
+typed events, views' slots only call model methods). The signals are psygnal's, a Qt-free
+implementation of Qt's signals; callbacks on bound methods are held weakly, so a closed view
+disconnects itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from psygnal import Signal
+
+from reviewer_gui.reading.records import Lesion, Observation, ReadKey, Signature, Timepoint
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectAdded:
+    case_id: str
+    by: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TimepointAdded:
+    case_id: str
+    timepoint: Timepoint
+    by: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LesionSaved:
+    """A lesion added to a read, or its location / nodal status edited."""
+
+    key: ReadKey
+    lesion: Lesion
+    by: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LesionRetired:
+    """A lesion withdrawn from a read before any signed timepoint observed it (its id is never
+    reused)."""
+
+    key: ReadKey
+    lesion: Lesion
+    by: str
+    at: dt.datetime
+
+    @property
+    def lesion_id(self) -> str:
+        return self.lesion.lesion_id
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationSaved:
+    """A lesion's state and measurements at one timepoint (the whole observation, replacing
+    the previous one, which the database keeps)."""
+
+    key: ReadKey
+    timepoint: str
+    lesion_id: str
+    observation: Observation
+    by: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TimepointSigned:
+    key: ReadKey
+    timepoint: str
+    signature: Signature
+    by: str
+    at: dt.datetime
+
+
+Change = (
+    SubjectAdded | TimepointAdded | LesionSaved | LesionRetired | ObservationSaved | TimepointSigned
+)
+
+
+class ReadingEvents:
+    """The signals of a reading project. ``changed`` carries every change; the others carry
+    one kind each. ``grid_changed`` carries ``(ReadKey, Grid)`` after the engine recomputed a
+    read's lesion x timepoint grid."""
+
+    changed = Signal(object)
+    subject_added = Signal(SubjectAdded)
+    timepoint_added = Signal(TimepointAdded)
+    lesion_saved = Signal(LesionSaved)
+    lesion_retired = Signal(LesionRetired)
+    observation_saved = Signal(ObservationSaved)
+    timepoint_signed = Signal(TimepointSigned)
+    grid_changed = Signal(object, object)
+
+    def emit(self, change: Change) -> None:
+        """Emit ``change`` on its own signal, then on ``changed``."""
+        specific = {
+            SubjectAdded: self.subject_added,
+            TimepointAdded: self.timepoint_added,
+            LesionSaved: self.lesion_saved,
+            LesionRetired: self.lesion_retired,
+            ObservationSaved: self.observation_saved,
+            TimepointSigned: self.timepoint_signed,
+        }[type(change)]
+        specific.emit(change)
+        self.changed.emit(change)

@@ -1,0 +1,423 @@
+"""The reading model: a reading project, its subjects' timepoints and each reader's read.
+
+Plain Python, no Qt: views subscribe to :attr:`ReadingProject.events` and call the methods
+below. Each method checks the action, builds one change (``reviewer_gui.reading.events``),
+hands it to the journal (the SQLite store saves it before anything else happens), applies
+it, emits it, then has the engine recompute the lesion x timepoint grid of the reads it
+touched. A refused action changes nothing.
+
+Rules enforced here: RECIST 1.1 section 3.3 (targets and non-targets are chosen at baseline;
+new lesions are never at baseline, section 4.3.2), the contract's state table (which state each
+category may take; ``PROGRESSION`` with a reason), signing before locking (a signed timepoint
+never changes), and the reading order of a core lab (baseline signed before any follow-up).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import Protocol
+
+from reviewer_gui.reading import signing
+from reviewer_gui.reading.entries import (
+    check_axes,
+    check_lesion_id,
+    check_location,
+    check_state,
+    named,
+    who,
+    with_fragment,
+)
+from reviewer_gui.reading.errors import ReadingError, SigningRefused, TimepointLocked
+from reviewer_gui.reading.events import (
+    Change,
+    LesionRetired,
+    LesionSaved,
+    ObservationSaved,
+    ReadingEvents,
+    SubjectAdded,
+    TimepointAdded,
+    TimepointSigned,
+)
+from reviewer_gui.reading.geometry import ImagePlane, Segment, measure_axis
+from reviewer_gui.reading.grid import Engine, Grid
+from reviewer_gui.reading.read_state import ReadState
+from reviewer_gui.reading.records import (
+    Fragment,
+    Lesion,
+    Observation,
+    ProjectState,
+    ReadKey,
+    ReadView,
+    SeriesRef,
+    Signature,
+    Timepoint,
+)
+from reviewer_gui.reading.vocabulary import Axis, Category, State
+
+DEFAULT_MEANING = "I read this timepoint and approve these measurements and states"
+
+
+def utc_now() -> dt.datetime:
+    """The current time in UTC (the default clock)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Journal(Protocol):
+    """Where changes are kept before they are applied (``reviewer_gui.store.Store``)."""
+
+    def record(self, change: Change) -> None: ...
+
+
+class ReadingProject:
+    """A reading project: pseudonymous subjects, timepoints, and independent reads."""
+
+    def __init__(
+        self,
+        state: ProjectState | None = None,
+        *,
+        engine: Engine | None = None,
+        journal: Journal | None = None,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        state = state or ProjectState()
+        self.events = ReadingEvents()
+        self._engine, self._journal, self._clock = engine, journal, clock
+        self._subjects = {case: list(tps) for case, tps in state.subjects.items()}
+        self._reads = {key: ReadState.of(view) for key, view in state.reads.items()}
+        self._grids: dict[ReadKey, Grid] = {}
+
+    # -- queries -------------------------------------------------------------------------
+
+    @property
+    def case_ids(self) -> tuple[str, ...]:
+        return tuple(sorted(self._subjects))
+
+    def timepoints(self, case_id: str) -> tuple[Timepoint, ...]:
+        """The subject's timepoints in date order (the first is the baseline)."""
+        return tuple(self._subject(case_id))
+
+    def readers(self, case_id: str) -> tuple[str, ...]:
+        return tuple(sorted(k.reader for k in self._reads if k.case_id == case_id))
+
+    def read(self, key: ReadKey) -> ReadView:
+        """A reader's read of a subject (empty until the reader records something)."""
+        timepoints = self.timepoints(key.case_id)
+        read = self._reads.get(key)
+        return ReadView(key, timepoints) if read is None else read.view(key, timepoints)
+
+    @property
+    def state(self) -> ProjectState:
+        """Everything the project holds, as immutable records."""
+        return ProjectState(
+            subjects={case: tuple(tps) for case, tps in self._subjects.items()},
+            reads={key: self.read(key) for key in self._reads},
+        )
+
+    def grid(self, key: ReadKey) -> Grid:
+        """The read's lesion x timepoint grid, computed by the engine."""
+        if key not in self._grids:
+            self._grids[key] = self._require_engine().grid(self.read(key))
+        return self._grids[key]
+
+    def is_signed(self, key: ReadKey, timepoint: str) -> bool:
+        read = self._reads.get(key)
+        return read is not None and timepoint in read.signatures
+
+    # -- administration ------------------------------------------------------------------
+
+    def add_subject(self, case_id: str, *, by: str) -> None:
+        """Add a subject by its pseudonymous case id (never a name or a real patient id)."""
+        case_id = case_id.strip()
+        if not case_id:
+            raise ReadingError("a subject needs a case id")
+        if case_id in self._subjects:
+            raise ReadingError(f"subject {case_id!r} is already in the project")
+        self._commit(SubjectAdded(case_id, who(by), self._clock()))
+
+    def add_timepoint(
+        self,
+        case_id: str,
+        label: str,
+        scan_date: dt.date,
+        series: SeriesRef | None = None,
+        *,
+        by: str,
+    ) -> Timepoint:
+        """Add a scan to a subject. Timepoints are ordered by date; labels and dates are
+        unique, and none may come before a baseline that a reader has already signed."""
+        timepoints = self._subject(case_id)
+        label = label.strip()
+        if not label:
+            raise ReadingError("a timepoint needs a label (BASELINE, M2, ...)")
+        for tp in timepoints:
+            if tp.label == label or tp.scan_date == scan_date:
+                raise ReadingError(
+                    f"{case_id} already has timepoint {tp.label} on {tp.scan_date}: labels "
+                    "and scan dates must be unique within a subject"
+                )
+        if timepoints and scan_date < timepoints[0].scan_date:
+            signed = [k.reader for k, r in self._reads.items()
+                      if k.case_id == case_id and timepoints[0].label in r.signatures]  # fmt: skip
+            if signed:
+                raise ReadingError(
+                    f"{scan_date} is before {case_id}'s baseline {timepoints[0].label}, already "
+                    f"signed by {', '.join(signed)}: a baseline cannot change after signing"
+                )
+        timepoint = Timepoint(label, scan_date, series)
+        self._commit(TimepointAdded(case_id, timepoint, who(by), self._clock()))
+        return timepoint
+
+    # -- lesions -------------------------------------------------------------------------
+
+    def add_lesion(
+        self,
+        key: ReadKey,
+        category: Category,
+        organ: str,
+        *,
+        detail: str = "",
+        is_node: bool | None = None,
+        lesion_id: str | None = None,
+    ) -> Lesion:
+        """Add a lesion to a read. Targets and non-targets are baseline lesions (refused once
+        the baseline is signed: record a lesion found later as NEW). ``lesion_id`` defaults to
+        the category's next free number (T1, NT1, N1...)."""
+        timepoints = self._subject(key.case_id)
+        read = self._reads.get(key) or ReadState()
+        if category is not Category.NEW and timepoints and timepoints[0].label in read.signatures:
+            raise ReadingError(
+                f"the baseline {timepoints[0].label} is signed: a {category.value} lesion can "
+                "no longer be added; record a lesion that appeared since as NEW"
+            )
+        lesion_id = check_lesion_id(category, lesion_id or read.next_id(category),
+                                    {*read.lesions, *read.retired})  # fmt: skip
+        is_node = check_location(organ, is_node)
+        lesion = Lesion(lesion_id, category, organ, detail.strip(), is_node)
+        self._commit(LesionSaved(key, lesion, who(key.reader), self._clock()))
+        return lesion
+
+    def edit_lesion(
+        self,
+        key: ReadKey,
+        lesion_id: str,
+        *,
+        organ: str | None = None,
+        detail: str | None = None,
+        is_node: bool | None = None,
+    ) -> Lesion:
+        """Change a lesion's location or nodal status (not once a signed timepoint has it)."""
+        lesion = self._unlocked_lesion(key, lesion_id)
+        organ = lesion.organ if organ is None else organ
+        if is_node is None and organ == lesion.organ:
+            is_node = lesion.is_node
+        edited = replace(
+            lesion,
+            organ=organ,
+            detail=lesion.detail if detail is None else detail.strip(),
+            is_node=check_location(organ, is_node),
+        )
+        self._commit(LesionSaved(key, edited, who(key.reader), self._clock()))
+        return edited
+
+    def retire_lesion(self, key: ReadKey, lesion_id: str) -> None:
+        """Withdraw a lesion recorded by mistake (not once a signed timepoint has it)."""
+        lesion = self._unlocked_lesion(key, lesion_id)
+        self._commit(LesionRetired(key, lesion, who(key.reader), self._clock()))
+
+    # -- observations --------------------------------------------------------------------
+
+    def measure(
+        self,
+        key: ReadKey,
+        timepoint: str,
+        lesion_id: str,
+        long_axis: Segment,
+        plane: ImagePlane,
+        *,
+        short_axis: Segment | None = None,
+        fragment: str = "",
+    ) -> Observation:
+        """Record a lesion's long axis (and short axis, from the bidirectional tool) on one
+        slice; the lesion is then ``PRESENT``. ``fragment`` names one fragment of a split
+        target (RECIST 1.1 section 4.3.1 note: the fragments' diameters are summed)."""
+        lesion, previous = self._editable(key, timepoint, lesion_id)
+        now = self._clock()
+        long = measure_axis(long_axis, plane, key.reader, now)
+        short = None if short_axis is None else measure_axis(short_axis, plane, key.reader, now)
+        check_axes(long, short)
+        fragments = with_fragment(lesion, timepoint, previous, Fragment(fragment.strip(), long,
+                                                                        short))  # fmt: skip
+        return self._observe(key, timepoint, lesion_id, State.PRESENT, fragments, "")
+
+    def set_axis(
+        self,
+        key: ReadKey,
+        timepoint: str,
+        lesion_id: str,
+        axis: Axis,
+        segment: Segment,
+        *,
+        fragment: str = "",
+    ) -> Observation:
+        """Move an axis's end points (a drag), or add a short axis, on the slice where the
+        long axis was measured."""
+        _, previous = self._editable(key, timepoint, lesion_id)
+        found = [f for f in (previous.fragments if previous else ()) if f.name == fragment]
+        if not found:
+            raise ReadingError(f"{lesion_id} has no measurement{named(fragment)} at {timepoint}")
+        old = found[0]
+        plane = ImagePlane(old.long_axis.slice_index, old.long_axis.sop_instance_uid,
+                           old.long_axis.pixel_spacing_mm)  # fmt: skip
+        measured = measure_axis(segment, plane, key.reader, self._clock())
+        long, short = (measured, old.short_axis) if axis is Axis.LONG else (old.long_axis, measured)
+        check_axes(long, short)
+        assert previous is not None
+        fragments = tuple(Fragment(f.name, long, short) if f.name == fragment else f
+                          for f in previous.fragments)  # fmt: skip
+        return self._observe(key, timepoint, lesion_id, State.PRESENT, fragments, "")
+
+    def clear_measurement(
+        self, key: ReadKey, timepoint: str, lesion_id: str, *, fragment: str | None = None
+    ) -> Observation:
+        """Remove the measurement (or one fragment's); the lesion stays ``PRESENT``."""
+        _, previous = self._editable(key, timepoint, lesion_id)
+        fragments = previous.fragments if previous else ()
+        if fragment is not None and all(f.name != fragment for f in fragments):
+            raise ReadingError(f"{lesion_id} has no measurement{named(fragment)} at {timepoint}")
+        kept = () if fragment is None else tuple(f for f in fragments if f.name != fragment)
+        return self._observe(key, timepoint, lesion_id, State.PRESENT, kept, "")
+
+    def set_state(
+        self, key: ReadKey, timepoint: str, lesion_id: str, state: State, *, reason: str = ""
+    ) -> Observation:
+        """Set a lesion's state at a timepoint (the contract's state table). Any state but
+        ``PRESENT`` drops the measurements (the database keeps them in its history);
+        ``PROGRESSION`` needs the reader's reason in free text."""
+        lesion, previous = self._editable(key, timepoint, lesion_id)
+        state, reason = check_state(lesion, state, reason)
+        keep = previous is not None and previous.state is State.PRESENT and state is State.PRESENT
+        fragments = previous.fragments if keep and previous else ()
+        return self._observe(key, timepoint, lesion_id, state, fragments, reason)
+
+    # -- signing -------------------------------------------------------------------------
+
+    def sign(self, key: ReadKey, timepoint: str, *, meaning: str = DEFAULT_MEANING) -> Signature:
+        """Sign a timepoint of a read, which locks it. Refused (``SigningRefused``, findings
+        attached to their lesions) when an entry is missing, or, at baseline, when the engine's
+        conformance check (RECIST 1.1 sections 3.1-3.3) finds a broken rule."""
+        timepoint_record = self._timepoint(key.case_id, timepoint)
+        read = self.read(key)
+        if timepoint in read.signatures:
+            raise TimepointLocked(f"{timepoint} is already signed by "
+                                  f"{read.signatures[timepoint].signed_by}")  # fmt: skip
+        self._check_baseline_signed(read, timepoint_record)
+        findings = signing.missing_entries(read, timepoint) or signing.engine_findings(
+            self.grid(key), is_baseline=read.baseline == timepoint_record
+        )
+        if findings:
+            raise SigningRefused(f"{key.case_id} {timepoint} cannot be signed by "
+                                 f"{key.reader}:", findings)  # fmt: skip
+        signature = Signature(who(key.reader), self._clock(), meaning.strip() or DEFAULT_MEANING)
+        self._commit(TimepointSigned(key, timepoint, signature, signature.signed_by,
+                                     signature.signed_at))  # fmt: skip
+        return signature
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _observe(
+        self,
+        key: ReadKey,
+        timepoint: str,
+        lesion_id: str,
+        state: State,
+        fragments: Iterable[Fragment],
+        reason: str,
+    ) -> Observation:
+        now = self._clock()
+        observation = Observation(state, tuple(fragments), reason, key.reader, now)
+        self._commit(ObservationSaved(key, timepoint, lesion_id, observation, key.reader, now))
+        return observation
+
+    def _commit(self, change: Change) -> None:
+        if self._journal is not None:
+            self._journal.record(change)  # raises: nothing applied
+        touched = self._apply(change)
+        self.events.emit(change)
+        for key in touched:
+            self._grids.pop(key, None)
+            if self._engine is not None:
+                self.events.grid_changed.emit(key, self.grid(key))
+
+    def _apply(self, change: Change) -> list[ReadKey]:
+        if isinstance(change, SubjectAdded):
+            self._subjects[change.case_id] = []
+            return []
+        if isinstance(change, TimepointAdded):
+            tps = self._subjects[change.case_id]
+            tps.append(change.timepoint)
+            tps.sort(key=lambda tp: tp.scan_date)
+            return [k for k in self._reads if k.case_id == change.case_id]
+        read = self._reads.setdefault(change.key, ReadState())
+        read.apply(change)
+        return [change.key]
+
+    def _subject(self, case_id: str) -> list[Timepoint]:
+        if case_id not in self._subjects:
+            raise ReadingError(f"no subject {case_id!r} in this project")
+        return self._subjects[case_id]
+
+    def _timepoint(self, case_id: str, label: str) -> Timepoint:
+        for tp in self._subject(case_id):
+            if tp.label == label:
+                return tp
+        known = ", ".join(tp.label for tp in self._subject(case_id)) or "none yet"
+        raise ReadingError(f"{case_id} has no timepoint {label!r} (timepoints: {known})")
+
+    def _lesion(self, key: ReadKey, lesion_id: str) -> Lesion:
+        read = self._reads.get(key)
+        if read is None or lesion_id not in read.lesions:
+            raise ReadingError(f"{key.reader}'s read of {key.case_id} has no lesion {lesion_id}")
+        return read.lesions[lesion_id]
+
+    def _unlocked_lesion(self, key: ReadKey, lesion_id: str) -> Lesion:
+        lesion = self._lesion(key, lesion_id)
+        read = self._reads[key]
+        for (label, observed), _ in read.observations.items():
+            if observed == lesion_id and label in read.signatures:
+                raise TimepointLocked(f"{lesion_id} is recorded at {label}, which is signed: "
+                                      "the lesion can no longer change")  # fmt: skip
+        return lesion
+
+    def _check_baseline_signed(self, read: ReadView, timepoint: Timepoint) -> None:
+        baseline = read.baseline
+        if baseline is not None and timepoint != baseline and baseline.label not in read.signatures:
+            raise ReadingError(
+                f"sign the baseline {baseline.label} first: follow-ups are read against a "
+                "signed baseline"
+            )
+
+    def _editable(
+        self, key: ReadKey, timepoint: str, lesion_id: str
+    ) -> tuple[Lesion, Observation | None]:
+        record = self._timepoint(key.case_id, timepoint)
+        lesion = self._lesion(key, lesion_id)
+        read = self.read(key)
+        if timepoint in read.signatures:
+            signature = read.signatures[timepoint]
+            raise TimepointLocked(
+                f"{key.case_id} {timepoint} was signed by {signature.signed_by} at "
+                f"{signature.signed_at:%Y-%m-%d %H:%M} UTC and is locked; changing it "
+                "needs a re-read"
+            )
+        if lesion.category is Category.NEW and record == read.baseline:
+            raise ReadingError(f"{lesion_id} is a NEW lesion: a new lesion cannot be at baseline")
+        self._check_baseline_signed(read, record)
+        return lesion, read.observation(timepoint, lesion_id)
+
+    def _require_engine(self) -> Engine:
+        if self._engine is None:
+            raise ReadingError("this project was opened without the RECIST engine")
+        return self._engine
+

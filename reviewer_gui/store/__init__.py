@@ -1,0 +1,30 @@
+"""Storage of reading projects: one SQLite file per project, every change saved at once.
+
+:meth:`Store.open` opens or creates a project file; :func:`open_project` also restores the
+model, with the store as its journal, so every later change is saved before it is applied.
+The schema is append-only (``reviewer_gui.store.schema``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewer_gui.reading import Engine, ReadingProject
+from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from reviewer_gui.store.sqlite_store import Store, StoreError
+
+
+def open_project(
+    path: str | Path, engine: Engine | None = None, *, create: bool = True
+) -> tuple[ReadingProject, Store]:
+    """The reading project in ``path`` and its store (close the store when done)."""
+    store = Store.open(path, create=create)
+    try:
+        project = ReadingProject(store.load(), engine=engine, journal=store)
+    except BaseException:
+        store.close()
+        raise
+    return project, store
+
+
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "Store", "StoreError", "open_project"]

@@ -1,0 +1,118 @@
+"""The reading project's SQLite schema: append-only, versioned.
+
+Every user action is one row of ``change_log`` (who, when, what, on which subject / read /
+timepoint / lesion) and the rows it adds to the entity tables, all in one transaction. Nothing
+is ever updated or deleted (triggers refuse it): an edit adds a new version of the entity and
+the latest version is the current one; superseded versions stay, so the audit trail and the
+re-reads of a later version (21 CFR Part 11 spirit: "nothing is ever deleted, only
+superseded") can be built on what is already recorded.
+
+``PRAGMA application_id`` marks the file as a reading project; ``PRAGMA user_version`` is the
+schema version (migrations go in :data:`MIGRATIONS`).
+"""
+
+from __future__ import annotations
+
+#: "RCST" in ASCII: identifies a reading project file (``PRAGMA application_id``).
+APPLICATION_ID = 0x52435354
+SCHEMA_VERSION = 1
+
+TABLES: dict[str, str] = {
+    "project_info": """
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL""",
+    "change_log": """
+        change_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        actor TEXT NOT NULL CHECK (actor <> ''),
+        at TEXT NOT NULL,              -- ISO 8601, UTC
+        case_id TEXT NOT NULL,
+        reader TEXT,                   -- NULL for changes to the subject itself
+        timepoint TEXT,
+        lesion_id TEXT,
+        reason TEXT NOT NULL DEFAULT ''""",
+    "subject": """
+        change_id INTEGER PRIMARY KEY REFERENCES change_log,
+        case_id TEXT NOT NULL UNIQUE""",
+    "timepoint": """
+        change_id INTEGER PRIMARY KEY REFERENCES change_log,
+        case_id TEXT NOT NULL REFERENCES subject (case_id),
+        label TEXT NOT NULL,
+        scan_date TEXT NOT NULL,       -- ISO 8601 date
+        study_uid TEXT,                -- NULL when no series is attached
+        series_uid TEXT,
+        series_folder TEXT,
+        slice_thickness_mm TEXT,       -- exact decimal
+        UNIQUE (case_id, label)""",
+    "lesion_version": """
+        change_id INTEGER PRIMARY KEY REFERENCES change_log,
+        case_id TEXT NOT NULL REFERENCES subject (case_id),
+        reader TEXT NOT NULL,
+        lesion_id TEXT NOT NULL,
+        category TEXT NOT NULL CHECK (category IN ('TARGET', 'NON-TARGET', 'NEW')),
+        organ TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        is_node INTEGER NOT NULL CHECK (is_node IN (0, 1)),
+        retired INTEGER NOT NULL CHECK (retired IN (0, 1))""",
+    "observation_version": """
+        change_id INTEGER PRIMARY KEY REFERENCES change_log,
+        case_id TEXT NOT NULL,
+        reader TEXT NOT NULL,
+        timepoint TEXT NOT NULL,
+        lesion_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        FOREIGN KEY (case_id, timepoint) REFERENCES timepoint (case_id, label)""",
+    "axis_measurement": """
+        change_id INTEGER NOT NULL REFERENCES observation_version,
+        fragment_position INTEGER NOT NULL,
+        fragment TEXT NOT NULL,
+        axis TEXT NOT NULL CHECK (axis IN ('long', 'short')),
+        slice_index INTEGER NOT NULL,
+        sop_instance_uid TEXT NOT NULL,
+        start_row REAL NOT NULL,
+        start_col REAL NOT NULL,
+        end_row REAL NOT NULL,
+        end_col REAL NOT NULL,
+        row_spacing_mm REAL NOT NULL CHECK (row_spacing_mm > 0),
+        col_spacing_mm REAL NOT NULL CHECK (col_spacing_mm > 0),
+        length_mm TEXT NOT NULL,       -- exact decimal, what the engine and the export use
+        measured_by TEXT NOT NULL,
+        measured_at TEXT NOT NULL,
+        PRIMARY KEY (change_id, fragment_position, axis)""",
+    "signature": """
+        change_id INTEGER PRIMARY KEY REFERENCES change_log,
+        case_id TEXT NOT NULL,
+        reader TEXT NOT NULL,
+        timepoint TEXT NOT NULL,
+        signed_by TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        meaning TEXT NOT NULL,
+        FOREIGN KEY (case_id, timepoint) REFERENCES timepoint (case_id, label)""",
+}
+
+INDEXES = (
+    "CREATE INDEX lesion_key ON lesion_version (case_id, reader, lesion_id)",
+    "CREATE INDEX observation_key ON observation_version (case_id, reader, timepoint, lesion_id)",
+    "CREATE INDEX signature_key ON signature (case_id, reader, timepoint)",
+)
+
+
+def create_statements() -> list[str]:
+    """DDL of schema version :data:`SCHEMA_VERSION`, append-only triggers included."""
+    statements = [f"CREATE TABLE {name} ({body}\n)" for name, body in TABLES.items()]
+    statements.extend(INDEXES)
+    for name in TABLES:
+        for event in ("UPDATE", "DELETE"):
+            statements.append(
+                f"CREATE TRIGGER {name}_no_{event.lower()} BEFORE {event} ON {name} "
+                f"BEGIN SELECT RAISE(ABORT, '{name} is append-only: add a new version, "
+                "never change or delete a recorded row'); END"
+            )
+    return statements
+
+
+#: ``MIGRATIONS[n]`` upgrades a file from schema version ``n`` to ``n + 1``.
+MIGRATIONS: dict[int, tuple[str, ...]] = {}
