@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from .transform import Point, ViewTransform
 
+Vec3 = tuple[float, float, float]
+
 HIT_TOLERANCE_PX = 8.0  # how near (screen pixels) a press must be to grab an end point
 
 
@@ -79,3 +81,17 @@ def nearest_handle(t: ViewTransform, handles: tuple[Point, ...], x: float, y: fl
         if d <= tolerance_px and (best is None or d < best[1]):
             best = (i, d)
     return best
+
+
+_LETTERS = (("R", "L"), ("A", "P"), ("F", "H"))  # LPS: -x right, +x left, -y anterior ...
+
+
+def orientation_label(direction: Vec3) -> str:
+    """The patient side a direction points to: ``L`` for (1, 0, 0), ``A`` for (0, -1, 0).
+
+    DICOM patient coordinates are LPS (PS3.3 C.7.6.2.1.1): +x to the patient's left, +y
+    posterior, +z head. Oblique directions get two or three letters, largest part first.
+    """
+    parts = sorted(((abs(c), _LETTERS[i][c > 0]) for i, c in enumerate(direction)
+                    if abs(c) >= 0.25), reverse=True)
+    return "".join(letter for _, letter in parts)

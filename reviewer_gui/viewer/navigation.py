@@ -53,6 +53,11 @@ class SliceNavigator:
         """Call `listener(index)` after every change of slice."""
         self._listeners.append(listener)
 
+    def unsubscribe(self, listener: Listener) -> None:
+        """Stop calling `listener` (no-op if it was not subscribed)."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     def _clamp(self, index: int) -> int:
         return min(max(index, 0), len(self.positions_mm) - 1)
 
@@ -110,8 +115,15 @@ class SliceLink:
         self.offset_mm = offset_mm
         self.enabled = True
         self._busy = False
-        first.subscribe(lambda k: self._follow(k, from_first=True))
-        second.subscribe(lambda k: self._follow(k, from_first=False))
+        self._on_first: Listener = lambda k: self._follow(k, from_first=True)
+        self._on_second: Listener = lambda k: self._follow(k, from_first=False)
+        first.subscribe(self._on_first)
+        second.subscribe(self._on_second)
+
+    def close(self) -> None:
+        """Unlink for good (e.g. before linking a reloaded stack)."""
+        self.first.unsubscribe(self._on_first)
+        self.second.unsubscribe(self._on_second)
 
     def target_in_second(self, first_index: int) -> float:
         """Position along the second stack's normal matching slice `first_index` of the first."""

@@ -21,7 +21,14 @@ from .navigation import SliceNavigator
 from .scale_bar import choose_scale_bar
 from .tools import MeasurementLayer, Tool
 from .transform import ViewTransform
-from .windowing import DEFAULT_WINDOW, PRESETS, WindowDrag, WindowLevel, apply_window
+from .windowing import (
+    DEFAULT_WINDOW,
+    PRESETS,
+    WindowDrag,
+    WindowLevel,
+    apply_window,
+    apply_window_rgb32,
+)
 
 ZOOM_STEP = 1.25  # per ctrl + wheel notch or +/- key
 PAGE = 10  # slices per Page Up / Page Down
@@ -74,8 +81,9 @@ class Viewport:
         self.width, self.height = width, height
         self.fitted = True  # refit on resize until the reader zooms or pans
         self.transform = self._fit()
-        self._buffer = np.empty(voxels.shape[1:], dtype=np.uint8)
-        self._rendered: tuple[int, WindowLevel] | None = None
+        self._grey = np.empty(voxels.shape[1:], dtype=np.uint8)
+        self._rgb32 = np.empty(voxels.shape[1:], dtype=np.uint32)
+        self._rendered: dict[str, tuple[int, WindowLevel]] = {}
         self._window_drag: WindowDrag | None = None
         self._pan_from: tuple[float, float] | None = None
 
@@ -96,10 +104,18 @@ class Viewport:
     def image(self) -> npt.NDArray[np.uint8]:
         """The shown slice, window/levelled, in a buffer reused from frame to frame."""
         key = (self.nav.index, self.window)
-        if self._rendered != key:
-            apply_window(self.voxels[self.nav.index], self.window, out=self._buffer)
-            self._rendered = key
-        return self._buffer
+        if self._rendered.get("grey") != key:
+            apply_window(self.voxels[self.nav.index], self.window, out=self._grey)
+            self._rendered["grey"] = key
+        return self._grey
+
+    def image_rgb32(self) -> npt.NDArray[np.uint32]:
+        """As :meth:`image`, as 32-bit grey pixels (what the Qt view paints from)."""
+        key = (self.nav.index, self.window)
+        if self._rendered.get("rgb32") != key:
+            apply_window_rgb32(self.voxels[self.nav.index], self.window, out=self._rgb32)
+            self._rendered["rgb32"] = key
+        return self._rgb32
 
     # -- view -------------------------------------------------------------------------------
     def resize(self, width: float, height: float) -> None:

@@ -99,6 +99,35 @@ def apply_window(hu: npt.NDArray[np.int16] | npt.NDArray[np.float32], wl: Window
     return out
 
 
+_GREY_RGB32 = (np.uint32(0xFF000000) | np.arange(256, dtype=np.uint32) * np.uint32(0x010101))
+
+
+@lru_cache(maxsize=16)
+def int16_lut_rgb32(wl: WindowLevel) -> npt.NDArray[np.uint32]:
+    """As :func:`int16_lut`, as opaque grey 0xFFgggggg pixels (Qt's ``Format_RGB32``)."""
+    lut = _GREY_RGB32[int16_lut(wl)]
+    lut.flags.writeable = False
+    return lut
+
+
+def apply_window_rgb32(hu: npt.NDArray[np.int16] | npt.NDArray[np.float32], wl: WindowLevel,
+                       out: npt.NDArray[np.uint32] | None = None) -> npt.NDArray[np.uint32]:
+    """As :func:`apply_window`, as 32-bit grey pixels ready to paint.
+
+    A toolkit scales 32-bit pixels several times faster than 8-bit grey (no conversion per
+    paint), and the lookup costs about the same, so the viewer paints from these.
+    """
+    if out is None:
+        out = np.empty(hu.shape, dtype=np.uint32)
+    elif out.shape != hu.shape or out.dtype != np.uint32:
+        raise ValueError(f"out is {out.dtype} {out.shape}, need uint32 {hu.shape}")
+    if hu.dtype == np.int16:
+        np.take(int16_lut_rgb32(wl), hu.view(np.uint16), out=out)
+    else:
+        np.take(_GREY_RGB32, apply_window(hu, wl), out=out)
+    return out
+
+
 @dataclass
 class WindowDrag:
     """Right-drag window/level: right widens the window, down raises the level.

@@ -80,3 +80,14 @@ def test_lock_offset_keeps_a_chosen_pair_together() -> None:
     assert b.position_mm - a.position_mm == pytest.approx(10)
     b.step(4)
     assert b.position_mm - a.position_mm == pytest.approx(10)
+
+
+def test_a_closed_link_no_longer_moves_the_other_stack() -> None:
+    a_z = stack(-100)
+    a, b = SliceNavigator(a_z), SliceNavigator(a_z)
+    link = SliceLink(a, points(a_z), UP, b, points(a_z), UP)
+    a.go_to(3)
+    assert b.index == 3
+    link.close()
+    a.go_to(12)
+    assert b.index == 3

@@ -16,6 +16,7 @@ from reviewer_gui.viewer import (
     choose_scale_bar,
     format_mm,
 )
+from reviewer_gui.viewer.geometry import orientation_label
 
 
 @pytest.mark.parametrize(
@@ -136,3 +137,12 @@ def test_scale_bar_follows_the_zoom() -> None:
     assert vp.scale_bar(100) == pytest.approx((50.0, 75.0))
     vp.zoom(4.0)
     assert vp.scale_bar(100) == pytest.approx((10.0, 60.0))
+
+
+@pytest.mark.parametrize(
+    ("direction", "label"),
+    [((1, 0, 0), "L"), ((-1, 0, 0), "R"), ((0, 1, 0), "P"), ((0, -1, 0), "A"),
+     ((0, 0, 1), "H"), ((0, 0, -1), "F"), ((0.8, -0.6, 0), "LA"), ((0.1, 0, -0.99), "F")],
+)
+def test_orientation_letters_in_lps(direction: tuple[float, float, float], label: str) -> None:
+    assert orientation_label(direction) == label

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from reviewer_gui.viewer import PRESETS, WindowDrag, WindowLevel, apply_window
+from reviewer_gui.viewer.windowing import apply_window_rgb32
 
 
 @pytest.mark.parametrize(
@@ -73,3 +74,11 @@ def test_right_drag_right_widens_and_down_raises_the_level() -> None:
     assert drag.at(-10_000, 0).width == 1  # never below the DICOM minimum
     narrow = WindowDrag(0, 0, PRESETS["6"])  # brain W 80: finer steps (100 / 256 HU per px)
     assert narrow.at(256, 0) == WindowLevel(180, 40)
+
+
+@pytest.mark.parametrize("dtype", [np.int16, np.float32])
+def test_rgb32_pixels_are_opaque_grey_of_the_same_value(dtype: type[np.generic]) -> None:
+    hu = np.random.default_rng(3).integers(-1024, 3072, size=(32, 48)).astype(dtype)
+    grey = apply_window(hu, PRESETS["2"]).astype(np.uint32)
+    rgb = apply_window_rgb32(hu, PRESETS["2"])
+    np.testing.assert_array_equal(rgb, 0xFF000000 | grey << 16 | grey << 8 | grey)

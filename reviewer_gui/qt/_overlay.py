@@ -1,0 +1,148 @@
+"""Painting of what lies over the image: measurements, corner text, orientation, mm scale.
+
+Colours follow the usual reading-room conventions: editable measurements yellow, read-only
+ones (a prior's, a signed timepoint's) cyan and dashed, warnings amber, refusals red. Text
+has a dark halo so it stays legible over bright bone and dark lung alike.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QPointF, QRectF, Qt
+from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+
+from reviewer_gui.viewer import Measurement, Viewport
+from reviewer_gui.viewer.scale_bar import format_mm
+
+TEXT = QColor(235, 235, 235)
+EDITABLE = QColor(255, 214, 0)
+LOCKED = QColor(0, 200, 255)
+WARNING = QColor(255, 170, 0)
+ERROR = QColor(255, 80, 80)
+HANDLE_RADIUS = 4.0
+MARGIN = 10.0
+
+
+def text_font(base: QFont, pixel_size: int = 14, bold: bool = False) -> QFont:
+    """The overlay font: the widget's family at a fixed pixel size."""
+    font = QFont(base)
+    font.setPixelSize(pixel_size)
+    font.setBold(bold)
+    return font
+
+
+def draw_text(p: QPainter, x: float, y: float, text: str, color: QColor = TEXT) -> None:
+    """`text` with its baseline at (x, y) and a one-pixel dark halo."""
+    p.setPen(QColor(0, 0, 0, 220))
+    for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1), (1, 1)):
+        p.drawText(QPointF(x + dx, y + dy), text)
+    p.setPen(color)
+    p.drawText(QPointF(x, y), text)
+
+
+def measurement_label(m: Measurement) -> str:
+    """``42.0 mm`` for a caliper; ``L 42.0 x S 18.5 mm`` for a bidirectional measurement."""
+    long_mm, short_mm = m.long_mm, m.short_mm
+    if long_mm is None:
+        return ""
+    if m.kind == "bidirectional":
+        short = "?" if short_mm is None else f"{short_mm:.1f}"
+        return f"L {long_mm:.1f} x S {short} mm"
+    return f"{long_mm:.1f} mm"
+
+
+def paint_measurements(p: QPainter, vp: Viewport) -> None:
+    """Lines, end handles and mm labels of the measurements on the shown slice."""
+    t = vp.transform
+    fm = QFontMetricsF(p.font())
+    for m in vp.layer.on_slice(vp.nav.index):
+        color = LOCKED if m.locked else EDITABLE
+        pen = QPen(color, 1.6)
+        pen.setCosmetic(True)
+        if m.locked:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        segments = [s for s in (m.long_axis, m.short_axis) if s is not None]
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for a, b in segments:
+            p.setPen(pen)
+            p.drawLine(QPointF(*t.to_screen(*a)), QPointF(*t.to_screen(*b)))
+        if not m.locked:
+            p.setPen(QPen(color, 1.2))
+            for h in m.handles:
+                p.drawEllipse(QPointF(*t.to_screen(*h)), HANDLE_RADIUS, HANDLE_RADIUS)
+        if not segments:
+            continue
+        ends = [t.to_screen(*pt) for seg in segments for pt in seg]
+        x = max(e[0] for e in ends) + 8
+        y = min(e[1] for e in ends) + fm.ascent() / 2
+        lines = [measurement_label(m), *m.notes()]
+        for k, line in enumerate(lines):
+            draw_text(p, x, y + k * fm.height(), line, color if k == 0 else WARNING)
+
+
+def paint_scale_bar(p: QPainter, vp: Viewport, width: float, height: float) -> None:
+    """A horizontal 1-2-5 bar in mm at the bottom right (none without a pixel spacing)."""
+    bar = vp.scale_bar(max_px=min(200.0, width / 3))
+    if bar is None:
+        return
+    mm, px = bar
+    x1, y = width - MARGIN, height - MARGIN - 4
+    x0 = x1 - px
+    pen = QPen(TEXT, 2)
+    for color, w in ((QColor(0, 0, 0, 200), 4.0), (TEXT, 2.0)):
+        pen.setColor(color)
+        pen.setWidthF(w)
+        p.setPen(pen)
+        p.drawLine(QPointF(x0, y), QPointF(x1, y))
+        for x in (x0, x1):
+            p.drawLine(QPointF(x, y), QPointF(x, y - 7))
+    label = format_mm(mm)
+    fm = QFontMetricsF(p.font())
+    draw_text(p, x1 - px / 2 - fm.horizontalAdvance(label) / 2, y - 10, label)
+
+
+def paint_corners(p: QPainter, vp: Viewport, width: float, height: float,
+                  title: list[str], status: tuple[str, QColor] | None,
+                  sides: tuple[str, str, str, str]) -> None:
+    """Readout top left, series title top right, orientation letters, messages bottom left."""
+    fm = QFontMetricsF(p.font())
+    line = fm.height()
+    for k, text in enumerate(vp.readout()):
+        draw_text(p, MARGIN, MARGIN + fm.ascent() + k * line, text)
+    for k, text in enumerate(title):
+        draw_text(p, width - MARGIN - fm.horizontalAdvance(text), MARGIN + fm.ascent() + k * line,
+                  text, EDITABLE if k == 0 else TEXT)
+    messages: list[tuple[str, QColor]] = []
+    if vp.layer.message:
+        messages.append((vp.layer.message, ERROR))
+    if status is not None:
+        messages.append(status)
+    y = height - MARGIN - fm.descent()
+    for text, color in reversed(messages):
+        for chunk in reversed(_wrap(text, fm, width * 0.6)):
+            draw_text(p, MARGIN, y, chunk, color)
+            y -= line
+    left, right, top, bottom = sides
+    mid_x, mid_y = width / 2, height / 2
+    draw_text(p, MARGIN, mid_y, left)
+    draw_text(p, width - MARGIN - fm.horizontalAdvance(right), mid_y, right)
+    draw_text(p, mid_x - fm.horizontalAdvance(top) / 2, MARGIN + fm.ascent(), top)
+    draw_text(p, mid_x - fm.horizontalAdvance(bottom) / 2, height - MARGIN - fm.descent(), bottom)
+
+
+def _wrap(text: str, fm: QFontMetricsF, max_width: float) -> list[str]:
+    """`text` broken into lines no wider than `max_width` (at spaces)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if current and fm.horizontalAdvance(candidate) > max_width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return [*lines, current] if current else lines
+
+
+def image_target(vp: Viewport) -> QRectF:
+    """Where the slice goes on the screen."""
+    return QRectF(*vp.transform.image_rect(vp.rows, vp.cols))

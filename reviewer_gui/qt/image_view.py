@@ -1,0 +1,210 @@
+"""The image view: one viewport on a series, painted with Qt, driven by the Qt-free logic.
+
+:class:`ImageView` takes a :class:`~reviewer_gui.dicom.Volume`, paints the window/levelled
+slice from a numpy buffer wrapped by a ``QImage`` (no copy), overlays the measurements and
+the readout (slice number, position, W/L, zoom, mm scale, orientation), and forwards mouse,
+wheel and key events to :class:`~reviewer_gui.viewer.Viewport` (see its docstring and
+:data:`~reviewer_gui.viewer.KEYS` for what they do). Its slots do nothing else.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QRectF, Qt, QThread, pyqtSignal
+from PyQt6.QtGui import (
+    QColor,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PyQt6.QtWidgets import QSizePolicy, QWidget
+
+from reviewer_gui.dicom import Volume
+from reviewer_gui.viewer import Button, MeasurementRefused, PixelSpacing, Viewport
+from reviewer_gui.viewer.geometry import orientation_label
+
+from ._overlay import (
+    ERROR,
+    TEXT,
+    image_target,
+    paint_corners,
+    paint_measurements,
+    paint_scale_bar,
+    text_font,
+)
+
+SMOOTH_BELOW_ZOOM = 6.0  # interpolate when magnifying less; show crisp pixels beyond
+
+_BUTTONS = {
+    Qt.MouseButton.LeftButton: Button.LEFT,
+    Qt.MouseButton.RightButton: Button.RIGHT,
+    Qt.MouseButton.MiddleButton: Button.MIDDLE,
+}
+_KEYS = {
+    Qt.Key.Key_Up: "Up", Qt.Key.Key_Down: "Down", Qt.Key.Key_PageUp: "PgUp",
+    Qt.Key.Key_PageDown: "PgDown", Qt.Key.Key_Home: "Home", Qt.Key.Key_End: "End",
+    Qt.Key.Key_Plus: "+", Qt.Key.Key_Equal: "+", Qt.Key.Key_Minus: "-",
+    Qt.Key.Key_Escape: "Esc", Qt.Key.Key_F: "F", Qt.Key.Key_C: "C", Qt.Key.Key_B: "B",
+    **{getattr(Qt.Key, f"Key_{n}"): str(n) for n in range(1, 7)},
+}  # fmt: skip
+
+
+def pixel_spacing_of(volume: Volume) -> PixelSpacing | None:
+    """The volume's in-plane spacing, or None when it is not a usable length."""
+    try:
+        return PixelSpacing(volume.spacing_mm[1], volume.spacing_mm[2])
+    except MeasurementRefused:
+        return None
+
+
+class ImageView(QWidget):
+    """One viewport on `volume`; emits :attr:`slice_changed` and :attr:`measurement_done`."""
+
+    slice_changed = pyqtSignal(int)
+    measurement_done = pyqtSignal(object)  # a viewer Measurement, completed or edited
+    volume_replaced = pyqtSignal()
+
+    def __init__(self, volume: Volume, parent: QWidget | None = None, *,
+                 title: str = "") -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(160, 160)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # we paint every pixel
+        self.title = title
+        self.status: tuple[str, QColor] | None = None
+        self.paint_count = 0
+        self.loader: QThread | None = None  # the background load of the whole series, if any
+        self._wheel_rest = 0
+        self.volume = volume
+        self.viewport = self._make_viewport(volume)
+
+    def _make_viewport(self, volume: Volume) -> Viewport:
+        vp = Viewport(volume.voxels, volume.slice_positions_mm, pixel_spacing_of(volume),
+                      max(self.width(), 1), max(self.height(), 1))
+        vp.nav.subscribe(self._slice_moved)
+        vp.layer.subscribe(self.measurement_done.emit)
+        return vp
+
+    def _slice_moved(self, index: int) -> None:
+        self.update()
+        self.slice_changed.emit(index)
+
+    # -- content ---------------------------------------------------------------------------
+    def set_volume(self, volume: Volume) -> None:
+        """Show `volume` instead (e.g. the whole series after its first slice).
+
+        Keeps the shown slice and measurements by SOP Instance UID, the window, the tool and,
+        for slices of the same size, the zoom and pan.
+        """
+        old, old_volume = self.viewport, self.volume
+        index_of = {uid: k for k, uid in enumerate(volume.sop_instance_uids)}
+        vp = self._make_viewport(volume)
+        vp.window, vp.layer.tool = old.window, old.layer.tool
+        if (vp.rows, vp.cols) == (old.rows, old.cols) and not old.fitted:
+            vp.transform, vp.fitted = old.transform, False
+        for m in old.layer.items:
+            uid = old_volume.sop_instance_uids[m.slice_index]
+            if uid in index_of:
+                m.slice_index = index_of[uid]
+                vp.layer.add(m)
+        vp.nav.go_to(index_of.get(old_volume.sop_instance_uids[old.nav.index], vp.nav.index))
+        self.volume, self.viewport = volume, vp
+        self.volume_replaced.emit()
+        self.update()
+
+    def set_status(self, text: str, error: bool = False) -> None:
+        """A line at the bottom left (loading progress, errors); "" clears it."""
+        self.status = (text, ERROR if error else TEXT) if text else None
+        self.update()
+
+    def title_lines(self) -> list[str]:
+        """Top-right text: the caller's title, then patient, date and series."""
+        v = self.volume
+        date = v.study_date
+        if len(date) == 8 and date.isdigit():
+            date = f"{date[:4]}-{date[4:6]}-{date[6:]}"
+        lines = [self.title] if self.title else []
+        return [*lines, f"{v.patient_id}   {date}", v.series_description]
+
+    def sides(self) -> tuple[str, str, str, str]:
+        """Patient sides at the left, right, top and bottom edges of the image."""
+        row, col = self.volume.row_direction, self.volume.column_direction
+        back_row, back_col = (-row[0], -row[1], -row[2]), (-col[0], -col[1], -col[2])
+        return (orientation_label(back_row), orientation_label(row),
+                orientation_label(back_col), orientation_label(col))
+
+    # -- painting ---------------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent | None) -> None:
+        vp = self.viewport
+        w, h = float(self.width()), float(self.height())
+        p = QPainter(self)
+        p.fillRect(QRectF(0, 0, w, h), QColor(0, 0, 0))
+        pixels = vp.image_rgb32()  # kept alive by the viewport while the QImage uses it
+        # The stubs say bytes; any buffer works and is wrapped, not copied.
+        image = QImage(pixels.data, vp.cols, vp.rows, vp.cols * 4,  # type: ignore[call-overload]
+                       QImage.Format.Format_RGB32)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform,
+                        vp.transform.zoom < SMOOTH_BELOW_ZOOM)
+        p.drawImage(image_target(vp), image)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setFont(text_font(self.font()))
+        paint_measurements(p, vp)
+        paint_scale_bar(p, vp, w, h)
+        paint_corners(p, vp, w, h, self.title_lines(), self.status, self.sides())
+        p.end()
+        self.paint_count += 1
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        self.viewport.resize(max(self.width(), 1), max(self.height(), 1))
+        super().resizeEvent(event)
+
+    # -- input: translate, forward, repaint if asked ----------------------------------------
+    def mousePressEvent(self, event: QMouseEvent | None) -> None:
+        button = None if event is None else _BUTTONS.get(event.button())
+        if event is None or button is None:
+            return
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        pos = event.position()
+        if self.viewport.press(button, pos.x(), pos.y(), shift=shift):
+            self.update()
+
+    def mouseMoveEvent(self, event: QMouseEvent | None) -> None:
+        if event is None or event.buttons() == Qt.MouseButton.NoButton:
+            return
+        pos = event.position()
+        if self.viewport.move(pos.x(), pos.y()):
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:
+        button = None if event is None else _BUTTONS.get(event.button())
+        if event is None or button is None:
+            return
+        pos = event.position()
+        if self.viewport.release(button, pos.x(), pos.y()):
+            self.update()
+
+    def wheelEvent(self, event: QWheelEvent | None) -> None:
+        if event is None:
+            return
+        self._wheel_rest += event.angleDelta().y()  # 120 per notch; touchpads send less
+        notches = int(self._wheel_rest / 120)  # towards zero: the remainder keeps its sign
+        self._wheel_rest -= notches * 120
+        if notches:
+            pos = event.position()
+            ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            if self.viewport.wheel(notches, pos.x(), pos.y(), ctrl=ctrl):
+                self.update()
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent | None) -> None:
+        name = None if event is None else _KEYS.get(Qt.Key(event.key()))
+        if event is not None and name is not None and self.viewport.key(name):
+            self.update()
+            event.accept()
+            return
+        super().keyPressEvent(event)

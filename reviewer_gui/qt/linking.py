@@ -1,0 +1,38 @@
+"""Two image views scrolled together by patient position (see ``SliceLink``)."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QObject
+
+from reviewer_gui.viewer import SliceLink
+
+from .image_view import ImageView
+
+
+class LinkedViews(QObject):
+    """Keeps `first` and `second` on the same patient position, also after either reloads.
+
+    The link is by position along the slice normal (ImagePositionPatient, DICOM PS3.3
+    C.7.6.2.1.1), never by slice index; ``offset_mm`` survives a reload.
+    """
+
+    def __init__(self, first: ImageView, second: ImageView) -> None:
+        super().__init__(first)
+        self.first, self.second = first, second
+        self.link: SliceLink | None = None
+        self.relink()
+        first.volume_replaced.connect(self.relink)
+        second.volume_replaced.connect(self.relink)
+
+    def relink(self) -> None:
+        """(Re)build the link on the views' current volumes."""
+        offset = 0.0
+        if self.link is not None:
+            offset = self.link.offset_mm
+            self.link.close()
+        a, b = self.first, self.second
+        self.link = SliceLink(a.viewport.nav, a.volume.image_positions_mm, a.volume.slice_normal,
+                              b.viewport.nav, b.volume.image_positions_mm, b.volume.slice_normal,
+                              offset_mm=offset)
+        # Bring the second view to the first's position now, not only on the next scroll.
+        b.viewport.nav.go_to_position(self.link.target_in_second(a.viewport.nav.index))

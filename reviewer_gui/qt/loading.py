@@ -1,0 +1,68 @@
+"""Open a series without making the reader wait: the needed slice first, the rest behind it.
+
+:func:`open_series` loads one file (the slice the reader needs, by default the middle one)
+in the calling thread, which takes milliseconds, and returns an :class:`ImageView` showing
+it; a worker thread loads the whole series with :func:`reviewer_gui.dicom.load_series` and
+then swaps it in, keeping the shown slice by SOP Instance UID (DICOM PS3.3 C.12.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PyQt6.QtCore import QThread, pyqtSignal
+from PyQt6.QtWidgets import QWidget
+
+from reviewer_gui.dicom import DicomLoadError, Volume, load_series
+
+from .image_view import ImageView
+
+
+class SeriesLoad(QThread):
+    """Loads a whole series in a worker thread; results arrive as queued signals."""
+
+    loaded = pyqtSignal(object)  # Volume
+    failed = pyqtSignal(str)
+
+    def __init__(self, files: Sequence[Path], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.files = tuple(files)
+
+    def run(self) -> None:
+        try:
+            volume = load_series(self.files)
+        except (DicomLoadError, OSError) as exc:
+            self.failed.emit(str(exc))
+            return
+        self.loaded.emit(volume)
+
+
+def open_series(files: Sequence[Path], *, first: Path | None = None,
+                parent: QWidget | None = None, title: str = "") -> ImageView:
+    """An :class:`ImageView` on the series of `files`, showing `first` at once.
+
+    `files` are one series' files (``SeriesInfo.files`` from ``find_series``); `first` is
+    the file the reader needs first (default: the middle one in file order). The rest loads
+    in the background; the view says so at its bottom left until it is done, or shows the
+    loader's error there. ``view.loader`` is the worker (``wait()`` on it in tests).
+    """
+    if not files:
+        raise DicomLoadError("no files to open")
+    first = first or files[len(files) // 2]
+    preview: Volume = load_series([first], workers=1)
+    view = ImageView(preview, parent, title=title)
+    if len(files) > 1:
+        worker = SeriesLoad(files, view)
+        view.set_status(f"Loading {len(files)} images...")
+
+        def done(volume: object) -> None:
+            assert isinstance(volume, Volume)
+            view.set_volume(volume)
+            view.set_status("")
+
+        worker.loaded.connect(done)
+        worker.failed.connect(lambda message: view.set_status(message, error=True))
+        view.loader = worker
+        worker.start()
+    return view
