@@ -1,4 +1,4 @@
-"""``recist sdtm-import`` (CDISC SDTM in).
+"""``recist sdtm-import`` and ``recist export sdtm-rs|adrs|adtte`` (CDISC in and out).
 
 Registered through ``recist.cli.COMMAND_MODULES``; pandas and pyreadstat are imported only
 when a ``.xpt`` file is read or written.
@@ -13,11 +13,14 @@ from pathlib import Path
 from recist.cdisc.datasets import read_dataset
 from recist.cdisc.dates import Imputation
 from recist.cdisc.sdtm_import import ImportedRow, import_tumor_results
+from recist.cli import add_endpoint_options, endpoint_options
 from recist.io.writers import write_csv
+
+EXPORTS = ("sdtm-rs", "adrs", "adtte")
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``sdtm-import`` to the ``recist`` command line."""
+    """Add ``sdtm-import`` and ``export`` to the ``recist`` command line."""
     sdtm = commands.add_parser(
         "sdtm-import",
         help="SDTM TU + TR (CSV or .xpt) to a measurements CSV",
@@ -34,6 +37,21 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "columns date_imputed (Y/N) and sdtm_dtc",
     )
     sdtm.set_defaults(handler=_sdtm_import)
+
+    export = commands.add_parser(
+        "export",
+        help="SDTM RS, ADaM ADRS or ADTTE from measurements or responses",
+        description="Write SDTM RS (per-visit responses), ADaM ADRS (OVR, BOR, CBOR, DCR at the "
+        "landmark) or ADaM ADTTE (RPFS, PFS) as CSV, or as SAS transport v5 when -o ends in .xpt.",
+    )
+    export.add_argument("dataset", choices=EXPORTS, help="which dataset to write")
+    export.add_argument("file", type=Path, help="measurements CSV, or a responses CSV")
+    export.add_argument("--subjects", type=Path, help="subjects CSV (randomization, death...)")
+    export.add_argument("-o", "--output", type=Path, help="output .csv or .xpt (default: stdout)")
+    export.add_argument("--study-id", help="STUDYID (default: the input's study_id column)")
+    export.add_argument("--reader", help="keep only this read (reader or evaluator)")
+    add_endpoint_options(export)
+    export.set_defaults(handler=_export)
 
 
 def _sdtm_import(args: argparse.Namespace) -> int:
@@ -77,3 +95,18 @@ def measurement_table(
 
 def _mm(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from recist.cdisc.exports import export
+
+    export(
+        args.dataset,
+        args.file,
+        subjects=args.subjects,
+        output=args.output,
+        study_id=args.study_id,
+        reader=args.reader,
+        options=endpoint_options(args),
+    )
+    return 0

@@ -1,0 +1,118 @@
+"""The reads behind an export: assessments (from measurements or responses), their endpoints,
+and the SDTM identifiers ``sdtm-import`` carried along (``study_id``, ``visitnum``,
+``evaluator``, ``sdtm_dtc``, ``date_imputed``), matched by subject, reader and timepoint.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from recist import api
+from recist.io.readers import is_responses_file, read_measurements, read_responses, read_subjects
+from recist.io.table import InputProblem, InvalidInput, Table
+from recist.model import SubjectInfo, SubjectKey
+from recist.results import SubjectAssessment, SubjectEndpoints
+from recist.rules.endpoints import EndpointOptions
+
+
+@dataclass(slots=True)
+class Read:
+    """One subject's read: its assessment, endpoints (BOR unconfirmed and confirmed) and ids."""
+
+    key: SubjectKey
+    assessment: SubjectAssessment
+    endpoints: SubjectEndpoints
+    confirmed: SubjectEndpoints
+    info: SubjectInfo
+    study_id: str = ""
+    evaluator: str = ""
+    visitnum: dict[str, str] = field(default_factory=dict)
+    dtc: dict[str, tuple[str, bool]] = field(default_factory=dict)
+
+    @property
+    def rseval(self) -> tuple[str, str]:
+        """``RSEVAL`` and ``RSEVALID``: the evaluator and the reader when they differ."""
+        reader = self.key.reader or ""
+        if self.evaluator and self.evaluator != reader:
+            return self.evaluator, reader
+        return reader, ""
+
+    @property
+    def reference(self) -> dt.date | None:
+        return api.reference_date(self.assessment, self.info)
+
+
+def load_reads(
+    path: Path,
+    subjects_path: Path | None,
+    options: EndpointOptions,
+    *,
+    study_id: str | None,
+    reader: str | None,
+) -> list[Read]:
+    """Assess ``path`` (measurements or responses) and derive endpoints, read by read."""
+    subjects = read_subjects(subjects_path) if subjects_path else {}
+    if is_responses_file(path):
+        assessments, _ = read_responses(path, subjects)
+    else:
+        rows, _ = read_measurements(path)
+        assessments = api.assess(rows, checked=True)
+    unconfirmed = {e.key: e for e in api.endpoints(assessments, subjects, options)}
+    confirm = dataclasses.replace(options, confirm=True)
+    confirmed = {e.key: e for e in api.endpoints(assessments, subjects, confirm)}
+    by_key = {a.key: a for a in assessments}
+    reads = []
+    for key, result in unconfirmed.items():
+        assessment = by_key.get(key, SubjectAssessment(key, ()))
+        info = subjects.get(key.subject_id, SubjectInfo(key.subject_id))
+        reads.append(Read(key, assessment, result, confirmed[key], info))
+    _add_identifiers(path, reads)
+    if reader is not None:
+        reads = [r for r in reads if reader in (r.key.reader, r.evaluator)]
+    for read in reads:
+        read.study_id = study_id or read.study_id
+    missing = sorted({r.key.subject_id for r in reads if not r.study_id})
+    if missing:
+        raise InvalidInput(
+            [
+                InputProblem(
+                    str(path),
+                    1,
+                    "study_id",
+                    f"no study id for subject '{missing[0]}'"
+                    f"{' and others' if len(missing) > 1 else ''}; give --study-id or a "
+                    "study_id column (sdtm-import writes one)",
+                )
+            ]
+        )
+    return reads
+
+
+def _add_identifiers(path: Path, reads: list[Read]) -> None:
+    """Fill study id, evaluator, VISITNUM and the original ``--DTC`` from the input's extra
+    columns; the ``--DTC`` of a timepoint is that of its earliest row (the timepoint's date)."""
+    table = Table(path, ())
+    names = ("subject_id", "reader", "timepoint", "date", "study_id", "evaluator", "visitnum")
+    index = {name: table.index_or_blank(name) for name in (*names, "sdtm_dtc", "date_imputed")}
+    by_key = {r.key: r for r in reads}
+    has_reader = table.has("reader")
+    earliest: dict[tuple[SubjectKey, str], str] = {}
+    for _, values in table.rows():
+        key = SubjectKey(
+            values[index["subject_id"]], values[index["reader"]] if has_reader else None
+        )
+        read = by_key.get(key)
+        if read is None:
+            continue
+        read.study_id = read.study_id or values[index["study_id"]]
+        read.evaluator = read.evaluator or values[index["evaluator"]]
+        label, date = values[index["timepoint"]], values[index["date"]]
+        if values[index["visitnum"]]:
+            read.visitnum.setdefault(label, values[index["visitnum"]])
+        dtc = values[index["sdtm_dtc"]]
+        if dtc and date <= earliest.get((key, label), date):
+            earliest[(key, label)] = date
+            read.dtc[label] = (dtc, values[index["date_imputed"]].upper() == "Y")
