@@ -70,8 +70,47 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def decode_file(path: str, transfer_syntax: str) -> npt.NDArray[np.generic]:
+# Decoded by GDCM's own reader. Not JPEG Extended: GDCM cannot decode its 12-bit form (it
+# returns garbage where pydicom's plugin refuses), so that goes through pydicom.
+_GDCM_READER = {"1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70"}
+
+
+def _gdcm_read(path: str) -> npt.NDArray[Any] | None:
+    """A grayscale file decoded by GDCM's own reader (no pydicom parse: 2-3 ms less a slice).
+
+    None when GDCM is missing or the image is not plain grayscale integers; the caller then
+    uses pydicom's plugins.
+    """
+    try:
+        import gdcm  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    reader = gdcm.ImageReader()
+    reader.SetFileName(path)
+    if not reader.Read():
+        return None
+    image = reader.GetImage()
+    fmt = image.GetPixelFormat()
+    dtype = {gdcm.PixelFormat.UINT8: np.uint8, gdcm.PixelFormat.INT8: np.int8,
+             gdcm.PixelFormat.UINT16: np.uint16, gdcm.PixelFormat.INT16: np.int16,
+             gdcm.PixelFormat.UINT32: np.uint32, gdcm.PixelFormat.INT32: np.int32,
+             }.get(fmt.GetScalarType())
+    dims = list(image.GetDimensions())
+    if dtype is None or fmt.GetSamplesPerPixel() != 1 or len(dims) not in (2, 3):
+        return None
+    raw = image.GetBuffer().encode("utf-8", "surrogateescape")  # SWIG gives char* as str
+    frames = dims[2] if len(dims) == 3 else 1
+    if len(raw) != frames * dims[0] * dims[1] * np.dtype(dtype).itemsize:
+        return None
+    return np.frombuffer(raw, dtype).reshape(frames, dims[1], dims[0])
+
+
+def decode_file(path: str, transfer_syntax: str) -> npt.NDArray[Any]:
     """Stored values of every frame of one file, shape (frames, rows, cols)."""
+    if transfer_syntax in _GDCM_READER:
+        arr = _gdcm_read(path)
+        if arr is not None:
+            return arr
     try:
         decoder = get_decoder(UID(transfer_syntax))
     except NotImplementedError as exc:
@@ -81,8 +120,8 @@ def decode_file(path: str, transfer_syntax: str) -> npt.NDArray[np.generic]:
     errors = []
     for plugin in plugins:
         try:
-            arr = pixel_array(path, decoding_plugin=plugin, raw=True)
-            return arr.reshape((-1, *arr.shape[-2:])) if arr.ndim == 2 else arr
+            decoded = pixel_array(path, decoding_plugin=plugin, raw=True)
+            return decoded.reshape((-1, *decoded.shape[-2:])) if decoded.ndim == 2 else decoded
         except Exception as exc:  # decoders raise anything; try the next one
             errors.append(f"{plugin or 'default'}: {type(exc).__name__}: {exc}")
     raise DicomLoadError(
@@ -148,7 +187,8 @@ def _read_native_int16(out: Out, k: int, f: object, frame: FrameHeader) -> None:
     if shift:
         u &= np.uint16((1 << bits) - 1)
     top = (1 << bits) - 1
-    if top + intercept > 32767 and int(u.max()) + intercept > 32767:
+    if (top + intercept > 32767 and int(u.max()) + intercept > 32767) or (
+            intercept < -32768 and int(u.min()) + intercept < -32768):
         raise _Overflow
     if intercept:
         u += np.uint16(intercept & 0xFFFF)  # wraps to the right int16 value

@@ -81,6 +81,18 @@ def test_values_beyond_int16_fall_back_to_float32(tmp_path: Path) -> None:
     assert vol.voxels.dtype == np.float32 and float(vol.voxels.max()) == 40000.0
 
 
+def test_a_large_negative_intercept_falls_back_to_float32(tmp_path: Path) -> None:
+    hu = small_hu(n=2)
+
+    def shift(i: int, ds: Dataset) -> None:
+        ds.RescaleIntercept = "-40000"
+        ds.PixelData = np.full(hu[i].shape, 100, np.uint16).tobytes()
+
+    write_small_series(tmp_path, hu, edit=shift)
+    vol = load_series(tmp_path)
+    assert vol.voxels.dtype == np.float32 and float(vol.voxels.min()) == -39900.0
+
+
 def test_missing_rescale_is_reported(tmp_path: Path) -> None:
     def strip(i: int, ds: Dataset) -> None:
         if i == 2:

@@ -8,8 +8,10 @@ import numpy as np
 import pydicom
 import pytest
 from dicom_testkit import compress, pydicom_file
+from pydicom.pixels.utils import pixel_array
 
-from reviewer_gui.dicom import load_series
+from reviewer_gui.dicom import DicomLoadError, load_series
+from reviewer_gui.dicom._pixels import _gdcm_read, decode_file
 
 
 def _need(name: str) -> str:
@@ -42,6 +44,21 @@ def test_jpeg_lossless_ct_slice_decodes() -> None:
     assert vol.shape == (1, 1024, 256)
     assert vol.warning_codes() == ["not-ct"]  # an NM image: values are not HU
     assert int(vol.voxels.max()) > int(vol.voxels.min())
+
+
+@pytest.mark.parametrize("name", ["JPEG-LL.dcm", "bad_sequence.dcm",
+                                  "JPGLosslessP14SV1_1s_1f_8b.dcm"])
+def test_gdcm_reader_fast_path_equals_pydicoms_decoding(name: str) -> None:
+    path = _need(name)
+    fast = _gdcm_read(path)
+    assert fast is not None
+    np.testing.assert_array_equal(fast[0], pixel_array(path, raw=True))
+
+
+def test_12_bit_jpeg_extended_is_not_left_to_gdcms_reader() -> None:
+    path = _need("JPEG-lossy.dcm")
+    with pytest.raises(DicomLoadError, match="cannot decode JPEG Extended"):
+        decode_file(path, pydicom.uid.JPEGExtended12Bit)
 
 
 def test_rle_mr_equals_its_uncompressed_twin() -> None:
