@@ -7,20 +7,26 @@ The schema is append-only (``reviewer_gui.store.schema``).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
-from reviewer_gui.reading import Engine, ReadingProject
+from reviewer_gui.reading import Engine, ReadingProject, utc_now
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from reviewer_gui.store.sqlite_store import Store, StoreError
 
 
 def open_project(
-    path: str | Path, engine: Engine | None = None, *, create: bool = True
+    path: str | Path,
+    engine: Engine | None = None,
+    *,
+    create: bool = True,
+    clock: Callable[[], dt.datetime] = utc_now,
 ) -> tuple[ReadingProject, Store]:
     """The reading project in ``path`` and its store (close the store when done)."""
     store = Store.open(path, create=create)
     try:
-        project = ReadingProject(store.load(), engine=engine, journal=store)
+        project = ReadingProject(store.load(), engine=engine, journal=store, clock=clock)
     except BaseException:
         store.close()
         raise
