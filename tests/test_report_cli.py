@@ -105,7 +105,10 @@ def test_stratified_test_uses_every_stratum_column(example_report: Path) -> None
     tests = read(example_report / "log_rank.csv")
     stratified = [r for r in tests if r["test"].startswith("stratified")]
     assert len(stratified) == 4  # 2 populations x rPFS, PFS
-    assert all(" x ".join(STRATA) in r["test"] for r in stratified)
+    assert all(r["factors"] == " x ".join(STRATA) for r in stratified)
+    subjects = read(EXAMPLE / "subjects.csv")
+    cells = {tuple(s[c] for c in STRATA) for s in subjects}
+    assert all(r["strata"] == str(len(cells)) for r in stratified)
     assert all(0 <= float(r["p_value"]) <= 1 for r in tests)
 
 

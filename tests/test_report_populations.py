@@ -147,9 +147,9 @@ def test_survival_counts_events_per_arm(analysis: Analysis) -> None:
     tests = [r for r in rows(analysis, "log_rank.csv") if r["population"] == "ITT"]
     assert [r["test"] for r in tests[:2]] == [
         "log-rank (unstratified)",
-        "stratified log-rank (site)",
+        "stratified log-rank",
     ]
-    assert tests[1]["strata"] == "2"
+    assert (tests[1]["factors"], tests[1]["strata"]) == ("site", "2")
 
 
 def test_analysis_dataset(analysis: Analysis) -> None:

@@ -136,7 +136,7 @@ def test_newcombe_difference_interval_matches_newcombe_1998() -> None:
 def test_chi_square_when_every_expected_count_is_at_least_5() -> None:
     """7/10 vs 3/10: every expected count is 5; by hand chi-square = 4 x 2^2/5 = 3.2."""
     result = compare_proportions(exact_proportion(7, 10), exact_proportion(3, 10))
-    assert result.test.startswith("Pearson's chi-square")
+    assert result.test == "chi-square"
     assert result.min_expected == pytest.approx(5.0)
     assert result.statistic == pytest.approx(3.2)
     assert result.p_value == pytest.approx(chi2.sf(3.2, 1))
@@ -145,7 +145,7 @@ def test_chi_square_when_every_expected_count_is_at_least_5() -> None:
 def test_fisher_when_an_expected_count_is_below_5() -> None:
     """Fisher's tea-tasting table, 3/4 vs 1/4: two-sided p = 34/70 = 0.4857."""
     result = compare_proportions(exact_proportion(3, 4), exact_proportion(1, 4))
-    assert result.test.startswith("Fisher's exact test")
+    assert result.test == "Fisher exact"
     assert result.min_expected == pytest.approx(2.0)
     assert result.statistic is None
     assert result.p_value == pytest.approx(34 / 70)
@@ -153,7 +153,7 @@ def test_fisher_when_an_expected_count_is_below_5() -> None:
 
 def test_fisher_handles_a_table_with_an_empty_column() -> None:
     result = compare_proportions(exact_proportion(10, 10), exact_proportion(10, 10))
-    assert result.test.startswith("Fisher") and result.p_value == pytest.approx(1.0)
+    assert result.test == "Fisher exact" and result.p_value == pytest.approx(1.0)
     assert result.difference == 0.0
 
 

@@ -20,14 +20,17 @@ from recist.report.figures import (
 from recist.report.tables import ReportTable
 
 STYLE = """
-body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em auto; max-width: 1200px;
+body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 2em auto; max-width: 1400px;
        color: #222; line-height: 1.4; padding: 0 1em; }
 h1 { font-size: 1.6em; border-bottom: 2px solid #0072B2; padding-bottom: .3em; }
 h2 { font-size: 1.3em; margin-top: 2em; color: #0b3c5d; }
-table { border-collapse: collapse; margin: .6em 0 .3em; font-size: .9em; }
-th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: right; }
+table { border-collapse: collapse; margin: .6em 0 .3em; font-size: .82em; }
+th, td { border: 1px solid #ccc; padding: .2em .45em; text-align: left; white-space: nowrap; }
+td.wrap { white-space: normal; min-width: 18em; }
+div.table { overflow-x: auto; }
 th { background: #eef3f8; }
-td:first-child, th:first-child, td.text { text-align: left; }
+.num { text-align: right; }
+.summary { background: #f3f8fc; border-left: 4px solid #0072B2; padding: .6em 1.2em; }
 tr:nth-child(even) td { background: #fafafa; }
 p.note { font-size: .85em; color: #555; margin-top: .2em; }
 figure { margin: 1em 0 2em; }
@@ -55,19 +58,25 @@ def _is_number(text: str) -> bool:
 
 
 def table_html(table: ReportTable, *, caption: bool = True) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
-    body = []
-    for row in table.rows:
-        cells = "".join(
-            f"<td>{html.escape(v)}</td>"
-            if _is_number(v) or not v
-            else f'<td class="text">{html.escape(v)}</td>'
-            for v in row
-        )
-        body.append(f"<tr>{cells}</tr>")
+    """The table with numeric columns right-aligned (header included)."""
+    numeric = [
+        all(_is_number(row[i]) or not row[i] for row in table.rows) and i > 0
+        for i in range(len(table.columns))
+    ]
+
+    def cell(tag: str, value: str, index: int) -> str:
+        kind = "num" if numeric[index] else "wrap" if len(value) > 40 else ""
+        attribute = f' class="{kind}"' if kind else ""
+        return f"<{tag}{attribute}>{html.escape(value)}</{tag}>"
+
+    head = "".join(cell("th", c, i) for i, c in enumerate(table.columns))
+    body = "".join(
+        "<tr>" + "".join(cell("td", v, i) for i, v in enumerate(row)) + "</tr>"
+        for row in table.rows
+    )
     title = f"<h3>{html.escape(table.title)}</h3>" if caption else ""
     note = f'<p class="note">{html.escape(table.note)} (file: {table.filename})</p>'
-    return f"{title}<table><tr>{head}</tr>{''.join(body)}</table>{note}"
+    return f'{title}<div class="table"><table><tr>{head}</tr>{body}</table></div>{note}'
 
 
 def figure_html(png: bytes, alt: str, caption: str) -> str:
@@ -110,6 +119,54 @@ def _version() -> str:
         return "recist-toolkit"
 
 
+def _ci(row: dict[str, str], low: str, high: str, unit: str = " %") -> str:
+    lower, upper = row[low] or "NR", row[high] or "NR"
+    return f"{lower}-{upper}{unit}"
+
+
+def _summary(analysis: Analysis) -> str:
+    """Key ITT results in a few sentences, each read off the tables below."""
+
+    def rows(filename: str) -> list[dict[str, str]]:
+        table = analysis.table(filename)
+        records = [dict(zip(table.columns, row, strict=True)) for row in table.rows]
+        return [r for r in records if r["population"] == analysis.populations[0].name]
+
+    lines = []
+    for filename, label in (("dcr.csv", "Disease control"), ("orr.csv", "Objective response")):
+        arms = "; ".join(
+            f"{r['arm']} {r['count']}/{r['n']} = {r['pct']} % (95 % CI "
+            f"{_ci(r, 'ci_lower_pct', 'ci_upper_pct')})"
+            for r in rows(filename)
+        )
+        endpoint = "DCR" if filename == "dcr.csv" else "ORR"
+        for c in rows("comparisons.csv"):
+            if c["endpoint"] == endpoint and c["p_value"]:
+                arms += (
+                    f"; difference {c['difference_pct']} % (95 % CI "
+                    f"{_ci(c, 'ci_lower_pct', 'ci_upper_pct')}), {c['test']} p = {c['p_value']}"
+                )
+        lines.append(f"<b>{label}</b>: {html.escape(arms)}.")
+    for endpoint in ("rPFS", "PFS"):
+        medians = "; ".join(
+            f"{r['arm']} {r['events']} events, median "
+            + (f"{r['median_months']} months" if r["median_months"] else "not reached")
+            for r in rows("survival.csv")
+            if r["endpoint"] == endpoint
+        )
+        for t in rows("log_rank.csv"):
+            if t["endpoint"] == endpoint and t["p_value"]:
+                medians += f"; {t['test']} p = {t['p_value']}"
+                if t["hazard_ratio"]:
+                    medians += (
+                        f", HR {t['hazard_ratio']} (95 % CI {t['hr_ci_lower']}-{t['hr_ci_upper']})"
+                    )
+        lines.append(f"<b>{endpoint}</b>: {html.escape(medians)}.")
+    items = "".join(f"<li>{line}</li>" for line in lines)
+    name = analysis.populations[0].name
+    return f'<div class="summary"><p>Key results, {name} population:</p><ul>{items}</ul></div>'
+
+
 def render_report(analysis: Analysis, *, title: str) -> dict[str, bytes]:
     """Every output file, by name: ``report.html``, the CSV tables and the figure PNGs."""
     colours = arm_colours(analysis.arms)
@@ -148,7 +205,12 @@ def render_report(analysis: Analysis, *, title: str) -> dict[str, bytes]:
         ("Tumour size and each subject's course", [], ["spider.png", "swimmer.png"]),
         ("Analysis dataset", ["subjects.csv"], []),
     ]
-    body = [f"<h1>{html.escape(title)}</h1>", "<h2>Methods</h2>", _methods(analysis)]
+    body = [
+        f"<h1>{html.escape(title)}</h1>",
+        _summary(analysis),
+        "<h2>Methods</h2>",
+        _methods(analysis),
+    ]
     for heading, tables, pictures in sections:
         body.append(f"<h2>{html.escape(heading)}</h2>")
         body += [table_html(analysis.table(name)) for name in tables]

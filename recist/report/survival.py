@@ -152,7 +152,7 @@ def survival_tables(
             at_risk.append((analysis.population, analysis.endpoint, curve.arm, *counts))
         tested = [("log-rank (unstratified)", analysis.unstratified, analysis.hazard)]
         if analysis.stratified is not None and analysis.stratified_hazard is not None:
-            label = f"stratified log-rank ({' x '.join(strata)})"
+            label = "stratified log-rank"
             tested.append((label, analysis.stratified, analysis.stratified_hazard))
         for label, test, hazard in tested:
             tests.append(
@@ -160,6 +160,7 @@ def survival_tables(
                     analysis.population,
                     analysis.endpoint,
                     label,
+                    " x ".join(strata) if test is analysis.stratified else "",
                     str(test.strata),
                     num(test.chi_square),
                     num(test.p_value),
@@ -206,6 +207,7 @@ def survival_tables(
                 "population",
                 "endpoint",
                 "test",
+                "factors",
                 "strata",
                 "chi_square",
                 "p_value",
@@ -216,7 +218,8 @@ def survival_tables(
             ),
             tuple(tests),
             f"Hazard ratio {hr_label}: Cox model, Breslow ties, stratified like the test on the "
-            "same row; Wald 95 % CI. Strata are the cross-classification of the factors; a "
-            "stratum with one arm only contributes nothing to the stratified test.",
+            "same row; Wald 95 % CI. Strata: the cross-classification of "
+            + (" x ".join(strata) or "(none given)")
+            + "; a stratum with one arm only contributes nothing to a stratified test.",
         ),
     ]

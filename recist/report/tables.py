@@ -140,8 +140,8 @@ def binary_tables(
             COMPARISON_COLUMNS,
             tuple(comparisons),
             "95 % CI of the difference: Newcombe hybrid score (Stat Med 1998, method 10). "
-            "Pearson's chi-square test without continuity correction, or Fisher's exact test "
-            "(two-sided) when an expected count is below 5.",
+            "Test: Pearson's chi-square without continuity correction, or Fisher's exact test "
+            "(two-sided) when an expected count is below 5 (min_expected_count).",
         ),
     ]
 
