@@ -31,7 +31,8 @@ def load_series(source: Source, *, series_uid: str | None = None,
 
     Problems that still allow a trustworthy volume are reported in ``Volume.warnings``:
     non-DICOM, unreadable and non-image files (skipped), files of other series, duplicated
-    slices (dropped), gaps and uneven spacing, missing rescale, non-CT values. Problems that do
+    slices (dropped), gaps and uneven spacing, missing rescale, non-CT values, decoding processes
+    that could not run (decoded here instead). Problems that do
     not (mixed orientations, sizes or pixel spacings, no image at all) raise
     :class:`DicomLoadError` with a message that says what to do.
     """

@@ -2,9 +2,10 @@
 
 Decoders, chosen by licence (the project is Apache-2.0, so nothing GPL) and maturity:
 
-- **python-gdcm** (BSD-3, GDCM: developed since 2006, the DICOM layer of ITK/SimpleITK): the
-  only permissive decoder pydicom can use for JPEG baseline/extended/lossless (Process 14,
-  SV1 included), the syntaxes CT scanners and PACS send most; also JPEG-LS and JPEG 2000.
+- **python-gdcm** (Apache-2.0 wrapper of GDCM, BSD-3; GDCM is developed since 2006 and is
+  the DICOM layer of ITK/SimpleITK): the only permissive decoder pydicom can use for JPEG
+  baseline/extended/lossless (Process 14, SV1 included), the syntaxes CT scanners and PACS
+  send most; also JPEG-LS and JPEG 2000.
 - **pylibjpeg-openjpeg** (MIT, on OpenJPEG, BSD-2, the JPEG 2000 reference decoder) and
   **pylibjpeg-rle** (MIT): maintained by pydicom's authors; measured 2.7x (JPEG 2000) and 5x
   (RLE) faster than the alternatives here, so they are tried first for those syntaxes.
@@ -12,8 +13,12 @@ Decoders, chosen by licence (the project is Apache-2.0, so nothing GPL) and matu
 - Not used: pylibjpeg-libjpeg (GPL-3.0).
 
 Each syntax has an ordered list of plugins; the first one installed is used and the next is
-tried if it fails. Series with many compressed files are decoded in worker processes (one per
-core, header parsing and most decoders hold the GIL, so threads would not help); the pool is
+tried if it fails. JPEG baseline and lossless files are first handed whole to GDCM's own
+reader, which skips pydicom's second parse of the header (about half the cost of a slice);
+pydicom's plugins remain the fallback and the reference (a test checks they agree).
+
+Series with many compressed files are decoded in worker processes (one per core, header
+parsing and most decoders hold the GIL, so threads would not help); the pool is
 started once, with the ``forkserver`` method where available (safe in a threaded Qt app), and
 reused by later loads.
 """
@@ -21,6 +26,7 @@ reused by later loads.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -56,6 +62,7 @@ MIN_FILES_FOR_PROCESSES = 16
 
 _pool: ProcessPoolExecutor | None = None
 _pool_workers = 0
+_pool_lock = threading.Lock()
 
 
 class _Overflow(Exception):
@@ -132,6 +139,11 @@ def decode_file(path: str, transfer_syntax: str) -> npt.NDArray[Any]:
 
 
 def _get_pool(workers: int) -> ProcessPoolExecutor:
+    with _pool_lock:
+        return _get_pool_locked(workers)
+
+
+def _get_pool_locked(workers: int) -> ProcessPoolExecutor:
     global _pool, _pool_workers
     if _pool is None or _pool_workers != workers:
         if _pool is not None:
@@ -145,9 +157,10 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
 def shutdown_pool(wait: bool = True) -> None:
     """Stop the decoding processes (they are restarted on demand)."""
     global _pool
-    if _pool is not None:
-        _pool.shutdown(wait=wait, cancel_futures=True)
-        _pool = None
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(wait=wait, cancel_futures=True)
+            _pool = None
 
 
 def _store(out: Out, k: int, stored: npt.NDArray[Any], frame: FrameHeader) -> None:
