@@ -27,7 +27,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="trial report: DCR, best response, rPFS/PFS by arm, figures (HTML + CSV)",
         description=(
             "The randomized trial's analysis for the ITT and per-protocol populations: disease "
-            "control at the landmark and objective response per arm (exact 95 %% CI), the "
+            "control at the landmark and objective response per arm (exact 95 % CI), the "
             "difference between arms, best overall response, rPFS and PFS Kaplan-Meier curves "
             "with the stratified log-rank test; writes report.html and the CSV tables to DIR."
         ),
