@@ -62,7 +62,7 @@ def test_timepoints_are_ordered_by_date_and_the_first_is_the_baseline(
 
 def test_lesion_ids_follow_the_category_and_are_never_reused(ready: ReadingProject) -> None:
     ids = [ready.add_lesion(KEY, c, "liver").lesion_id
-           for c in (Category.TARGET, Category.TARGET, Category.NON_TARGET, Category.NEW)]  # fmt: skip
+           for c in (Category.TARGET, Category.TARGET, Category.NON_TARGET, Category.NEW)]
     assert ids == ["T1", "T2", "NT1", "N1"]
     ready.retire_lesion(KEY, "T2")
     assert ready.add_lesion(KEY, Category.TARGET, "lung").lesion_id == "T3"
