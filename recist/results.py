@@ -85,3 +85,8 @@ class SubjectEndpoints:
     #: Progression date (first PD, dated back to an equivocal new lesion's first sighting).
     progression_date: dt.date | None
     reason: str = ""
+    #: The assessment that gave the best overall response (the first that counts as it; for
+    #: PD, the first assessment on or after the progression date); None when there is none.
+    best_response_at: TimepointResult | None = None
+    #: The assessment the landmark disease control was judged on (None outside the window).
+    landmark_assessment: TimepointResult | None = None

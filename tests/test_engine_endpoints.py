@@ -215,3 +215,28 @@ def test_equivocal_lesion_never_confirmed_does_not_progress() -> None:
     result = endpoints(assess_one(rows))
     assert result.progression_date is None
     assert result.rpfs.reason == "NO_EVENT"
+
+
+@pytest.mark.parametrize(
+    ("visits", "expected_day"),
+    [
+        ([(56, SD), (112, PR), (168, PR)], 112),  # the first assessment that counts as the best
+        ([(30, SD), (56, NE)], 30),  # NE: the first that counts as NE (SD too early)
+        ([(56, SD), (112, PD)], 56),
+        ([(30, SD), (100, PD)], 100),  # PD: the progression itself
+        ([], None),
+    ],
+    ids=["PR", "NE", "SD before PD", "PD", "none"],
+)
+def test_best_response_at_names_the_assessment(
+    visits: list[tuple[int, Response]], expected_day: int | None
+) -> None:
+    result = endpoints(course(*visits))
+    at_ = result.best_response_at
+    assert (at_.date if at_ else None) == (day(expected_day) if expected_day is not None else None)
+
+
+def test_landmark_assessment_is_the_one_judged() -> None:
+    result = endpoints(course((112, SD), (175, PR), (240, SD)))
+    assert result.landmark_assessment is not None
+    assert result.landmark_assessment.date == day(175)

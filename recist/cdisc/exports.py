@@ -12,14 +12,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
 from recist.cdisc.datasets import Column, OutputDataset, Value, write_dataset
 from recist.cdisc.reads import Read, load_reads
 from recist.model import Response
-from recist.results import SubjectEndpoints, TimepointResult, TimeToEvent
+from recist.results import TimepointResult, TimeToEvent
 from recist.rules.endpoints import EndpointOptions, assessed
 
 AVAL_RESPONSE = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6}
@@ -157,14 +156,14 @@ def adrs(reads: list[Read], options: EndpointOptions) -> OutputDataset:
         for tp in assessed(read.assessment):
             assert tp.overall_response is not None
             records.append(_adrs_record(read, "OVR", "Overall Response", tp, tp.overall_response))
-        for code, param, result, confirm in (
-            ("BOR", bor, read.endpoints, False),
-            ("CBOR", "Best Confirmed Overall Response", read.confirmed, True),
+        for code, param, result in (
+            ("BOR", bor, read.endpoints),
+            ("CBOR", "Best Confirmed Overall Response", read.confirmed),
         ):
-            best = _bor_timepoint(read, result, options, confirm)
+            best = result.best_response_at
             records.append(_adrs_record(read, code, param, best, result.best_overall_response))
         control = read.endpoints.dcr_6m
-        landmark = _landmark(read, options) if control else None
+        landmark = read.endpoints.landmark_assessment if control else None
         records.append(_adrs_record(read, "DCR6M", dcr, landmark, "Y" if control else "N"))
     return OutputDataset("ADRS", "Response Analysis Dataset", ADRS_COLUMNS, _sequenced(records))
 
@@ -200,46 +199,6 @@ def _sequenced(records: list[tuple[Value, ...]]) -> tuple[tuple[Value, ...], ...
         seq = sequence[str(row[1])] = sequence.get(str(row[1]), 0) + 1
         numbered.append((*row, seq))
     return tuple(numbered)
-
-
-def _bor_timepoint(
-    read: Read, result: SubjectEndpoints, options: EndpointOptions, confirm: bool
-) -> TimepointResult | None:
-    """The assessment that gave the best response: the first before progression that counts
-    as it (RECIST 1.1 section 4.4), or the progression itself for PD."""
-    from recist.rules.endpoints import _counted  # the engine's own counting rule
-
-    timepoints = assessed(read.assessment)
-    best = result.best_overall_response
-    progressed = result.progression_date
-    if best is Response.PD:
-        return next((t for t in timepoints if t.date >= (progressed or dt.date.max)), None)
-    before = [t for t in timepoints if progressed is None or t.date < progressed]
-    start = read.reference
-    if start is None:
-        return None
-    rules = dataclasses.replace(options, confirm=confirm)
-    for index, tp in enumerate(before):
-        if _counted(before, index, start, rules)[0] is best:
-            return tp
-    return None
-
-
-def _landmark(read: Read, options: EndpointOptions) -> TimepointResult | None:
-    """The evaluable assessment closest to the landmark day, within the window (the contract's
-    ``dcr_6m``)."""
-    start = read.reference
-    if start is None:
-        return None
-    window = [
-        t
-        for t in assessed(read.assessment)
-        if t.overall_response is not Response.NE
-        and abs((t.date - start).days - options.dcr_day) <= options.dcr_window
-    ]
-    return min(
-        window, key=lambda t: (abs((t.date - start).days - options.dcr_day), t.date), default=None
-    )
 
 
 def adtte(reads: list[Read], options: EndpointOptions) -> OutputDataset:

@@ -77,17 +77,19 @@ def best_overall_response(
     reference: dt.date,
     progressed_on: dt.date | None,
     options: EndpointOptions,
-) -> tuple[Response, str]:
-    """Best response up to the first progression (contract, output 2, ``bor``)."""
+) -> tuple[Response, str, TimepointResult | None]:
+    """Best response up to the first progression (contract, output 2, ``bor``), with the
+    reason and the assessment that gave it."""
     before_pd = [t for t in timepoints if progressed_on is None or t.date < progressed_on]
-    best, why = Response.NE, "no evaluable response"
+    best, why, where = Response.NE, "no evaluable response", None
     if progressed_on is not None:
         best, why = Response.PD, f"PD on {progressed_on.isoformat()}"
+        where = next((t for t in timepoints if t.date >= progressed_on), None)
     for index, tp in enumerate(before_pd):
         response, note = _counted(before_pd, index, reference, options)
-        if RANK[response] > RANK[best]:
-            best, why = response, f"{response.value} at {tp.timepoint} ({note})"
-    return best, why
+        if RANK[response] > RANK[best] or (where is None and response is best):
+            best, why, where = response, f"{response.value} at {tp.timepoint} ({note})", tp
+    return best, why, where
 
 
 def _counted(
@@ -142,8 +144,9 @@ def disease_control(
     progressed_on: dt.date | None,
     death: dt.date | None,
     options: EndpointOptions,
-) -> tuple[bool, str]:
-    """Disease control at the landmark (contract, output 2, ``dcr_6m``)."""
+) -> tuple[bool, str, TimepointResult | None]:
+    """Disease control at the landmark (contract, output 2, ``dcr_6m``), with the reason and
+    the assessment it was judged on."""
     target = options.dcr_day
     window = [
         t
@@ -152,16 +155,16 @@ def disease_control(
         and abs((t.date - reference).days - target) <= options.dcr_window
     ]
     if not window:
-        return False, f"no evaluable assessment within day {target} +- {options.dcr_window}"
+        return False, f"no evaluable assessment within day {target} +- {options.dcr_window}", None
     chosen = min(window, key=lambda t: (abs((t.date - reference).days - target), t.date))
     response = chosen.overall_response
     assert response is not None
     where = f"{response.value} at {chosen.timepoint} (day {(chosen.date - reference).days})"
     if progressed_on is not None and progressed_on <= chosen.date:
-        return False, f"{where}, after PD on {progressed_on.isoformat()}"
+        return False, f"{where}, after PD on {progressed_on.isoformat()}", chosen
     if death is not None and death <= chosen.date:
-        return False, f"{where}, after death on {death.isoformat()}"
-    return response in DISEASE_CONTROL, where
+        return False, f"{where}, after death on {death.isoformat()}", chosen
+    return response in DISEASE_CONTROL, where, chosen
 
 
 def time_to_event(
@@ -211,10 +214,14 @@ def subject_endpoints(
     """All endpoints of one subject (and reader) from its timepoint responses."""
     timepoints = assessed(assessment)
     progressed_on = progression_date(assessment)
-    bor, bor_why = best_overall_response(timepoints, reference, progressed_on, options)
-    dcr, dcr_why = disease_control(timepoints, reference, progressed_on, info.death_date, options)
+    bor, bor_why, bor_at = best_overall_response(timepoints, reference, progressed_on, options)
+    dcr, dcr_why, landmark = disease_control(
+        timepoints, reference, progressed_on, info.death_date, options
+    )
     adequate = [t.date for t in timepoints if t.overall_response is not Response.NE]
     rpfs = time_to_event(adequate, reference, progressed_on, info, options, death_is_event=True)
     pfs = time_to_event(adequate, reference, progressed_on, info, options, death_is_event=False)
     reason = f"BOR {bor_why}; DCR {'Y' if dcr else 'N'}: {dcr_why}"
-    return SubjectEndpoints(assessment.key, bor, dcr, rpfs, pfs, progressed_on, reason)
+    return SubjectEndpoints(
+        assessment.key, bor, dcr, rpfs, pfs, progressed_on, reason, bor_at, landmark
+    )
