@@ -58,13 +58,15 @@ class Store:
         path = Path(path)
         if not create and not path.is_file():
             raise StoreError(f"{path}: no such reading project file")
+        if not create and path.stat().st_size == 0:
+            raise StoreError(f"{path}: an empty file, not a reading project")
         try:
             connection = sqlite3.connect(path, isolation_level=None)
         except sqlite3.Error as error:
             raise StoreError(f"{path}: cannot open ({error})") from error
         store = cls(path, connection)
         try:
-            store._prepare()
+            store._prepare(create)
         except sqlite3.DatabaseError as error:
             connection.close()
             raise StoreError(f"{path}: not a reading project ({error})") from error
@@ -145,7 +147,7 @@ class Store:
 
     # -- opening -------------------------------------------------------------------------
 
-    def _prepare(self) -> None:
+    def _prepare(self, create: bool) -> None:
         db = self._db
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -158,6 +160,8 @@ class Store:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             tables = db.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
             if application_id == 0 and version == 0 and tables == 0:
+                if not create:
+                    raise StoreError(f"{self.path}: an empty file, not a reading project")
                 self._create()
                 return
             if application_id != APPLICATION_ID:

@@ -143,6 +143,11 @@ def test_the_file_is_a_versioned_wal_database_with_full_sync(
 def test_files_that_are_not_reading_projects_are_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no such reading project"):
         Store.open(tmp_path / "missing.db", create=False)
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    with pytest.raises(StoreError, match="an empty file, not a reading project"):
+        Store.open(empty, create=False)
+    assert empty.stat().st_size == 0
     text = tmp_path / "measurements.csv"
     text.write_text("subject_id,timepoint\n" * 200, encoding="utf-8")
     with pytest.raises(StoreError, match="not a reading project"):
