@@ -130,3 +130,37 @@ def test_a_sigkill_in_the_middle_of_a_transaction_leaves_nothing_of_it(
         assert str(observation.fragments[0].long_axis.length_mm) == "30.0"
         project.sign(KEY, "BASELINE")  # and the project goes on from there
     assert not project.read(KEY).observations.keys() - {("BASELINE", "T1"), ("BASELINE", "NT1")}
+
+
+def test_two_readers_saving_at_once_from_two_processes_both_keep_every_change(
+    tmp_path: Path,
+) -> None:
+    path = prepared(tmp_path)
+    body = """
+        from reviewer_gui.reading import Category
+        key = ReadKey("CASE-7", sys.argv[2])
+        project.add_lesion(key, Category.TARGET, "liver")
+        for i in range(25):
+            project.measure(key, "BASELINE", "T1", Segment(Point(50, 50), Point(50, 60 + i)),
+                            plane)
+        print("done", flush=True)
+    """
+    children = [
+        subprocess.Popen([sys.executable, "-c", CHILD_PRELUDE + textwrap.dedent(body), str(path),
+                          reader], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for reader in ("bob", "carol")
+    ]  # fmt: skip
+    for child in children:
+        out, err = child.communicate(timeout=120)
+        assert (child.returncode, out.strip()) == (0, "done"), err
+    consistent(path)
+    project, store = open_project(path, RecistEngine())
+    with store:
+        for reader in ("bob", "carol"):
+            observation = project.read(ReadKey("CASE-7", reader)).observation("BASELINE", "T1")
+            assert observation is not None
+            assert str(observation.fragments[0].long_axis.length_mm) == "26.6"  # 34 px x 0.78
+        versions = store.connection.execute(
+            "SELECT reader, count(*) FROM observation_version WHERE lesion_id = 'T1' "
+            "GROUP BY reader ORDER BY reader").fetchall()  # fmt: skip
+        assert versions == [("alice", 1), ("bob", 25), ("carol", 25)]
