@@ -2,7 +2,7 @@
 
 Colours follow the usual reading-room conventions: editable measurements yellow, read-only
 ones (a prior's, a signed timepoint's) cyan and dashed, warnings amber, refusals red. Text
-has a dark halo so it stays legible over bright bone and dark lung alike.
+sits on a translucent dark box so it stays legible over bright bone and dark lung alike.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ EDITABLE = QColor(255, 214, 0)
 LOCKED = QColor(0, 200, 255)
 WARNING = QColor(255, 170, 0)
 ERROR = QColor(255, 80, 80)
+BOX = QColor(0, 0, 0, 150)
 HANDLE_RADIUS = 4.0
 MARGIN = 10.0
 
@@ -31,10 +32,13 @@ def text_font(base: QFont, pixel_size: int = 14, bold: bool = False) -> QFont:
 
 
 def draw_text(p: QPainter, x: float, y: float, text: str, color: QColor = TEXT) -> None:
-    """`text` with its baseline at (x, y) and a one-pixel dark halo."""
-    p.setPen(QColor(0, 0, 0, 220))
-    for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1), (1, 1)):
-        p.drawText(QPointF(x + dx, y + dy), text)
+    """`text` with its baseline at (x, y) on a translucent dark box (legible on any tissue).
+
+    One box and one text run per line: several times cheaper than a drawn halo.
+    """
+    fm = QFontMetricsF(p.font())
+    p.fillRect(QRectF(x - 3, y - fm.ascent() - 1, fm.horizontalAdvance(text) + 6,
+                      fm.height() + 2), BOX)
     p.setPen(color)
     p.drawText(QPointF(x, y), text)
 

@@ -27,9 +27,9 @@ def show(qtbot: QtBot, view: ImageView, width: int = 640, height: int = 600) -> 
     view.resize(width, height)
     view.show()
     qtbot.waitExposed(view)
-    if view.loader is not None:
-        with qtbot.waitSignal(view.volume_replaced, timeout=20_000):
-            pass
+    loader = view.loader
+    if loader is not None:  # wait for the whole series (its signal may already have come)
+        qtbot.waitUntil(lambda: loader.isFinished() and view.status is None, timeout=20_000)
     return view
 
 

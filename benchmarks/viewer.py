@@ -1,0 +1,251 @@
+"""Benchmark of the image viewer (issue 5, Performance).
+
+Usage::
+
+    python benchmarks/viewer.py                       # offscreen, and under Xvfb if installed
+    python benchmarks/viewer.py --platform offscreen  # one platform only
+    python benchmarks/viewer.py --results benchmarks/viewer_RESULTS.md
+
+Writes two CT series of 300 slices of 512 x 512 (the sample-scan phantom at 0.7 mm pixels,
+1 mm apart, the prior's table 2 mm off) into a temporary folder, never the repository, then
+measures with the real widgets in a 1800 x 1000 window (two views of about 900 x 970):
+
+- **scroll**: per step, the time from a Down-arrow key event on the current view to both
+  views painted (the prior follows by patient position), over a 300-slice scroll down and
+  back up; every slice of both series carries a caliper and a bidirectional measurement, so
+  each paint draws W/L, image and overlays. Reported: p50, p95 and max in ms.
+- **first image**: from choosing a series (its file list, as ``find_series`` lists it) to its
+  first image painted; then to the whole series loaded in the background. Page cache warm.
+
+Each platform runs in its own process; under Xvfb the platform is ``xcb`` on display :99
+(an X server this script starts and stops).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+SIZE, SLICES, PIXEL_MM, STEP_MM = 512, 300, 0.7, 1.0
+WINDOW = (1800, 1000)
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("sample_gen", REPO / "sample_scans/generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["sample_gen"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_series(folder: Path, key: str, table_mm: float) -> list[Path]:
+    """300 slices of 512 x 512 CT (phantom anatomy, noise) under `folder`."""
+    gen = _generator()
+    folder.mkdir(parents=True, exist_ok=True)
+    coords = (np.arange(SIZE) - (SIZE - 1) / 2) * PIXEL_MM
+    rng = np.random.default_rng(11)
+    lesion = gen._les("T1", "TARGET", "liver", False, (-60.2, -15.05, -75), (40, 30), 45)
+    paths = []
+    for i in range(SLICES):
+        z = -250 + table_mm + i * STEP_MM
+        hu = gen.anatomy(coords, coords, z, [lesion]) + rng.normal(0, 8, (SIZE, SIZE))
+        ds = gen.make_slice(np.clip(np.rint(hu), -1024, 3071).astype(np.int16),
+                            subject_id="BENCH", date="2024-01-01", series_key=key, index=i,
+                            z=z, signed=False)  # fmt: skip
+        ds.PixelSpacing = [PIXEL_MM, PIXEL_MM]
+        ds.ImagePositionPatient = [-(SIZE - 1) / 2 * PIXEL_MM] * 2 + [z]
+        path = folder / f"CT{i:05d}.dcm"
+        gen.save(ds, path)
+        paths.append(path)
+    return paths
+
+
+def _measure_every_slice(view: Any) -> None:
+    """A caliper and a bidirectional measurement on every slice (more than any reading)."""
+    from reviewer_gui.viewer import Bidirectional, Caliper, ViewTransform
+
+    t = ViewTransform()  # identity: screen = image coordinates
+    for k in range(view.volume.shape[0]):
+        caliper = Caliper(view.viewport.spacing, k)
+        for x, y in ((200, 220), (260, 230)):
+            (caliper.press if caliper.points == [] else caliper.release)(t, x, y)
+        bidi = Bidirectional(view.viewport.spacing, k)
+        bidi.press(t, 300, 300)
+        bidi.release(t, 360, 300)
+        bidi.press(t, 330, 285)
+        bidi.release(t, 330, 318)
+        view.viewport.layer.add(caliper)
+        view.viewport.layer.add(bidi)
+
+
+def run(folder: Path) -> dict[str, Any]:
+    """Measure on the current Qt platform (set QT_QPA_PLATFORM before calling)."""
+    from PyQt6.QtCore import QEvent, Qt
+    from PyQt6.QtGui import QKeyEvent
+    from PyQt6.QtWidgets import QApplication, QSplitter
+
+    from reviewer_gui.dicom import find_series
+    from reviewer_gui.qt import LinkedViews, open_series
+
+    app = QApplication.instance() or QApplication([])
+    t0 = time.perf_counter()
+    catalog = find_series(folder)
+    listing_s = time.perf_counter() - t0
+    prior_info, current_info = sorted(catalog.series, key=lambda s: s.series_uid != PRIOR_UID)
+
+    splitter = QSplitter()
+    splitter.resize(*WINDOW)
+    splitter.show()
+    t0 = time.perf_counter()  # the reader chooses the current series
+    current = open_series(current_info.files, title="CURRENT")
+    splitter.addWidget(current)
+    while current.paint_count == 0:
+        app.processEvents()
+    first_image_s = time.perf_counter() - t0
+    while current.volume.shape[0] < SLICES:
+        app.processEvents()
+    whole_series_s = time.perf_counter() - t0
+    prior = open_series(prior_info.files, title="PRIOR")
+    splitter.insertWidget(0, prior)
+    while prior.volume.shape[0] < SLICES:
+        app.processEvents()
+    LinkedViews(prior, current)
+    splitter.setSizes([WINDOW[0] // 2, WINDOW[0] // 2])
+    for view in (prior, current):
+        _measure_every_slice(view)
+    app.processEvents()
+
+    current.viewport.nav.go_to(SLICES - 1)
+    app.processEvents()
+    steps: list[float] = []
+    paints = prior.paint_count + current.paint_count
+    for key in [Qt.Key.Key_Down] * (SLICES - 1) + [Qt.Key.Key_Up] * (SLICES - 1):
+        t0 = time.perf_counter()
+        QApplication.sendEvent(current, QKeyEvent(QEvent.Type.KeyPress, key,
+                                                  Qt.KeyboardModifier.NoModifier))
+        app.processEvents()  # both views repaint and flush here
+        steps.append(time.perf_counter() - t0)
+    painted = prior.paint_count + current.paint_count - paints
+    if painted < 2 * len(steps) * 0.95:
+        raise RuntimeError(f"only {painted} paints for {len(steps)} steps: not measuring paint")
+    q = statistics.quantiles(steps, n=100)
+    for view in (prior, current):
+        if view.loader is not None:
+            view.loader.wait()
+    return {
+        "platform": app.platformName(),
+        "view_size": [current.width(), current.height()],
+        "steps": len(steps), "paints": painted,
+        "p50_ms": q[49] * 1e3, "p95_ms": q[94] * 1e3, "max_ms": max(steps) * 1e3,
+        "listing_ms": listing_s * 1e3, "first_image_ms": first_image_s * 1e3,
+        "whole_series_ms": whole_series_s * 1e3,
+    }  # fmt: skip
+
+
+PRIOR_UID = ""  # set from the written files in main()
+
+
+def _child(folder: Path, qpa: str, env_extra: dict[str, str]) -> dict[str, Any]:
+    env = {**os.environ, "QT_QPA_PLATFORM": qpa, **env_extra}
+    out = subprocess.run([sys.executable, __file__, "--child", str(folder)], env=env,
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def _under_xvfb(folder: Path) -> dict[str, Any] | None:
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        return None
+    server = subprocess.Popen([xvfb, ":99", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.0)
+        return _child(folder, "xcb", {"DISPLAY": ":99"})
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _markdown(results: list[dict[str, Any]]) -> str:
+    import PyQt6.QtCore
+
+    lines = [
+        "# Image viewer benchmark (`benchmarks/viewer.py`)", "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, Qt {PyQt6.QtCore.QT_VERSION_STR}, numpy {np.__version__}.",
+        f"Two linked views in a {WINDOW[0]} x {WINDOW[1]} window; series of {SLICES} slices of "
+        f"{SIZE} x {SIZE}; a caliper and a bidirectional measurement on every slice. Page "
+        "cache warm.", "",
+        "| platform | view (px) | scroll step p50 | p95 | max | first image | whole series "
+        "| target |",
+        "|---|---|---|---|---|---|---|---|",
+    ]  # fmt: skip
+    for r in results:
+        lines.append(
+            f"| {r['platform']} | {r['view_size'][0]} x {r['view_size'][1]} | "
+            f"{r['p50_ms']:.2f} ms | {r['p95_ms']:.2f} ms | {r['max_ms']:.1f} ms | "
+            f"{r['first_image_ms']:.0f} ms | {r['whole_series_ms']:.0f} ms | "
+            "p95 <= 5 ms; first image <= 500 ms |")
+    lines += ["", "A scroll step is one Down/Up key event on the current view until both views "
+              "have repainted (the prior follows by patient position). First image: from the "
+              "chosen series' file list to its first paint (the needed slice is loaded alone, "
+              "the rest in a worker thread); whole series: until all slices are shown. "
+              "Listing the two series with `find_series` took "
+              f"{results[0]['listing_ms']:.0f} ms before that.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--platform", choices=["offscreen", "xvfb", "all"], default="all")
+    parser.add_argument("--results", type=Path, help="write a Markdown table here")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    global PRIOR_UID
+    if args.child is not None:
+        PRIOR_UID = (args.child / "prior_uid").read_text()
+        print(json.dumps(run(args.child)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="viewer-bench-") as tmp:
+        folder = Path(tmp)
+        print(f"writing 2 x {SLICES} slices of {SIZE} x {SIZE} ...", file=sys.stderr)
+        write_series(folder / "prior", "bench/prior", table_mm=2.0)
+        write_series(folder / "current", "bench/current", table_mm=0.0)
+        import pydicom
+
+        uid = pydicom.dcmread(folder / "prior" / "CT00000.dcm", stop_before_pixels=True)
+        (folder / "prior_uid").write_text(str(uid.SeriesInstanceUID))
+        results = []
+        if args.platform in ("offscreen", "all"):
+            results.append(_child(folder, "offscreen", {}))
+        if args.platform in ("xvfb", "all"):
+            got = _under_xvfb(folder)
+            if got is None:
+                print("Xvfb not installed: skipped (apt-get install xvfb)", file=sys.stderr)
+            else:
+                results.append(got)
+    text = _markdown(results)
+    print(text)
+    if args.results is not None:
+        args.results.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
