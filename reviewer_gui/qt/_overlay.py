@@ -44,13 +44,17 @@ def draw_text(p: QPainter, x: float, y: float, text: str, color: QColor = TEXT) 
 
 
 def measurement_label(m: Measurement) -> str:
-    """``42.0 mm`` for a caliper; ``L 42.0 x S 18.5 mm`` for a bidirectional measurement."""
+    """``42.0 mm`` for a caliper; ``42.0 x 18.5 mm`` (long x short) for a bidirectional one.
+
+    No "L"/"S" prefixes: beside the orientation letters an "L" would read as "left".
+    """
     long_mm, short_mm = m.long_mm, m.short_mm
     if long_mm is None:
         return ""
     if m.kind == "bidirectional":
-        short = "?" if short_mm is None else f"{short_mm:.1f}"
-        return f"L {long_mm:.1f} x S {short} mm"
+        if short_mm is None:
+            return f"{long_mm:.1f} mm, now draw the short axis"
+        return f"{long_mm:.1f} x {short_mm:.1f} mm"
     return f"{long_mm:.1f} mm"
 
 

@@ -42,6 +42,8 @@ def build_window(folder: Path, single: bool = False) -> tuple[QMainWindow, list[
     chosen = ordered[-1:] if single or len(ordered) == 1 else ordered[-2:]
     labels = ["CURRENT"] if len(chosen) == 1 else ["PRIOR", "CURRENT"]
     splitter = QSplitter()
+    splitter.setHandleWidth(3)
+    splitter.setStyleSheet("QSplitter::handle { background: #404040; }")
     views = []
     for label, info in zip(labels, chosen, strict=True):
         view = open_series(info.files, title=f"{label}  {_timepoint(info)}")

@@ -25,7 +25,7 @@ from PyQt6.QtGui import (
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
 from reviewer_gui.dicom import Volume
-from reviewer_gui.viewer import Button, MeasurementRefused, PixelSpacing, Viewport
+from reviewer_gui.viewer import Button, MeasurementRefused, PixelSpacing, Viewport, WindowLevel
 from reviewer_gui.viewer.geometry import orientation_label
 
 from ._overlay import (
@@ -83,6 +83,7 @@ class ImageView(QWidget):
     slice_changed = pyqtSignal(int)
     measurement_done = pyqtSignal(object)  # a viewer Measurement, completed or edited
     volume_replaced = pyqtSignal()
+    window_changed = pyqtSignal(object)  # the reader changed the WindowLevel (keys, right-drag)
 
     def __init__(self, volume: Volume, parent: QWidget | None = None, *,
                  title: str = "") -> None:
@@ -100,6 +101,7 @@ class ImageView(QWidget):
         self._refine.setSingleShot(True)
         self._refine.setInterval(REFINE_AFTER_MS)
         self._refine.timeout.connect(self.update)
+        self._overlay_font = text_font(self.font())
         self.volume = volume
         self.viewport = self._make_viewport(volume)
 
@@ -175,7 +177,7 @@ class ImageView(QWidget):
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
         p.drawImage(target, image)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.setFont(text_font(self.font()))
+        p.setFont(self._overlay_font)
         paint_measurements(p, vp)
         paint_scale_bar(p, vp, w, h)
         paint_corners(p, vp, w, h, self.title_lines(), self.status, self.sides())
@@ -201,16 +203,20 @@ class ImageView(QWidget):
         if event is None or event.buttons() == Qt.MouseButton.NoButton:
             return
         pos = event.position()
+        before = self.viewport.window
         if self.viewport.move(pos.x(), pos.y()):
             self.update()
+        self._window_moved(before)
 
     def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:
         button = None if event is None else _BUTTONS.get(event.button())
         if event is None or button is None:
             return
         pos = event.position()
+        before = self.viewport.window
         if self.viewport.release(button, pos.x(), pos.y()):
             self.update()
+        self._window_moved(before)
 
     def wheelEvent(self, event: QWheelEvent | None) -> None:
         if event is None:
@@ -227,8 +233,20 @@ class ImageView(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent | None) -> None:
         name = None if event is None else _KEYS.get(Qt.Key(event.key()))
+        before = self.viewport.window
         if event is not None and name is not None and self.viewport.key(name):
             self.update()
+            self._window_moved(before)
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def _window_moved(self, before: WindowLevel) -> None:
+        if self.viewport.window != before:
+            self.window_changed.emit(self.viewport.window)
+
+    def set_window(self, window: object) -> None:
+        """Show `window` (a WindowLevel), e.g. the linked view's; does not re-emit."""
+        if isinstance(window, WindowLevel) and window != self.viewport.window:
+            self.viewport.set_window(window)
+            self.update()

@@ -13,16 +13,21 @@ class LinkedViews(QObject):
     """Keeps `first` and `second` on the same patient position, also after either reloads.
 
     The link is by position along the slice normal (ImagePositionPatient, DICOM PS3.3
-    C.7.6.2.1.1), never by slice index; ``offset_mm`` survives a reload.
+    C.7.6.2.1.1), never by slice index; ``offset_mm`` survives a reload. With `same_window`
+    a window/level chosen in either view applies to both.
     """
 
-    def __init__(self, first: ImageView, second: ImageView) -> None:
+    def __init__(self, first: ImageView, second: ImageView, *, same_window: bool = True) -> None:
         super().__init__(first)
         self.first, self.second = first, second
         self.link: SliceLink | None = None
         self.relink()
         first.volume_replaced.connect(self.relink)
         second.volume_replaced.connect(self.relink)
+        if same_window:  # prior and current compared in one window/level
+            second.set_window(first.viewport.window)
+            first.window_changed.connect(second.set_window)
+            second.window_changed.connect(first.set_window)
 
     def relink(self) -> None:
         """(Re)build the link on the views' current volumes."""

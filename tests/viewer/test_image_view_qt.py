@@ -156,7 +156,7 @@ def test_without_pixel_spacing_the_view_refuses_and_shows_no_scale(qtbot: QtBot)
     view.grab()
 
 
-def test_linked_views_scroll_by_position_and_follow_a_reload(qtbot: QtBot) -> None:
+def test_linked_views_share_position_and_window(qtbot: QtBot) -> None:
     prior_files = sorted((SAMPLE_SCANS / "SUBJ-001" / "M4").iterdir())  # table at -5 mm
     current_files = sorted((SAMPLE_SCANS / "SUBJ-001" / "M6").iterdir())  # table at 0 mm
     prior, current = open_series(prior_files), open_series(current_files)
@@ -170,6 +170,10 @@ def test_linked_views_scroll_by_position_and_follow_a_reload(qtbot: QtBot) -> No
     assert p.position_mm == c.position_mm
     assert p.index == c.index + 1  # same anatomy, different slice numbers
     assert link.link is not None and link.link.first is p
+    qtbot.keyClick(current, Qt.Key.Key_2)  # the liver window applies to prior and current
+    assert prior.viewport.window == current.viewport.window == PRESETS["2"]
+    drag(qtbot, prior, QPoint(300, 300), QPoint(300, 556), RIGHT)  # 150/256 HU per pixel
+    assert current.viewport.window == prior.viewport.window == WindowLevel(150, 240)
 
 
 def test_first_image_is_shown_before_the_series_finishes_loading(qtbot: QtBot) -> None:
