@@ -190,7 +190,8 @@ def _markdown(results: list[dict[str, Any]]) -> str:
         f"{platform.python_version()}, Qt {PyQt6.QtCore.QT_VERSION_STR}, numpy {np.__version__}.",
         f"Two linked views in a {WINDOW[0]} x {WINDOW[1]} window; series of {SLICES} slices of "
         f"{SIZE} x {SIZE}; a caliper and a bidirectional measurement on every slice. Page "
-        "cache warm.", "",
+        f"cache warm. Load average at the start: {os.getloadavg()[0]:.1f} (other jobs on the "
+        "machine inflate p95 and max).", "",
         "| platform | view (px) | scroll step p50 | p95 | max | first image | whole series "
         "| target |",
         "|---|---|---|---|---|---|---|---|",
