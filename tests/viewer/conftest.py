@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import (pytest-qt's too)
+if not os.environ.get("QT_QPA_PLATFORM"):  # unset or empty; before Qt starts (pytest-qt's too)
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_SCANS = REPO / "sample_scans"
