@@ -199,7 +199,8 @@ def bench_find_series(root: Path, n_files: int, repeat: int) -> dict[str, float]
     return {"files": per * 10, "find_s": median, "find_first_s": first}
 
 
-def markdown(rows: list[dict[str, float | int | None]], find: dict[str, float] | None) -> str:
+def markdown(rows: list[dict[str, float | int | None]], find: dict[str, float] | None,
+             load: tuple[float, float]) -> str:
     """The results as a README section."""
     cpu = os.cpu_count()
     lines = [
@@ -211,7 +212,9 @@ def markdown(rows: list[dict[str, float | int | None]], find: dict[str, float] |
         "`reviewer_gui.dicom.load_series(folder)` (listing, headers, sort, checks, HU); "
         "SimpleITK is `GetGDCMSeriesFileNames` + `ImageSeriesReader.Execute`; the floor reads "
         "the same files' bytes into one preallocated numpy array. Peak memory: rise of the "
-        "resident high-water mark during the load, in a fresh process.",
+        "resident high-water mark during the load, in a fresh process. Load average of the "
+        f"machine (other work included) at the start and end of the run: {load[0]:.1f}, "
+        f"{load[1]:.1f}.",
         "",
         "| series | on disk | volume | ours | SimpleITK | floor | ours / SimpleITK | "
         "ours / floor | ours peak memory | SimpleITK peak memory |",
@@ -254,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, help="write the markdown section here")
     args = parser.parse_args(argv)
     rows: list[dict[str, float | int | None]] = []
+    load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-load-series-") as tmp:
         root = Path(tmp)
         for n in args.slices:
@@ -263,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
                 for p in (root / f"{'jpegll' if jpeg else 'raw'}{n}").iterdir():
                     p.unlink()
         find = bench_find_series(root, args.files, args.repeat) if args.files else None
-    text = markdown(rows, find)
+    text = markdown(rows, find, (load_start, os.getloadavg()[0]))
     print(text)
     if args.results:
         args.results.write_text(text, encoding="utf-8")

@@ -177,7 +177,12 @@ def _store(out: Out, k: int, stored: npt.NDArray[Any], frame: FrameHeader) -> No
     if (lo + intercept < -32768 or hi + intercept > 32767 or stored.dtype.kind not in "iu") and (
             int(stored.min()) + intercept < -32768 or int(stored.max()) + intercept > 32767):
         raise _Overflow
-    np.add(stored, np.int32(intercept), out=out[k], casting="unsafe")  # one buffered pass
+    if stored.dtype == np.uint16 and hi <= 32767:
+        stored = stored.view(np.int16)  # the values fit: same bits, same numbers
+    if stored.dtype == np.int16:  # same-type add: several times faster than a casting one
+        np.add(stored, np.int16(intercept), out=out[k])
+    else:
+        np.add(stored, np.int32(intercept), out=out[k], casting="unsafe")
 
 
 def _read_native_int16(out: Out, k: int, f: object, frame: FrameHeader) -> None:
