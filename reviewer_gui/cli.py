@@ -2,6 +2,11 @@
 as the contract's measurements CSV (``shared/spec/csv-contract.md`` input 1, with the
 ``reader`` column), ready for ``recist assess`` / ``recist endpoints``.
 
+Without a command it starts the reviewer app (asking for a project file); ``open PROJECT.db
+[--dicom FOLDER]`` starts it on a project (created if missing), adding the folder's studies;
+``--demo`` starts it on the bundled ``sample_scans/`` in a fresh project in a temporary folder.
+The app (PyQt6) is imported only then, so ``export`` never loads Qt.
+
 Exit status: 0 success; 2 bad usage or input (nothing written, an existing output file left
 exactly as it was).
 """
@@ -22,7 +27,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="recist-review", description="RECIST 1.1 reading projects of the reviewer app."
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the bundled sample scans in a fresh project (temporary folder)")
+    parser.add_argument("--reader", help="your name as a reader (default: your login name)")
+    parser.add_argument("--screenshot", type=Path, help=argparse.SUPPRESS)  # docs and tests
+    parser.set_defaults(handler=_app, project=None, dicom=None)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    open_ = commands.add_parser("open", help="start the reviewer app on a reading project")
+    open_.add_argument("project", type=Path, help="reading project file (created if missing)")
+    open_.add_argument("--dicom", type=Path, help="folder of DICOM studies to add to it")
+    open_.set_defaults(handler=_app)
     export = commands.add_parser(
         "export", help="write the measurements CSV (contract input 1, with a reader column)"
     )
@@ -50,6 +64,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"recist-review: {error}", file=sys.stderr)
         print("recist-review: nothing written", file=sys.stderr)
         return 2
+
+
+def _app(args: argparse.Namespace) -> int:
+    if args.dicom is not None and not args.dicom.is_dir():
+        raise UsageError(f"{args.dicom}: no such folder of DICOM studies")
+    from reviewer_gui.qt.app import run
+
+    return run(args.project, dicom=args.dicom, reader=args.reader, demo=args.demo,
+               screenshot=args.screenshot)
 
 
 def _export(args: argparse.Namespace) -> int:

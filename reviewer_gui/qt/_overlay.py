@@ -51,11 +51,12 @@ def measurement_label(m: Measurement) -> str:
     long_mm, short_mm = m.long_mm, m.short_mm
     if long_mm is None:
         return ""
+    who = f"{m.caption}  " if m.caption else ""
     if m.kind == "bidirectional":
         if short_mm is None:
-            return f"{long_mm:.1f} mm, now draw the short axis"
-        return f"{long_mm:.1f} x {short_mm:.1f} mm"
-    return f"{long_mm:.1f} mm"
+            return f"{who}{long_mm:.1f} mm, now draw the short axis"
+        return f"{who}{long_mm:.1f} x {short_mm:.1f} mm"
+    return f"{who}{long_mm:.1f} mm"
 
 
 def paint_measurements(p: QPainter, vp: Viewport) -> None:

@@ -41,8 +41,22 @@ class Caliper:
         self.slice_index = slice_index
         self.phase = Phase.EMPTY
         self.locked = False
+        self.caption = ""  # who the measurement belongs to (a lesion id), shown beside it
         self.points: list[Point] = []  # [start, end] in image (row, col)
         self._grabbed: int | None = None
+
+    @classmethod
+    def restored(cls, spacing: PixelSpacing | None, slice_index: int,
+                 long_axis: tuple[Point, Point], short_axis: tuple[Point, Point] | None = None,
+                 *, locked: bool = False, caption: str = "") -> Caliper:
+        """A finished measurement rebuilt from stored end points (image coordinates): a
+        bidirectional one when `short_axis` is given, else a caliper."""
+        m = Bidirectional(spacing, slice_index) if short_axis else Caliper(spacing, slice_index)
+        m.points, m.phase = [long_axis[0], long_axis[1]], Phase.DONE
+        if isinstance(m, Bidirectional) and short_axis is not None:
+            m.set_short_axis(*short_axis)
+        m.locked, m.caption = locked, caption
+        return m
 
     @property
     def handles(self) -> tuple[Point, ...]:
@@ -160,6 +174,15 @@ class Bidirectional(Caliper):
     def short_mm(self) -> float | None:
         """Length of the short axis in mm."""
         return abs(self._across[1] - self._across[0]) if len(self._across) == 2 else None
+
+    def set_short_axis(self, a: Point, b: Point) -> None:
+        """Put the short axis' ends at image points `a` and `b` (a stored measurement)."""
+        start, u, v, length = self._frame()
+        offsets = [(p[0] - start[0], p[1] - start[1])
+                   for p in (self.spacing.to_mm(a), self.spacing.to_mm(b))]
+        alongs = [(d[0] * u[0] + d[1] * u[1]) / length if length else 0.5 for d in offsets]
+        self._along = sum(alongs) / 2
+        self._across = [d[0] * v[0] + d[1] * v[1] for d in offsets]
 
     def _locate(self, t: ViewTransform, x: float, y: float) -> tuple[float, float]:
         """(fraction along the long axis, mm across it) of screen point (x, y)."""

@@ -1,0 +1,251 @@
+"""The lesion panel: add a lesion, set the chosen lesion's state, sign the timepoint.
+
+Add: category (target / non-target, chosen at baseline, RECIST 1.1 section 3.3; new, at
+follow-up, section 4.3.2), organ from the pick list plus free text, nodal (a lymph node is
+followed by its short axis, section 3.1.1). States are the contract's state table, offered
+only where the lesion's category allows them; unequivocal progression of a non-target
+(section 4.3.3) needs the reason typed first. Once the timepoint is signed everything here is
+disabled. The slots only call the model (through ``ReadingSession.attempt``).
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QKeySequence, QShortcut
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_gui.reading import (
+    ALLOWED_STATES,
+    NODE_ORGAN,
+    ORGANS,
+    Category,
+    LesionRetired,
+    LesionSaved,
+    ObservationSaved,
+    State,
+    TimepointSigned,
+)
+
+from .session import ReadingSession
+
+#: State buttons: (state, label with its key).
+STATE_BUTTONS = (
+    (State.PRESENT, "Present (Ctrl+P)"), (State.ABSENT, "Absent (A)"),
+    (State.TOO_SMALL, "Too small (S)"), (State.NOT_EVALUATED, "Not evaluated (E)"),
+    (State.MERGED, "Merged (M)"), (State.PROGRESSION, "Unequivocal progression (P)"),
+    (State.EQUIVOCAL, "Equivocal (Q)"),
+)  # fmt: skip
+CATEGORY_TEXT = {Category.TARGET: "Target", Category.NON_TARGET: "Non-target",
+                 Category.NEW: "New lesion"}  # fmt: skip
+
+
+class LesionPanel(QWidget):
+    """Add lesions, set states, sign; enabled only where the model would accept."""
+
+    def __init__(self, session: ReadingSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._build_add())
+        layout.addWidget(self._build_state())
+        layout.addWidget(self._build_sign())
+        layout.addStretch(1)
+        session.place_changed.connect(self.refresh)
+        session.lesion_changed.connect(self.refresh)
+        events = session.project.events
+        for signal in (events.lesion_saved, events.lesion_retired, events.observation_saved,
+                       events.timepoint_signed):  # fmt: skip
+            signal.connect(self._changed)
+        self.refresh()
+
+    # -- building ------------------------------------------------------------------------
+    def _build_add(self) -> QGroupBox:
+        box = QGroupBox("Add a lesion")
+        form = QFormLayout(box)
+        self.category = QComboBox()
+        for category, text in CATEGORY_TEXT.items():
+            self.category.addItem(text, category)
+        self.organ = QComboBox()
+        self.organ.addItems(ORGANS)
+        self.detail = QLineEdit()
+        self.detail.setPlaceholderText("free text, e.g. segment VII, right lower lobe")
+        self.nodal = QCheckBox("lymph node (measured by its short axis)")
+        self.add_button = QPushButton("Add (Enter)")
+        form.addRow("Category", self.category)
+        form.addRow("Organ", self.organ)
+        form.addRow("Location", self.detail)
+        form.addRow("", self.nodal)
+        form.addRow("", self.add_button)
+        self.organ.currentTextChanged.connect(
+            lambda organ: self.nodal.setChecked(organ == NODE_ORGAN))
+        self.nodal.toggled.connect(self._nodal_toggled)
+        self.add_button.clicked.connect(self.add_lesion)
+        enter = QShortcut(QKeySequence("Return"), box)
+        enter.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        enter.activated.connect(self.add_lesion)
+        return box
+
+    def _build_state(self) -> QGroupBox:
+        box = QGroupBox("Chosen lesion")
+        grid = QGridLayout(box)
+        self.lesion_label = QLabel("no lesion chosen")
+        self.lesion_label.setWordWrap(True)
+        grid.addWidget(self.lesion_label, 0, 0, 1, 2)
+        self.state_buttons: dict[State, QPushButton] = {}
+        for k, (state, text) in enumerate(STATE_BUTTONS):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, s=state: self.set_state(s))
+            self.state_buttons[state] = button
+            grid.addWidget(button, 1 + k // 2, k % 2)
+        row = 2 + len(STATE_BUTTONS) // 2
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("reason (required for unequivocal progression)")
+        self.reason.returnPressed.connect(lambda: self.set_state(State.PROGRESSION))
+        grid.addWidget(self.reason, row, 0, 1, 2)
+        self.fragment_label = QLabel()
+        grid.addWidget(self.fragment_label, row + 1, 0, 1, 2)
+        self.clear_button = QPushButton("Clear measurement (Del)")
+        self.clear_button.clicked.connect(self.clear_measurement)
+        self.retire_button = QPushButton("Withdraw lesion (entered by mistake)")
+        self.retire_button.clicked.connect(self.retire_lesion)
+        grid.addWidget(self.clear_button, row + 2, 0)
+        grid.addWidget(self.retire_button, row + 2, 1)
+        return box
+
+    def _build_sign(self) -> QGroupBox:
+        box = QGroupBox("Signature")
+        layout = QVBoxLayout(box)
+        self.sign_status = QLabel()
+        self.sign_status.setWordWrap(True)
+        self.sign_button = QPushButton("Sign (Ctrl+Enter)")
+        layout.addWidget(self.sign_status)
+        layout.addWidget(self.sign_button)
+        return box
+
+    # -- showing -------------------------------------------------------------------------
+    def _changed(self, change: LesionSaved | LesionRetired | ObservationSaved | TimepointSigned
+                 ) -> None:  # fmt: skip
+        if change.key == self.session.key:
+            self.refresh()
+
+    def refresh(self) -> None:
+        session = self.session
+        read, current = session.read(), session.current()
+        signed = session.signed
+        is_baseline = read is not None and current is not None and read.baseline == current
+        baseline_signed = read is not None and read.baseline is not None and (
+            read.baseline.label in read.signatures)
+        self.add_button.setEnabled(current is not None and not signed)
+        for k in range(self.category.count()):  # categories the model would accept here
+            category = self.category.itemData(k)
+            allowed = (category is Category.NEW) != (is_baseline or not baseline_signed)
+            item = self.category.model().item(k)  # type: ignore[union-attr]
+            item.setEnabled(allowed)
+        lesion = session.lesion()
+        observation = None if read is None or lesion is None or current is None else (
+            read.observation(current.label, lesion.lesion_id))
+        if lesion is None:
+            self.lesion_label.setText("No lesion chosen: click a row of the table, or ] / [.")
+        else:
+            node = ", node" if lesion.is_node else ""
+            now = "no entry yet" if observation is None else observation.state.value.lower()
+            where = current.label if current else ""
+            self.lesion_label.setText(f"<b>{lesion.lesion_id}</b> "
+                                      f"{CATEGORY_TEXT[lesion.category].lower()}, "
+                                      f"{lesion.location}{node}<br>at {where}: {now}")  # fmt: skip
+        editable = lesion is not None and current is not None and not signed and not (
+            lesion.category is Category.NEW and is_baseline)
+        for state, button in self.state_buttons.items():
+            allowed = lesion is not None and state in ALLOWED_STATES[lesion.category]
+            button.setEnabled(editable and allowed)
+            button.setVisible(lesion is None or allowed)
+        self.reason.setEnabled(editable and lesion is not None
+                               and lesion.category is Category.NON_TARGET)  # fmt: skip
+        self.clear_button.setEnabled(editable)
+        self.retire_button.setEnabled(lesion is not None and not signed)
+        self.fragment_label.setText(f"Measuring fragment {session.fragment!r} (Shift+S: next)"
+                                    if session.fragment else "")  # fmt: skip
+        self._show_signature(signed)
+
+    def _show_signature(self, signed: bool) -> None:
+        session, read = self.session, self.session.read()
+        label = session.timepoint or ""
+        if read is not None and signed:
+            signature = read.signatures[label]
+            self.sign_status.setText(f"{label} signed by {signature.signed_by} on "
+                                     f"{signature.signed_at:%Y-%m-%d %H:%M} UTC: locked, "
+                                     "read only")  # fmt: skip
+        elif label:
+            self.sign_status.setText(f"{label} is not signed: entries can still change")
+        else:
+            self.sign_status.setText("")
+        self.sign_button.setEnabled(bool(label) and not signed)
+        self.sign_button.setText(f"Sign {label} (Ctrl+Enter)")
+
+    # -- acting --------------------------------------------------------------------------
+    def start_adding(self, category: Category) -> None:
+        """Prepare the form for ``category`` and put the focus on the organ (then Enter)."""
+        self.category.setCurrentIndex(self.category.findData(category))
+        self.organ.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _nodal_toggled(self, checked: bool) -> None:
+        if checked and self.organ.currentText() != NODE_ORGAN:
+            self.organ.setCurrentText(NODE_ORGAN)
+        elif not checked and self.organ.currentText() == NODE_ORGAN:
+            self.organ.setCurrentIndex(0)
+
+    def add_lesion(self) -> None:
+        session, key = self.session, self.session.key
+        category = self.category.currentData()
+        if key is None or not isinstance(category, Category):
+            return
+        lesion = session.attempt(lambda: session.project.add_lesion(
+            key, category, self.organ.currentText(), detail=self.detail.text(),
+            is_node=self.nodal.isChecked()))
+        if lesion is not None:
+            self.detail.clear()
+            session.select_lesion(lesion.lesion_id)
+            session.message.emit(f"{lesion.lesion_id} added ({lesion.location}): now measure "
+                                 "it, or set its state", False)  # fmt: skip
+
+    def set_state(self, state: State) -> None:
+        session, key, label, lesion_id = (self.session, self.session.key,
+                                          self.session.timepoint, self.session.lesion_id)
+        if key is None or label is None or lesion_id is None:
+            session.message.emit("choose a lesion first (click its row, or ] / [)", True)
+            return
+        if state is State.PROGRESSION and not self.reason.text().strip():
+            self.reason.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            session.message.emit(f"type why {lesion_id} progressed unequivocally, then Enter",
+                                 False)  # fmt: skip
+            return
+        reason = self.reason.text() if state is State.PROGRESSION else ""
+        done = session.attempt(
+            lambda: session.project.set_state(key, label, lesion_id, state, reason=reason))
+        if done is not None:
+            self.reason.clear()
+
+    def clear_measurement(self) -> None:
+        session, key, label, lesion_id = (self.session, self.session.key,
+                                          self.session.timepoint, self.session.lesion_id)
+        if key is not None and label is not None and lesion_id is not None:
+            session.attempt(lambda: session.project.clear_measurement(key, label, lesion_id))
+
+    def retire_lesion(self) -> None:
+        session, key, lesion_id = self.session, self.session.key, self.session.lesion_id
+        if key is not None and lesion_id is not None:
+            session.attempt(lambda: session.project.retire_lesion(key, lesion_id))
+            read = session.read()
+            if read is not None and lesion_id not in read.lesions:
+                session.select_lesion(None)

@@ -1,0 +1,280 @@
+"""Prior beside current: two linked image views showing the read's measurements.
+
+The current timepoint's measurements come from the model and stay editable (drag an end
+point) until the timepoint is signed; the prior's (previous timepoint, or the baseline on
+demand) are shown read-only (cyan, dashed). A finished caliper or bidirectional drawing on the
+current image becomes ``ReadingProject.measure`` (a new measurement of the chosen lesion) or
+``set_axis`` (an end point dragged); the overlays are then redrawn from the model, so what is
+shown is what was stored (a refused drawing disappears and the status line says why).
+Measurements are placed by SOP Instance UID (DICOM PS3.3 C.12.1), never by slice number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtWidgets import QLabel, QSplitter, QStackedLayout, QWidget
+
+from reviewer_gui.dicom import DicomLoadError
+from reviewer_gui.reading import (
+    Axis,
+    Fragment,
+    Point,
+    ReadingError,
+    Segment,
+    Timepoint,
+    plane_of,
+)
+from reviewer_gui.viewer import Measurement, Tool
+
+from .image_view import ImageView, pixel_spacing_of
+from .linking import LinkedViews
+from .loading import open_series
+from .session import ReadingSession
+from .studies import series_files
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What a measurement drawn from the model stands for."""
+
+    lesion_id: str
+    fragment: Fragment
+
+
+def _segment(points: tuple[tuple[float, float], tuple[float, float]]) -> Segment:
+    return Segment(Point(*points[0]), Point(*points[1]))
+
+
+def _points(segment: Segment) -> tuple[tuple[float, float], tuple[float, float]]:
+    return ((segment.start.row, segment.start.col), (segment.end.row, segment.end.col))
+
+
+class ReadingViews(QWidget):
+    """The prior (left) and current (right) image views of the session's place."""
+
+    loading_changed = pyqtSignal(bool)  # True while a series loads in the background
+
+    def __init__(self, session: ReadingSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.prior: ImageView | None = None
+        self.current: ImageView | None = None
+        self.link: LinkedViews | None = None
+        self.shown: dict[int, Shown] = {}  # id(measurement) -> what it stands for
+        self._shown_for: tuple[str | None, str | None, str | None] = (None, None, None)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setHandleWidth(3)
+        self.splitter.setStyleSheet("QSplitter::handle { background: #404040; }")
+        self.placeholder = QLabel("Open a reading project (Ctrl+O) or a DICOM folder "
+                                  "(Ctrl+D); choose a subject on the left.")  # fmt: skip
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("QLabel { background: black; color: #bbbbbb; }")
+        self.stack = QStackedLayout(self)
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(self.splitter)
+        session.place_changed.connect(self.show_place)
+        session.lesion_changed.connect(self.jump_to_lesion)
+        events = session.project.events
+        events.observation_saved.connect(self._model_changed)
+        events.timepoint_signed.connect(self._model_changed)
+        events.lesion_saved.connect(self._model_changed)
+        events.lesion_retired.connect(self._model_changed)
+
+    # -- which series --------------------------------------------------------------------
+    def show_place(self) -> None:
+        """Load the current and prior timepoints' series (first slice at once, the rest in
+        the background), unless they are shown already."""
+        current, prior = self.session.current(), self.session.prior()
+        wanted = (self.session.case_id, current.label if current else None,
+                  prior.label if prior else None)
+        if wanted == self._shown_for and self.current is not None:
+            return
+        self._shown_for = wanted
+        for view in (self.prior, self.current):
+            if view is not None:
+                if view.loader is not None:
+                    view.loader.wait()
+                view.setParent(None)
+                view.deleteLater()
+        self.prior = self.current = None
+        self.link = None
+        self.current = self._open(current, "CURRENT")
+        self.prior = self._open(prior, "BASELINE" if self.session.prior_is_baseline
+                                else "PRIOR")  # fmt: skip
+        for view in (self.prior, self.current):
+            if view is not None:
+                self.splitter.addWidget(view)
+                if view.loader is not None:
+                    view.loader.finished.connect(self._loads_changed)
+        if self.current is not None:
+            self.current.measurement_done.connect(self._measured)
+        if self.prior is not None:
+            self.prior.measurement_done.connect(self._drawn_on_prior)
+        if self.prior is not None and self.current is not None:
+            self.link = LinkedViews(self.prior, self.current)
+            self.splitter.setSizes([1, 1])
+        for view in self.views():  # after the link's own relink on the same signal
+            view.volume_replaced.connect(self._volume_loaded)
+        self.stack.setCurrentIndex(1 if self.current is not None else 0)
+        self.refresh_overlays()
+        self.jump_to_lesion(self.session.lesion_id or "")
+        self._loads_changed()
+
+    def _open(self, timepoint: Timepoint | None, role: str) -> ImageView | None:
+        if timepoint is None:
+            return None
+        if timepoint.series is None:
+            self.session.message.emit(f"{timepoint.label} has no series to show", True)
+            return None
+        try:
+            files = series_files(timepoint.series)
+            view = open_series(files, title=f"{role}  {timepoint.label}  "
+                                            f"{timepoint.scan_date:%Y-%m-%d}")  # fmt: skip
+        except (DicomLoadError, OSError, KeyError) as error:
+            self.session.message.emit(f"{timepoint.label}: cannot open its series: {error}", True)
+            return None
+        return view
+
+    def _volume_loaded(self) -> None:
+        self.refresh_overlays()
+        self.jump_to_lesion(self.session.lesion_id or "")
+
+    def loading(self) -> bool:
+        return any(v is not None and v.loader is not None and not v.loader.isFinished()
+                   for v in (self.prior, self.current))  # fmt: skip
+
+    def _loads_changed(self) -> None:
+        self.loading_changed.emit(self.loading())
+
+    def views(self) -> list[ImageView]:
+        return [v for v in (self.prior, self.current) if v is not None]
+
+    # -- overlays from the model ---------------------------------------------------------
+    def _model_changed(self, change: object) -> None:
+        if getattr(change, "key", None) == self.session.key:
+            self.refresh_overlays()
+
+    def refresh_overlays(self) -> None:
+        """Redraw both views' measurements from the model (drawings in progress are kept)."""
+        self.shown.clear()
+        current, prior = self.session.current(), self.session.prior()
+        if self.current is not None and current is not None:
+            self._draw(self.current, current.label, locked=self.session.signed)
+        if self.prior is not None and prior is not None:
+            self._draw(self.prior, prior.label, locked=True)
+
+    def _draw(self, view: ImageView, label: str, *, locked: bool) -> None:
+        read = self.session.read()
+        layer = view.viewport.layer
+        for m in [m for m in layer.items if m.complete or m.locked]:
+            layer.remove(m)
+        if read is None:
+            view.update()
+            return
+        index_of = {uid: k for k, uid in enumerate(view.volume.sop_instance_uids)}
+        spacing = pixel_spacing_of(view.volume)
+        for lesion in read.ordered_lesions:
+            observation = read.observation(label, lesion.lesion_id)
+            for fragment in observation.fragments if observation else ():
+                k = index_of.get(fragment.long_axis.sop_instance_uid)
+                if k is None or spacing is None:
+                    continue
+                short = fragment.short_axis
+                caption = lesion.lesion_id + (f"/{fragment.name}" if fragment.name else "")
+                m = Measurement.restored(
+                    spacing, k, _points(fragment.long_axis.segment),
+                    None if short is None else _points(short.segment),
+                    locked=locked, caption=caption)
+                layer.add(m)
+                if not locked:
+                    self.shown[id(m)] = Shown(lesion.lesion_id, fragment)
+        view.update()
+
+    # -- drawings become model calls -----------------------------------------------------
+    def _measured(self, m: Measurement) -> None:
+        session, view = self.session, self.current
+        key, label = session.key, session.timepoint
+        if view is None or key is None or label is None:
+            return
+        was = self.shown.get(id(m))
+        long = m.long_axis
+        assert long is not None  # a completed measurement has its long axis
+        short = None if m.short_axis is None else _segment(m.short_axis)
+        try:
+            if was is not None:
+                self._edited(m, was, _segment(long), short)
+            elif session.lesion_id is None:
+                raise ReadingError("choose the lesion first (click its row, or ] / [), or add "
+                                   "one (T target, Shift+T non-target, N new); then measure")
+            else:
+                plane = plane_of(view.volume, m.slice_index)
+                session.project.measure(key, label, session.lesion_id, _segment(long), plane,
+                                        short_axis=short, fragment=session.fragment)  # fmt: skip
+        except ReadingError as error:
+            session.message.emit(str(error), True)
+        self.refresh_overlays()
+
+    def _edited(self, m: Measurement, was: Shown, long: Segment, short: Segment | None) -> None:
+        key, label, view = self.session.key, self.session.timepoint, self.current
+        assert key is not None and label is not None and view is not None
+        old = was.fragment
+        long_moved = long != old.long_axis.segment
+        old_short = None if old.short_axis is None else old.short_axis.segment
+        short_moved = short is not None and short != old_short
+        project = self.session.project
+        if long_moved and short_moved:  # a long-axis end carries the short axis along
+            plane = plane_of(view.volume, m.slice_index)
+            project.measure(key, label, was.lesion_id, long, plane, short_axis=short,
+                            fragment=old.name)  # fmt: skip
+        elif long_moved:
+            project.set_axis(key, label, was.lesion_id, Axis.LONG, long, fragment=old.name)
+        elif short_moved and short is not None:
+            project.set_axis(key, label, was.lesion_id, Axis.SHORT, short, fragment=old.name)
+
+    def _drawn_on_prior(self, m: Measurement) -> None:
+        if self.prior is not None:
+            self.prior.viewport.layer.remove(m)
+            self.prior.update()
+        self.session.message.emit("the prior image is read-only: measure on the current "
+                                  "image (right)", True)  # fmt: skip
+
+    # -- choosing a lesion -----------------------------------------------------------------
+    def jump_to_lesion(self, lesion_id: str) -> None:
+        """Show the lesion's measured slice in both views (each its own slice)."""
+        read = self.session.read()
+        lesion = self.session.lesion()
+        if read is None or not lesion_id or lesion is None:
+            return
+        if self.current is not None and lesion.is_node:
+            self.current.viewport.layer.tool = Tool.BIDIRECTIONAL  # nodes: short axis
+            self.current.update()
+        current, prior = self.session.current(), self.session.prior()
+        targets = [(view, self._slice_of(view, tp.label, lesion_id))
+                   for view, tp in ((self.prior, prior), (self.current, current))
+                   if view is not None and tp is not None]  # fmt: skip
+        found = [(view, k) for view, k in targets if k is not None]
+        link = self.link.link if self.link is not None else None
+        if link is not None and len(found) == 2:
+            link.enabled = False
+        try:
+            for view, k in found:
+                view.viewport.nav.go_to(k)
+        finally:
+            if link is not None:
+                link.enabled = True
+
+    def _slice_of(self, view: ImageView, label: str, lesion_id: str) -> int | None:
+        read = self.session.read()
+        observation = None if read is None else read.observation(label, lesion_id)
+        if observation is None or not observation.fragments:
+            return None
+        uid = observation.fragments[0].long_axis.sop_instance_uid
+        uids = view.volume.sop_instance_uids
+        return uids.index(uid) if uid in uids else None
+
+    def set_tool(self, tool: Tool) -> None:
+        for view in self.views():
+            view.viewport.layer.tool = tool
+            view.update()

@@ -1,0 +1,76 @@
+"""Every keyboard shortcut of the reviewer app, in one table (the help panel lists it).
+
+The main window makes one action per :data:`SHORTCUTS` entry, by name; the image view's own
+keys (:data:`reviewer_gui.viewer.KEYS`) work when an image has the focus, and the ones that
+matter from anywhere (tools, window presets) are repeated here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reviewer_gui.viewer import PRESETS
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    keys: str  # a QKeySequence string
+    name: str  # the main window's action
+    text: str
+    group: str
+
+
+_GROUPS = ("Reading", "Tools", "Lesions", "States", "Window")
+
+SHORTCUTS: tuple[Shortcut, ...] = (
+    Shortcut("Ctrl+Down", "next_subject", "next subject", "Reading"),
+    Shortcut("Ctrl+Up", "previous_subject", "previous subject", "Reading"),
+    Shortcut("Ctrl+Right", "next_timepoint", "next timepoint", "Reading"),
+    Shortcut("Ctrl+Left", "previous_timepoint", "previous timepoint", "Reading"),
+    Shortcut("Ctrl+B", "toggle_baseline", "prior view: baseline / previous timepoint", "Reading"),
+    Shortcut("Ctrl+Return", "sign", "sign the current timepoint (locks it)", "Reading"),
+    Shortcut("Ctrl+O", "open_project", "open or create a reading project file", "Reading"),
+    Shortcut("Ctrl+D", "import_folder", "add a folder of DICOM studies to the project",
+             "Reading"),
+    Shortcut("F1", "help", "show / hide this help", "Reading"),
+    Shortcut("C", "caliper", "caliper: long axis (drag across the lesion)", "Tools"),
+    Shortcut("B", "bidirectional",
+             "bidirectional: long axis, then the perpendicular short axis", "Tools"),
+    Shortcut("Esc", "cancel", "cancel the drawing in progress", "Tools"),
+    Shortcut("]", "next_lesion", "next lesion (both images jump to it)", "Lesions"),
+    Shortcut("[", "previous_lesion", "previous lesion", "Lesions"),
+    Shortcut("T", "add_target", "add a target lesion (then pick the organ, Enter)", "Lesions"),
+    Shortcut("Shift+T", "add_non_target", "add a non-target lesion", "Lesions"),
+    Shortcut("N", "add_new", "add a new lesion (follow-ups only)", "Lesions"),
+    Shortcut("Del", "clear", "clear the lesion's measurement here", "Lesions"),
+    Shortcut("Shift+S", "split",
+             "split target: measure the next fragment (a, b, c...); again: whole", "Lesions"),
+    Shortcut("A", "absent", "absent (disappeared)", "States"),
+    Shortcut("S", "too_small", "too small to measure (counts 5 mm)", "States"),
+    Shortcut("E", "not_evaluated", "not evaluated (not assessable)", "States"),
+    Shortcut("M", "merged", "merged into another target (counts 0)", "States"),
+    Shortcut("P", "progression", "unequivocal progression (non-target; type the reason, Enter)",
+             "States"),
+    Shortcut("Q", "equivocal", "equivocal (new lesion)", "States"),
+    Shortcut("Ctrl+P", "present", "present (non-target / new lesion seen, not measured)",
+             "States"),
+    *(Shortcut(k, f"window_{k}", f"{wl.name} window (W {wl.width:.0f} / L {wl.level:.0f})",
+               "Window") for k, wl in PRESETS.items()),
+)
+
+#: In the image (when it has the focus) and with the mouse.
+IMAGE_KEYS: tuple[tuple[str, str], ...] = (
+    ("Up / Down, wheel", "previous / next slice (prior and current scroll together)"),
+    ("PgUp / PgDown", "10 slices"),
+    ("Home / End", "top / bottom slice"),
+    ("+ / -, Ctrl+wheel", "zoom"),
+    ("F", "fit the image"),
+    ("left-drag", "measure with the tool; drag an end point to adjust it"),
+    ("right-drag", "window / level"),
+    ("middle-drag, Shift+left-drag", "pan"),
+)
+
+
+def grouped() -> list[tuple[str, list[Shortcut]]]:
+    """The shortcuts by group, in the help panel's order."""
+    return [(g, [s for s in SHORTCUTS if s.group == g]) for g in _GROUPS]

@@ -1,0 +1,107 @@
+"""The reading's subjects, timepoints and series as a tree (pseudonymous case ids only).
+
+Subject -> timepoint (label, scan date, signed or not) -> series of the study (description,
+image count; the one the timepoint is read on marked). Series are listed from the import's
+folder scan, or looked up (headers only) when a timepoint is first expanded.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtGui import QFont
+from PyQt6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+
+from reviewer_gui.dicom import DicomLoadError, SeriesInfo
+from reviewer_gui.reading import Change, ReadKey, Timepoint
+
+from .session import ReadingSession
+from .studies import FolderScan, study_series
+
+ROLE = Qt.ItemDataRole.UserRole
+
+
+class StudyTree(QTreeWidget):
+    """Activate (double-click, Enter) a subject or timepoint to read it."""
+
+    def __init__(self, session: ReadingSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.series: dict[str, tuple[SeriesInfo, ...]] = {}  # by Study Instance UID
+        self.setHeaderLabels(["Subject / timepoint / series", "Status"])
+        self.setColumnWidth(0, 190)
+        self._later = QTimer(self)  # rebuilt after the event that asked (never inside a slot
+        self._later.setSingleShot(True)  # of an item that the rebuild deletes), once
+        self._later.timeout.connect(self.rebuild)
+        self.itemActivated.connect(self._activated)
+        self.itemExpanded.connect(self._expanded)
+        session.project.events.changed.connect(self._changed)
+        session.place_changed.connect(self._later.start)
+        self.rebuild()
+
+    def remember(self, scan: FolderScan) -> None:
+        """Keep the series a folder scan found, to list them without reading again."""
+        for study in scan.studies:
+            self.series[study.chosen.study_uid] = study.series
+
+    def _changed(self, change: Change) -> None:
+        key = getattr(change, "key", None)
+        if key is None or key == self.session.key:
+            self._later.start()
+
+    def rebuild(self) -> None:
+        project, reader = self.session.project, self.session.reader
+        self.clear()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for case_id in project.case_ids:
+            key = ReadKey(case_id, reader)
+            timepoints = project.timepoints(case_id)
+            signed = sum(project.is_signed(key, tp.label) for tp in timepoints)
+            subject = QTreeWidgetItem([case_id, f"{signed}/{len(timepoints)} signed"])
+            subject.setData(0, ROLE, (case_id, None))
+            self.addTopLevelItem(subject)
+            for tp in timepoints:
+                item = QTreeWidgetItem([f"{tp.label}   {tp.scan_date:%Y-%m-%d}",
+                                        "signed" if project.is_signed(key, tp.label) else ""])
+                item.setData(0, ROLE, (case_id, tp.label))
+                item.setChildIndicatorPolicy(
+                    QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+                subject.addChild(item)
+                if case_id == self.session.case_id and tp.label == self.session.timepoint:
+                    item.setFont(0, bold)
+                    self.setCurrentItem(item)
+            if case_id == self.session.case_id:
+                subject.setFont(0, bold)
+                subject.setExpanded(True)
+
+    def _expanded(self, item: QTreeWidgetItem) -> None:
+        data = item.data(0, ROLE)
+        if item.childCount() or not isinstance(data, tuple) or data[1] is None:
+            return
+        timepoint = next((tp for tp in self.session.project.timepoints(data[0])
+                          if tp.label == data[1]), None)  # fmt: skip
+        for info in self._series_of(timepoint):
+            read_on = timepoint is not None and timepoint.series is not None and (
+                info.series_uid == timepoint.series.series_uid)
+            child = QTreeWidgetItem([f"{info.series_description or info.modality}",
+                                     f"{info.n_images} images" + (", read" if read_on else "")])
+            child.setData(0, ROLE, data)
+            child.setToolTip(0, info.series_uid)
+            item.addChild(child)
+
+    def _series_of(self, timepoint: Timepoint | None) -> tuple[SeriesInfo, ...]:
+        if timepoint is None or timepoint.series is None:
+            return ()
+        ref = timepoint.series
+        if ref.study_uid not in self.series:
+            try:
+                self.series[ref.study_uid] = study_series(ref)
+            except (DicomLoadError, OSError) as error:
+                self.session.message.emit(f"{timepoint.label}: {error}", True)
+                return ()
+        return self.series[ref.study_uid]
+
+    def _activated(self, item: QTreeWidgetItem, column: int) -> None:
+        data = item.data(0, ROLE)
+        if isinstance(data, tuple):
+            self.session.go(data[0], data[1])

@@ -1,0 +1,121 @@
+"""Helpers shared by the in-process tests and the app driven in a child process: where the
+sample scans' lesions are (from ``sample_scans/generate.py``, the truth of ``truth.csv``) and
+mouse drags as a reader makes them."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+from PyQt6.QtCore import QPoint, Qt
+from PyQt6.QtTest import QTest
+
+from reviewer_gui.dicom import Volume
+from reviewer_gui.qt import ImageView
+from reviewer_gui.qt.main_window import MainWindow
+
+SAMPLE_SCANS = Path(__file__).resolve().parents[2] / "sample_scans"
+HOST_HU = {"liver": 100, "lung": -850, "lymph node": -90}
+
+
+def generator() -> ModuleType:
+    name = "sample_scans_generate"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, SAMPLE_SCANS / "generate.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            sys.dont_write_bytecode = saved
+    return sys.modules[name]
+
+
+def truth(subject: str, timepoint: str, lesion_id: str) -> tuple[float, float]:
+    """(long, short) axis in mm from sample_scans/truth.csv."""
+    with (SAMPLE_SCANS / "truth.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if (row["subject_id"], row["timepoint"], row["lesion_id"]) == (subject, timepoint,
+                                                                           lesion_id):
+                return float(row["long_axis_mm"]), float(row["short_axis_mm"])
+    raise KeyError((subject, timepoint, lesion_id))
+
+
+@dataclass(frozen=True)
+class Placed:
+    slice_index: int
+    row: int
+    col: int
+    threshold: float
+    above: bool
+
+
+def place(volume: Volume, subject: str, timepoint: str, lesion_id: str) -> Placed:
+    """Where the lesion's centre is in the loaded volume (the generator's geometry)."""
+    gen = generator()
+    subj = next(s for s in gen.subjects() if s.subject_id == subject)
+    les = next(x for x in subj.lesions[gen.TIMEPOINTS.index(timepoint)]
+               if x.lesion_id == lesion_id)
+    cx, cy, cz = les.center
+    k = int(np.argmin([abs(z - cz) for z in volume.slice_positions_mm]))
+    col = round((cx - volume.origin_mm[0]) / volume.spacing_mm[2])
+    row = round((cy - volume.origin_mm[1]) / volume.spacing_mm[1])
+    host = HOST_HU[les.location]
+    return Placed(k, row, col, (host + les.hu) / 2, les.hu > host)
+
+
+def edges_along_row(volume: Volume, p: Placed) -> tuple[float, float]:
+    """Outer pixel edges (image columns) of the lesion's half-contrast run through its
+    centre row, found on the image as a reader would."""
+    line = volume.voxels[p.slice_index, p.row, :]
+    inside = line > p.threshold if p.above else line < p.threshold
+    lo = hi = p.col
+    while lo > 0 and inside[lo - 1]:
+        lo -= 1
+    while hi < len(line) - 1 and inside[hi + 1]:
+        hi += 1
+    return lo - 0.5, hi + 0.5
+
+
+def across(view: ImageView, a: tuple[float, float], b: tuple[float, float]
+           ) -> tuple[QPoint, QPoint]:
+    """Screen ends of image segment a-b, each rounded away from the other (outer edge)."""
+    (ax, ay), (bx, by) = (view.viewport.transform.to_screen(*p) for p in (a, b))
+
+    def away(v: float, other: float) -> int:
+        return math.floor(v) if v < other else math.ceil(v) if v > other else round(v)
+
+    return QPoint(away(ax, bx), away(ay, by)), QPoint(away(bx, ax), away(by, ay))
+
+
+def drag(view: ImageView, a: QPoint, b: QPoint) -> None:
+    """A left-button drag from a to b, in five moves."""
+    left, none = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(view, left, none, a)
+    for k in range(1, 6):
+        QTest.mouseMove(view, a + (b - a) * (k / 5))
+    QTest.mouseRelease(view, left, none, b)
+
+
+def measure_across(view: ImageView, subject: str, timepoint: str, lesion_id: str) -> None:
+    """Scroll to the lesion's centre slice and drag a caliper edge to edge along its row."""
+    p = place(view.volume, subject, timepoint, lesion_id)
+    view.viewport.nav.go_to(p.slice_index)
+    lo, hi = edges_along_row(view.volume, p)
+    drag(view, *across(view, (p.row, lo), (p.row, hi)))
+
+
+def ready(window: MainWindow) -> bool:
+    """The folder is read, a subject is open and its images are loaded."""
+    scanner = window.scanner
+    return (scanner is None or scanner.isFinished()) and window.session.case_id is not None \
+        and window.views.current is not None and not window.views.loading() \
+        and window.views.current.volume.shape[0] > 1
