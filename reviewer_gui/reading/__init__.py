@@ -22,6 +22,7 @@ from reviewer_gui.reading.events import (
     ReadingEvents,
     SubjectAdded,
     TimepointAdded,
+    TimepointReopened,
     TimepointSigned,
 )
 from reviewer_gui.reading.geometry import (
@@ -97,6 +98,7 @@ __all__ = [
     "TimepointAdded",
     "TimepointColumn",
     "TimepointLocked",
+    "TimepointReopened",
     "TimepointSigned",
     "length_mm",
     "lesion_order",

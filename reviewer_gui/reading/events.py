@@ -80,8 +80,33 @@ class TimepointSigned:
     at: dt.datetime
 
 
+@dataclass(frozen=True, slots=True)
+class TimepointReopened:
+    """A re-read: signed timepoints of a read unlocked for correction, with the reason
+    (21 CFR Part 11 spirit: a signed record changes only with a recorded reason; the old
+    values and the old signature stay in the record, superseded). ``timepoints`` is the one
+    the reader re-reads, then every later signed one (each was read against it)."""
+
+    key: ReadKey
+    timepoints: tuple[str, ...]
+    reason: str
+    by: str
+    at: dt.datetime
+
+    @property
+    def timepoint(self) -> str:
+        """The timepoint the re-read was asked for."""
+        return self.timepoints[0]
+
+
 Change = (
-    SubjectAdded | TimepointAdded | LesionSaved | LesionRetired | ObservationSaved | TimepointSigned
+    SubjectAdded
+    | TimepointAdded
+    | LesionSaved
+    | LesionRetired
+    | ObservationSaved
+    | TimepointSigned
+    | TimepointReopened
 )
 
 
@@ -97,6 +122,7 @@ class ReadingEvents:
     lesion_retired = Signal(LesionRetired)
     observation_saved = Signal(ObservationSaved)
     timepoint_signed = Signal(TimepointSigned)
+    timepoint_reopened = Signal(TimepointReopened)
     grid_changed = Signal(object, object)
 
     def emit(self, change: Change) -> None:
@@ -108,6 +134,7 @@ class ReadingEvents:
             LesionRetired: self.lesion_retired,
             ObservationSaved: self.observation_saved,
             TimepointSigned: self.timepoint_signed,
+            TimepointReopened: self.timepoint_reopened,
         }[type(change)]
         specific.emit(change)
         self.changed.emit(change)

@@ -9,7 +9,8 @@ touched. A refused action changes nothing.
 Rules enforced here: RECIST 1.1 section 3.3 (targets and non-targets are chosen at baseline;
 new lesions are never at baseline, section 4.3.2), the contract's state table (which state each
 category may take; ``PROGRESSION`` with a reason), signing before locking (a signed timepoint
-never changes), and the reading order of a core lab (baseline signed before any follow-up).
+never changes; a re-read with a reason unlocks it), and the reading order of a core lab
+(baseline first, then each follow-up in date order, each signed before the next is read).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from reviewer_gui.reading.events import (
     ReadingEvents,
     SubjectAdded,
     TimepointAdded,
+    TimepointReopened,
     TimepointSigned,
 )
 from reviewer_gui.reading.geometry import ImagePlane, Segment, measure_axis
@@ -312,7 +314,7 @@ class ReadingProject:
         if timepoint in read.signatures:
             raise TimepointLocked(f"{timepoint} is already signed by "
                                   f"{read.signatures[timepoint].signed_by}")  # fmt: skip
-        self._check_baseline_signed(read, timepoint_record)
+        signing.check_reading_order(read, timepoint_record)
         findings = signing.missing_entries(read, timepoint) or signing.engine_findings(
             self.grid(key), is_baseline=read.baseline == timepoint_record
         )
@@ -323,6 +325,28 @@ class ReadingProject:
         self._commit(TimepointSigned(key, timepoint, signature, signature.signed_by,
                                      signature.signed_at))  # fmt: skip
         return signature
+
+    def reread(self, key: ReadKey, timepoint: str, *, reason: str) -> tuple[str, ...]:
+        """Reopen a signed timepoint for a re-read, with the reason (kept in the record with
+        the old values and signature, which are superseded, never removed). Every later signed
+        timepoint of the read reopens with it: each was read against this one (RECIST 1.1
+        section 4.4: responses count from baseline and the nadir). Sign them again when done.
+        Returns the reopened timepoints' labels, in date order."""
+        self._timepoint(key.case_id, timepoint)
+        read = self.read(key)
+        if timepoint not in read.signatures:
+            raise ReadingError(f"{key.case_id} {timepoint} is not signed: change it directly, "
+                               "a re-read is for signed timepoints")  # fmt: skip
+        reason = reason.strip()
+        if not reason:
+            raise ReadingError(f"a re-read of {key.case_id} {timepoint} needs a reason: say "
+                               "why a signed read changes (e.g. 'T2 measured on the wrong "
+                               "slice')")  # fmt: skip
+        labels = [tp.label for tp in read.timepoints]
+        reopened = tuple(label for label in labels[labels.index(timepoint):]
+                         if label in read.signatures)  # fmt: skip
+        self._commit(TimepointReopened(key, reopened, reason, who(key.reader), self._clock()))
+        return reopened
 
     # -- internals -----------------------------------------------------------------------
 
@@ -390,14 +414,6 @@ class ReadingProject:
                                       "the lesion can no longer change")  # fmt: skip
         return lesion
 
-    def _check_baseline_signed(self, read: ReadView, timepoint: Timepoint) -> None:
-        baseline = read.baseline
-        if baseline is not None and timepoint != baseline and baseline.label not in read.signatures:
-            raise ReadingError(
-                f"sign the baseline {baseline.label} first: follow-ups are read against a "
-                "signed baseline"
-            )
-
     def _editable(
         self, key: ReadKey, timepoint: str, lesion_id: str
     ) -> tuple[Lesion, Observation | None]:
@@ -413,7 +429,7 @@ class ReadingProject:
             )
         if lesion.category is Category.NEW and record == read.baseline:
             raise ReadingError(f"{lesion_id} is a NEW lesion: a new lesion cannot be at baseline")
-        self._check_baseline_signed(read, record)
+        signing.check_reading_order(read, record)
         return lesion, read.observation(timepoint, lesion_id)
 
     def _require_engine(self) -> Engine:

@@ -9,6 +9,7 @@ from reviewer_gui.reading.events import (
     LesionRetired,
     LesionSaved,
     ObservationSaved,
+    TimepointReopened,
     TimepointSigned,
 )
 from reviewer_gui.reading.records import (
@@ -61,5 +62,8 @@ class ReadState:
             self.observations[(change.timepoint, change.lesion_id)] = change.observation
         elif isinstance(change, TimepointSigned):
             self.signatures[change.timepoint] = change.signature
+        elif isinstance(change, TimepointReopened):
+            for label in change.timepoints:
+                self.signatures.pop(label, None)
         else:
             raise TypeError(f"not a change of a read: {change!r}")

@@ -4,13 +4,16 @@ RECIST 1.1 section 3.3: every baseline lesion is recorded at baseline, targets m
 (nodes by their short axis). Section 4.3: at follow-up every target is re-measured or given a
 state (absent, too small, merged, not evaluated), every non-target is judged, and a new lesion
 once recorded is followed. A target ``PRESENT`` without the diameter that counts has "neither
-a value nor a state" and blocks signing.
+a value nor a state" and blocks signing. A core lab reads in date order: the baseline first,
+then each follow-up against the baseline and the previous timepoint, each signed before the
+next is read.
 """
 
 from __future__ import annotations
 
+from reviewer_gui.reading.errors import ReadingError
 from reviewer_gui.reading.grid import Grid
-from reviewer_gui.reading.records import ReadView
+from reviewer_gui.reading.records import ReadView, Timepoint
 from reviewer_gui.reading.vocabulary import Category, State
 
 
@@ -67,3 +70,22 @@ def engine_findings(grid: Grid, *, is_baseline: bool) -> dict[str, tuple[str, ..
     if grid.problems:
         findings[""] = (*findings.get("", ()), *grid.problems)
     return findings
+
+
+def check_reading_order(read: ReadView, timepoint: Timepoint) -> None:
+    """Refuse reading ``timepoint`` while an earlier timepoint of the read is not signed."""
+    unsigned = [
+        tp.label
+        for tp in read.timepoints
+        if tp.scan_date < timepoint.scan_date and tp.label not in read.signatures
+    ]
+    if not unsigned:
+        return
+    baseline = read.timepoints[0].label
+    if unsigned[0] == baseline:
+        raise ReadingError(f"sign the baseline {baseline} first: follow-ups are read against a "
+                           "signed baseline")  # fmt: skip
+    raise ReadingError(
+        f"sign {unsigned[0]} first: follow-ups are read in date order, each against the "
+        f"previous one ({', '.join(unsigned)} not signed yet)"
+    )

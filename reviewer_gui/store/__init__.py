@@ -2,7 +2,9 @@
 
 :meth:`Store.open` opens or creates a project file; :func:`open_project` also restores the
 model, with the store as its journal, so every later change is saved before it is applied.
-The schema is append-only (``reviewer_gui.store.schema``).
+The schema is append-only (``reviewer_gui.store.schema``); every action is a record of the
+hash-chained audit trail (``reviewer_gui.store.audit``), which ``reviewer_gui.store.verify``
+checks and exports.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from reviewer_gui.reading import Engine, ReadingProject, utc_now
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from reviewer_gui.store.sqlite_store import Store, StoreError
+from reviewer_gui.store.users import UserRecord
 
 
 def open_project(
@@ -22,9 +25,10 @@ def open_project(
     *,
     create: bool = True,
     clock: Callable[[], dt.datetime] = utc_now,
+    audit_key: bytes | None = None,
 ) -> tuple[ReadingProject, Store]:
     """The reading project in ``path`` and its store (close the store when done)."""
-    store = Store.open(path, create=create)
+    store = Store.open(path, create=create, audit_key=audit_key)
     try:
         project = ReadingProject(store.load(), engine=engine, journal=store, clock=clock)
     except BaseException:
@@ -33,4 +37,11 @@ def open_project(
     return project, store
 
 
-__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "Store", "StoreError", "open_project"]
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "Store",
+    "StoreError",
+    "UserRecord",
+    "open_project",
+]

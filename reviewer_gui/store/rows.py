@@ -2,7 +2,8 @@
 
 The current version of a lesion, an observation or a signature is its row with the highest
 ``change_id`` for its key; earlier rows are superseded, never removed. A retired lesion's
-observations stay in the file but are not part of the current state.
+observations stay in the file but are not part of the current state; nor is a signature that a
+later re-read (``reread``) superseded.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from reviewer_gui.reading import (
     SubjectAdded,
     Timepoint,
     TimepointAdded,
+    TimepointReopened,
     TimepointSigned,
 )
 
@@ -48,6 +50,7 @@ KINDS: dict[type, str] = {
     LesionRetired: "retire-lesion",
     ObservationSaved: "save-observation",
     TimepointSigned: "sign-timepoint",
+    TimepointReopened: "reread-timepoint",
 }
 
 
@@ -84,6 +87,10 @@ def entity_rows(change: Change, change_id: int) -> list[tuple[str, Row]]:
                     found.append(("axis_measurement", _axis_row(change_id, position,
                                                                 fragment.name, axis, measured)))
         return found
+    if isinstance(change, TimepointReopened):
+        return [("reread", {"change_id": change_id, "case_id": change.key.case_id,
+                            "reader": change.key.reader, "timepoint": label})
+                for label in change.timepoints]  # fmt: skip
     return [("signature", {
         "change_id": change_id, "case_id": change.key.case_id, "reader": change.key.reader,
         "timepoint": change.timepoint, "signed_by": change.signature.signed_by,
@@ -124,8 +131,18 @@ def _latest(table: str, key: str) -> str:
             f"(SELECT max(change_id) FROM {table} GROUP BY {key}) ORDER BY change_id")  # fmt: skip
 
 
-def project_state(query: Query) -> ProjectState:
-    """The current state of the project from its tables."""
+#: The signatures in force: the latest of each timepoint, unless a re-read came after it.
+_CURRENT_SIGNATURES = """
+    SELECT * FROM signature s
+    WHERE change_id IN (SELECT max(change_id) FROM signature GROUP BY case_id, reader, timepoint)
+      AND change_id > coalesce((SELECT max(r.change_id) FROM reread r WHERE r.case_id =
+          s.case_id AND r.reader = s.reader AND r.timepoint = s.timepoint), 0)
+    ORDER BY change_id"""
+
+
+def project_state(query: Query, *, reader: str | None = None) -> ProjectState:
+    """The current state of the project from its tables (only ``reader``'s reads if given:
+    a reader's session never loads another reader's read)."""
     subjects: dict[str, list[Timepoint]] = {
         r["case_id"]: [] for r in query("SELECT case_id FROM subject ORDER BY change_id")
     }
@@ -149,14 +166,14 @@ def project_state(query: Query) -> ProjectState:
                                                   r["organ"], r["detail"], bool(r["is_node"]))
     observations = _observations(query, lesions)
     signatures: dict[ReadKey, dict[str, Signature]] = defaultdict(dict)
-    for r in query(_latest("signature", "case_id, reader, timepoint")):
+    for r in query(_CURRENT_SIGNATURES):
         signatures[ReadKey(r["case_id"], r["reader"])][r["timepoint"]] = Signature(
             r["signed_by"], _time(r["signed_at"]), r["meaning"])
     keys = {*lesions, *retired, *observations, *signatures}
     reads = {key: ReadView(key, timepoints[key.case_id], dict(lesions.get(key, {})),
                            dict(observations.get(key, {})), dict(signatures.get(key, {})),
                            frozenset(retired.get(key, set())))
-             for key in sorted(keys)}  # fmt: skip
+             for key in sorted(keys) if reader is None or key.reader == reader}  # fmt: skip
     return ProjectState(timepoints, reads)
 
 

@@ -7,6 +7,11 @@ the latest version is the current one; superseded versions stay, so the audit tr
 re-reads of a later version (21 CFR Part 11 spirit: "nothing is ever deleted, only
 superseded") can be built on what is already recorded.
 
+Schema 2 adds the review tables (:data:`REVIEW_TABLES`): re-reads (which signatures they
+supersede; the reason is ``change_log.reason``), the study's users (salted password hashes,
+never passwords) and the audit trail, a hash chain of one record per action
+(``reviewer_gui.store.audit``).
+
 ``PRAGMA application_id`` marks the file as a reading project; ``PRAGMA user_version`` is the
 schema version (migrations go in :data:`MIGRATIONS`).
 """
@@ -15,7 +20,7 @@ from __future__ import annotations
 
 #: "RCST" in ASCII: identifies a reading project file (``PRAGMA application_id``).
 APPLICATION_ID = 0x52435354
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TABLES: dict[str, str] = {
     "project_info": """
@@ -93,6 +98,39 @@ TABLES: dict[str, str] = {
         FOREIGN KEY (case_id, timepoint) REFERENCES timepoint (case_id, label)""",
 }
 
+#: Schema 2: re-reads, users and the audit trail (append-only like the reading tables).
+REVIEW_TABLES: dict[str, str] = {
+    "reread": """
+        change_id INTEGER NOT NULL REFERENCES change_log,
+        case_id TEXT NOT NULL,
+        reader TEXT NOT NULL,
+        timepoint TEXT NOT NULL,       -- its latest earlier signature is superseded
+        PRIMARY KEY (change_id, timepoint),
+        FOREIGN KEY (case_id, timepoint) REFERENCES timepoint (case_id, label)""",
+    "app_user": """
+        audit_seq INTEGER PRIMARY KEY, -- the audit record that added this version of the user
+        name TEXT NOT NULL CHECK (name <> ''),
+        role TEXT NOT NULL CHECK (role IN ('reader', 'adjudicator', 'administrator')),
+        password_hash TEXT NOT NULL,   -- scrypt, salted (reviewer_gui.review.passwords)
+        active INTEGER NOT NULL CHECK (active IN (0, 1))""",
+    "audit_record": """
+        seq INTEGER PRIMARY KEY,       -- 1, 2, 3... in the order of the chain
+        at TEXT NOT NULL,              -- ISO 8601, UTC
+        actor TEXT NOT NULL CHECK (actor <> ''),
+        action TEXT NOT NULL,
+        change_id INTEGER UNIQUE REFERENCES change_log,  -- NULL: no change to a reading
+        case_id TEXT,
+        reader TEXT,
+        timepoint TEXT,
+        lesion_id TEXT,
+        reason TEXT NOT NULL,
+        before TEXT NOT NULL,          -- canonical JSON: the rows superseded
+        after TEXT NOT NULL,           -- canonical JSON: the rows added
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,     -- SHA-256 of the canonical record and prev_hash
+        seal TEXT                      -- HMAC-SHA256 of hash, key kept apart (or NULL)""",
+}
+
 INDEXES = (
     "CREATE INDEX lesion_key ON lesion_version (case_id, reader, lesion_id)",
     "CREATE INDEX observation_key ON observation_version (case_id, reader, timepoint, lesion_id)",
@@ -100,11 +138,16 @@ INDEXES = (
 )
 
 
-def create_statements() -> list[str]:
-    """DDL of schema version :data:`SCHEMA_VERSION`, append-only triggers included."""
-    statements = [f"CREATE TABLE {name} ({body}\n)" for name, body in TABLES.items()]
-    statements.extend(INDEXES)
-    for name in TABLES:
+REVIEW_INDEXES = (
+    "CREATE INDEX reread_key ON reread (case_id, reader, timepoint)",
+    "CREATE INDEX app_user_name ON app_user (name)",
+)
+
+
+def _tables(tables: dict[str, str], indexes: tuple[str, ...]) -> list[str]:
+    statements = [f"CREATE TABLE {name} ({body}\n)" for name, body in tables.items()]
+    statements.extend(indexes)
+    for name in tables:
         for event in ("UPDATE", "DELETE"):
             statements.append(
                 f"CREATE TRIGGER {name}_no_{event.lower()} BEFORE {event} ON {name} "
@@ -114,5 +157,14 @@ def create_statements() -> list[str]:
     return statements
 
 
-#: ``MIGRATIONS[n]`` upgrades a file from schema version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+def create_statements() -> list[str]:
+    """DDL of schema version :data:`SCHEMA_VERSION`, append-only triggers included."""
+    return _tables(TABLES, INDEXES) + _tables(REVIEW_TABLES, REVIEW_INDEXES)
+
+
+#: Every table of the current schema, in creation order.
+ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES)
+
+#: ``MIGRATIONS[n]`` upgrades a file from schema version ``n`` to ``n + 1`` (the store then
+#: chains the changes recorded before the audit trail existed: ``audit.chain_unaudited``).
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: tuple(_tables(REVIEW_TABLES, REVIEW_INDEXES))}

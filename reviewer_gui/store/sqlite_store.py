@@ -9,12 +9,18 @@ per change), so FULL's cost is worth paying. WAL lets a second process (another 
 export) read while one writes; ``busy_timeout`` makes writers wait for each other instead of
 failing. A process killed in the middle of a transaction leaves nothing of it: SQLite rolls
 it back on the next open.
+
+Every action's audit record (``reviewer_gui.store.audit``) is written in the action's own
+transaction, after its rows: the change and its link in the hash chain are kept or lost
+together.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,15 +34,17 @@ from reviewer_gui.reading import (
     ProjectState,
     SubjectAdded,
     TimepointAdded,
+    TimepointReopened,
     TimepointSigned,
 )
-from reviewer_gui.store import rows
+from reviewer_gui.store import audit, rows
 from reviewer_gui.store.schema import (
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
     create_statements,
 )
+from reviewer_gui.store.users import UserRecord, current_users
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -48,13 +56,20 @@ class StoreError(RuntimeError):
 class Store:
     """A reading project file. Use :meth:`open`; pass the store as the model's journal."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+    def __init__(
+        self, path: Path, connection: sqlite3.Connection, audit_key: bytes | None = None
+    ) -> None:
         self.path = path
         self._db = connection
+        self._audit_key = audit_key
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True) -> Store:
-        """Open (or create) the reading project at ``path``; checks that it is one."""
+    def open(
+        cls, path: str | Path, *, create: bool = True, audit_key: bytes | None = None
+    ) -> Store:
+        """Open (or create) the reading project at ``path``; checks that it is one.
+        ``audit_key`` seals every audit record (HMAC); a project created with a key is opened
+        only with the same key."""
         path = Path(path)
         if not create and not path.is_file():
             raise StoreError(f"{path}: no such reading project file")
@@ -64,9 +79,10 @@ class Store:
             connection = sqlite3.connect(path, isolation_level=None)
         except sqlite3.Error as error:
             raise StoreError(f"{path}: cannot open ({error})") from error
-        store = cls(path, connection)
+        store = cls(path, connection, audit_key)
         try:
             store._prepare(create)
+            store._check_audit_key()
         except sqlite3.DatabaseError as error:
             connection.close()
             raise StoreError(f"{path}: not a reading project ({error})") from error
@@ -92,34 +108,81 @@ class Store:
     # -- writing -------------------------------------------------------------------------
 
     def record(self, change: Change) -> None:
-        """Save one change in one transaction (the model's journal)."""
+        """Save one change and its audit record in one transaction (the model's journal)."""
         with self._transaction():
             change_id = self._log(change)
             for table, values in rows.entity_rows(change, change_id):
-                names = ", ".join(values)
-                marks = ", ".join("?" for _ in values)
-                self._db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})",
-                                 tuple(values.values()))  # fmt: skip
+                self._insert(table, values)
+            before = audit.superseded_rows(self._db, change, change_id)
+            audit.append(self._db, audit.change_entry(self._db, change_id, before),
+                         self._audit_key)  # fmt: skip
+
+    def log_action(
+        self,
+        action: str,
+        actor: str,
+        *,
+        case_id: str | None = None,
+        reader: str | None = None,
+        timepoint: str | None = None,
+        reason: str = "",
+        after: dict[str, list[dict[str, object]]] | None = None,
+    ) -> int:
+        """Record an action that changes no reading (a sign-in, a refused password, an
+        export) in the audit trail; returns the record's sequence number."""
+        entry = audit.Entry(action, actor, audit.now(), None, case_id, reader, timepoint,
+                            None, reason, {}, dict(after or {}))  # fmt: skip
+        with self._transaction():
+            return audit.append(self._db, entry, self._audit_key)
+
+    def save_user(self, user: UserRecord, *, by: str, action: str, reason: str = "") -> int:
+        """Add a version of a study user (added, password changed, deactivated) with its audit
+        record, in one transaction; returns the record's sequence number."""
+        with self._transaction():
+            before = [audit.user_row(dict(r)) for r in self._query(
+                "SELECT * FROM app_user WHERE name = ? ORDER BY audit_seq DESC LIMIT 1",
+                user.name)]  # fmt: skip
+            seq = audit.next_seq(self._db)
+            self._insert("app_user", {"audit_seq": seq, "name": user.name, "role": user.role,
+                                      "password_hash": user.password_hash,
+                                      "active": int(user.active)})  # fmt: skip
+            entry = audit.Entry(action, by, audit.now(), reason=reason,
+                                before={"app_user": before} if before else {},
+                                after=audit.user_rows(self._db, seq))  # fmt: skip
+            appended = audit.append(self._db, entry, self._audit_key)
+            assert appended == seq
+            return seq
+
+    def users(self) -> dict[str, UserRecord]:
+        """The study's users by name (their latest version, deactivated ones included)."""
+        return current_users(self._query)
+
+    def _insert(self, table: str, values: dict[str, object]) -> None:
+        names = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        self._db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                         tuple(values.values()))  # fmt: skip
 
     def _log(self, change: Change) -> int:
         reader = timepoint = lesion_id = None
+        reason = change.reason if isinstance(change, TimepointReopened) else ""
         case_id = change.case_id if isinstance(change, SubjectAdded | TimepointAdded) else (
             change.key.case_id)  # fmt: skip
         if isinstance(change, TimepointAdded):
             timepoint = change.timepoint.label
-        if isinstance(change, LesionSaved | LesionRetired | ObservationSaved | TimepointSigned):
+        if not isinstance(change, SubjectAdded | TimepointAdded):
             reader = change.key.reader
-        if isinstance(change, ObservationSaved | TimepointSigned):
+        if isinstance(change, ObservationSaved | TimepointSigned | TimepointReopened):
             timepoint = change.timepoint
         if isinstance(change, LesionSaved):
             lesion_id = change.lesion.lesion_id
         elif isinstance(change, LesionRetired | ObservationSaved):
             lesion_id = change.lesion_id
         cursor = self._db.execute(
-            "INSERT INTO change_log (kind, actor, at, case_id, reader, timepoint, lesion_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO change_log (kind, actor, at, case_id, reader, timepoint, lesion_id, "
+            "reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (rows.kind_of(change), change.by, change.at.isoformat(), case_id, reader, timepoint,
-             lesion_id),
+             lesion_id, reason),
         )  # fmt: skip
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -136,9 +199,10 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------
 
-    def load(self) -> ProjectState:
-        """The project as recorded: the latest version of everything, nothing superseded."""
-        return rows.project_state(self._query)
+    def load(self, *, reader: str | None = None) -> ProjectState:
+        """The project as recorded: the latest version of everything, nothing superseded;
+        only ``reader``'s reads when given (a reader's session loads nothing of another's)."""
+        return rows.project_state(self._query, reader=reader)
 
     def _query(self, sql: str, *parameters: Any) -> list[sqlite3.Row]:
         cursor = self._db.execute(sql, parameters)
@@ -175,6 +239,8 @@ class Store:
             for step in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[step]:
                     db.execute(statement)
+            if version < SCHEMA_VERSION:
+                audit.chain_unaudited(db, self._audit_key, _os_account())
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _create(self) -> None:
@@ -183,8 +249,35 @@ class Store:
         self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         now = dt.datetime.now(dt.UTC).isoformat()
-        self._db.executemany(
-            "INSERT INTO project_info (key, value) VALUES (?, ?)",
-            [("created_at", now), ("created_schema_version", str(SCHEMA_VERSION))],
-        )
+        info = [("created_at", now), ("created_schema_version", str(SCHEMA_VERSION)),
+                ("project_uid", str(uuid.uuid4()))]  # fmt: skip
+        if self._audit_key is not None:
+            info.append(("audit_sealed", "HMAC-SHA256"))
+        self._db.executemany("INSERT INTO project_info (key, value) VALUES (?, ?)", info)
+        audit.append(self._db, audit.Entry("create-project", _os_account(), now,
+                                           after=audit.project_info_rows(self._db)),
+                     self._audit_key)  # fmt: skip
+
+    def _check_audit_key(self) -> None:
+        sealed = self._query("SELECT value FROM project_info WHERE key = 'audit_sealed'")
+        if not sealed:
+            if self._audit_key is not None:
+                raise StoreError(f"{self.path}: its audit trail is not sealed; open it without "
+                                 "an audit key")  # fmt: skip
+            return
+        if self._audit_key is None:
+            raise StoreError(f"{self.path}: its audit trail is sealed: give the audit key file "
+                             "(RECIST_REVIEW_AUDIT_KEY_FILE) to write to it")  # fmt: skip
+        last = self._query("SELECT hash, seal FROM audit_record ORDER BY seq DESC LIMIT 1")
+        if last and last[0]["seal"] != audit.seal_of(self._audit_key, last[0]["hash"]):
+            raise StoreError(f"{self.path}: wrong audit key (the last record's seal does not "
+                             "match it)")  # fmt: skip
+
+
+def _os_account() -> str:
+    """The operating-system account running the program (who created or upgraded a file)."""
+    try:
+        return f"os:{getpass.getuser()}"
+    except (OSError, KeyError):
+        return "os:unknown"
 

@@ -1,0 +1,205 @@
+"""The audit trail: one hash-chained record per action, written in the action's transaction.
+
+21 CFR Part 11 section 11.10(e): "secure, computer-generated, time-stamped audit trails to
+independently record the date and time of operator entries and actions that create, modify,
+or delete electronic records", where "record changes shall not obscure previously recorded
+information". Each record says who (``actor``), what (``action``, the subject / read /
+timepoint / lesion it touched), when (``at``, UTC), why (``reason``), the rows it superseded
+(``before``) and the rows it added (``after``, exactly as stored, read back inside the same
+transaction). Its ``hash`` is the SHA-256 of its canonical JSON content including the previous
+record's hash (``prev_hash``; the first record follows :data:`GENESIS`), so editing, inserting,
+deleting or reordering any record, or any row a record covers, breaks the chain at that record
+(``reviewer_gui.store.verify``). With a key kept apart from the database, each record also
+carries ``seal`` = HMAC-SHA256(key, hash): whoever rewrites the whole chain without the key
+cannot make the seals match.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewer_gui.reading import (
+    Change,
+    LesionRetired,
+    LesionSaved,
+    ObservationSaved,
+    TimepointReopened,
+)
+
+#: The ``prev_hash`` of the first record.
+GENESIS = "0" * 64
+
+#: The tables whose rows belong to a change of the reading (by their ``change_id``).
+CHANGE_TABLES = (
+    "change_log", "subject", "timepoint", "lesion_version", "observation_version",
+    "axis_measurement", "signature", "reread",
+)  # fmt: skip
+
+#: The fields a record's hash covers, in the order of the CSV export.
+FIELDS = (
+    "seq", "at", "actor", "action", "change_id", "case_id", "reader", "timepoint", "lesion_id",
+    "reason", "before", "after", "prev_hash",
+)  # fmt: skip
+
+Row = dict[str, Any]
+Rows = dict[str, list[Row]]
+
+
+def canonical(value: object) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 text, no NaN (RFC 8785 in spirit)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)  # fmt: skip
+
+
+def record_hash(record: Mapping[str, Any]) -> str:
+    """SHA-256 (hex) of a record's canonical content, its ``prev_hash`` included."""
+    content = {name: record[name] for name in FIELDS}
+    return hashlib.sha256(canonical(content).encode("utf-8")).hexdigest()
+
+
+def seal_of(key: bytes, record_hash: str) -> str:
+    """HMAC-SHA256 (RFC 2104) of a record's hash with the key kept apart from the database."""
+    return hmac.new(key, record_hash.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What one action records (the chain fields are added by :func:`append`)."""
+
+    action: str
+    actor: str
+    at: str
+    change_id: int | None = None
+    case_id: str | None = None
+    reader: str | None = None
+    timepoint: str | None = None
+    lesion_id: str | None = None
+    reason: str = ""
+    before: Rows = field(default_factory=dict)
+    after: Rows = field(default_factory=dict)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def next_seq(db: sqlite3.Connection) -> int:
+    """The sequence number the next record gets (call inside the writing transaction)."""
+    last = db.execute("SELECT max(seq) FROM audit_record").fetchone()[0]
+    return 1 if last is None else int(last) + 1
+
+
+def append(db: sqlite3.Connection, entry: Entry, key: bytes | None) -> int:
+    """Chain one record after the last one; call inside the action's ``BEGIN IMMEDIATE``
+    transaction (which serialises writers, so two processes never fork the chain)."""
+    last = db.execute("SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (1, GENESIS) if last is None else (int(last[0]) + 1, str(last[1]))
+    record: Row = {
+        "seq": seq, "at": entry.at, "actor": entry.actor, "action": entry.action,
+        "change_id": entry.change_id, "case_id": entry.case_id, "reader": entry.reader,
+        "timepoint": entry.timepoint, "lesion_id": entry.lesion_id, "reason": entry.reason,
+        "before": canonical(entry.before), "after": canonical(entry.after), "prev_hash": prev,
+    }  # fmt: skip
+    record["hash"] = record_hash(record)
+    record["seal"] = None if key is None else seal_of(key, record["hash"])
+    names = ", ".join(record)
+    marks = ", ".join("?" for _ in record)
+    db.execute(f"INSERT INTO audit_record ({names}) VALUES ({marks})", tuple(record.values()))
+    return seq
+
+
+def _rows(db: sqlite3.Connection, sql: str, *parameters: object) -> list[Row]:
+    cursor = db.execute(sql, parameters)
+    names = [d[0] for d in cursor.description]
+    return sorted((dict(zip(names, r, strict=True)) for r in cursor.fetchall()), key=canonical)
+
+
+def change_rows(db: sqlite3.Connection, change_id: int) -> Rows:
+    """Every row of every reading table that the change added, as stored."""
+    found = {t: _rows(db, f"SELECT * FROM {t} WHERE change_id = ?", change_id)
+             for t in CHANGE_TABLES}  # fmt: skip
+    return {table: rows for table, rows in found.items() if rows}
+
+
+def user_rows(db: sqlite3.Connection, seq: int) -> Rows:
+    """The user version added by record ``seq``; the password hash appears only as its
+    SHA-256, so the exported trail never carries anything to attack a password with."""
+    rows = _rows(db, "SELECT * FROM app_user WHERE audit_seq = ?", seq)
+    return {"app_user": [user_row(r) for r in rows]} if rows else {}
+
+
+def user_row(row: Row) -> Row:
+    digest = hashlib.sha256(str(row["password_hash"]).encode("utf-8")).hexdigest()
+    return {**row, "password_hash": f"sha256:{digest}"}
+
+
+def superseded_rows(db: sqlite3.Connection, change: Change, change_id: int) -> Rows:
+    """The current rows that ``change`` supersedes (its audit record's *before* values)."""
+    if isinstance(change, LesionSaved | LesionRetired):
+        key = (change.key.case_id, change.key.reader, change.lesion.lesion_id)
+        rows = _latest(db, "lesion_version", "case_id = ? AND reader = ? AND lesion_id = ?",
+                       key, change_id)  # fmt: skip
+        return {"lesion_version": rows} if rows else {}
+    if isinstance(change, ObservationSaved):
+        key4 = (change.key.case_id, change.key.reader, change.timepoint, change.lesion_id)
+        rows = _latest(db, "observation_version", "case_id = ? AND reader = ? AND "
+                       "timepoint = ? AND lesion_id = ?", key4, change_id)  # fmt: skip
+        if not rows:
+            return {}
+        axes = _rows(db, "SELECT * FROM axis_measurement WHERE change_id = ?",
+                     rows[0]["change_id"])  # fmt: skip
+        return {"observation_version": rows, **({"axis_measurement": axes} if axes else {})}
+    if isinstance(change, TimepointReopened):
+        signatures = [
+            row
+            for label in change.timepoints
+            for row in _latest(db, "signature", "case_id = ? AND reader = ? AND timepoint = ?",
+                               (change.key.case_id, change.key.reader, label), change_id)
+        ]  # fmt: skip
+        return {"signature": sorted(signatures, key=canonical)} if signatures else {}
+    return {}
+
+
+def _latest(
+    db: sqlite3.Connection, table: str, where: str, key: tuple[str, ...], change_id: int
+) -> list[Row]:
+    return _rows(db, f"SELECT * FROM {table} WHERE {where} AND change_id < ? "
+                 "ORDER BY change_id DESC LIMIT 1", *key, change_id)  # fmt: skip
+
+
+def project_info_rows(db: sqlite3.Connection) -> Rows:
+    return {"project_info": _rows(db, "SELECT * FROM project_info")}
+
+
+def change_entry(db: sqlite3.Connection, change_id: int, before: Rows) -> Entry:
+    """The record of a change from its stored rows (the ``change_log`` row says who, what,
+    when and why)."""
+    after = change_rows(db, change_id)
+    log = after["change_log"][0]
+    return Entry(log["kind"], log["actor"], log["at"], change_id, log["case_id"], log["reader"],
+                 log["timepoint"], log["lesion_id"], log["reason"], before, after)  # fmt: skip
+
+
+def chain_unaudited(db: sqlite3.Connection, key: bytes | None, actor: str) -> int:
+    """Chain the changes recorded before the audit trail existed (a schema 1 file being
+    upgraded): an ``upgrade-schema`` record, then one record per change in order. Their
+    *before* values are not known (the superseded rows stay in the tables). Returns how many
+    changes were chained."""
+    audited = {r[0] for r in db.execute("SELECT change_id FROM audit_record "
+                                        "WHERE change_id IS NOT NULL")}  # fmt: skip
+    pending = [r[0] for r in db.execute("SELECT change_id FROM change_log ORDER BY change_id")
+               if r[0] not in audited]  # fmt: skip
+    if next_seq(db) == 1:
+        append(db, Entry("upgrade-schema", actor, now(), after=project_info_rows(db),
+                         reason="audit trail added to a schema 1 project; the changes "
+                                "recorded before are chained next"), key)  # fmt: skip
+    for change_id in pending:
+        append(db, change_entry(db, change_id, {}), key)
+    return len(pending)
