@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, Qt, pyqtSignal
 from PyQt6.QtWidgets import QLabel, QSplitter, QStackedLayout, QWidget
 
 from reviewer_gui.dicom import DicomLoadError
@@ -96,6 +96,9 @@ class ReadingViews(QWidget):
             if view is not None:
                 if view.loader is not None:
                     view.loader.wait()
+                    # deliver its queued "loaded" now, while the view is still alive
+                    QCoreApplication.sendPostedEvents()
+                view.hide()
                 view.setParent(None)
                 view.deleteLater()
         self.prior = self.current = None

@@ -19,6 +19,7 @@ from PyQt6.QtTest import QTest
 from reviewer_gui.dicom import Volume
 from reviewer_gui.qt import ImageView
 from reviewer_gui.qt.main_window import MainWindow
+from reviewer_gui.reading import ImagePlane, Point, Segment, plane_of
 
 SAMPLE_SCANS = Path(__file__).resolve().parents[2] / "sample_scans"
 HOST_HU = {"liver": 100, "lung": -850, "lymph node": -90}
@@ -119,3 +120,33 @@ def ready(window: MainWindow) -> bool:
     return (scanner is None or scanner.isFinished()) and window.session.case_id is not None \
         and window.views.current is not None and not window.views.loading() \
         and window.views.current.volume.shape[0] > 1
+
+
+def truth_segments(volume: Volume, subject: str, timepoint: str, lesion_id: str
+                   ) -> tuple[Segment, Segment, ImagePlane]:
+    """Long and short axes through the lesion's centre as the generator drew it, end points
+    half a diameter away, on its centre slice (for reads recorded through the model)."""
+    gen = generator()
+    subj = next(s for s in gen.subjects() if s.subject_id == subject)
+    les = next(x for x in subj.lesions[gen.TIMEPOINTS.index(timepoint)]
+               if x.lesion_id == lesion_id)
+    x, y, z = les.center
+    k = volume.slice_positions_mm.index(z)
+    row = (y - volume.origin_mm[1]) / volume.spacing_mm[1]
+    col = (x - volume.origin_mm[0]) / volume.spacing_mm[2]
+    dr_long, dc_long = (0.0, les.long_mm / 2 / volume.spacing_mm[2]) if les.long_along == "x" \
+        else (les.long_mm / 2 / volume.spacing_mm[1], 0.0)
+    dr_short, dc_short = (les.short_mm / 2 / volume.spacing_mm[1], 0.0) \
+        if les.long_along == "x" else (0.0, les.short_mm / 2 / volume.spacing_mm[2])
+    long = Segment(Point(row - dr_long, col - dc_long), Point(row + dr_long, col + dc_long))
+    short = Segment(Point(row - dr_short, col - dc_short), Point(row + dr_short,
+                                                                 col + dc_short))
+    return long, short, plane_of(volume, k)
+
+
+def sample_lesions(subject: str, timepoint: str) -> list[tuple[str, str, str]]:
+    """(lesion id, category, organ) of the subject's lesions at the timepoint."""
+    gen = generator()
+    subj = next(s for s in gen.subjects() if s.subject_id == subject)
+    return [(x.lesion_id, x.category, x.location)
+            for x in subj.lesions[gen.TIMEPOINTS.index(timepoint)]]
