@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write timepoints not signed yet (drafts); by default only signed ones",
     )
     export.set_defaults(handler=_export)
+    from reviewer_gui.deid.cli import add_import_command
+
+    add_import_command(commands)
     return parser
 
 
