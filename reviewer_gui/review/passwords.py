@@ -1,0 +1,49 @@
+"""Salted password hashes (scrypt, RFC 7914, from the standard library): never stored in
+clear. 21 CFR Part 11 section 11.300: identification codes and passwords "periodically checked"
+and protected against unauthorised use; here each password gets its own random salt and a
+memory-hard hash, compared in constant time."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+#: scrypt cost: N = 2**14, r = 8, p = 1 (16 MiB, tens of milliseconds), 32-byte key.
+N, R, P, LENGTH = 2**14, 8, 1, 32
+MIN_LENGTH = 8
+
+
+class PasswordRejected(ValueError):
+    """A new password that does not meet the rules (the message says which)."""
+
+
+def check_new_password(password: str, name: str) -> None:
+    """A new password: at least :data:`MIN_LENGTH` characters, and not the user's name."""
+    if len(password) < MIN_LENGTH:
+        raise PasswordRejected(f"a password needs at least {MIN_LENGTH} characters")
+    if password.strip().casefold() == name.strip().casefold():
+        raise PasswordRejected("a password cannot be the user's name")
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$N$r$p$salt$hash`` (base64), with a fresh 16-byte salt."""
+    salt = secrets.token_bytes(16)
+    key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=N, r=R, p=P, dklen=LENGTH)
+    encode = base64.b64encode
+    return f"scrypt${N}${R}${P}${encode(salt).decode()}${encode(key).decode()}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    """Whether ``password`` is the one ``stored`` was made from (constant-time compare)."""
+    try:
+        scheme, n, r, p, salt, key = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(key, validate=True)
+        actual = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt),
+                                n=int(n), r=int(r), p=int(p), dklen=len(expected))  # fmt: skip
+    except ValueError:
+        return False
+    return hmac.compare_digest(actual, expected)

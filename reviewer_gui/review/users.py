@@ -1,0 +1,65 @@
+"""The study's users: added by the study administrator (the first one registers themself when
+the project has no user yet), signed in by name and password. 21 CFR Part 11 section 11.100
+(a): an electronic signature is unique to one individual and never reused or reassigned, so a
+name, once used, is never given to anyone else (deactivated users keep theirs)."""
+
+from __future__ import annotations
+
+from reviewer_gui.review.identity import AuthenticationFailed, NotPermitted, Role
+from reviewer_gui.review.passwords import check_new_password, hash_password, password_matches
+from reviewer_gui.store import Store, UserRecord
+
+
+def add_user(
+    store: Store, name: str, role: Role, password: str, *, by: UserRecord | None
+) -> UserRecord:
+    """Add a user. ``by`` is the signed-in administrator (``None`` only for the first user of
+    a project, who must be an administrator)."""
+    name = name.strip()
+    if not name or any(c.isspace() or not c.isprintable() for c in name):
+        raise ValueError(f"user name {name!r}: give one word (letters, digits, . _ -)")
+    users = store.users()
+    if by is None and users:
+        raise NotPermitted("the project has users: an administrator must sign in to add one")
+    if by is None and role is not Role.ADMINISTRATOR:
+        raise NotPermitted("the first user of a project is its study administrator "
+                           "(--role administrator)")  # fmt: skip
+    if by is not None and (by.role != Role.ADMINISTRATOR or not by.active):
+        raise NotPermitted(f"{by.name} is not an active study administrator: only one adds "
+                           "users")  # fmt: skip
+    if name in users:
+        raise ValueError(f"user {name!r} exists already (a name is never reused, 21 CFR "
+                         "11.100(a))")  # fmt: skip
+    check_new_password(password, name)
+    user = UserRecord(name, Role(role).value, hash_password(password))
+    reason = "first study administrator of the project" if by is None else ""
+    store.save_user(user, by=name if by is None else by.name, action="add-user", reason=reason)
+    return user
+
+
+def authenticate(
+    store: Store,
+    name: str,
+    password: str,
+    *,
+    action: str,
+    case_id: str | None = None,
+    reader: str | None = None,
+    timepoint: str | None = None,
+) -> UserRecord:
+    """The active user with this name and password, else :class:`AuthenticationFailed`; a
+    refusal is an audit record (``{action}-refused``, 21 CFR 11.300(d): attempts at
+    unauthorised use are recorded), its reason for the auditor only."""
+    user = store.users().get(name)
+    if user is None:
+        why = "no such user"
+    elif not user.active:
+        why = "user deactivated"
+    elif not password_matches(password, user.password_hash):
+        why = "wrong password"
+    else:
+        return user
+    store.log_action(f"{action}-refused", name.strip() or "(no name given)", case_id=case_id,
+                     reader=reader, timepoint=timepoint,
+                     reason=why)  # fmt: skip
+    raise AuthenticationFailed(f"{action}: wrong name or password")
