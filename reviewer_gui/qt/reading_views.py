@@ -145,8 +145,12 @@ class ReadingViews(QWidget):
         self.jump_to_lesion(self.session.lesion_id or "")
 
     def loading(self) -> bool:
-        return any(v is not None and v.loader is not None and not v.loader.isFinished()
-                   for v in (self.prior, self.current))  # fmt: skip
+        def busy(view: ImageView) -> bool:  # finished, but its series maybe not yet shown
+            loader, status = view.loader, view.status
+            return loader is not None and (not loader.isFinished() or (
+                status is not None and status[0].startswith("Loading")))
+
+        return any(busy(v) for v in self.views())
 
     def _loads_changed(self) -> None:
         self.loading_changed.emit(self.loading())

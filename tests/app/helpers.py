@@ -117,9 +117,10 @@ def measure_across(view: ImageView, subject: str, timepoint: str, lesion_id: str
 def ready(window: MainWindow) -> bool:
     """The folder is read, a subject is open and its images are loaded."""
     scanner = window.scanner
+    views = window.views
     return (scanner is None or scanner.isFinished()) and window.session.case_id is not None \
-        and window.views.current is not None and not window.views.loading() \
-        and window.views.current.volume.shape[0] > 1
+        and views.current is not None and not views.loading() \
+        and all(v.status is None and v.volume.shape[0] > 1 for v in views.views())
 
 
 def truth_segments(volume: Volume, subject: str, timepoint: str, lesion_id: str
