@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     from reviewer_gui.deid.cli import add_import_command
 
     add_import_command(commands)
+    from reviewer_gui.review.cli import add_review_commands
+
+    add_review_commands(commands)
     return parser
 
 

@@ -1,0 +1,190 @@
+"""``recist-review users`` and ``recist-review audit``: the study administrator's commands.
+
+``users add PROJECT.db NAME --role ROLE`` adds a user (the first user of a new project is its
+study administrator and creates the file; later ones need ``--admin NAME`` and that
+administrator's password); ``users list PROJECT.db`` lists names, roles and status.
+``audit verify PROJECT.db`` recomputes the hash chain and compares it with the tables (exit 1
+naming the first broken record); ``--head SEQ:HASH`` checks a head kept outside the project,
+``--audit-key-file`` the seals. ``audit export PROJECT.db -o trail.csv`` writes the trail.
+
+Passwords are asked for on the terminal, or read one per line from standard input with
+``--password-stdin`` (the administrator's first, then the new user's). The audit key is read
+from ``--audit-key-file`` or the file named by ``RECIST_REVIEW_AUDIT_KEY_FILE``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+KEY_VARIABLE = "RECIST_REVIEW_AUDIT_KEY_FILE"
+ROLES = ("reader", "adjudicator", "administrator")
+
+
+def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``users`` and ``audit`` to ``recist-review``."""
+    users = commands.add_parser("users", help="the study's users (study administrator)")
+    users_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    add = users_commands.add_parser("add", help="add a reader, adjudicator or administrator")
+    add.add_argument("project", type=Path, help="reading project file (created for its first "
+                     "user, the study administrator)")  # fmt: skip
+    add.add_argument("name", help="the user's sign-in name (one word, never reused)")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--admin", help="the study administrator adding the user")
+    _secrets(add)
+    add.set_defaults(handler=_guarded(_users_add))
+    listing = users_commands.add_parser("list", help="list the users, their roles and status")
+    listing.add_argument("project", type=Path, help="reading project file")
+    _secrets(listing)
+    listing.set_defaults(handler=_guarded(_users_list))
+
+    audit = commands.add_parser("audit", help="check or export the audit trail")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    verify = audit_commands.add_parser(
+        "verify", help="recompute the hash chain; exit 1 naming the first broken record")
+    verify.add_argument("project", type=Path, help="reading project file")
+    verify.add_argument("--head", metavar="SEQ:HASH",
+                        help="a head printed earlier and kept outside the project")
+    _secrets(verify)
+    verify.set_defaults(handler=_guarded(_audit_verify))
+    export = audit_commands.add_parser("export", help="write the audit trail as CSV")
+    export.add_argument("project", type=Path, help="reading project file")
+    export.add_argument("-o", "--output", type=Path, required=True, help="output CSV")
+    export.add_argument("--admin", help="the study administrator (needed once there are users)")
+    _secrets(export)
+    export.set_defaults(handler=_guarded(_audit_export))
+
+
+def _secrets(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--password-stdin", action="store_true",
+                        help="read passwords from standard input, one per line")
+    parser.add_argument("--audit-key-file", type=Path,
+                        help=f"the audit key (HMAC) kept apart; default: ${KEY_VARIABLE}")
+
+
+def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from reviewer_gui.review import AuthenticationFailed, NotPermitted
+        from reviewer_gui.store import StoreError
+        from reviewer_gui.store.verify import AuditUnreadable
+
+        try:
+            return handler(args)
+        except (AuthenticationFailed, NotPermitted, AuditUnreadable, StoreError,
+                ValueError) as error:  # fmt: skip
+            print(f"recist-review: {error}", file=sys.stderr)
+            return 2
+
+    return run
+
+
+def _audit_key(args: argparse.Namespace) -> bytes | None:
+    path = args.audit_key_file or (Path(os.environ[KEY_VARIABLE])
+                                   if os.environ.get(KEY_VARIABLE) else None)  # fmt: skip
+    if path is None:
+        return None
+    try:
+        key = path.read_bytes().strip()
+    except OSError as error:
+        raise ValueError(f"{path}: cannot read the audit key ({error.strerror})") from error
+    if len(key) < 32:
+        raise ValueError(f"{path}: an audit key needs at least 32 bytes (e.g. 64 hex digits "
+                         "from `python -c 'import secrets; print(secrets.token_hex(32))'`)")
+    return key
+
+
+def _passwords(args: argparse.Namespace) -> Iterator[str]:
+    """Passwords in the order asked: from standard input, or from the terminal."""
+    if args.password_stdin:
+        for line in sys.stdin:
+            yield line.rstrip("\r\n")
+        raise ValueError("--password-stdin: standard input ended before every password")
+    import getpass
+
+    while True:
+        yield getpass.getpass("password: ")
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    from reviewer_gui.review import Role, add_user, authenticate
+    from reviewer_gui.store import Store
+
+    passwords = _passwords(args)
+    with Store.open(args.project, audit_key=_audit_key(args)) as store:
+        admin = None
+        if store.users():
+            if not args.admin:
+                raise ValueError("the project has users: say which administrator adds this "
+                                 "one (--admin NAME)")  # fmt: skip
+            admin = authenticate(store, args.admin, next(passwords), action="sign-in")
+        elif args.admin:
+            raise ValueError("the project has no user yet: add its study administrator first "
+                             "(without --admin)")  # fmt: skip
+        password = next(passwords)
+        if not args.password_stdin and next(passwords) != password:
+            raise ValueError("the two passwords differ: nothing added")
+        add_user(store, args.name, Role(args.role), password, by=admin)
+    print(f"recist-review: {args.role} {args.name} added to {args.project}", file=sys.stderr)
+    return 0
+
+
+def _users_list(args: argparse.Namespace) -> int:
+    from reviewer_gui.store import Store
+
+    with Store.open(args.project, create=False, audit_key=_audit_key(args)) as store:
+        for user in store.users().values():
+            print(f"{user.name}\t{user.role}\t{'active' if user.active else 'deactivated'}")
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from reviewer_gui.store.verify import connect, verify
+
+    db = connect(args.project)
+    try:
+        report = verify(db, key=_audit_key(args), head=args.head)
+    finally:
+        db.close()
+    if report.intact:
+        seals = ("seals checked" if report.seals_checked else
+                 "seals NOT checked (no audit key given)" if report.sealed else "not sealed")
+        print(f"audit trail intact: {report.records} records, {seals}")
+        print(f"head {report.head}")
+        print("keep the head outside the project (--head checks it later): it reveals a "
+              "rewritten or cut-off chain")
+        return 0
+    where = f"first broken record: {report.first_broken}" if report.first_broken else (
+        "no record broken, but the database was changed")  # fmt: skip
+    print(f"audit trail BROKEN ({where}); {len(report.problems)} finding(s):")
+    for problem in report.problems:
+        print(f"  {problem}")
+    return 1
+
+
+def _audit_export(args: argparse.Namespace) -> int:
+    from reviewer_gui.review import Role, authenticate
+    from reviewer_gui.store import Store
+    from reviewer_gui.store.verify import connect, export_csv
+
+    with Store.open(args.project, create=False, audit_key=_audit_key(args)) as store:
+        actor = "os:" + os.environ.get("USER", "unknown")
+        if store.users():
+            if not args.admin:
+                raise ValueError("the trail holds every reader's read: the study administrator "
+                                 "exports it (--admin NAME)")  # fmt: skip
+            admin = authenticate(store, args.admin, next(_passwords(args)), action="sign-in")
+            if admin.role != Role.ADMINISTRATOR:
+                raise ValueError(f"{admin.name} is not the study administrator")
+            actor = admin.name
+        db = connect(args.project)
+        try:
+            count = export_csv(db, args.output)
+        finally:
+            db.close()
+        store.log_action("export-audit-trail", actor,
+                         after={"export": [{"file": str(args.output), "records": count}]})
+    print(f"recist-review: {count} audit record(s) written to {args.output}", file=sys.stderr)
+    return 0
