@@ -61,7 +61,11 @@ def load_series(source: Source, *, series_uid: str | None = None,
                                     no_rescale[0].path))
     voxels = fill(frames, workers, warnings)
     ori = first.orientation or (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
-    spacing = first.pixel_spacing or (1.0, 1.0)
+    spacing = first.pixel_spacing or (1.0, 1.0)  # display only: see Volume.pixel_spacing_mm
+    if first.pixel_spacing is None:
+        warnings.append(LoadWarning("no-pixel-spacing", f"{first.path}: no PixelSpacing "
+                                    "(0028,0030): shown with square pixels, lengths in mm "
+                                    "cannot be measured", first.path))
     return Volume(
         voxels=voxels,
         spacing_mm=(z_spacing, spacing[0], spacing[1]),
@@ -83,6 +87,7 @@ def load_series(source: Source, *, series_uid: str | None = None,
         slice_thickness_mm=first.thickness,
         transfer_syntaxes=tuple(dict.fromkeys(f.transfer_syntax for f in frames)),
         warnings=tuple(warnings),
+        pixel_spacing_mm=first.pixel_spacing,
     )
 
 

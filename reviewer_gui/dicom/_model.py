@@ -87,6 +87,9 @@ class Volume:
     ``spacing_mm`` is ``(z, y, x)``: the median distance between consecutive slices, then
     PixelSpacing's row spacing and column spacing. When slices are unevenly spaced (see the
     ``gap`` and ``uneven-spacing`` warnings) use ``slice_positions_mm`` for the truth.
+    ``pixel_spacing_mm`` is PixelSpacing (row, column) as recorded, or ``None`` when the file
+    has none (a single image): ``spacing_mm`` then holds 1.0 only so that the image can be
+    displayed, and nothing may be measured in millimetres (warning ``no-pixel-spacing``).
     """
 
     voxels: npt.NDArray[np.int16] | npt.NDArray[np.float32]
@@ -109,6 +112,7 @@ class Volume:
     slice_thickness_mm: float | None
     transfer_syntaxes: tuple[str, ...]  # distinct, in order of first use
     warnings: tuple[LoadWarning, ...]
+    pixel_spacing_mm: tuple[float, float] | None = None
 
     @property
     def shape(self) -> tuple[int, int, int]:

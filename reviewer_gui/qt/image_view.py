@@ -70,9 +70,11 @@ def _around(image: QRectF, width: float, height: float) -> list[QRectF]:
 
 
 def pixel_spacing_of(volume: Volume) -> PixelSpacing | None:
-    """The volume's in-plane spacing, or None when it is not a usable length."""
+    """The volume's in-plane spacing, or None when it is missing or not a usable length."""
+    if volume.pixel_spacing_mm is None:
+        return None
     try:
-        return PixelSpacing(volume.spacing_mm[1], volume.spacing_mm[2])
+        return PixelSpacing(*volume.pixel_spacing_mm)
     except MeasurementRefused:
         return None
 

@@ -124,5 +124,5 @@ def plane_of(volume: Volume, slice_index: int) -> ImagePlane:
     return ImagePlane(
         slice_index=slice_index,
         sop_instance_uid=volume.sop_instance_uids[slice_index],
-        pixel_spacing_mm=(volume.spacing_mm[1], volume.spacing_mm[2]),
+        pixel_spacing_mm=volume.pixel_spacing_mm,
     )

@@ -244,3 +244,21 @@ def test_the_loader_never_imports_qt() -> None:
     code = ("import sys, reviewer_gui.dicom; "
             "sys.exit(any(m.split('.')[0] in ('PyQt6', 'PyQt5', 'PySide6') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_single_image_without_pixel_spacing_cannot_be_measured(tmp_path: Path) -> None:
+    # Never pixels shown as millimetres: the volume says the spacing is unknown (issue 5).
+    def drop_spacing(_: int, ds: Dataset) -> None:
+        del ds.PixelSpacing
+
+    write_small_series(tmp_path, small_hu(n=1), edit=drop_spacing)
+    volume = load_series(tmp_path)
+    assert volume.pixel_spacing_mm is None
+    assert "no-pixel-spacing" in volume.warning_codes()
+
+
+def test_pixel_spacing_is_reported_as_recorded(tmp_path: Path) -> None:
+    write_small_series(tmp_path)
+    volume = load_series(tmp_path)
+    assert volume.pixel_spacing_mm == (volume.spacing_mm[1], volume.spacing_mm[2])
+    assert "no-pixel-spacing" not in volume.warning_codes()

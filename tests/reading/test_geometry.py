@@ -3,6 +3,7 @@ sample-scan lesion measured edge to edge on the real image within one pixel of t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from decimal import Decimal
@@ -71,6 +72,15 @@ def test_the_plane_of_a_loaded_slice_names_its_sop_instance_and_spacing() -> Non
     assert plane.pixel_spacing_mm == (gen.PIXEL_MM, gen.PIXEL_MM)
     with pytest.raises(MeasurementRefused, match="outside the series"):
         plane_of(vol, 20)
+
+
+def test_a_slice_loaded_without_pixel_spacing_cannot_be_measured() -> None:
+    # The loader shows such an image with 1.0 "spacing" for display only: never as mm.
+    vol = dataclasses.replace(volume("SUBJ-003", "M2"), pixel_spacing_mm=None)
+    plane = plane_of(vol, 7)
+    assert plane.pixel_spacing_mm is None
+    with pytest.raises(MeasurementRefused, match="no Pixel Spacing"):
+        measure_axis(Segment(Point(1.0, 1.0), Point(9.0, 1.0)), plane, "alice", AT)
 
 
 HOST_HU = {"liver": gen.HU["liver"], "lung": gen.HU["lung"], "lymph node": gen.HU["vfat"]}

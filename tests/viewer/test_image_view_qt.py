@@ -145,10 +145,16 @@ def test_keys_wheel_and_right_drag(qtbot: QtBot) -> None:
     assert grabbed.width() == 640 and view.paint_count > 0
 
 
-def test_without_pixel_spacing_the_view_refuses_and_shows_no_scale(qtbot: QtBot) -> None:
+@pytest.mark.parametrize(
+    "recorded", [None, (float("nan"), float("nan"))], ids=["missing", "not a length"]
+)
+def test_without_pixel_spacing_the_view_refuses_and_shows_no_scale(
+    qtbot: QtBot, recorded: tuple[float, float] | None
+) -> None:
+    # As the loader gives a file without PixelSpacing: 1.0 for display, spacing unknown.
     volume = load_series(SAMPLE_SCANS / "SUBJ-001" / "M4")
-    nan = float("nan")
-    view = show(qtbot, ImageView(dataclasses.replace(volume, spacing_mm=(5.0, nan, nan))))
+    unknown = dataclasses.replace(volume, spacing_mm=(5.0, 1.0, 1.0), pixel_spacing_mm=recorded)
+    view = show(qtbot, ImageView(unknown))
     drag(qtbot, view, QPoint(200, 200), QPoint(300, 200))
     assert view.viewport.layer.items == []
     assert "no pixel spacing" in view.viewport.layer.message
