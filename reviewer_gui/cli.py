@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also write timepoints not signed yet (drafts); by default only signed ones",
     )
+    export.add_argument("--user", help="who exports, once the project has users (a reader "
+                        "exports only their own read)")  # fmt: skip
+    export.add_argument("--password-stdin", action="store_true",
+                        help="read the password from standard input")  # fmt: skip
     export.set_defaults(handler=_export)
     from reviewer_gui.deid.cli import add_import_command
 
@@ -86,7 +90,11 @@ def _export(args: argparse.Namespace) -> int:
     from reviewer_gui.store import Store
 
     with Store.open(args.project, create=False) as store:
-        state = store.load()
+        state, has_users = store.load(), bool(store.users())
+    if has_users:  # a blinded review: the export goes through the user's session
+        from reviewer_gui.review.cli import export_signed_in
+
+        return export_signed_in(args)
     reads = [state.reads[key] for key in sorted(state.reads)]
     if args.reader is not None:
         known = sorted({key.reader for key in state.reads})

@@ -82,7 +82,7 @@ def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
 
 
 def _audit_key(args: argparse.Namespace) -> bytes | None:
-    path = args.audit_key_file or (Path(os.environ[KEY_VARIABLE])
+    path = getattr(args, "audit_key_file", None) or (Path(os.environ[KEY_VARIABLE])
                                    if os.environ.get(KEY_VARIABLE) else None)  # fmt: skip
     if path is None:
         return None
@@ -187,4 +187,25 @@ def _audit_export(args: argparse.Namespace) -> int:
         store.log_action("export-audit-trail", actor,
                          after={"export": [{"file": str(args.output), "records": count}]})
     print(f"recist-review: {count} audit record(s) written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def export_signed_in(args: argparse.Namespace) -> int:
+    """``recist-review export`` on a project with users: signed in as ``--user``, whose
+    session decides what may be exported (a reader: their own read only)."""
+    return _guarded(_export_signed_in)(args)
+
+
+def _export_signed_in(args: argparse.Namespace) -> int:
+    from reviewer_gui.review import sign_in
+
+    if not args.user:
+        raise ValueError("the project has users: sign in to export (--user NAME); a reader "
+                         "exports only their own read")  # fmt: skip
+    password = next(_passwords(args))
+    with sign_in(args.project, args.user, password, audit_key=_audit_key(args)) as session:
+        rows = session.export(args.output, include_unsigned=args.include_unsigned,
+                              reader=args.reader)  # fmt: skip
+    where = args.output or "standard output"
+    print(f"recist-review: {rows} row(s) written to {where} for {args.user}", file=sys.stderr)
     return 0

@@ -142,14 +142,21 @@ class Session:
     def grid_of(self, key: ReadKey) -> Grid:
         return self._project.grid(self._visible(key))
 
-    def export(self, output: Path | None, *, include_unsigned: bool = False) -> int:
+    def export(
+        self, output: Path | None, *, include_unsigned: bool = False, reader: str | None = None
+    ) -> int:
         """Write the measurements CSV of the reads this user may see (a reader: their own
-        only); returns the number of rows. The export is an audit record."""
+        only; ``reader`` narrows it to one reader's); returns the number of rows. The export
+        is an audit record."""
         if self.role is Role.READER:
+            if reader not in (None, self.user):
+                raise NotPermitted(f"{self.user} cannot export {reader}'s reads: a reader "
+                                   "exports only their own")  # fmt: skip
             reads = [self.read(case_id) for case_id in self.case_ids]
         else:
             state = self._store.load()
-            reads = [state.reads[key] for key in sorted(state.reads)]
+            reads = [state.reads[key] for key in sorted(state.reads)
+                     if reader is None or key.reader == reader]  # fmt: skip
         reads = [read for read in reads if read.lesions or read.observations]
         rows = write_measurements_csv(output, reads, signed_only=not include_unsigned)
         self._store.log_action("export", self.user, after={"export": [{

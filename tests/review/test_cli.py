@@ -127,3 +127,31 @@ def test_a_project_sealed_with_a_key_file_is_verified_with_it(
     monkeypatch.delenv("RECIST_REVIEW_AUDIT_KEY_FILE")
     assert run(monkeypatch, "audit", "verify", path) == 0
     assert "seals NOT checked" in capsys.readouterr().out
+
+
+def test_export_on_a_project_with_users_goes_through_the_readers_session(
+    study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from .conftest import PASSWORDS, open_as
+    from .test_sessions import read_baseline
+
+    for name, target in (("alice", 30), ("bob", 32)):
+        with open_as(study, name) as reader:
+            read_baseline(reader, target)
+    output = tmp_path / "out.csv"
+    assert run(monkeypatch, "export", study, "-o", output, "--include-unsigned") == 2
+    assert "sign in to export (--user NAME)" in capsys.readouterr().err and not output.exists()
+    assert run(monkeypatch, "export", study, "-o", output, "--include-unsigned", "--user", "bob",
+               "--reader", "alice", "--password-stdin", stdin=f"{PASSWORDS['bob']}\n") == 2
+    assert "bob cannot export alice's reads" in capsys.readouterr().err
+    assert not output.exists()
+    assert run(monkeypatch, "export", study, "-o", output, "--include-unsigned", "--user", "bob",
+               "--password-stdin", stdin=f"{PASSWORDS['bob']}\n") == 0
+    with output.open(newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert {r["reader"] for r in rows} == {"bob"} and "30.0" not in output.read_text()
+    assert run(monkeypatch, "export", study, "-o", output, "--include-unsigned", "--user", "ada",
+               "--password-stdin", stdin=f"{PASSWORDS['ada']}\n") == 0
+    with output.open(newline="") as stream:
+        assert {r["reader"] for r in csv.DictReader(stream)} == {"alice", "bob"}
