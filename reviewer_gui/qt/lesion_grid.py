@@ -124,6 +124,9 @@ class LesionGrid(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)  # type: ignore[union-attr]
         self.table.setWordWrap(False)
+        rows = self.table.verticalHeader()
+        assert rows is not None
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)  # compact: all rows show
         self.why = QLabel()
         self.why.setWordWrap(True)
         self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -168,16 +171,25 @@ class LesionGrid(QWidget):
         table.setHorizontalHeaderLabels(headers)
         table.setRowCount(len(grid.rows) + len(SUMMARY_ROWS))
         current = self.session.timepoint
+        labels = [c.label for c in columns]
+        upto = labels.index(current) if current in labels else -1
         for r, row in enumerate(grid.rows):
             lesion = row.lesion
-            node = ", node (short axis)" if lesion.is_node else ""
+            node = " (short axis)" if lesion.is_node else ""
             first = self._item(f"{lesion.lesion_id}  {lesion.location}{node}",
                                f"{lesion.category.value}: {lesion.location}{node}")  # fmt: skip
             first.setData(Qt.ItemDataRole.UserRole, lesion.lesion_id)
             table.setItem(r, 0, first)
+            seen = [k for k, cell in enumerate(row.cells) if cell is not None]
+            expected_from = (seen[0] if seen else len(columns)) if (
+                lesion.category is Category.NEW) else 0
             for c, (column, cell) in enumerate(zip(columns, row.cells, strict=True), start=1):
                 item = self._item(cell_text(row, cell), cell_tip(row, cell))
-                if cell is not None and not cell.complete:
+                if cell is None and expected_from <= c - 1 <= upto:
+                    item.setText("no entry")
+                    item.setToolTip("neither a measurement nor a state yet: measure it, or "
+                                    "set its state (the timepoint cannot be signed without)")
+                if (cell is None and item.text()) or (cell is not None and not cell.complete):
                     item.setForeground(QBrush(MISSING))
                 if column.label == current:
                     item.setBackground(QBrush(CURRENT))
@@ -197,10 +209,13 @@ class LesionGrid(QWidget):
             label.setFont(bold)
             table.setItem(base + s, 0, label)
             table.setItem(base + s, len(columns) + 1, self._item("", ""))
+        followed = any(c.target_sum_mm is not None for c in columns[1:])
         for c, column in enumerate(columns, start=1):
             for s, (text, tip) in enumerate(summary(column)):
+                if s == 0 and not followed:  # no follow-up yet: nothing to compare with
+                    text = text.removesuffix("  nadir")
                 item = self._item(text, tip)
-                if s == 0 and column.is_nadir:
+                if s == 0 and column.is_nadir and followed:
                     item.setBackground(QBrush(NADIR))
                 elif s >= 3 and text in RESPONSE_COLOURS:
                     item.setBackground(QBrush(RESPONSE_COLOURS[text]))

@@ -63,10 +63,12 @@ class LesionPanel(QWidget):
         layout.addStretch(1)
         session.place_changed.connect(self.refresh)
         session.lesion_changed.connect(self.refresh)
+        session.refusal_changed.connect(self.refresh)
         events = session.project.events
         for signal in (events.lesion_saved, events.lesion_retired, events.observation_saved,
                        events.timepoint_signed):  # fmt: skip
             signal.connect(self._changed)
+        events.grid_changed.connect(self._grid_changed)  # findings come with the grid
         self.refresh()
 
     # -- building ------------------------------------------------------------------------
@@ -102,13 +104,17 @@ class LesionPanel(QWidget):
         self.lesion_label = QLabel("no lesion chosen")
         self.lesion_label.setWordWrap(True)
         grid.addWidget(self.lesion_label, 0, 0, 1, 2)
+        self.findings = QLabel()  # the chosen lesion's findings, beside its states
+        self.findings.setWordWrap(True)
+        self.findings.setStyleSheet("QLabel { color: #b00000; font-weight: bold; }")
+        grid.addWidget(self.findings, 5, 0, 1, 2)
         self.state_buttons: dict[State, QPushButton] = {}
         for k, (state, text) in enumerate(STATE_BUTTONS):
             button = QPushButton(text)
             button.clicked.connect(lambda _=False, s=state: self.set_state(s))
             self.state_buttons[state] = button
             grid.addWidget(button, 1 + k // 2, k % 2)
-        row = 2 + len(STATE_BUTTONS) // 2
+        row = 6
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("reason (required for unequivocal progression)")
         self.reason.returnPressed.connect(lambda: self.set_state(State.PROGRESSION))
@@ -139,6 +145,10 @@ class LesionPanel(QWidget):
         if change.key == self.session.key:
             self.refresh()
 
+    def _grid_changed(self, key: object, grid: object) -> None:
+        if key == self.session.key:
+            self.refresh()
+
     def refresh(self) -> None:
         session = self.session
         read, current = session.read(), session.current()
@@ -164,19 +174,34 @@ class LesionPanel(QWidget):
             self.lesion_label.setText(f"<b>{lesion.lesion_id}</b> "
                                       f"{CATEGORY_TEXT[lesion.category].lower()}, "
                                       f"{lesion.location}{node}<br>at {where}: {now}")  # fmt: skip
+        self.findings.setText("\n".join(self.findings_of(lesion.lesion_id)) if lesion else "")
         editable = lesion is not None and current is not None and not signed and not (
             lesion.category is Category.NEW and is_baseline)
         for state, button in self.state_buttons.items():
-            allowed = lesion is not None and state in ALLOWED_STATES[lesion.category]
+            allowed = lesion is not None and state in ALLOWED_STATES[lesion.category] and not (
+                state is State.PRESENT and lesion.category is Category.TARGET)  # measure it
             button.setEnabled(editable and allowed)
             button.setVisible(lesion is None or allowed)
-        self.reason.setEnabled(editable and lesion is not None
-                               and lesion.category is Category.NON_TARGET)  # fmt: skip
+        progression = lesion is not None and lesion.category is Category.NON_TARGET
+        self.reason.setEnabled(editable and progression)
+        self.reason.setVisible(lesion is None or progression)
         self.clear_button.setEnabled(editable)
         self.retire_button.setEnabled(lesion is not None and not signed)
         self.fragment_label.setText(f"Measuring fragment {session.fragment!r} (Shift+S: next)"
                                     if session.fragment else "")  # fmt: skip
         self._show_signature(signed)
+
+    def findings_of(self, lesion_id: str) -> list[str]:
+        """The engine's findings about the lesion, and the last refused signature's."""
+        session, key = self.session, self.session.key
+        found: list[str] = []
+        if key is not None:
+            grid = session.project.grid(key)
+            found += [f for row in grid.rows if row.lesion.lesion_id == lesion_id
+                      for f in row.findings]  # fmt: skip
+        if session.refusal is not None:
+            found += session.refusal.findings.get(lesion_id, ())
+        return list(dict.fromkeys(found))
 
     def _show_signature(self, signed: bool) -> None:
         session, read = self.session, self.session.read()

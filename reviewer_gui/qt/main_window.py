@@ -86,10 +86,11 @@ class MainWindow(QMainWindow):
         self.tree = StudyTree(self.session)
         self.panel = LesionPanel(self.session)
         self.help = HelpPanel()
-        self._dock("Reading", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tree_dock = self._dock("Reading", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("Lesion", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.help_dock = self._dock("Help (F1)", self.help, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.help_dock = self._dock("Keys (F1)", self.help, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.help_dock.hide()
+        self.help_dock.visibilityChanged.connect(self._help_shown)
         self._build_status(database, reader)
         self.actions_by_name = self._build_actions()
         self.panel.sign_button.clicked.connect(self.sign)
@@ -117,6 +118,8 @@ class MainWindow(QMainWindow):
         self.database_label = QLabel(f"Project: {database}  (every change saved at once)   "
                                      f"Reader: {reader}")  # fmt: skip
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.show_message("F1 lists every key. Choose a lesion (click its row, or ] / [), "
+                          "then measure it: C caliper, B bidirectional.", False)
         bar.addWidget(self.message, 1)
         bar.addPermanentWidget(self.progress_text)
         bar.addPermanentWidget(self.progress)
@@ -163,6 +166,11 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             actions[shortcut.name] = action
         return actions
+
+    def _help_shown(self, visible: bool) -> None:
+        if visible:  # under the subject list, which needs little height
+            self.resizeDocks([self.tree_dock, self.help_dock], [1, 3],
+                             Qt.Orientation.Vertical)  # fmt: skip
 
     def _preset(self, preset: str) -> Callable[[], None]:
         return lambda: self.set_window(preset)

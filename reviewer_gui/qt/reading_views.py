@@ -133,8 +133,7 @@ class ReadingViews(QWidget):
             return None
         try:
             files = series_files(timepoint.series)
-            view = open_series(files, title=f"{role}  {timepoint.label}  "
-                                            f"{timepoint.scan_date:%Y-%m-%d}")  # fmt: skip
+            view = open_series(files, title=f"{role}  {timepoint.label}")  # date: next line
         except (DicomLoadError, OSError, KeyError) as error:
             self.session.message.emit(f"{timepoint.label}: cannot open its series: {error}", True)
             return None

@@ -57,6 +57,10 @@ def test_a_sixth_target_is_refused_and_the_finding_shown_beside_it(
     assert window.grid.banner.isVisibleTo(window) and "cannot be signed" in \
         window.grid.banner.text()
     assert "cannot be signed" in window.message.text()
+    window.session.select_lesion("T6")  # its findings also beside its states, in the panel
+    assert "at most 5 allowed" in window.panel.findings.text()
+    window.session.select_lesion("T1")
+    assert window.panel.findings.text() == ""
     assert window.panel.sign_button.isEnabled()
 
 

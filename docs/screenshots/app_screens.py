@@ -1,0 +1,119 @@
+"""Screens of the reviewer app for the docs: ``python docs/screenshots/app_screens.py SCREEN PNG``.
+
+Opens the bundled sample scans in a fresh project (temporary folder), reads SUBJ-001 as
+``sample_scans/truth.csv`` says (entries through the model, as the app's tools record them),
+then shows SCREEN and saves the window to PNG:
+
+- ``reading``: M4 beside M2, T1 measured at M4 and chosen, T2 still to measure;
+- ``refused``: a baseline with a 6th target, its signature refused, the finding beside T6;
+- ``help``: the reading screen with the F1 help panel.
+
+Run it under Xvfb (or ``QT_QPA_PLATFORM=offscreen``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+import tempfile
+from pathlib import Path
+
+from PyQt6.QtCore import QTimer
+from PyQt6.QtWidgets import QApplication
+
+from reviewer_gui.dicom import load_series
+from reviewer_gui.qt.app import SAMPLE_SCANS, open_window
+from reviewer_gui.qt.main_window import MainWindow
+from reviewer_gui.reading import Category, Point, ReadKey, Segment, plane_of
+
+KEY = ReadKey("SUBJ-001", "alice")
+
+
+def _generator():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("gen", SAMPLE_SCANS / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["gen"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def record(window: MainWindow, label: str, only: tuple[str, ...] | None = None) -> None:
+    """The truth's lesions at `label`, long and short axes through each centre."""
+    gen = _generator()
+    subject = next(s for s in gen.subjects() if s.subject_id == KEY.case_id)
+    volume = load_series(SAMPLE_SCANS / KEY.case_id / label, workers=1)
+    project = window.session.project
+    for les in subject.lesions[gen.TIMEPOINTS.index(label)]:
+        if les.lesion_id not in project.read(KEY).lesions:
+            project.add_lesion(KEY, Category(les.category), les.location,
+                               lesion_id=les.lesion_id)  # fmt: skip
+        if only is not None and les.lesion_id not in only:
+            continue
+        x, y, z = les.center
+        row = (y - volume.origin_mm[1]) / volume.spacing_mm[1]
+        col = (x - volume.origin_mm[0]) / volume.spacing_mm[2]
+        half_l, half_s = les.long_mm / 4, les.short_mm / 4  # mm / 2 / 2.0 mm pixels
+        if les.long_along == "x":
+            long = Segment(Point(row, col - half_l), Point(row, col + half_l))
+            short = Segment(Point(row - half_s, col), Point(row + half_s, col))
+        else:
+            long = Segment(Point(row - half_l, col), Point(row + half_l, col))
+            short = Segment(Point(row, col - half_s), Point(row, col + half_s))
+        plane = plane_of(volume, volume.slice_positions_mm.index(z))
+        project.measure(KEY, label, les.lesion_id, long, plane, short_axis=short)
+
+
+def prepare(window: MainWindow, screen: str) -> None:
+    project, session = window.session.project, window.session
+    if screen == "refused":
+        record(window, "BASELINE")
+        for organ in ("kidney", "spleen", "lung", "adrenal gland"):
+            lesion = project.add_lesion(KEY, Category.TARGET, organ)
+            volume = load_series(SAMPLE_SCANS / KEY.case_id / "BASELINE", workers=1)
+            project.measure(KEY, "BASELINE", lesion.lesion_id,
+                            Segment(Point(60, 40), Point(60, 48)), plane_of(volume, 12))
+        session.go(KEY.case_id, "BASELINE")
+        session.select_lesion("T6")
+        window.sign()
+        return
+    for label in ("BASELINE", "M2"):
+        record(window, label)
+        project.sign(KEY, label)
+    record(window, "M4", only=("T1", "NT1"))
+    session.go(KEY.case_id, "M4")
+    session.select_lesion("T1")
+    if screen == "help":
+        window.help_dock.show()
+
+
+def main(argv: list[str]) -> int:
+    screen, png = argv[0], Path(argv[1])
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    database = Path(tempfile.mkdtemp(prefix="recist-review-shot-")) / "demo-reading.db"
+    window = open_window(database, reader="alice", dicom=SAMPLE_SCANS)
+    window.confirm = lambda text: True
+    window.resize(1600, 1000)
+    window.show()
+    state = {"prepared": False, "since": dt.datetime.now()}
+
+    def step() -> None:
+        busy = window.views.loading() or window.scanner is None or window.scanner.isRunning()
+        if busy or window.session.case_id is None:
+            QTimer.singleShot(100, step)
+            return
+        if not state["prepared"]:
+            state["prepared"] = True
+            prepare(window, screen)
+            QTimer.singleShot(800, step)
+            return
+        window.grab().save(str(png))
+        window.close()
+
+    QTimer.singleShot(300, step)
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
