@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from engine_builders import assess_one, at, row, target_series
+from engine_builders import assess_one, at, day, row, target_series
 
 from recist import Response
 
@@ -164,3 +164,26 @@ def test_reappearance_rule_needs_previous_overall_cr() -> None:
 def test_pd_reason_names_the_numbers() -> None:
     last = assess_one(target_series([30], [30], [36])).timepoints[-1]
     assert "36.0 mm >= 1.2 x nadir 30.0 mm and +6.0 mm" in last.reason
+
+
+def test_timepoint_date_is_its_earliest_scan_and_order_is_by_date_not_label() -> None:
+    rows = [
+        row("BASELINE", 0, "T1", long=30),
+        row("UNSCHEDULED 1", 40, "T1", long=31),
+        row("M2", 60, "T1", long=20), row("M2", 57, "T2", "NON-TARGET", location="bone"),
+    ]
+    rows.insert(0, row("BASELINE", 0, "T2", "NON-TARGET", location="bone"))
+    rows.append(row("UNSCHEDULED 1", 40, "T2", "NON-TARGET"))
+    result = assess_one(rows)
+    assert [(t.timepoint, t.date) for t in result.timepoints] == [
+        ("BASELINE", day(0)), ("UNSCHEDULED 1", day(40)), ("M2", day(57))]
+
+
+def test_a_target_without_a_row_at_follow_up_is_not_evaluated() -> None:
+    rows = [
+        row("BASELINE", 0, "T1", long=30), row("BASELINE", 0, "T2", long=30, location="lung"),
+        row("M2", 56, "T1", long=28),
+    ]
+    last = assess_one(rows).timepoints[-1]
+    assert last.target_response is NE
+    assert "T2 not evaluated" in last.reason
