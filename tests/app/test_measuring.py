@@ -107,3 +107,24 @@ def test_a_node_is_measured_bidirectionally_and_counts_by_its_short_axis(
     assert read is not None and read.lesions["NT1"].is_node
     view = window.views.current
     assert view is not None and view.viewport.layer.tool.value == "bidirectional"
+
+
+def test_a_split_target_is_measured_in_fragments_that_sum(
+        qtbot: QtBot, window: MainWindow) -> None:
+    add_lesion(qtbot, window, "T", "liver")
+    view = window.views.current
+    assert view is not None
+    lesion = place(view.volume, "SUBJ-001", "BASELINE", "T1")
+    view.viewport.nav.go_to(lesion.slice_index)
+    to_screen = view.viewport.transform.to_screen
+    for c0, c1 in ((-8, -2), (2, 8)):  # two parts, 6 pixels each, apart from each other
+        qtbot.keyClick(window, "S", Qt.KeyboardModifier.ShiftModifier)  # next fragment
+        a, b = (to_screen(lesion.row, lesion.col + c) for c in (c0, c1))
+        drag(view, QPoint(round(a[0]), round(a[1])), QPoint(round(b[0]), round(b[1])))
+    observation = window.session.project.read(KEY).observation("BASELINE", "T1")
+    assert observation is not None
+    assert [f.name for f in observation.fragments] == ["a", "b"]
+    total = sum(f.long_axis.length_mm for f in observation.fragments)
+    assert abs(float(total) - 24.0) <= 1.0  # 2 x 6 pixels of 2 mm, to the screen pixel
+    assert window.grid.table.item(0, 1).text() == f"{total:.1f} (2 fragments)"  # type: ignore[union-attr]
+    assert sorted(m.caption for m in view.viewport.layer.items) == ["T1/a", "T1/b"]
