@@ -6,9 +6,11 @@ Layout of a reading project folder (everything in it is what readers may open)::
     PROJECT_DIR/images/CASE-7K3F/BASELINE/S01/IM0001.dcm ...   de-identified series
     PROJECT_DIR/.incoming/                          studies being written (then renamed)
 
-A timepoint's ``SeriesRef`` names the study's folder (absolute, as the app's own folder scan
-does; ``find_series(folder).by_uid(series_uid)`` gives the series' files) and the series it
-is read on: the CT series with the most images.
+A timepoint's ``SeriesRef`` names the study's folder relative to ``PROJECT_DIR`` (the folder
+of ``project.db``: ``images/CASE-7K3F/BASELINE``), so a project folder moved or copied
+elsewhere still finds its images (the app resolves it with
+``reviewer_gui.qt.studies.series_folder``; refs stored absolute by older imports still work),
+and the series it is read on: the CT series with the most images.
 
 and, outside it, the key (``reviewer_gui.deid.key``). Each study of the source becomes one
 timepoint of its subject, labelled ``BASELINE``, ``FU1``, ``FU2``... in date order; its series
@@ -197,7 +199,7 @@ class _SubjectImport:
             raise
         main, thickness, n_files = written
         ref = SeriesRef(self.key.new_uid(study_uid), self.key.new_uid(main.series_uid),
-                        str(final.resolve()), thickness)
+                        relative.as_posix(), thickness)
         scan_date = date + dt.timedelta(days=self.subject.date_offset_days)
         try:
             self.project.add_timepoint(case_id, label, scan_date, ref, by=self.by)

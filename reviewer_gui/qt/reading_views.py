@@ -132,7 +132,7 @@ class ReadingViews(QWidget):
             self.session.message.emit(f"{timepoint.label} has no series to show", True)
             return None
         try:
-            files = series_files(timepoint.series)
+            files = series_files(timepoint.series, self.session.database.parent)
             view = open_series(files, title=f"{role}  {timepoint.label}")  # date: next line
         except (DicomLoadError, OSError, KeyError) as error:
             self.session.message.emit(f"{timepoint.label}: cannot open its series: {error}", True)

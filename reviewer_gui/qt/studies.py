@@ -136,12 +136,20 @@ def apply_scan(project: ReadingProject, scan: FolderScan, *, by: str) -> list[st
     return notes
 
 
-def series_files(ref: SeriesRef) -> tuple[Path, ...]:
+def series_folder(ref: SeriesRef, project_dir: str | os.PathLike[str]) -> Path:
+    """Where the timepoint's series is: ``ref.folder`` as it is when absolute (a folder the
+    app scanned, or an older import), else relative to ``project_dir``, the folder of the
+    project database (``recist-review import`` stores ``images/CASE/LABEL`` so that a project
+    folder moved or copied elsewhere still finds its images)."""
+    return Path(project_dir) / ref.folder  # an absolute ref.folder replaces the base
+
+
+def series_files(ref: SeriesRef, project_dir: str | os.PathLike[str]) -> tuple[Path, ...]:
     """The files of a timepoint's series (looked up again in its folder, headers only)."""
-    return find_series(ref.folder).by_uid(ref.series_uid).files
+    return find_series(series_folder(ref, project_dir)).by_uid(ref.series_uid).files
 
 
-def study_series(ref: SeriesRef) -> tuple[SeriesInfo, ...]:
+def study_series(ref: SeriesRef, project_dir: str | os.PathLike[str]) -> tuple[SeriesInfo, ...]:
     """Every image series of the timepoint's study in its series' folder."""
-    found = find_series(ref.folder).series
+    found = find_series(series_folder(ref, project_dir)).series
     return tuple(sorted((s for s in found if s.study_uid == ref.study_uid), key=_reading_order))

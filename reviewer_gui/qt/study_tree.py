@@ -95,7 +95,7 @@ class StudyTree(QTreeWidget):
         ref = timepoint.series
         if ref.study_uid not in self.series:
             try:
-                self.series[ref.study_uid] = study_series(ref)
+                self.series[ref.study_uid] = study_series(ref, self.session.database.parent)
             except (DicomLoadError, OSError) as error:
                 self.session.message.emit(f"{timepoint.label}: {error}", True)
                 return ()

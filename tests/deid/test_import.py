@@ -121,7 +121,8 @@ def test_intervals_between_studies_are_exact_and_labels_follow_dates(imported: P
         assert offset <= dt.timedelta(days=-730)
         for tp, day in zip(timepoints, real, strict=True):
             assert tp.series is not None
-            first = find_series(tp.series.folder).by_uid(tp.series.series_uid).files[0]
+            folder = imported / "reading" / tp.series.folder  # relative to the project
+            first = find_series(folder).by_uid(tp.series.series_uid).files[0]
             header = pydicom.dcmread(first, stop_before_pixels=True)
             for keyword in ("StudyDate", "SeriesDate", "AcquisitionDate", "ContentDate"):
                 assert header[keyword].value == (day + offset).strftime("%Y%m%d"), keyword
@@ -131,8 +132,7 @@ def test_intervals_between_studies_are_exact_and_labels_follow_dates(imported: P
             assert header.PatientBirthDate == ""
             case = case_of(imported, patient.patient_id)
             assert header.PatientName == header.PatientID == case
-            assert Path(tp.series.folder) == (imported / "reading" / IMAGES / case / tp.label
-                                              ).resolve()  # fmt: skip
+            assert tp.series.folder == f"{IMAGES}/{case}/{tp.label}"  # the project can move
 
 
 def test_series_load_with_the_same_pixels_in_the_same_order(imported: Path) -> None:
@@ -141,7 +141,8 @@ def test_series_load_with_the_same_pixels_in_the_same_order(imported: Path) -> N
         for tp, label in zip(project.timepoints(case_of(imported, patient.patient_id)),
                              SAMPLE_LABELS, strict=True):  # fmt: skip
             assert tp.series is not None
-            files = find_series(tp.series.folder).by_uid(tp.series.series_uid).files
+            files = find_series(imported / "reading" / tp.series.folder).by_uid(
+                tp.series.series_uid).files
             volume = load_series(files, workers=1)
             original = load_series(SAMPLE_SCANS / patient.sample / label, workers=1)
             assert volume.warnings == ()
