@@ -11,8 +11,11 @@ reproduces what the grid showed. An import-linter contract keeps every other mod
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -197,3 +200,80 @@ def write_measurements_csv(
 
 def _text(value: Decimal | None) -> str:
     return "" if value is None else str(value)
+
+
+def write_table(destination: Path | None, header: Sequence[str], rows: Iterable[list[str]]) -> None:
+    """Write any CSV atomically (the engine's writer: temporary file, then ``os.replace``)."""
+    write_csv(destination, header, rows)
+
+
+# -- per-read endpoints (adjudication and reader agreement) ------------------------------
+
+#: The engine's schedule options (``recist.EndpointOptions``) and their ReLUTH defaults.
+SCHEDULE_DEFAULTS: Mapping[str, int | bool] = dataclasses.asdict(recist.EndpointOptions())
+
+
+@dataclass(frozen=True, slots=True)
+class ReadEndpoints:
+    """What a read concludes, as ``recist endpoints`` computes it (contract output 2):
+    progression date (RECIST 1.1 section 4.3.2: dated back to an equivocal new lesion's first
+    sighting), best overall response (section 4.4), the overall response at the landmark
+    assessment and disease control there, rPFS from the reference date, and each follow-up's
+    overall response (label -> response)."""
+
+    reference_date: dt.date
+    progression_date: dt.date | None
+    best_overall_response: str
+    landmark_timepoint: str | None
+    landmark_response: str | None
+    disease_control: bool
+    rpfs_event: bool
+    rpfs_date: dt.date
+    rpfs_days: int
+    rpfs_reason: str
+    responses: Mapping[str, str]
+    reason: str
+
+
+def read_endpoints(
+    read: ReadView,
+    reference_date: dt.date | None = None,
+    schedule: Mapping[str, int | bool] | None = None,
+) -> ReadEndpoints | None:
+    """The endpoints of a read's signed timepoints (``None`` when it has no signed baseline).
+    ``reference_date`` is the (shifted) randomization date, else the baseline date;
+    ``schedule`` overrides :data:`SCHEDULE_DEFAULTS` (unknown names are refused)."""
+    unknown = set(schedule or {}) - set(SCHEDULE_DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown schedule option(s): {', '.join(sorted(unknown))}")
+    options = recist.EndpointOptions(**{**SCHEDULE_DEFAULTS, **(schedule or {})})  # type: ignore[arg-type]
+    assessments = recist.assess(measurement_rows(read, signed_only=True))
+    if not assessments:
+        return None
+    assessment = assessments[0]
+    info = recist.SubjectInfo(read.key.case_id, randomization_date=reference_date)
+    result = recist.endpoints([assessment], {info.subject_id: info}, options)[0]
+    landmark = result.landmark_assessment
+    return ReadEndpoints(
+        reference_date=reference_date or assessment.timepoints[0].date,
+        progression_date=result.progression_date,
+        best_overall_response=result.best_overall_response.value,
+        landmark_timepoint=landmark.timepoint if landmark else None,
+        landmark_response=_value(landmark.overall_response) if landmark else None,
+        disease_control=result.dcr_6m,
+        rpfs_event=result.rpfs.event, rpfs_date=result.rpfs.date, rpfs_days=result.rpfs.days,
+        rpfs_reason=result.rpfs.reason,
+        responses={tp.timepoint: tp.overall_response.value for tp in assessment.follow_ups
+                   if tp.overall_response is not None},
+        reason=result.reason,
+    )  # fmt: skip
+
+
+def read_randomization_dates(path: Path) -> dict[str, dt.date | None]:
+    """Subject id -> randomization date from a subjects CSV (contract input 2); bad input
+    raises ``ValueError`` with one ``file:line: column: message`` line per problem."""
+    try:
+        subjects = recist.read_subjects(path)
+    except recist.InvalidInput as error:
+        raise ValueError(str(error)) from None
+    return {subject_id: info.randomization_date for subject_id, info in subjects.items()}

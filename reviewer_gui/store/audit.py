@@ -135,6 +135,12 @@ def user_rows(db: sqlite3.Connection, seq: int) -> Rows:
     return {"app_user": [user_row(r) for r in rows]} if rows else {}
 
 
+def seq_rows(db: sqlite3.Connection, seq: int, tables: tuple[str, ...]) -> Rows:
+    """The rows of ``tables`` (keyed by ``audit_seq``) that record ``seq`` added, as stored."""
+    found = {t: _rows(db, f"SELECT * FROM {t} WHERE audit_seq = ?", seq) for t in tables}
+    return {table: rows for table, rows in found.items() if rows}
+
+
 def user_row(row: Row) -> Row:
     digest = hashlib.sha256(str(row["password_hash"]).encode("utf-8")).hexdigest()
     return {**row, "password_hash": f"sha256:{digest}"}

@@ -131,6 +131,40 @@ REVIEW_TABLES: dict[str, str] = {
         seal TEXT                      -- HMAC-SHA256 of hash, key kept apart (or NULL)""",
 }
 
+#: Added within schema 2 (created on opening a file that lacks them, so no version bump):
+#: the records of adjudication, keyed like ``app_user`` by the audit record that added them.
+#: ``adjudication_setting`` holds the triggers and schedule (one row per setting changed,
+#: canonical JSON values), ``subject_reference`` the reference dates given by the study
+#: administrator (randomization dates shifted by the subject's de-identification offset),
+#: ``adjudication`` each adjudicator's signed choice of a read.
+ADJUDICATION_TABLES: dict[str, str] = {
+    "adjudication_setting": """
+        audit_seq INTEGER NOT NULL,    -- the audit record that set it
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,           -- canonical JSON
+        PRIMARY KEY (audit_seq, name)""",
+    "subject_reference": """
+        audit_seq INTEGER NOT NULL,
+        case_id TEXT NOT NULL REFERENCES subject (case_id),
+        randomization_date TEXT NOT NULL,  -- ISO 8601, shifted like the subject's scans
+        PRIMARY KEY (audit_seq, case_id)""",
+    "adjudication": """
+        audit_seq INTEGER PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES subject (case_id),
+        chosen_reader TEXT NOT NULL,
+        other_reader TEXT NOT NULL,
+        reason TEXT NOT NULL CHECK (reason <> ''),
+        triggers TEXT NOT NULL,        -- canonical JSON: what disagreed, as shown
+        chosen_read TEXT NOT NULL,     -- SHA-256 of the chosen read's signed rows
+        other_read TEXT NOT NULL,      -- SHA-256 of the other read's signed rows
+        signed_by TEXT NOT NULL,
+        signed_at TEXT NOT NULL,       -- ISO 8601, UTC
+        meaning TEXT NOT NULL""",
+}
+
+#: Tables whose rows belong to one audit record by ``audit_seq`` (not to a change).
+AUDIT_SEQ_TABLES = ("app_user", *ADJUDICATION_TABLES)
+
 INDEXES = (
     "CREATE INDEX lesion_key ON lesion_version (case_id, reader, lesion_id)",
     "CREATE INDEX observation_key ON observation_version (case_id, reader, timepoint, lesion_id)",
@@ -159,11 +193,19 @@ def _tables(tables: dict[str, str], indexes: tuple[str, ...]) -> list[str]:
 
 def create_statements() -> list[str]:
     """DDL of schema version :data:`SCHEMA_VERSION`, append-only triggers included."""
-    return _tables(TABLES, INDEXES) + _tables(REVIEW_TABLES, REVIEW_INDEXES)
+    return _tables(TABLES, INDEXES) + _tables(REVIEW_TABLES, REVIEW_INDEXES) + (
+        adjudication_statements())  # fmt: skip
+
+
+def adjudication_statements() -> list[str]:
+    """DDL of :data:`ADJUDICATION_TABLES`, idempotent (run on every opening for writing)."""
+    return [statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1)
+            .replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1)
+            for statement in _tables(ADJUDICATION_TABLES, ())]  # fmt: skip
 
 
 #: Every table of the current schema, in creation order.
-ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES)
+ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES, *ADJUDICATION_TABLES)
 
 #: ``MIGRATIONS[n]`` upgrades a file from schema version ``n`` to ``n + 1`` (the store then
 #: chains the changes recorded before the audit trail existed: ``audit.chain_unaudited``).

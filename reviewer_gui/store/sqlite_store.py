@@ -21,7 +21,7 @@ import datetime as dt
 import getpass
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -39,9 +39,11 @@ from reviewer_gui.reading import (
 )
 from reviewer_gui.store import audit, rows
 from reviewer_gui.store.schema import (
+    ADJUDICATION_TABLES,
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
+    adjudication_statements,
     create_statements,
 )
 from reviewer_gui.store.users import UserRecord, current_users
@@ -153,6 +155,38 @@ class Store:
             assert appended == seq
             return seq
 
+    def record_rows(
+        self,
+        action: str,
+        actor: str,
+        rows: Mapping[str, Sequence[Mapping[str, object]]],
+        *,
+        case_id: str | None = None,
+        reason: str = "",
+    ) -> int:
+        """Add rows to tables keyed by their audit record (``AUDIT_SEQ_TABLES``: adjudication
+        settings, reference dates, adjudications) and that record, in one transaction;
+        returns the record's sequence number. The record's *after* is the rows as stored."""
+        unknown = set(rows) - set(ADJUDICATION_TABLES)
+        if unknown:
+            raise ValueError(f"not a table of audited records: {', '.join(sorted(unknown))}")
+        with self._transaction():
+            seq = audit.next_seq(self._db)
+            for table, values in rows.items():
+                for row in values:
+                    self._insert(table, {"audit_seq": seq, **row})
+            entry = audit.Entry(action, actor, audit.now(), case_id=case_id, reason=reason,
+                                after=audit.seq_rows(self._db, seq, tuple(rows)))  # fmt: skip
+            appended = audit.append(self._db, entry, self._audit_key)
+            assert appended == seq
+            return seq
+
+    def audited_rows(self, table: str) -> list[dict[str, Any]]:
+        """Every row of an ``ADJUDICATION_TABLES`` table, oldest record first."""
+        if table not in ADJUDICATION_TABLES:
+            raise ValueError(f"{table}: not a table of audited records")
+        return [dict(r) for r in self._query(f"SELECT * FROM {table} ORDER BY audit_seq")]
+
     def users(self) -> dict[str, UserRecord]:
         """The study's users by name (their latest version, deactivated ones included)."""
         return current_users(self._query)
@@ -242,6 +276,10 @@ class Store:
             if version < SCHEMA_VERSION:
                 audit.chain_unaudited(db, self._audit_key, _os_account())
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            if not db.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
+                              (next(iter(ADJUDICATION_TABLES)),)).fetchone():  # fmt: skip
+                for statement in adjudication_statements():
+                    db.execute(statement)
 
     def _create(self) -> None:
         for statement in create_statements():

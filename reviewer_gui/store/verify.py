@@ -40,7 +40,12 @@ from reviewer_gui.store.audit import (
     seal_of,
     user_row,
 )
-from reviewer_gui.store.schema import ALL_TABLES, APPLICATION_ID
+from reviewer_gui.store.schema import (
+    ADJUDICATION_TABLES,
+    ALL_TABLES,
+    APPLICATION_ID,
+    AUDIT_SEQ_TABLES,
+)
 
 #: The columns of the exported trail.
 EXPORT_COLUMNS = (*FIELDS, "hash", "seal")
@@ -126,8 +131,11 @@ def verify(
     outside the database) checks that the chain still holds that record unchanged."""
     records = _all(db, "SELECT * FROM audit_record ORDER BY seq")
     by_change = _grouped(db, CHANGE_TABLES, "change_id")
-    users = {seq: {"app_user": [user_row(r) for r in rows["app_user"]]}
-             for seq, rows in _grouped(db, ("app_user",), "audit_seq").items()}  # fmt: skip
+    absent = _absent_additions(db)
+    users = {seq: {t: [user_row(r) for r in v] if t == "app_user" else v
+                   for t, v in rows.items()}
+             for seq, rows in _grouped(db, tuple(t for t in AUDIT_SEQ_TABLES if t not in absent),
+                                       "audit_seq").items()}  # fmt: skip
     problems: list[Problem] = []
     expected, prev_seq, prev_hash = 1, 0, GENESIS
     covered_changes: set[int] = set()
@@ -154,7 +162,7 @@ def verify(
         if record["change_id"] is not None:
             covered_changes.add(record["change_id"])
             now = by_change.get(record["change_id"], {})
-        elif "app_user" in recorded:
+        elif set(recorded) & set(AUDIT_SEQ_TABLES):
             covered_users.add(seq)
             now = users.get(seq, {})
         else:
@@ -169,7 +177,7 @@ def verify(
     info = sorted(_all(db, "SELECT * FROM project_info"), key=canonical)
     if info != sorted(recorded_info, key=canonical):
         problems.append(Problem(1, "project_info differs from what the trail recorded"))
-    problems.extend(_missing_triggers(db))
+    problems.extend(_missing_triggers(db, absent))
     if head is not None:
         problems.extend(_check_head(records, head))
     sealed = bool(db.execute("SELECT 1 FROM project_info WHERE key = 'audit_sealed'").fetchone())
@@ -214,19 +222,30 @@ def _uncovered(
     ]  # fmt: skip
     found.extend(
         Problem(None, f"user row {seq} ({rows['app_user'][0]['name']}) is covered by no "
-                "audit record: added behind the application's back")
+                "audit record: added behind the application's back") if "app_user" in rows
+        else Problem(None, f"{', '.join(sorted(rows))} row(s) of record {seq} are covered by "
+                     "no audit record: added behind the application's back")
         for seq, rows in sorted(users.items())
         if seq not in user_seqs
     )  # fmt: skip
     return found
 
 
-def _missing_triggers(db: sqlite3.Connection) -> list[Problem]:
+def _absent_additions(db: sqlite3.Connection) -> set[str]:
+    """The adjudication tables a file does not have yet (created within schema 2 on the first
+    opening for writing; a file verified before that holds no adjudication record, and one
+    whose table was dropped still shows the loss: its records name rows no longer there)."""
+    present = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    return set(ADJUDICATION_TABLES) - present
+
+
+def _missing_triggers(db: sqlite3.Connection, absent: set[str]) -> list[Problem]:
     present = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger'")}
     return [
         Problem(None, f"trigger {name} is missing: the table's append-only protection was "
                 "removed")
         for table in ALL_TABLES
+        if table not in absent
         for event in ("update", "delete")
         if (name := f"{table}_no_{event}") not in present
     ]  # fmt: skip
