@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "exports only their own read)")  # fmt: skip
     export.add_argument("--password-stdin", action="store_true",
                         help="read the password from standard input")  # fmt: skip
+    export.add_argument("--final", action="store_true",
+                        help="the final read of each subject (adjudicated, or reader 1's when "
+                        "the reads agree), signed in as adjudicator or administrator")
     export.set_defaults(handler=_export)
     from reviewer_gui.deid.cli import add_import_command
 
@@ -91,6 +94,13 @@ def _export(args: argparse.Namespace) -> int:
 
     with Store.open(args.project, create=False) as store:
         state, has_users = store.load(), bool(store.users())
+    if args.final:
+        if not has_users:
+            raise UsageError(f"{args.project}: --final needs a blinded review (a project with "
+                             "users, two readers and an adjudicator)")  # fmt: skip
+        from reviewer_gui.review.adjudication_cli import export_final
+
+        return export_final(args)
     if has_users:  # a blinded review: the export goes through the user's session
         from reviewer_gui.review.cli import export_signed_in
 

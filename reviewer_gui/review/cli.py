@@ -56,6 +56,9 @@ def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     export.add_argument("--admin", help="the study administrator (needed once there are users)")
     _secrets(export)
     export.set_defaults(handler=_guarded(_audit_export))
+    from reviewer_gui.review.adjudication_cli import add_adjudication_commands
+
+    add_adjudication_commands(commands)
 
 
 def _secrets(parser: argparse.ArgumentParser) -> None:
