@@ -29,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--demo", action="store_true",
                         help="open the bundled sample scans in a fresh project (temporary folder)")
-    parser.add_argument("--reader", help="your name as a reader (default: your login name)")
+    parser.add_argument("--reader", help="your name as a reader, in a project without users "
+                        "(default: your login name); a project with users asks you to sign in")
     parser.add_argument("--screenshot", type=Path, help=argparse.SUPPRESS)  # docs and tests
     parser.set_defaults(handler=_app, project=None, dicom=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -3,6 +3,11 @@
 The one module of ``reviewer_gui.qt`` that builds the engine adapter: it opens the project
 file (``reviewer_gui.store.open_project``) with ``RecistEngine`` and hands the model to the
 window; the widgets never see the engine.
+
+A project with users (``recist-review users add``: a blinded central review) opens only
+through a sign-in (:class:`~.dialogs.SignInDialog`, :func:`open_signed_in`): the window then
+works through the user's review session (``reviewer_gui.review.sign_in``), and the reader is
+whoever signed in (``--reader`` is for projects without users only).
 """
 
 from __future__ import annotations
@@ -10,15 +15,19 @@ from __future__ import annotations
 import getpass
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PyQt6.QtCore import QTimer
-from PyQt6.QtWidgets import QApplication, QFileDialog
+from PyQt6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 
 from reviewer_gui.engine_adapter import RecistEngine
-from reviewer_gui.store import open_project
+from reviewer_gui.review import AuthenticationFailed, Role, sign_in
+from reviewer_gui.store import Store, StoreError, UserRecord, open_project
 
+from .dialogs import SignInDialog
 from .main_window import MainWindow
+from .signed_in import SignedInProject
 
 SAMPLE_SCANS = Path(__file__).resolve().parents[2] / "sample_scans"
 
@@ -36,9 +45,18 @@ def demo_project_path() -> Path:
     return Path(tempfile.mkdtemp(prefix="recist-review-demo-")) / "demo-reading.db"
 
 
+def project_users(path: Path) -> dict[str, UserRecord]:
+    """The users of the project at ``path`` (none for a new file: it is created)."""
+    if not path.exists():
+        return {}
+    with Store.open(path, create=False) as store:
+        return store.users()
+
+
 def open_window(path: Path, *, reader: str, dicom: Path | None = None) -> MainWindow:
-    """A main window on the project at ``path`` (created if missing); ``dicom`` is a folder
-    of studies to add (read in the background). The store closes with the window."""
+    """A main window on the project without users at ``path`` (created if missing), read by
+    ``reader``; ``dicom`` is a folder of studies to add (read in the background). The store
+    closes with the window."""
     project, store = open_project(path, RecistEngine())
     window = MainWindow(project, reader=reader, database=store.path.resolve(),
                         opener=lambda other: _replace(window, other, reader))  # fmt: skip
@@ -50,10 +68,60 @@ def open_window(path: Path, *, reader: str, dicom: Path | None = None) -> MainWi
     return window
 
 
+def open_signed_in(path: Path, name: str, password: str) -> MainWindow:
+    """A main window on the project with users at ``path``, signed in as ``name``
+    (``AuthenticationFailed`` when the name and password do not sign in). A reader starts
+    at the first case of their worklist with a timepoint to read; an adjudicator or the
+    administrator views the first reader's read. The session closes with the window."""
+    readers = [u.name for u in project_users(path).values() if u.role == Role.READER]
+    session = sign_in(path, name, password, engine=RecistEngine())
+    try:
+        project = SignedInProject(session, readers)
+        viewed = session.user if not project.read_only else (readers or [session.user])[0]
+        window = MainWindow(project, reader=viewed, database=Path(path).resolve(),
+                            opener=lambda other: _replace(window, other, viewed))  # fmt: skip
+    except BaseException:
+        session.close()
+        raise
+    window.on_close = session.close
+    todo = [] if project.read_only else [
+        w.case_id for w in session.worklist() if w.next_timepoint is not None]
+    first = todo[0] if todo else next(iter(project.case_ids), None)
+    if first is not None:
+        window.session.go(first)
+    return window
+
+
+def sign_in_dialog(path: Path, done: Callable[[MainWindow], None],
+                   parent: QWidget | None = None) -> SignInDialog:  # fmt: skip
+    """The sign-in of a project with users; ``done`` gets the window once signed in (a wrong
+    name or password keeps the dialog open and is recorded in the audit trail)."""
+
+    def submit(name: str, password: str) -> str | None:
+        if not name:
+            return "Enter your name."
+        try:
+            window = open_signed_in(path, name, password)
+        except AuthenticationFailed:
+            return ("Wrong name or password: not signed in. (Every attempt is recorded in "
+                    "the project's audit trail.)")  # fmt: skip
+        except StoreError as error:
+            return str(error)
+        done(window)
+        return None
+
+    return SignInDialog(str(path), default_reader(), submit, parent)
+
+
 def _replace(window: MainWindow, path: Path, reader: str) -> None:
-    other = open_window(path, reader=reader)
-    other.show()
-    window.close()
+    def show(other: MainWindow) -> None:
+        other.show()
+        window.close()
+
+    if project_users(path):
+        sign_in_dialog(path, show, window).open()
+    else:
+        show(open_window(path, reader=reader))
 
 
 def run(project: Path | None, *, dicom: Path | None = None, reader: str | None = None,
@@ -74,7 +142,20 @@ def run(project: Path | None, *, dicom: Path | None = None, reader: str | None =
         if dicom is None and not project.exists():
             folder = QFileDialog.getExistingDirectory(None, "Folder of DICOM studies")
             dicom = Path(folder) if folder else None
-    window = open_window(project, reader=reader or default_reader(), dicom=dicom)
+    if project_users(project):
+        if reader is not None or dicom is not None:
+            option = "--reader" if reader is not None else "--dicom"
+            print(f"recist-review: {project} has users: sign in (the reader is who signs in); "
+                  f"{option} is for projects without users (the study administrator adds "
+                  "studies with `recist-review import`)", file=sys.stderr)  # fmt: skip
+            return 2
+        opened: list[MainWindow] = []
+        dialog = sign_in_dialog(project, opened.append)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not opened:
+            return 0
+        window = opened[0]
+    else:
+        window = open_window(project, reader=reader or default_reader(), dicom=dicom)
     window.show()
     if screenshot is not None:
         def shoot() -> None:

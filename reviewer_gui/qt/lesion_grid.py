@@ -237,7 +237,9 @@ class LesionGrid(QWidget):
         if column.signed:
             marks.append("signed")
         extra = f"\n({', '.join(marks)})" if marks else "\n"
-        return f"{column.label}\n{column.scan_date:%Y-%m-%d}{extra}"
+        when = next((self.session.when(tp) for tp in self.session.timepoints()
+                     if tp.label == column.label), "")
+        return f"{column.label}\n{when}{extra}"
 
     def _explain(self, grid: Grid, refused: dict[str, tuple[str, ...]]) -> None:
         general = [*grid.findings, *grid.problems, *refused.get("", ())]

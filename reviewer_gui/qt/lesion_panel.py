@@ -5,10 +5,14 @@ follow-up, section 4.3.2), organ from the pick list plus free text, nodal (a lym
 followed by its short axis, section 3.1.1). States are the contract's state table, offered
 only where the lesion's category allows them; unequivocal progression of a non-target
 (section 4.3.3) needs the reason typed first. Once the timepoint is signed everything here is
-disabled. The slots only call the model (through ``ReadingSession.attempt``).
+disabled but "Re-read...", and the signature (who, when, meaning) is shown; signed in as an
+adjudicator or the study administrator, everything is (read only). The slots only call the
+model (through ``ReadingSession.attempt``).
 """
 
 from __future__ import annotations
+
+from html import escape
 
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QKeySequence, QShortcut
@@ -34,6 +38,7 @@ from reviewer_gui.reading import (
     LesionSaved,
     ObservationSaved,
     State,
+    TimepointReopened,
     TimepointSigned,
 )
 
@@ -66,7 +71,7 @@ class LesionPanel(QWidget):
         session.refusal_changed.connect(self.refresh)
         events = session.project.events
         for signal in (events.lesion_saved, events.lesion_retired, events.observation_saved,
-                       events.timepoint_signed):  # fmt: skip
+                       events.timepoint_signed, events.timepoint_reopened):  # fmt: skip
             signal.connect(self._changed)
         events.grid_changed.connect(self._grid_changed)  # findings come with the grid
         self.refresh()
@@ -134,14 +139,19 @@ class LesionPanel(QWidget):
         layout = QVBoxLayout(box)
         self.sign_status = QLabel()
         self.sign_status.setWordWrap(True)
+        self.sign_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sign_button = QPushButton("Sign (Ctrl+Enter)")
+        self.reread_button = QPushButton("Re-read... (Ctrl+R)")
+        self.reread_button.setToolTip("reopen this signed timepoint for changes: asks the "
+                                      "reason; the old values stay in the record")  # fmt: skip
         layout.addWidget(self.sign_status)
         layout.addWidget(self.sign_button)
+        layout.addWidget(self.reread_button)
         return box
 
     # -- showing -------------------------------------------------------------------------
     def _changed(self, change: LesionSaved | LesionRetired | ObservationSaved | TimepointSigned
-                 ) -> None:  # fmt: skip
+                 | TimepointReopened) -> None:  # fmt: skip
         if change.key == self.session.key:
             self.refresh()
 
@@ -152,7 +162,7 @@ class LesionPanel(QWidget):
     def refresh(self) -> None:
         session = self.session
         read, current = session.read(), session.current()
-        signed = session.signed
+        signed = session.signed or session.read_only  # nothing changes here either way
         is_baseline = read is not None and current is not None and read.baseline == current
         baseline_signed = read is not None and read.baseline is not None and (
             read.baseline.label in read.signatures)
@@ -189,7 +199,7 @@ class LesionPanel(QWidget):
         self.retire_button.setEnabled(lesion is not None and not signed)
         self.fragment_label.setText(f"Measuring fragment {session.fragment!r} (Shift+S: next)"
                                     if session.fragment else "")  # fmt: skip
-        self._show_signature(signed)
+        self._show_signature(session.signed)
 
     def findings_of(self, lesion_id: str) -> list[str]:
         """The engine's findings about the lesion, and the last refused signature's."""
@@ -206,17 +216,25 @@ class LesionPanel(QWidget):
     def _show_signature(self, signed: bool) -> None:
         session, read = self.session, self.session.read()
         label = session.timepoint or ""
+        read_only = session.read_only
         if read is not None and signed:
             signature = read.signatures[label]
-            self.sign_status.setText(f"{label} signed by {signature.signed_by} on "
-                                     f"{signature.signed_at:%Y-%m-%d %H:%M} UTC: locked, "
-                                     "read only")  # fmt: skip
+            self.sign_status.setText(
+                f"<b>{label} signed</b> by {signature.signed_by} on "
+                f"{signature.signed_at:%Y-%m-%d %H:%M} UTC<br>Meaning: "
+                f"\u201c{escape(signature.meaning)}\u201d<br>Locked: read only."
+                + ("" if read_only else " A change needs a re-read (with a reason)."))
+        elif label and read_only:
+            self.sign_status.setText(f"{label} is not signed by {session.reader} yet. You "
+                                     "view this read; you cannot change it.")  # fmt: skip
         elif label:
             self.sign_status.setText(f"{label} is not signed: entries can still change")
         else:
             self.sign_status.setText("")
-        self.sign_button.setEnabled(bool(label) and not signed)
+        self.sign_button.setEnabled(bool(label) and not signed and not read_only)
         self.sign_button.setText(f"Sign {label} (Ctrl+Enter)")
+        self.reread_button.setEnabled(signed and not read_only)
+        self.reread_button.setVisible(signed and not read_only)
 
     # -- acting --------------------------------------------------------------------------
     def start_adding(self, category: Category) -> None:

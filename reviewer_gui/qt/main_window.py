@@ -2,9 +2,14 @@
 timepoint.
 
 Left: subjects -> timepoints -> series. Centre: prior and current images side by side, the
-lesion x timepoint grid under them. Right: the lesion panel (add, states, sign) and, on F1,
-the help. Bottom: what just happened (refusals in red), load progress, and the project file
-every change is saved to. Every action is a keyboard shortcut (:mod:`.shortcuts`).
+lesion x timepoint grid under them. Right: the lesion panel (add, states, sign, re-read)
+and, on F1, the help. Bottom: what just happened (refusals in red), load progress, and the
+project file every change is saved to. Every action is a keyboard shortcut (:mod:`.shortcuts`).
+
+On a project with users the window works through the signed-in review session
+(:class:`~.signed_in.SignedInProject`): signing is an e-signature (:class:`.SignatureDialog`:
+name, password again, meaning), a re-read asks for its reason (:class:`.RereadDialog`); an
+adjudicator or the study administrator chooses whose read to view and changes nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from pathlib import Path
 from PyQt6.QtCore import Qt, QThread, pyqtSignal
 from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
 from PyQt6.QtWidgets import (
+    QComboBox,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -22,18 +29,21 @@ from PyQt6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QSplitter,
+    QToolBar,
     QWidget,
 )
 
 from reviewer_gui.reading import DEFAULT_MEANING, Category, ReadingProject, State
 from reviewer_gui.viewer import PRESETS, Tool
 
+from .dialogs import RereadDialog, SignatureDialog
 from .help_panel import HelpPanel
 from .lesion_grid import LesionGrid
 from .lesion_panel import LesionPanel
 from .reading_views import ReadingViews
 from .session import ReadingSession
 from .shortcuts import SHORTCUTS
+from .signed_in import ReadingModel
 from .studies import FolderScan, apply_scan, scan_folder
 from .study_tree import StudyTree
 
@@ -65,15 +75,16 @@ def ask(parent: QWidget, text: str) -> bool:
 class MainWindow(QMainWindow):
     """The reviewer app on one reading project, for one reader."""
 
-    def __init__(self, project: ReadingProject, *, reader: str, database: Path,
+    def __init__(self, project: ReadingModel, *, reader: str, database: Path,
                  opener: Callable[[Path], None] | None = None) -> None:
         super().__init__()
         self.session = ReadingSession(project, reader, database)
         self.opener = opener
         self.confirm: Callable[[str], bool] = lambda text: ask(self, text)
+        self.dialog: QDialog | None = None  # the signature or re-read dialog, while open
         self.scanner: FolderScanner | None = None
         self.on_close: Callable[[], None] | None = None  # e.g. close the project's store
-        self.setWindowTitle(f"RECIST reviewer - {database} - reader {reader}")
+        self.setWindowTitle(f"RECIST reviewer - {database} - {self.who()}")
         self.views = ReadingViews(self.session)
         self.grid = LesionGrid(self.session)
         centre = QSplitter(Qt.Orientation.Vertical)
@@ -91,9 +102,11 @@ class MainWindow(QMainWindow):
         self.help_dock = self._dock("Keys (F1)", self.help, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.help_dock.hide()
         self.help_dock.visibilityChanged.connect(self._help_shown)
-        self._build_status(database, reader)
+        self._build_status(database)
         self.actions_by_name = self._build_actions()
+        self.reader_choice = self._build_reader_choice()
         self.panel.sign_button.clicked.connect(self.sign)
+        self.panel.reread_button.clicked.connect(self.reread)
         self.session.message.connect(self.show_message)
         self.views.loading_changed.connect(self._loading)
         self.resize(1500, 950)
@@ -106,7 +119,41 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _build_status(self, database: Path, reader: str) -> None:
+    def who(self) -> str:
+        """Who works in this window, as its title and status bar say."""
+        signed_in = self.session.signed_in
+        if signed_in is None:
+            return f"reader {self.session.reader}"
+        viewing = ", read only" if signed_in.read_only else ""
+        return f"signed in as {signed_in.user} ({signed_in.role.value}{viewing})"
+
+    def _build_reader_choice(self) -> QComboBox | None:
+        """Whose read an adjudicator or the study administrator views."""
+        signed_in = self.session.signed_in
+        if signed_in is None or not signed_in.read_only:
+            return None
+        bar = QToolBar("Read shown", self)
+        bar.setObjectName("Read shown")
+        bar.setMovable(False)
+        choice = QComboBox()
+        choice.addItems(signed_in.readers)
+        choice.setCurrentText(self.session.reader)
+        choice.currentTextChanged.connect(self.show_read_of)
+        bar.addWidget(QLabel("  Read of reader: "))
+        bar.addWidget(choice)
+        bar.addWidget(QLabel("   (read only: reads are viewed here, never changed)"))
+        self.addToolBar(bar)
+        return choice
+
+    def show_read_of(self, reader: str) -> None:
+        session = self.session
+        if reader and reader != session.reader:
+            session.reader = reader
+            session.lesion_id = None
+            if session.case_id is not None:
+                session.go(session.case_id, session.timepoint)
+
+    def _build_status(self, database: Path) -> None:
         bar = self.statusBar()
         assert bar is not None
         self.message = QLabel()
@@ -116,7 +163,7 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.progress_text = QLabel()
         self.database_label = QLabel(f"Project: {database}  (every change saved at once)   "
-                                     f"Reader: {reader}")  # fmt: skip
+                                     f"{self.who()}")  # fmt: skip
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.show_message("F1 lists every key. Choose a lesion (click its row, or ] / [), "
                           "then measure it: C caliper, B bidirectional.", False)
@@ -134,6 +181,7 @@ class MainWindow(QMainWindow):
             "previous_timepoint": lambda: session.step_timepoint(-1),
             "toggle_baseline": session.toggle_baseline,
             "sign": self.sign,
+            "reread": self.reread,
             "open_project": self.open_project,
             "import_folder": self.choose_folder,
             "help": lambda: self.help_dock.setVisible(not self.help_dock.isVisible()),
@@ -183,15 +231,59 @@ class MainWindow(QMainWindow):
                                    else "QLabel { color: #005000; }")  # fmt: skip
 
     def sign(self) -> None:
+        """Ctrl+Return: sign the current timepoint (signed in: the signature dialog)."""
         session = self.session
-        label, key = session.timepoint, session.key
-        if label is None or key is None or session.signed:
+        label, key, case_id = session.timepoint, session.key, session.case_id
+        if label is None or key is None or case_id is None:
             return
-        if not self.confirm(
-                f"Sign {session.case_id} {label} as {session.reader}?\n\n\"{DEFAULT_MEANING}\"\n\n"
-                "A signed timepoint is locked: it cannot be changed afterwards."):
+        if session.read_only:
+            self.show_message(f"{self.who()}: only the reader signs their own read", True)
             return
-        session.sign()
+        if session.signed:
+            self.show_message(f"{label} is signed already; a change needs a re-read (Ctrl+R)",
+                              True)  # fmt: skip
+            return
+        signed_in = session.signed_in
+        if signed_in is None:
+            if self.confirm(f"Sign {case_id} {label} as {session.reader}?\n\n"
+                            f"\"{DEFAULT_MEANING}\"\n\nA signed timepoint is locked: it "
+                            "cannot be changed afterwards."):  # fmt: skip
+                session.sign()
+            return
+        self._open_dialog(SignatureDialog(
+            case_id, label, signed_in.user,
+            lambda name, password, meaning: session.sign(name=name, password=password,
+                                                         meaning=meaning), self))
+
+    def reread(self) -> None:
+        """Ctrl+R: reopen the current signed timepoint for a re-read, with a reason."""
+        session = self.session
+        read, label, case_id = session.read(), session.timepoint, session.case_id
+        if read is None or label is None or case_id is None:
+            return
+        if session.read_only:
+            self.show_message(f"{self.who()}: only the reader re-reads their own read", True)
+            return
+        signature = read.signatures.get(label)
+        if signature is None:
+            self.show_message(f"{label} is not signed: change it directly (a re-read is for "
+                              "signed timepoints)", True)  # fmt: skip
+            return
+        signed = (f"signed by {signature.signed_by} on {signature.signed_at:%Y-%m-%d %H:%M} "
+                  f"UTC (\"{signature.meaning}\")")  # fmt: skip
+        self._open_dialog(RereadDialog(case_id, label, signed, session.reopens(),
+                                       session.reread, self))  # fmt: skip
+
+    def _open_dialog(self, dialog: QDialog) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = dialog
+        dialog.finished.connect(self._dialog_closed)
+        dialog.open()
+
+    def _dialog_closed(self) -> None:
+        self.dialog = None
+        self.activateWindow()  # the keys work here again at once
 
     def next_fragment(self) -> None:
         """Shift+S: measure the next fragment of a split target; after the last, whole."""
@@ -224,6 +316,10 @@ class MainWindow(QMainWindow):
 
     def import_folder(self, folder: Path) -> None:
         """Add the folder's studies to the project, its headers read in a worker thread."""
+        if not isinstance(self.session.project, ReadingProject):
+            self.show_message("this project has users: the study administrator adds studies "
+                              "with `recist-review import` (de-identified)", True)  # fmt: skip
+            return
         if self.scanner is not None and self.scanner.isRunning():
             self.show_message("a folder is being read already", True)
             return
@@ -236,7 +332,9 @@ class MainWindow(QMainWindow):
 
     def _scanned(self, scan: FolderScan) -> None:
         self.tree.remember(scan)
-        notes = apply_scan(self.session.project, scan, by=self.session.reader)
+        project = self.session.project
+        assert isinstance(project, ReadingProject)  # import_folder checked
+        notes = apply_scan(project, scan, by=self.session.reader)
         subjects = len({s.case_id for s in scan.studies})
         skipped = [n for n in notes if "not a DICOM file" not in n]
         text = f"{scan.root}: {len(scan.studies)} studies of {subjects} subjects"

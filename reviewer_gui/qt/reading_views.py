@@ -79,6 +79,7 @@ class ReadingViews(QWidget):
         events = session.project.events
         events.observation_saved.connect(self._model_changed)
         events.timepoint_signed.connect(self._model_changed)
+        events.timepoint_reopened.connect(self._model_changed)
         events.lesion_saved.connect(self._model_changed)
         events.lesion_retired.connect(self._model_changed)
 
@@ -167,7 +168,8 @@ class ReadingViews(QWidget):
         self.shown.clear()
         current, prior = self.session.current(), self.session.prior()
         if self.current is not None and current is not None:
-            self._draw(self.current, current.label, locked=self.session.signed)
+            locked = self.session.signed or self.session.read_only
+            self._draw(self.current, current.label, locked=locked)
         if self.prior is not None and prior is not None:
             self._draw(self.prior, prior.label, locked=True)
 

@@ -2,8 +2,14 @@
 
 Every widget of the reviewer takes the project and this session. The session only holds
 the reader's place and says when it moves; the reading itself changes only through the
-model's methods (``ReadingProject``), whose events the widgets subscribe to. A refused
-action (``ReadingError``) becomes a message for the status line, never a crash.
+model's methods (``ReadingProject``, or on a project with users the signed-in review
+session behind the same methods: :class:`~.signed_in.SignedInProject`), whose events the
+widgets subscribe to. A refused action (``ReadingError``) becomes a message for the status
+line, never a crash.
+
+Signed in as a reader, the session is blinded (domain brief, BICR section): timepoints show
+their label and day from baseline, never a date; and reading is sequential: a follow-up opens
+once every earlier timepoint is signed (baseline first, then each follow-up in date order).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import TypeVar
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from reviewer_gui.reading import (
+    DEFAULT_MEANING,
     Lesion,
     ReadingError,
     ReadingProject,
@@ -23,6 +30,9 @@ from reviewer_gui.reading import (
     SigningRefused,
     Timepoint,
 )
+from reviewer_gui.reading.signing import check_reading_order
+
+from .signed_in import ReadingModel, SignedInProject
 
 T = TypeVar("T")
 
@@ -36,15 +46,39 @@ class ReadingSession(QObject):
     message = pyqtSignal(str, bool)
     refusal_changed = pyqtSignal()
 
-    def __init__(self, project: ReadingProject, reader: str, database: Path) -> None:
+    def __init__(self, project: ReadingModel, reader: str, database: Path) -> None:
         super().__init__()
         self.project, self.reader, self.database = project, reader, database
+        self.signed_in = project if isinstance(project, SignedInProject) else None
         self.case_id: str | None = None
         self.timepoint: str | None = None
         self.lesion_id: str | None = None
         self.fragment = ""  # "" measures the lesion whole; a name measures one fragment
         self.prior_is_baseline = False  # compare with the baseline instead of the previous
         self.refusal: SigningRefused | None = None  # the last refused signature, shown
+
+    # -- who we are --------------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        """Signed in as an adjudicator or the study administrator: reads are only viewed."""
+        return self.signed_in is not None and self.signed_in.read_only
+
+    @property
+    def sequential(self) -> bool:
+        """A signed-in reader reads in date order, each timepoint signed before the next."""
+        return self.signed_in is not None and not self.signed_in.read_only
+
+    def when(self, timepoint: Timepoint, case_id: str | None = None) -> str:
+        """When a timepoint (of ``case_id``, default the current subject) was scanned, as
+        this session may show it: on a project with users, the day from the subject's
+        baseline (intervals matter; dates could identify, though the import shifts them);
+        else the scan date."""
+        if self.signed_in is None:
+            return f"{timepoint.scan_date:%Y-%m-%d}"
+        case = case_id or self.case_id
+        timepoints = self.project.timepoints(case) if case else ()
+        baseline = timepoints[0].scan_date if timepoints else timepoint.scan_date
+        return f"day {(timepoint.scan_date - baseline).days}"
 
     # -- where we are ------------------------------------------------------------------
     @property
@@ -99,6 +133,14 @@ class ReadingSession(QObject):
         if timepoint is not None and timepoint not in labels:
             self.message.emit(f"{case_id} has no timepoint {timepoint!r}", True)
             return
+        if timepoint is not None and self.sequential:
+            key = ReadKey(case_id, self.reader)
+            record = next(tp for tp in self.project.timepoints(case_id) if tp.label == timepoint)
+            try:
+                check_reading_order(self.project.read(key), record)
+            except ReadingError as error:
+                self.message.emit(f"{case_id} {timepoint} is not open yet: {error}", True)
+                return
         changed_case = case_id != self.case_id
         self.case_id, self.timepoint = case_id, timepoint
         self.fragment, self.refusal = "", None
@@ -161,15 +203,56 @@ class ReadingSession(QObject):
             self.message.emit(str(error), True)
         return None
 
-    def sign(self) -> bool:
-        """Sign the current timepoint; on refusal the findings are kept for the grid."""
-        key, label = self.key, self.timepoint
+    def sign(self, *, name: str = "", password: str = "",
+             meaning: str = DEFAULT_MEANING) -> str | None:
+        """Sign the current timepoint; on refusal the findings are kept for the grid. Signed
+        in, the signature needs the signer's name and password again and its meaning.
+        Returns what the signature dialog should say (a wrong name or password: nothing
+        signed), else ``None`` (signed, or refused with the findings shown)."""
+        key, label, project = self.key, self.timepoint, self.project
         if key is None or label is None:
-            return False
-        signature = self.attempt(lambda: self.project.sign(key, label))
+            return None
+        try:
+            if self.signed_in is not None:
+                signed_in = self.signed_in
+                signature = self.attempt(lambda: signed_in.sign(
+                    key, label, name=name, password=password, meaning=meaning))
+            elif isinstance(project, ReadingProject):
+                signature = self.attempt(lambda: project.sign(key, label, meaning=meaning))
+            else:
+                return None
+        except PermissionError as refused:  # a wrong name or password (AuthenticationFailed)
+            text = str(refused).removeprefix("sign: ")
+            self.message.emit(f"{label} not signed: {text}", True)
+            return f"Not signed: {text}. {label} stays unsigned; enter your own name and " \
+                "password again."
         if signature is None:
-            return False
+            return None
         self.refusal = None
         self.refusal_changed.emit()
-        self.message.emit(f"{label} signed by {signature.signed_by}: it is locked now", False)
-        return True
+        self.message.emit(f"{label} signed by {signature.signed_by} ({signature.meaning}): "
+                          "it is locked now", False)  # fmt: skip
+        return None
+
+    def reopens(self) -> tuple[str, ...]:
+        """The timepoints a re-read of the current one reopens: it and every later signed."""
+        read, label = self.read(), self.timepoint
+        if read is None or label is None or label not in read.signatures:
+            return ()
+        labels = [tp.label for tp in read.timepoints]
+        return tuple(x for x in labels[labels.index(label):] if x in read.signatures)
+
+    def reread(self, reason: str) -> str | None:
+        """Reopen the current (signed) timepoint for a re-read with ``reason``; returns what
+        the re-read dialog should say, ``None`` when reopened."""
+        key, label = self.key, self.timepoint
+        if key is None or label is None:
+            return None
+        try:
+            reopened = self.project.reread(key, label, reason=reason)
+        except ReadingError as error:
+            return str(error)
+        self.place_changed.emit()
+        self.message.emit(f"re-read: {', '.join(reopened)} reopened ({reason}); the old values "
+                          "and signatures stay in the record: sign again when done", False)
+        return None

@@ -29,6 +29,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("Ctrl+Left", "previous_timepoint", "previous timepoint", "Reading"),
     Shortcut("Ctrl+B", "toggle_baseline", "prior view: baseline / previous timepoint", "Reading"),
     Shortcut("Ctrl+Return", "sign", "sign the current timepoint (locks it)", "Reading"),
+    Shortcut("Ctrl+R", "reread", "re-read a signed timepoint (asks the reason; reopens it)",
+             "Reading"),
     Shortcut("Ctrl+O", "open_project", "open or create a reading project file", "Reading"),
     Shortcut("Ctrl+D", "import_folder", "add a folder of DICOM studies to the project",
              "Reading"),

@@ -3,12 +3,16 @@
 Subject -> timepoint (label, scan date, signed or not) -> series of the study (description,
 image count; the one the timepoint is read on marked). Series are listed from the import's
 folder scan, or looked up (headers only) when a timepoint is first expanded.
+
+Signed in as a reader, the tree is the reader's worklist: case ids in the session's
+randomised order, timepoint labels with their day from baseline (never a date), and which
+timepoint is next to read (the later ones wait for it: reading is sequential).
 """
 
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt, QTimer
-from PyQt6.QtGui import QFont
+from PyQt6.QtGui import QBrush, QColor, QFont
 from PyQt6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from reviewer_gui.dicom import DicomLoadError, SeriesInfo
@@ -60,9 +64,23 @@ class StudyTree(QTreeWidget):
             subject = QTreeWidgetItem([case_id, f"{signed}/{len(timepoints)} signed"])
             subject.setData(0, ROLE, (case_id, None))
             self.addTopLevelItem(subject)
+            read = project.read(key)
+            todo = next((tp.label for tp in timepoints if tp.label not in read.signatures), None)
             for tp in timepoints:
-                item = QTreeWidgetItem([f"{tp.label}   {tp.scan_date:%Y-%m-%d}",
-                                        "signed" if project.is_signed(key, tp.label) else ""])
+                signature = read.signatures.get(tp.label)
+                status = "signed" if signature is not None else ""
+                if self.session.sequential and signature is None:
+                    status = "to read" if tp.label == todo else f"after {todo}"
+                item = QTreeWidgetItem([f"{tp.label}   {self.session.when(tp, case_id)}",
+                                        status])
+                if signature is not None:
+                    item.setToolTip(1, f"signed by {signature.signed_by} on "
+                                    f"{signature.signed_at:%Y-%m-%d %H:%M} UTC: "
+                                    f"{signature.meaning}")  # fmt: skip
+                elif status.startswith("after"):
+                    item.setForeground(0, QBrush(QColor(140, 140, 140)))
+                    item.setForeground(1, QBrush(QColor(140, 140, 140)))
+                    item.setToolTip(1, f"read in date order: sign {todo} first")
                 item.setData(0, ROLE, (case_id, tp.label))
                 item.setChildIndicatorPolicy(
                     QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
