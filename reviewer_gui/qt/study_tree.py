@@ -94,7 +94,9 @@ class StudyTree(QTreeWidget):
 
     def _expanded(self, item: QTreeWidgetItem) -> None:
         data = item.data(0, ROLE)
-        if item.childCount() or not isinstance(data, tuple) or data[1] is None:
+        parent = item.parent()
+        if item.childCount() or not isinstance(data, tuple) or data[1] is None or (
+                parent is not None and parent.parent() is not None):  # a series: no children
             return
         timepoint = next((tp for tp in self.session.project.timepoints(data[0])
                           if tp.label == data[1]), None)  # fmt: skip

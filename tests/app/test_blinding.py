@@ -1,0 +1,113 @@
+"""The blinding test of issue 6, in the app: PHI seeded into the site's DICOM headers (names,
+ids, institution, address, station, physicians, accession, descriptions, real dates) never
+shows in a reader's window, whatever the reader opens: every subject and timepoint of the
+worklist is visited, read and signed, and at each step every text of the window is walked
+(title, labels, buttons, fields, pick lists, tree items with their series, table cells and
+headers, tooltips, status bar, the signature dialog, and what the image views paint: series
+title, readout, status line, orientation, measurement captions). Reader B's window then never
+shows anything of reader A's read (domain brief, BICR section)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from deid.kit import date_spellings
+from PyQt6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from reviewer_gui.qt.dialogs import SignatureDialog
+from reviewer_gui.qt.main_window import MainWindow
+from reviewer_gui.reading import ReadKey
+
+from .helpers import ready
+from .review_kit import (
+    CTRL,
+    PASSWORDS,
+    PATIENTS,
+    import_study,
+    open_as,
+    read_timepoint,
+    samples,
+    window_texts,
+)
+
+ALICE_DETAIL = "alice-only segment 4471"
+ALICE_MEANING = "Approved as read by the first reader 9921"
+
+
+def phi() -> list[str]:
+    needles = [s for patient in PATIENTS for s in patient.strings()]
+    needles += [spelling for patient in PATIENTS for day in patient.real_dates()
+                for spelling in date_spellings(day)]  # fmt: skip
+    return needles
+
+
+def leaks(window: MainWindow, needles: list[str]) -> list[tuple[str, str]]:
+    """(needle, text) for every needle found, case-insensitively, in the window's texts."""
+    tree = window.tree
+    for k in range(tree.topLevelItemCount()):  # lists each timepoint's series (descriptions)
+        subject = tree.topLevelItem(k)
+        assert subject is not None
+        subject.setExpanded(True)
+        for j in range(subject.childCount()):
+            timepoint = subject.child(j)
+            assert timepoint is not None
+            timepoint.setExpanded(True)
+            assert timepoint.childCount() >= 1  # its series, listed
+    texts = window_texts(window)
+    assert any(w == window.session.case_id for w in texts)  # the walk sees the window
+    return [(n, t) for t in texts for n in needles if n.lower() in t.lower()]
+
+
+def sign_in_dialog_of(qtbot: QtBot, window: MainWindow, needles: list[str]) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_Return, CTRL)
+    dialog = window.dialog
+    assert isinstance(dialog, SignatureDialog), window.message.text()
+    assert leaks(window, needles) == []  # the dialog is the window's child: walked too
+    dialog.password.setText(PASSWORDS["alice"])
+    dialog.meaning.setCurrentText(ALICE_MEANING)
+    dialog.ok_button.click()
+    assert not dialog.isVisible(), dialog.error.text()
+
+
+def test_no_phi_in_any_window_text_and_reader_b_never_sees_reader_a(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    study = import_study(tmp_path)
+    patients, needles = samples(study), phi()
+    alice = open_as(qtbot, study, "alice")
+    session = alice.session
+    visited = []
+    for case_id in session.project.case_ids:  # the worklist, in its order
+        session.go(case_id)
+        for timepoint in session.project.timepoints(case_id):
+            assert (session.case_id, session.timepoint) == (case_id, timepoint.label), \
+                alice.message.text()
+            qtbot.waitUntil(lambda: ready(alice), timeout=30_000)
+            assert leaks(alice, needles) == []
+            read_timepoint(alice, patients[case_id], detail=ALICE_DETAIL)
+            assert leaks(alice, needles) == []
+            sign_in_dialog_of(qtbot, alice, needles)
+            assert session.project.is_signed(ReadKey(case_id, "alice"), timepoint.label)
+            assert leaks(alice, needles) == []
+            visited.append((case_id, timepoint.label))
+            session.step_timepoint(1)
+    assert len(visited) == 8  # two subjects, four timepoints each
+    texts = "\n".join(window_texts(alice))
+    assert ALICE_DETAIL in texts and ALICE_MEANING in texts  # what B must never see
+    view = alice.views.current  # the walk finds what it looks for: a tooltip, an overlay
+    assert view is not None
+    alice.grid.why.setToolTip(f"see {PATIENTS[0].name}")
+    view.title = f"CURRENT {PATIENTS[1].dates[0]:%d.%m.%Y}"
+    assert {n for n, _ in leaks(alice, needles)} >= {PATIENTS[0].name, "05.02.2024"}
+    alice.close()
+
+    bob = open_as(qtbot, study, "bob")
+    for case_id in bob.session.project.case_ids:
+        bob.session.go(case_id)
+        qtbot.waitUntil(lambda: ready(bob), timeout=30_000)
+        assert bob.session.timepoint == "BASELINE"  # his own read starts at the baseline
+        assert bob.grid.table.rowCount() == 7  # the summary rows only: no lesion of alice's
+        seen = leaks(bob, [*needles, "alice", ALICE_DETAIL, ALICE_MEANING])
+        assert seen == []
+        assert bob.session.read() is not None and not bob.session.read().lesions  # type: ignore[union-attr]
+    bob.close()
