@@ -7,8 +7,11 @@ sits on a translucent dark box so it stays legible over bright bone and dark lun
 
 from __future__ import annotations
 
+import math
+from collections import OrderedDict
+
 from PyQt6.QtCore import QPointF, QRectF, Qt
-from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from reviewer_gui.viewer import Measurement, Viewport
 from reviewer_gui.viewer.scale_bar import format_mm
@@ -31,16 +34,67 @@ def text_font(base: QFont, pixel_size: int = 14, bold: bool = False) -> QFont:
     return font
 
 
-def draw_text(p: QPainter, x: float, y: float, text: str, color: QColor = TEXT) -> None:
-    """`text` with its baseline at (x, y) on a translucent dark box (legible on any tissue).
+class _Label:
+    """One line of text on its translucent box, drawn once into an image and reused."""
 
-    One box and one text run per line: several times cheaper than a drawn halo.
+    __slots__ = ("advance", "ascent", "image")
+
+    def __init__(self, text: str, color: QColor, font: QFont, ratio: float) -> None:
+        fm = QFontMetricsF(font)
+        self.ascent, self.advance = fm.ascent(), fm.horizontalAdvance(text)
+        width, height = math.ceil(self.advance) + 6, math.ceil(fm.height()) + 2
+        self.image = QImage(math.ceil(width * ratio), math.ceil(height * ratio),
+                            QImage.Format.Format_ARGB32_Premultiplied)
+        self.image.setDevicePixelRatio(ratio)
+        self.image.fill(0)
+        p = QPainter(self.image)
+        p.fillRect(QRectF(0, 0, self.advance + 6, fm.height() + 2), BOX)
+        p.setFont(font)
+        p.setPen(color)
+        p.drawText(QPointF(3, self.ascent + 1), text)
+        p.end()
+
+
+class Labels:
+    """The last `size` labels drawn in `font` at device pixel ratio `ratio`, by text and colour.
+
+    Drawing a label from here is one small image blend, several times cheaper than laying
+    out and rasterising its text again on every paint (the corner text, orientation letters
+    and measurement labels mostly stay the same from one slice to the next).
     """
-    fm = QFontMetricsF(p.font())
-    p.fillRect(QRectF(x - 3, y - fm.ascent() - 1, fm.horizontalAdvance(text) + 6,
-                      fm.height() + 2), BOX)
-    p.setPen(color)
-    p.drawText(QPointF(x, y), text)
+
+    def __init__(self, font: QFont, ratio: float = 1.0, size: int = 512) -> None:
+        self.font, self.ratio, self.size = QFont(font), ratio, size
+        self.metrics = QFontMetricsF(self.font)
+        self._labels: OrderedDict[tuple[str, int], _Label] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def get(self, text: str, color: QColor = TEXT) -> _Label:
+        """The label for `text` in `color`."""
+        key = (text, color.rgba())
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = _Label(text, color, self.font, self.ratio)
+            if len(self._labels) > self.size:
+                self._labels.popitem(last=False)
+        else:
+            self._labels.move_to_end(key)
+        return label
+
+    def width(self, text: str, color: QColor = TEXT) -> float:
+        """Width of `text` (from its label: no new layout)."""
+        return self.get(text, color).advance
+
+    def draw(self, p: QPainter, x: float, y: float, text: str, color: QColor = TEXT) -> None:
+        """`text` with its baseline at (x, y) on a translucent dark box (legible on any tissue).
+
+        One box and one text run per line, several times cheaper than a drawn halo; the box
+        lands on whole pixels so the text stays crisp.
+        """
+        label = self.get(text, color)
+        p.drawImage(QPointF(round(x - 3), round(y - label.ascent - 1)), label.image)
 
 
 def measurement_label(m: Measurement) -> str:
@@ -59,10 +113,10 @@ def measurement_label(m: Measurement) -> str:
     return f"{who}{long_mm:.1f} mm"
 
 
-def paint_measurements(p: QPainter, vp: Viewport) -> None:
+def paint_measurements(p: QPainter, vp: Viewport, labels: Labels) -> None:
     """Lines, end handles and mm labels of the measurements on the shown slice."""
     t = vp.transform
-    fm = QFontMetricsF(p.font())
+    fm = labels.metrics
     for m in vp.layer.on_slice(vp.nav.index):
         color = LOCKED if m.locked else EDITABLE
         pen = QPen(color, 1.6)
@@ -85,10 +139,11 @@ def paint_measurements(p: QPainter, vp: Viewport) -> None:
         y = min(e[1] for e in ends) + fm.ascent() / 2
         lines = [measurement_label(m), *m.notes()]
         for k, line in enumerate(lines):
-            draw_text(p, x, y + k * fm.height(), line, color if k == 0 else WARNING)
+            labels.draw(p, x, y + k * fm.height(), line, color if k == 0 else WARNING)
 
 
-def paint_scale_bar(p: QPainter, vp: Viewport, width: float, height: float) -> None:
+def paint_scale_bar(p: QPainter, vp: Viewport, width: float, height: float,
+                    labels: Labels) -> None:
     """A horizontal 1-2-5 bar in mm at the bottom right (none without a pixel spacing)."""
     bar = vp.scale_bar(max_px=min(200.0, width / 3))
     if bar is None:
@@ -105,21 +160,21 @@ def paint_scale_bar(p: QPainter, vp: Viewport, width: float, height: float) -> N
         for x in (x0, x1):
             p.drawLine(QPointF(x, y), QPointF(x, y - 7))
     label = format_mm(mm)
-    fm = QFontMetricsF(p.font())
-    draw_text(p, x1 - px / 2 - fm.horizontalAdvance(label) / 2, y - 10, label)
+    labels.draw(p, x1 - px / 2 - labels.width(label) / 2, y - 10, label)
 
 
 def paint_corners(p: QPainter, vp: Viewport, width: float, height: float,
                   title: list[str], status: tuple[str, QColor] | None,
-                  sides: tuple[str, str, str, str]) -> None:
+                  sides: tuple[str, str, str, str], labels: Labels) -> None:
     """Readout top left, series title top right, orientation letters, messages bottom left."""
-    fm = QFontMetricsF(p.font())
+    fm = labels.metrics
     line = fm.height()
     for k, text in enumerate(vp.readout()):
-        draw_text(p, MARGIN, MARGIN + fm.ascent() + k * line, text)
+        labels.draw(p, MARGIN, MARGIN + fm.ascent() + k * line, text)
     for k, text in enumerate(title):
-        draw_text(p, width - MARGIN - fm.horizontalAdvance(text), MARGIN + fm.ascent() + k * line,
-                  text, EDITABLE if k == 0 else TEXT)
+        color = EDITABLE if k == 0 else TEXT
+        labels.draw(p, width - MARGIN - labels.width(text, color),
+                    MARGIN + fm.ascent() + k * line, text, color)
     messages: list[tuple[str, QColor]] = []
     if vp.layer.message:
         messages.append((vp.layer.message, ERROR))
@@ -128,14 +183,14 @@ def paint_corners(p: QPainter, vp: Viewport, width: float, height: float,
     y = height - MARGIN - fm.descent()
     for text, color in reversed(messages):
         for chunk in reversed(_wrap(text, fm, width * 0.6)):
-            draw_text(p, MARGIN, y, chunk, color)
+            labels.draw(p, MARGIN, y, chunk, color)
             y -= line
     left, right, top, bottom = sides
     mid_x, mid_y = width / 2, height / 2
-    draw_text(p, MARGIN, mid_y, left)
-    draw_text(p, width - MARGIN - fm.horizontalAdvance(right), mid_y, right)
-    draw_text(p, mid_x - fm.horizontalAdvance(top) / 2, MARGIN + fm.ascent(), top)
-    draw_text(p, mid_x - fm.horizontalAdvance(bottom) / 2, height - MARGIN - fm.descent(), bottom)
+    labels.draw(p, MARGIN, mid_y, left)
+    labels.draw(p, width - MARGIN - labels.width(right), mid_y, right)
+    labels.draw(p, mid_x - labels.width(top) / 2, MARGIN + fm.ascent(), top)
+    labels.draw(p, mid_x - labels.width(bottom) / 2, height - MARGIN - fm.descent(), bottom)
 
 
 def _wrap(text: str, fm: QFontMetricsF, max_width: float) -> list[str]:

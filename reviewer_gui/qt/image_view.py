@@ -5,6 +5,11 @@ slice from a numpy buffer wrapped by a ``QImage`` (no copy), overlays the measur
 the readout (slice number, position, W/L, zoom, mm scale, orientation), and forwards mouse,
 wheel and key events to :class:`~reviewer_gui.viewer.Viewport` (see its docstring and
 :data:`~reviewer_gui.viewer.KEYS` for what they do). Its slots do nothing else.
+
+A slice change window/levels the new slice at once, before the paint: under X11 the paint
+first waits for the X server to finish copying the previous frame out of the shared backing
+store, and this work overlaps that wait. Overlay text is drawn from pre-rendered labels
+(:class:`~reviewer_gui.qt._overlay.Labels`). Figures: ``benchmarks/viewer_RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from reviewer_gui.viewer.geometry import orientation_label
 from ._overlay import (
     ERROR,
     TEXT,
+    Labels,
     image_target,
     paint_corners,
     paint_measurements,
@@ -104,6 +110,8 @@ class ImageView(QWidget):
         self._refine.setInterval(REFINE_AFTER_MS)
         self._refine.timeout.connect(self.update)
         self._overlay_font = text_font(self.font())
+        self._labels = Labels(self._overlay_font)
+        self._pixels_ahead = False  # the slice's pixels were made on its change, not painted yet
         self.volume = volume
         self.viewport = self._make_viewport(volume)
 
@@ -116,6 +124,13 @@ class ImageView(QWidget):
 
     def _slice_moved(self, index: int) -> None:
         self._refine.start()  # paint fast while scrolling, smoothly once it stops
+        if not self._pixels_ahead and self.isVisible():
+            # Window/level the new slice now rather than in the paint: under X11 the paint
+            # first waits for the server to finish copying the previous frame into the
+            # screen, and this overlaps that wait. At most once per paint (a burst of steps
+            # between two paints leaves the rest to the paint).
+            self.viewport.image_rgb32()
+            self._pixels_ahead = True
         self.update()
         self.slice_changed.emit(index)
 
@@ -167,6 +182,7 @@ class ImageView(QWidget):
     def paintEvent(self, event: QPaintEvent | None) -> None:
         vp = self.viewport
         w, h = float(self.width()), float(self.height())
+        self._pixels_ahead = False
         p = QPainter(self)
         target = image_target(vp)
         for band in _around(target, w, h):
@@ -179,10 +195,12 @@ class ImageView(QWidget):
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
         p.drawImage(target, image)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        p.setFont(self._overlay_font)
-        paint_measurements(p, vp)
-        paint_scale_bar(p, vp, w, h)
-        paint_corners(p, vp, w, h, self.title_lines(), self.status, self.sides())
+        if self._labels.ratio != self.devicePixelRatioF():  # moved to another screen
+            self._labels = Labels(self._overlay_font, self.devicePixelRatioF())
+        labels = self._labels
+        paint_measurements(p, vp, labels)
+        paint_scale_bar(p, vp, w, h, labels)
+        paint_corners(p, vp, w, h, self.title_lines(), self.status, self.sides(), labels)
         p.end()
         self.paint_count += 1
 

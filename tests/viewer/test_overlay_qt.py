@@ -1,0 +1,99 @@
+"""Overlay labels drawn from the label cache, and the view after a burst of scroll steps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PyQt6.QtCore import QPointF, QRectF, Qt
+from PyQt6.QtGui import QColor, QFont, QImage, QPainter
+from pytestqt.qtbot import QtBot
+
+from reviewer_gui.dicom import load_series
+from reviewer_gui.qt import ImageView
+from reviewer_gui.qt._overlay import BOX, EDITABLE, TEXT, Labels, text_font
+from reviewer_gui.viewer.windowing import apply_window
+
+from .conftest import SAMPLE_SCANS
+
+
+def _grey_canvas(width: int = 240, height: int = 60, grey: int = 90) -> QImage:
+    image = QImage(width, height, QImage.Format.Format_RGB32)
+    image.fill(QColor(grey, grey, grey))
+    return image
+
+
+def _pixels(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    ptr = image.constBits()
+    assert ptr is not None
+    ptr.setsize(image.sizeInBytes())
+    rows = np.frombuffer(ptr, np.uint8).reshape(image.height(), image.bytesPerLine())
+    return rows[:, : image.width() * 4].reshape(image.height(), image.width(), 4)[..., :3].copy()
+
+
+@pytest.mark.parametrize("text", ["Slice 120/300   z -131.0 mm", "42.0 x 18.5 mm", "R"])
+def test_a_cached_label_looks_like_text_drawn_on_its_box(qtbot: QtBot, text: str) -> None:
+    font = text_font(QFont())
+    labels = Labels(font)
+    cached = _grey_canvas()
+    p = QPainter(cached)
+    labels.draw(p, 20, 30, text, EDITABLE)
+    p.end()
+    direct = _grey_canvas()
+    fm = labels.metrics
+    p = QPainter(direct)
+    top = round(30 - fm.ascent() - 1)  # the box lands on whole pixels
+    p.fillRect(QRectF(17, top, fm.horizontalAdvance(text) + 6, fm.height() + 2), BOX)
+    p.setFont(font)
+    p.setPen(EDITABLE)
+    p.drawText(QPointF(20, top + fm.ascent() + 1), text)
+    p.end()
+    a, b = _pixels(cached).astype(int), _pixels(direct).astype(int)
+    assert (a != 90).any()  # something was drawn
+    assert np.abs(a - b).max() <= 2  # the same up to rounding of the blend
+
+
+def test_labels_are_kept_per_text_and_colour_and_the_oldest_go_first(qtbot: QtBot) -> None:
+    labels = Labels(text_font(QFont()), size=3)
+    first = labels.get("12.0 mm", TEXT)
+    assert labels.get("12.0 mm", TEXT) is first
+    assert labels.get("12.0 mm", EDITABLE) is not first
+    labels.get("a")
+    labels.get("b")  # four entries asked for, three kept: the oldest ("12.0 mm", TEXT) goes
+    assert len(labels) == 3
+    assert labels.get("12.0 mm", TEXT) is not first
+    wide = Labels(text_font(QFont()))
+    assert wide.width("12.0 mm") == pytest.approx(wide.metrics.horizontalAdvance("12.0 mm"))
+
+
+def test_labels_at_device_pixel_ratio_two_are_twice_as_dense(qtbot: QtBot) -> None:
+    font = text_font(QFont())
+    one, two = Labels(font).get("W 400 L 40"), Labels(font, ratio=2.0).get("W 400 L 40")
+    assert two.image.width() >= 2 * one.image.width() - 1
+    assert two.image.devicePixelRatio() == 2.0
+
+
+def test_after_a_burst_of_steps_the_view_shows_the_slice_it_is_on(qtbot: QtBot) -> None:
+    view = ImageView(load_series(SAMPLE_SCANS / "SUBJ-001" / "BASELINE"))
+    qtbot.addWidget(view)
+    view.resize(600, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    start = view.viewport.nav.index
+    for _ in range(3):  # three steps before any paint: the first was window/levelled ahead
+        qtbot.keyClick(view, Qt.Key.Key_Down)
+    index = view.viewport.nav.index
+    assert index == start - 3
+    vp = view.viewport
+    shown = _pixels(view.grab().toImage())
+    expected = apply_window(view.volume.voxels[index], vp.window)
+    rows, cols = expected.shape
+    hits = 0
+    for row, col in [(r, c) for r in range(5, rows, rows // 7) for c in range(5, cols, cols // 7)]:
+        x, y = vp.transform.to_screen(row, col)
+        px = shown[int(y), int(x)]
+        if abs(int(px[0]) - int(expected[row, col])) <= 1 and px[0] == px[1] == px[2]:
+            hits += 1
+    assert hits >= 40  # of 49 points (a few lie under the corner text)
+    previous = apply_window(view.volume.voxels[start], vp.window)
+    assert not np.array_equal(previous, expected)  # the check could tell the slices apart
