@@ -24,6 +24,7 @@ from PyQt6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -48,6 +49,7 @@ class _Form(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # wrapped text fits
         self.intro = QLabel(intro)
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
@@ -72,6 +74,7 @@ class _Form(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
+        self.adjustSize()
 
 
 def _password_field() -> QLineEdit:
@@ -119,10 +122,9 @@ class SignatureDialog(_Form):
                  parent: QWidget | None = None) -> None:  # fmt: skip
         super().__init__(
             f"Sign {case_id} {timepoint}",
-            f"<b>Electronic signature of {case_id} {timepoint}</b><br>Enter your name and "
-            "password again and say what your signature means. Once signed, the timepoint "
-            "is locked: its measurements and states can no longer change (a change is then "
-            "a re-read, with a reason, and the old values stay in the record).",
+            f"<b>Electronic signature of {case_id} {timepoint}</b><br>Enter your password "
+            "again and say what your signature means. Once signed, the timepoint is locked: "
+            "changing it later is a re-read, with a reason.",
             f"Sign and lock {timepoint}", parent)  # fmt: skip
         self.submit = submit
         self.name = QLineEdit(signer)

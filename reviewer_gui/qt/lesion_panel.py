@@ -62,7 +62,9 @@ class LesionPanel(QWidget):
         super().__init__(parent)
         self.session = session
         layout = QVBoxLayout(self)
-        layout.addWidget(self._build_add())
+        self.add_box = self._build_add()
+        layout.addWidget(self.add_box)
+        self.add_box.setVisible(not session.read_only)  # an adjudicator adds nothing
         layout.addWidget(self._build_state())
         layout.addWidget(self._build_sign())
         layout.addStretch(1)
@@ -178,7 +180,7 @@ class LesionPanel(QWidget):
         if lesion is None:
             self.lesion_label.setText("No lesion chosen: click a row of the table, or ] / [.")
         else:
-            node = ", node" if lesion.is_node else ""
+            node = ", node" if lesion.is_node and lesion.organ != NODE_ORGAN else ""
             now = "no entry yet" if observation is None else observation.state.value.lower()
             where = current.label if current else ""
             self.lesion_label.setText(f"<b>{lesion.lesion_id}</b> "

@@ -165,8 +165,12 @@ class MainWindow(QMainWindow):
         self.database_label = QLabel(f"Project: {database}  (every change saved at once)   "
                                      f"{self.who()}")  # fmt: skip
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.show_message("F1 lists every key. Choose a lesion (click its row, or ] / [), "
-                          "then measure it: C caliper, B bidirectional.", False)
+        if self.session.read_only:
+            self.show_message("Read only: choose whose read to view above; F1 lists every "
+                              "key.", False)  # fmt: skip
+        else:
+            self.show_message("F1 lists every key. Choose a lesion (click its row, or ] / [), "
+                              "then measure it: C caliper, B bidirectional.", False)
         bar.addWidget(self.message, 1)
         bar.addPermanentWidget(self.progress_text)
         bar.addPermanentWidget(self.progress)

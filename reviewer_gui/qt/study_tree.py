@@ -70,17 +70,18 @@ class StudyTree(QTreeWidget):
                 signature = read.signatures.get(tp.label)
                 status = "signed" if signature is not None else ""
                 if self.session.sequential and signature is None:
-                    status = "to read" if tp.label == todo else f"after {todo}"
+                    status = "to read" if tp.label == todo else "later"
                 item = QTreeWidgetItem([f"{tp.label}   {self.session.when(tp, case_id)}",
                                         status])
                 if signature is not None:
                     item.setToolTip(1, f"signed by {signature.signed_by} on "
                                     f"{signature.signed_at:%Y-%m-%d %H:%M} UTC: "
                                     f"{signature.meaning}")  # fmt: skip
-                elif status.startswith("after"):
+                elif status == "later":
                     item.setForeground(0, QBrush(QColor(140, 140, 140)))
                     item.setForeground(1, QBrush(QColor(140, 140, 140)))
-                    item.setToolTip(1, f"read in date order: sign {todo} first")
+                    item.setToolTip(0, f"read in date order: opens once {todo} is signed")
+                    item.setToolTip(1, f"read in date order: opens once {todo} is signed")
                 item.setData(0, ROLE, (case_id, tp.label))
                 item.setChildIndicatorPolicy(
                     QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
@@ -91,6 +92,7 @@ class StudyTree(QTreeWidget):
             if case_id == self.session.case_id:
                 subject.setFont(0, bold)
                 subject.setExpanded(True)
+        self.resizeColumnToContents(0)  # the status column (to read, after FU1) shows whole
 
     def _expanded(self, item: QTreeWidgetItem) -> None:
         data = item.data(0, ROLE)

@@ -82,7 +82,9 @@ def test_the_worklist_shows_only_case_ids_and_timepoint_labels(
         days = [child.text(0).split()[1:] for child in children if child is not None]
         assert days[0] == ["day", "0"] and all(d[0] == "day" for d in days)
         statuses = [child.text(1) for child in children if child is not None]
-        assert statuses == ["to read", "after BASELINE", "after BASELINE", "after BASELINE"]
+        assert statuses == ["to read", "later", "later", "later"]
+        assert all("opens once BASELINE is signed" in child.toolTip(1)
+                   for child in children[1:] if child is not None)
         for child in children:
             assert child is not None and not any(d in child.text(0) for d in dates)
     table = window.grid.table
