@@ -101,6 +101,9 @@ class ImageView(QWidget):
         self.setMinimumSize(160, 160)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # we paint every pixel
         self.title = title
+        #: The subject line of the caption; None shows the file's patient id and study date.
+        #: A blinded session sets "CASE-xxxx   day N" so the image says what the grid says.
+        self.identity: str | None = None
         self.status: tuple[str, QColor] | None = None
         self.paint_count = 0
         self.loader: QThread | None = None  # the background load of the whole series, if any
@@ -163,13 +166,17 @@ class ImageView(QWidget):
         self.update()
 
     def title_lines(self) -> list[str]:
-        """Top-right text: the caller's title, then patient, date and series."""
+        """Top-right text: the caller's title, then patient and date (or ``identity``), then
+        the series."""
         v = self.volume
-        date = v.study_date
-        if len(date) == 8 and date.isdigit():
-            date = f"{date[:4]}-{date[4:6]}-{date[6:]}"
+        identity = self.identity
+        if identity is None:
+            date = v.study_date
+            if len(date) == 8 and date.isdigit():
+                date = f"{date[:4]}-{date[4:6]}-{date[6:]}"
+            identity = f"{v.patient_id}   {date}"
         lines = [self.title] if self.title else []
-        return [*lines, f"{v.patient_id}   {date}", v.series_description]
+        return [*lines, identity, v.series_description]
 
     def sides(self) -> tuple[str, str, str, str]:
         """Patient sides at the left, right, top and bottom edges of the image."""

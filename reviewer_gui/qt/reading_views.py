@@ -134,7 +134,9 @@ class ReadingViews(QWidget):
             return None
         try:
             files = series_files(timepoint.series, self.session.database.parent)
-            view = open_series(files, title=f"{role}  {timepoint.label}")  # date: next line
+            view = open_series(files, title=f"{role}  {timepoint.label}")
+            if self.session.signed_in is not None:  # blinded: the grid's "day N", not a date
+                view.identity = f"{self.session.case_id}   {self.session.when(timepoint)}"
         except (DicomLoadError, OSError, KeyError) as error:
             self.session.message.emit(f"{timepoint.label}: cannot open its series: {error}", True)
             return None

@@ -91,6 +91,11 @@ def test_the_worklist_shows_only_case_ids_and_timepoint_labels(
     headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())
                ]  # type: ignore[union-attr]
     assert not any(d in h for h in headers for d in dates)
+    view = window.views.current  # the image caption says what the tree says
+    assert view is not None
+    caption = view.title_lines()
+    assert caption[1] == f"{window.session.case_id}   day 0"
+    assert not any(d in line or d.replace("-", "") in line for line in caption for d in dates)
     window.close()
 
 
