@@ -9,12 +9,15 @@ shows anything of reader A's read (domain brief, BICR section)."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pytest
 from deid.kit import date_spellings
 from PyQt6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from reviewer_gui.cli import main
 from reviewer_gui.qt.dialogs import SignatureDialog
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import ReadKey
@@ -70,8 +73,15 @@ def sign_in_dialog_of(qtbot: QtBot, window: MainWindow, needles: list[str]) -> N
     assert not dialog.isVisible(), dialog.error.text()
 
 
+def exported(monkeypatch: pytest.MonkeyPatch, out: Path, *argv: str, password: str) -> str:
+    """Run a ``recist-review`` export signed in with ``password``; the file's text."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    assert main([*argv, "-o", str(out), "--password-stdin"]) == 0
+    return out.read_text(encoding="utf-8")
+
+
 def test_no_phi_in_any_window_text_and_reader_b_never_sees_reader_a(
-        qtbot: QtBot, tmp_path: Path) -> None:
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     study = import_study(tmp_path)
     patients, needles = samples(study), phi()
     alice = open_as(qtbot, study, "alice")
@@ -111,3 +121,16 @@ def test_no_phi_in_any_window_text_and_reader_b_never_sees_reader_a(
         assert seen == []
         assert bob.session.read() is not None and not bob.session.read().lesions  # type: ignore[union-attr]
     bob.close()
+
+    # Nor in any export: alice's measurements, bob's (empty) read, the administrator's trail.
+    mine = exported(monkeypatch, tmp_path / "alice.csv", "export", str(study), "--user",
+                    "alice", password=PASSWORDS["alice"])  # fmt: skip
+    assert mine.count("\n") == 1 + sum(1 for line in mine.splitlines() if ",alice," in line)
+    assert ALICE_DETAIL in mine  # the export holds the read
+    his = exported(monkeypatch, tmp_path / "bob.csv", "export", str(study), "--user", "bob",
+                   password=PASSWORDS["bob"])  # fmt: skip
+    trail = exported(monkeypatch, tmp_path / "trail.csv", "audit", "export", str(study),
+                     "--admin", "ada", password=PASSWORDS["ada"])  # fmt: skip
+    for text in (mine, his, trail):
+        assert [n for n in needles if n.lower() in text.lower()] == []
+    assert "alice" not in his and ALICE_DETAIL not in his
