@@ -4,7 +4,8 @@ as the contract's measurements CSV (``shared/spec/csv-contract.md`` input 1, wit
 
 Without a command it starts the reviewer app (asking for a project file); ``open PROJECT.db
 [--dicom FOLDER]`` starts it on a project (created if missing), adding the folder's studies;
-``--demo`` starts it on the bundled ``sample_scans/`` in a fresh project in a temporary folder.
+``--demo`` starts it on the bundled ``sample_scans/`` in a fresh project in a temporary folder;
+``adjudicate PROJECT.db`` starts the adjudicator's window (after a sign-in; readers refused).
 The app (PyQt6) is imported only then, so ``export`` never loads Qt.
 
 Exit status: 0 success; 2 bad usage or input (nothing written, an existing output file left
@@ -57,6 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the final read of each subject (adjudicated, or reader 1's when "
                         "the reads agree), signed in as adjudicator or administrator")
     export.set_defaults(handler=_export)
+    adjudicate = commands.add_parser(
+        "adjudicate", help="the adjudicator's window: flagged subjects, both reads side by "
+        "side with their images, the signed choice of the final read")  # fmt: skip
+    adjudicate.add_argument("project", type=Path, help="reading project file (PROJECT.db)")
+    adjudicate.set_defaults(handler=_adjudicate)
     from reviewer_gui.deid.cli import add_import_command
 
     add_import_command(commands)
@@ -87,6 +93,14 @@ def _app(args: argparse.Namespace) -> int:
 
     return run(args.project, dicom=args.dicom, reader=args.reader, demo=args.demo,
                screenshot=args.screenshot)
+
+
+def _adjudicate(args: argparse.Namespace) -> int:
+    if not args.project.is_file():
+        raise UsageError(f"{args.project}: no such reading project")
+    from reviewer_gui.qt.adjudication_app import run_adjudication
+
+    return run_adjudication(args.project, screenshot=args.screenshot)
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -1,0 +1,140 @@
+"""Starting the adjudicator's window: ``recist-review adjudicate PROJECT.db``.
+
+Like ``reviewer_gui.qt.app`` for the reader's window, the one place of the adjudication
+window that builds the engine-backed review objects: it signs in through the sign-in dialog
+(:class:`~.dialogs.SignInDialog`), opens the user's review session
+(``reviewer_gui.review.sign_in``) and its ``AdjudicationDesk``, and hands them to
+:class:`~.adjudication_window.AdjudicationWindow` as :class:`DeskWork`. A reader is refused
+(a reader never sees the other reader's read, domain brief BICR section); an adjudicator
+decides; the study administrator may look.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PyQt6.QtCore import QTimer
+from PyQt6.QtWidgets import QApplication, QDialog, QWidget
+
+from reviewer_gui.engine_adapter import RecistEngine
+from reviewer_gui.reading import ReadingError, ReadKey, ReadView
+from reviewer_gui.review import AuthenticationFailed, NotPermitted, Role, Session, sign_in
+from reviewer_gui.review.adjudication import AdjudicationDesk, CaseReview, Decision
+from reviewer_gui.review.side_by_side import SideBySide, side_by_side
+from reviewer_gui.store import Store, StoreError
+
+from .adjudication_window import AdjudicationWindow
+from .app import default_reader
+from .dialogs import SignInDialog
+
+
+class DeskWork:
+    """An adjudicator's (or the administrator's) session and desk, as the window uses them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.desk = AdjudicationDesk(session)  # refuses a reader
+
+    @property
+    def user(self) -> str:
+        return self.session.user
+
+    @property
+    def role(self) -> Role:
+        return self.session.role
+
+    def cases(self) -> Sequence[CaseReview]:
+        return self.desk.cases()
+
+    def compare(self, case_id: str) -> SideBySide:
+        return side_by_side(self.desk, case_id)
+
+    def read(self, case_id: str, reader: str) -> ReadView:
+        read = self.desk.state().reads.get(ReadKey(case_id, reader))
+        if read is None:
+            raise ReadingError(f"no read of {case_id} by {reader}")
+        return read
+
+    def decide(self, case_id: str, chosen_reader: str, *, reason: str, name: str,
+               password: str, meaning: str) -> Decision:  # fmt: skip
+        return self.desk.decide(case_id, chosen_reader, reason=reason, name=name,
+                                password=password, meaning=meaning)  # fmt: skip
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def open_adjudication(path: Path, name: str, password: str) -> AdjudicationWindow:
+    """The adjudication window on the project at ``path``, signed in as ``name``
+    (``AuthenticationFailed``: wrong name or password; ``NotPermitted``: a reader)."""
+    session = sign_in(path, name, password, engine=RecistEngine())
+    try:
+        if session.role is Role.READER:
+            raise NotPermitted(f"{session.user} is a reader: adjudication shows both readers' "
+                               "reads, and a reader never sees the other reader's read. Sign "
+                               "in as the adjudicator.")  # fmt: skip
+        return AdjudicationWindow(DeskWork(session), database=Path(path).resolve())
+    except BaseException:
+        session.close()
+        raise
+
+
+def adjudication_sign_in(path: Path, done: Callable[[AdjudicationWindow], None],
+                         parent: QWidget | None = None) -> SignInDialog:  # fmt: skip
+    """The sign-in for adjudication; ``done`` gets the window once signed in (a wrong name or
+    password, or a reader, keeps the dialog open with the reason)."""
+
+    def submit(name: str, password: str) -> str | None:
+        if not name:
+            return "Enter your name."
+        try:
+            window = open_adjudication(path, name, password)
+        except AuthenticationFailed:
+            return ("Wrong name or password: not signed in. (Every attempt is recorded in "
+                    "the project's audit trail.)")  # fmt: skip
+        except (NotPermitted, StoreError) as refused:
+            return str(refused)
+        done(window)
+        return None
+
+    dialog = SignInDialog(str(path), default_reader(), submit, parent)
+    dialog.setWindowTitle("Sign in - RECIST adjudication")
+    dialog.intro.setText(f"<b>{path}</b><br>Adjudication of the blinded central review: sign "
+                         "in as the adjudicator with the name and password the study "
+                         "administrator gave you. Your decisions are signed and recorded in "
+                         "the audit trail.")  # fmt: skip
+    return dialog
+
+
+def run_adjudication(project: Path, *, screenshot: Path | None = None) -> int:
+    """Sign in and run the adjudication window until it closes; returns the exit status."""
+    with Store.open(project, create=False) as store:
+        users = store.users()
+    if not any(user.role == Role.ADJUDICATOR for user in users.values()):
+        print(f"recist-review: {project} has no adjudicator: adjudication is part of a blinded "
+              "review with users (`recist-review users add PROJECT.db NAME --role "
+              "adjudicator`)", file=sys.stderr)  # fmt: skip
+        return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("RECIST adjudication")
+    opened: list[AdjudicationWindow] = []
+    dialog = adjudication_sign_in(project, opened.append)
+    if dialog.exec() != QDialog.DialogCode.Accepted or not opened:
+        return 0
+    window = opened[0]
+    window.show()
+    if screenshot is not None:
+        def shoot() -> None:
+            if window.loading():
+                QTimer.singleShot(100, shoot)
+                return
+            window.grab().save(str(screenshot))
+            window.close()
+
+        QTimer.singleShot(500, shoot)
+    status = app.exec()
+    window.close()  # quit without closing the window: the session still closes
+    return int(status)

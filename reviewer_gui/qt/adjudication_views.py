@@ -1,0 +1,424 @@
+"""What the adjudicator compares: both reads as two grids aligned by lesion and timepoint,
+each read's endpoints, and each reader's calipers on the images (domain brief, BICR section).
+
+The data is ``reviewer_gui.review.side_by_side.SideBySide`` and ``...adjudication.CaseReview``,
+typed here structurally (:class:`Comparison`, :class:`CaseLike`): the widgets never import the
+review package's engine-backed modules (``reviewer_gui.qt.adjudication_app`` builds them).
+
+- :class:`ComparisonTable`: one row per lesion and reader (reader 1 above reader 2), one
+  column per timepoint (label and day from baseline, never a date), then each reader's sum
+  of diameters, changes from baseline and nadir, and responses (RECIST 1.1 sections 4.3-4.4,
+  Tables 1-2) with the engine's reasons as tooltips; every cell where the readers differ is
+  highlighted in both rows.
+- :class:`ReaderImages`: the chosen timepoint's series twice, side by side, each with one
+  reader's calipers (read-only) and framed in that reader's colour, each at the slice that
+  reader measured the chosen lesion on (by SOP Instance UID, DICOM PS3.3 C.12.1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PyQt6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reviewer_gui.reading import (
+    GridCell,
+    GridRow,
+    Lesion,
+    Timepoint,
+    TimepointColumn,
+)
+
+from .lesion_grid import RESPONSE_COLOURS, SUMMARY_ROWS, cell_text, cell_tip, summary
+
+READER_COLOURS = (QColor(30, 110, 220), QColor(215, 105, 0))  # reader 1 blue, reader 2 orange
+DIFFERS = QColor(255, 190, 110)
+BAND = QColor(244, 244, 244)
+MAX_COLUMN = 170  # px: a long location or state is elided; the tooltip has it whole
+TRIGGER_TITLES = {"progression-date": "Date of progression", "landmark": "Landmark",
+                  "best-response": "Best overall response"}  # fmt: skip
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+# -- the data, typed structurally --------------------------------------------------------
+class TriggerLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def values(self) -> tuple[str, str]: ...
+    @property
+    def explanation(self) -> str: ...
+
+
+class DecisionLike(Protocol):
+    @property
+    def seq(self) -> int: ...
+    @property
+    def chosen_reader(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def signed_by(self) -> str: ...
+    @property
+    def signed_at(self) -> dt.datetime: ...
+    @property
+    def meaning(self) -> str: ...
+
+
+class EndpointsLike(Protocol):
+    @property
+    def progression_date(self) -> dt.date | None: ...
+    @property
+    def best_overall_response(self) -> str: ...
+    @property
+    def landmark_timepoint(self) -> str | None: ...
+    @property
+    def landmark_response(self) -> str | None: ...
+    @property
+    def disease_control(self) -> bool: ...
+    @property
+    def rpfs_days(self) -> int: ...
+    @property
+    def rpfs_reason(self) -> str: ...
+
+
+class CaseLike(Protocol):
+    """A subject's adjudication status (``CaseReview``)."""
+
+    @property
+    def case_id(self) -> str: ...
+    @property
+    def readers(self) -> tuple[str, ...]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def note(self) -> str: ...
+    @property
+    def endpoints(self) -> Mapping[str, EndpointsLike]: ...
+    @property
+    def triggers(self) -> Sequence[TriggerLike]: ...
+    @property
+    def decision(self) -> DecisionLike | None: ...
+
+
+class ReadCellLike(Protocol):
+    @property
+    def cell(self) -> GridCell: ...
+
+
+class LesionPairLike(Protocol):
+    @property
+    def lesion_id(self) -> str: ...
+    @property
+    def lesions(self) -> tuple[Lesion | None, Lesion | None]: ...
+    @property
+    def cells(self) -> Sequence[tuple[ReadCellLike | None, ReadCellLike | None]]: ...
+
+
+class Comparison(Protocol):
+    """Both reads of a subject aligned (``SideBySide``)."""
+
+    @property
+    def review(self) -> CaseLike: ...
+    @property
+    def readers(self) -> tuple[str, str]: ...
+    @property
+    def timepoints(self) -> Sequence[Timepoint]: ...
+    @property
+    def columns(self) -> Sequence[tuple[TimepointColumn, TimepointColumn]]: ...
+    @property
+    def lesions(self) -> Sequence[LesionPairLike]: ...
+
+
+# -- words ---------------------------------------------------------------------------------
+def day_of(timepoints: Sequence[Timepoint], day: dt.date) -> str:
+    """A date as the adjudicator may see it: the timepoint scanned that day and the day from
+    the baseline ("FU2 (day 119)"), never the (shifted) date itself."""
+    if not timepoints:
+        return "a date"
+    label = next((tp.label for tp in timepoints if tp.scan_date == day), None)
+    offset = f"day {(day - timepoints[0].scan_date).days}"
+    return f"{label} ({offset})" if label else offset
+
+
+def in_words(text: str, timepoints: Sequence[Timepoint]) -> str:
+    """``text`` (a trigger's explanation, an engine reason) with every ISO date replaced by
+    its timepoint and day from the baseline."""
+
+    def swap(found: re.Match[str]) -> str:
+        try:
+            return day_of(timepoints, dt.date.fromisoformat(found.group(0)))
+        except ValueError:
+            return "a date"
+
+    return _ISO_DATE.sub(swap, text).replace("+-", "±")
+
+
+def trigger_lines(case: CaseLike, timepoints: Sequence[Timepoint]) -> list[str]:
+    """Each trigger that flagged the subject, titled, in words."""
+    lines = []
+    for trigger in case.triggers:
+        title, text = TRIGGER_TITLES.get(trigger.name, trigger.name), in_words(
+            trigger.explanation, timepoints)  # fmt: skip
+        if text.lower().startswith(title.lower()):  # "best overall response: alice SD..."
+            text = text[len(title):].lstrip(": ")
+        lines.append(f"{title}: {text}")
+    return lines
+
+
+def endpoint_texts(found: EndpointsLike | None, timepoints: Sequence[Timepoint]) -> list[str]:
+    """Progression, best overall response, landmark and rPFS of one read, in words."""
+    if found is None:
+        return ["", "", "", ""]
+    progression = ("none" if found.progression_date is None
+                   else day_of(timepoints, found.progression_date))  # fmt: skip
+    landmark = ("no assessment in the window" if found.landmark_timepoint is None else
+                f"{found.landmark_response} at {found.landmark_timepoint}")  # fmt: skip
+    control = "yes" if found.disease_control else "no"
+    return [progression, found.best_overall_response, f"{landmark}; disease control {control}",
+            f"day {found.rpfs_days} ({found.rpfs_reason})"]
+
+
+def _item(text: str, tip: str = "") -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if tip:
+        item.setToolTip(tip)
+    return item
+
+
+def _mark(items: Sequence[QTableWidgetItem], bold: QFont) -> None:
+    texts = [i.text() for i in items]
+    for item in items:
+        item.setBackground(QBrush(DIFFERS))
+        item.setFont(bold)
+        item.setToolTip("the readers differ here: " + " / ".join(texts)
+                        + (f"\n{item.toolTip()}" if item.toolTip() else ""))
+
+
+class EndpointsTable(QTableWidget):
+    """Each reader's progression, best response, landmark and rPFS; differences marked."""
+
+    HEADERS = ("Reader", "Progression", "Best overall response", "Landmark",
+               "rPFS from reference")  # fmt: skip
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.verticalHeader().setVisible(False)  # type: ignore[union-attr]
+        self.differing: set[tuple[int, int]] = set()
+
+    def show_case(self, comparison: Comparison) -> None:
+        self.clear()
+        self.differing.clear()
+        self.setColumnCount(len(self.HEADERS))
+        self.setHorizontalHeaderLabels(self.HEADERS)
+        self.setRowCount(2)
+        rows = [endpoint_texts(comparison.review.endpoints.get(r), comparison.timepoints)
+                for r in comparison.readers]  # fmt: skip
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for r, (reader, texts) in enumerate(zip(comparison.readers, rows, strict=True)):
+            who = _item(f"{reader} (reader {r + 1})")
+            who.setForeground(QBrush(READER_COLOURS[r]))
+            who.setFont(bold)
+            self.setItem(r, 0, who)
+            for c, text in enumerate(texts, start=1):
+                self.setItem(r, c, _item(text))
+        for c in range(1, len(self.HEADERS)):
+            pair = [self.item(0, c), self.item(1, c)]
+            if all(pair) and pair[0].text() != pair[1].text():  # type: ignore[union-attr]
+                _mark([i for i in pair if i is not None], bold)
+                self.differing |= {(0, c), (1, c)}
+        self.resizeColumnsToContents()
+        self.resizeRowsToContents()
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.horizontalHeader()
+        assert header is not None
+        header.setStretchLastSection(True)
+        height = sum(self.rowHeight(r) for r in range(2))
+        self.setFixedHeight(height + header.sizeHint().height() + 2 * self.frameWidth() + 2)
+
+
+class ComparisonTable(QTableWidget):
+    """Both reads lesion by lesion, timepoint by timepoint. ``chosen(lesion_id or None,
+    timepoint index)`` when the adjudicator clicks a cell."""
+
+    chosen = pyqtSignal(object, int)
+    FIRST = 3  # columns before the first timepoint: lesion, reader, location
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.verticalHeader().setVisible(False)  # type: ignore[union-attr]
+        self.setWordWrap(False)
+        rows = self.verticalHeader()
+        assert rows is not None
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 5)  # compact: rows in pairs
+        self.row_lesions: list[str | None] = []  # the lesion of each row (None: summary rows)
+        self.differing: set[tuple[int, int]] = set()
+        self.comparison: Comparison | None = None
+        self.currentCellChanged.connect(self._cell_chosen)
+
+    def show_case(self, comparison: Comparison) -> None:
+        self.blockSignals(True)
+        self.clear()
+        self.clearSpans()
+        self.comparison = comparison
+        self.row_lesions, self.differing = [], set()
+        timepoints = comparison.timepoints
+        baseline = timepoints[0].scan_date if timepoints else None
+        self.setColumnCount(self.FIRST + len(timepoints))
+        self.setHorizontalHeaderLabels(["Lesion", "Reader", "Location"] + [
+            f"{tp.label}\nday {(tp.scan_date - baseline).days if baseline else 0}"
+            for tp in timepoints])  # fmt: skip
+        self.setRowCount(2 * (len(comparison.lesions) + len(SUMMARY_ROWS)))
+        bold = QFont(self.font())
+        bold.setBold(True)
+        row = 0
+        for n, pair in enumerate(comparison.lesions):
+            self._lesion_rows(row, pair, comparison.readers, bold, banded=n % 2 == 1)
+            row += 2
+        for s, title in enumerate(SUMMARY_ROWS):
+            self._summary_rows(row, s, title, comparison, bold)
+            row += 2
+        self.resizeColumnsToContents()
+        for column in range(self.columnCount()):
+            self.setColumnWidth(column, min(self.columnWidth(column), MAX_COLUMN))
+        titles = [*SUMMARY_ROWS, *(p.lesion_id for p in comparison.lesions)]  # spanned cells
+        bold_metrics = QFontMetrics(bold)
+        self.setColumnWidth(0, max(bold_metrics.horizontalAdvance(t) for t in titles) + 12)
+        self.blockSignals(False)
+
+    def _reader_cell(self, row: int, r: int, readers: tuple[str, str], bold: QFont) -> None:
+        who = _item(readers[r])
+        who.setForeground(QBrush(READER_COLOURS[r]))
+        who.setFont(bold)
+        self.setItem(row + r, 1, who)
+
+    def _pair(self, row: int, column: int, items: Sequence[QTableWidgetItem], bold: QFont,
+              band: QColor | None = None) -> None:  # fmt: skip
+        for r, item in enumerate(items):
+            if band is not None:
+                item.setBackground(QBrush(band))
+            self.setItem(row + r, column, item)
+        if items[0].text() != items[1].text():
+            _mark(items, bold)
+            self.differing |= {(row, column), (row + 1, column)}
+
+    def _lesion_rows(self, row: int, pair: LesionPairLike, readers: tuple[str, str],
+                     bold: QFont, *, banded: bool) -> None:  # fmt: skip
+        band = BAND if banded else None
+        known = next(lesion for lesion in pair.lesions if lesion is not None)
+        node = ", node" if known.is_node else ""
+        head = _item(f"{pair.lesion_id}\n{known.category.value.lower()}{node}",
+                     "lesion ids are each reader's own numbering: the location tells "
+                     "whether the two readers' lesions are the same")  # fmt: skip
+        head.setFont(bold)
+        self.setItem(row, 0, head)
+        self.setSpan(row, 0, 2, 1)
+        self.row_lesions += [pair.lesion_id, pair.lesion_id]
+        for r in range(2):
+            self._reader_cell(row, r, readers, bold)
+        where = [_item(lesion.location if lesion else "not recorded by this reader")
+                 for lesion in pair.lesions]  # fmt: skip
+        self._pair(row, 2, where, bold, band)
+        for t, cells in enumerate(pair.cells):
+            items = []
+            for lesion, read_cell in zip(pair.lesions, cells, strict=True):
+                if lesion is None:
+                    items.append(_item("-", "this reader has no such lesion"))
+                    continue
+                grid_row = GridRow(lesion, ())
+                cell = None if read_cell is None else read_cell.cell
+                tip = cell_tip(grid_row, cell)
+                text = cell_text(grid_row, cell) or "no entry"
+                short, _, why = text.partition(": ")  # the state; its reason in the tooltip
+                items.append(_item(short, f"{text}\n{tip}" if why else tip))
+            self._pair(row, self.FIRST + t, items, bold, band)
+
+    def _summary_rows(self, row: int, s: int, title: str, comparison: Comparison,
+                      bold: QFont) -> None:  # fmt: skip
+        head = _item(title)
+        head.setFont(bold)
+        self.setItem(row, 0, head)
+        self.setSpan(row, 0, 2, 1)
+        self.row_lesions += [None, None]
+        for r in range(2):
+            self._reader_cell(row, r, comparison.readers, bold)
+            self.setItem(row + r, 2, _item(""))
+        for t, columns in enumerate(comparison.columns):
+            items = []
+            for column in columns:
+                text, tip = summary(column)[s]
+                item = _item(text, in_words(tip, comparison.timepoints))
+                if s >= 3 and text in RESPONSE_COLOURS:
+                    item.setBackground(QBrush(RESPONSE_COLOURS[text]))
+                items.append(item)
+            self._pair(row, self.FIRST + t, items, bold)
+
+    # -- choosing --------------------------------------------------------------------------
+    def select(self, lesion_id: str | None, timepoint: int) -> None:
+        """Make (the first row of) ``lesion_id`` at ``timepoint`` the current cell."""
+        row = self.row_lesions.index(lesion_id) if lesion_id in self.row_lesions else 0
+        self.setCurrentCell(row, self.FIRST + timepoint)
+
+    def first_difference(self) -> tuple[str | None, int]:
+        """The first lesion and timepoint where the readers differ (a lesion's cell before a
+        summary's); the first lesion at the baseline when they differ nowhere."""
+        cells = sorted((r, c) for r, c in self.differing if c >= self.FIRST)
+        lesion_cells = [(r, c) for r, c in cells if self.row_lesions[r] is not None]
+        for r, c in lesion_cells or cells:
+            return self.row_lesions[r], c - self.FIRST
+        first = next((lesion for lesion in self.row_lesions if lesion is not None), None)
+        return first, 0
+
+    def _cell_chosen(self, row: int, column: int, *_: int) -> None:
+        if 0 <= row < len(self.row_lesions) and self.comparison is not None:
+            timepoint = column - self.FIRST
+            if not 0 <= timepoint < len(self.comparison.timepoints):
+                timepoint = -1  # the lesion's or reader's column: keep the timepoint shown
+            self.chosen.emit(self.row_lesions[row], timepoint)
+
+
+def why_text(comparison: Comparison, timepoint: int) -> str:
+    """The engine's reason for each reader's overall response at a timepoint (rich text)."""
+    tp = comparison.timepoints[timepoint]
+    lines = []
+    for r, (reader, column) in enumerate(zip(comparison.readers, comparison.columns[timepoint],
+                                             strict=True)):  # fmt: skip
+        colour = READER_COLOURS[r].name()
+        response = column.overall_response or "no overall response"
+        reason = in_words(column.reason, comparison.timepoints) or "no reason given"
+        lines.append(f"<span style='color:{colour}'><b>{html.escape(reader)}</b></span> at "
+                     f"{html.escape(tp.label)}: <b>{html.escape(response)}</b>: "
+                     f"{html.escape(reason)}")  # fmt: skip
+    return "<b>Why?</b><br>" + "<br>".join(lines)
+
+
+def framed(widget: QWidget, colour: QColor) -> QFrame:
+    """``widget`` in a frame of ``colour`` (the reader's)."""
+    frame = QFrame()
+    frame.setObjectName("readerFrame")
+    frame.setStyleSheet(f"QFrame#readerFrame {{ border: 3px solid {colour.name()}; }}")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(3, 3, 3, 3)
+    layout.setSpacing(2)
+    layout.addWidget(widget)
+    return frame
