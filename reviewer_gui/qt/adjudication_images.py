@@ -14,14 +14,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PyQt6.QtCore import QCoreApplication, Qt
-from PyQt6.QtGui import QMouseEvent
-from PyQt6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PyQt6.QtGui import QColor, QMouseEvent
+from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from reviewer_gui.dicom import DicomLoadError, Volume, load_series
 from reviewer_gui.reading import Observation, ReadView, Segment, State, Timepoint
 from reviewer_gui.viewer import Measurement
 
-from .adjudication_views import READER_COLOURS, framed
+from .adjudication_views import READER_COLOURS
 from .image_view import ImageView, pixel_spacing_of
 from .lesion_grid import _STATE_TEXT, mm
 from .loading import SeriesLoad
@@ -240,6 +240,18 @@ class ReaderImages(QWidget):
                     locked=True, caption=caption))  # fmt: skip
         view.update()
 
+
+
+def framed(widget: QWidget, colour: QColor) -> QFrame:
+    """``widget`` in a frame of ``colour`` (the reader's)."""
+    frame = QFrame()
+    frame.setObjectName("readerFrame")
+    frame.setStyleSheet(f"QFrame#readerFrame {{ border: 3px solid {colour.name()}; }}")
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(3, 3, 3, 3)
+    layout.setSpacing(2)
+    layout.addWidget(widget)
+    return frame
 
 
 def _described(read: ReadView, label: str, lesion_id: str | None) -> str:

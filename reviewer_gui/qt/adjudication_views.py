@@ -1,5 +1,5 @@
 """What the adjudicator compares: both reads as two grids aligned by lesion and timepoint,
-each read's endpoints, and each reader's calipers on the images (domain brief, BICR section).
+and each read's endpoints (domain brief, BICR section).
 
 The data is ``reviewer_gui.review.side_by_side.SideBySide`` and ``...adjudication.CaseReview``,
 typed here structurally (:class:`Comparison`, :class:`CaseLike`): the widgets never import the
@@ -10,9 +10,9 @@ review package's engine-backed modules (``reviewer_gui.qt.adjudication_app`` bui
   of diameters, changes from baseline and nadir, and responses (RECIST 1.1 sections 4.3-4.4,
   Tables 1-2) with the engine's reasons as tooltips; every cell where the readers differ is
   highlighted in both rows.
-- :class:`ReaderImages`: the chosen timepoint's series twice, side by side, each with one
-  reader's calipers (read-only) and framed in that reader's colour, each at the slice that
-  reader measured the chosen lesion on (by SOP Instance UID, DICOM PS3.3 C.12.1).
+- :class:`EndpointsTable`: each read's progression, best overall response, landmark and
+  rPFS, differences highlighted. Each reader's calipers on the images are
+  :mod:`.adjudication_images`'s.
 """
 
 from __future__ import annotations
@@ -27,10 +27,8 @@ from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PyQt6.QtWidgets import (
     QAbstractItemView,
-    QFrame,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -410,15 +408,3 @@ def why_text(comparison: Comparison, timepoint: int) -> str:
                      f"{html.escape(tp.label)}: <b>{html.escape(response)}</b>: "
                      f"{html.escape(reason)}")  # fmt: skip
     return "<b>Why?</b><br>" + "<br>".join(lines)
-
-
-def framed(widget: QWidget, colour: QColor) -> QFrame:
-    """``widget`` in a frame of ``colour`` (the reader's)."""
-    frame = QFrame()
-    frame.setObjectName("readerFrame")
-    frame.setStyleSheet(f"QFrame#readerFrame {{ border: 3px solid {colour.name()}; }}")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(3, 3, 3, 3)
-    layout.setSpacing(2)
-    layout.addWidget(widget)
-    return frame
