@@ -19,7 +19,7 @@ from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from reviewer_gui.dicom import DicomLoadError, Volume, load_series
 from reviewer_gui.reading import Observation, ReadView, Segment, State, Timepoint
-from reviewer_gui.viewer import Measurement
+from reviewer_gui.viewer import Measurement, Viewport
 
 from .adjudication_views import READER_COLOURS
 from .image_view import ImageView, pixel_spacing_of
@@ -37,6 +37,11 @@ class ReaderView(ImageView):
     def title_lines(self) -> list[str]:
         description = self.volume.series_description
         return [self.title, description] if description else [self.title]
+
+    def _make_viewport(self, volume: Volume) -> Viewport:
+        viewport = super()._make_viewport(volume)
+        viewport.measuring = False
+        return viewport
 
     def mousePressEvent(self, event: QMouseEvent | None) -> None:
         super().mousePressEvent(_panning(event))

@@ -86,6 +86,8 @@ class Viewport:
         self._rendered: dict[str, tuple[int, WindowLevel]] = {}
         self._window_drag: WindowDrag | None = None
         self._pan_from: tuple[float, float] | None = None
+        #: False in a read-only view (e.g. the adjudicator's): the readout says no tool.
+        self.measuring = True
 
     @property
     def rows(self) -> int:
@@ -226,7 +228,7 @@ class Viewport:
         number = nav.count - nav.index
         lines = [f"Slice {number}/{nav.count}   z {nav.position_mm:+.1f} mm",
                  self.window.label(), f"Zoom {self.transform.zoom:.2f}x   "
-                 f"Tool: {self.layer.tool.value}"]
+                 f"Tool: {self.layer.tool.value if self.measuring else 'none (read-only)'}"]
         if self.spacing is None:
             lines.append("No pixel spacing: measuring disabled")
         return lines

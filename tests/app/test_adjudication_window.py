@@ -205,6 +205,7 @@ def test_the_adjudicator_compares_both_reads_on_the_images_and_signs_the_choice(
         (caliper,) = [m for m in view.viewport.layer.items if m.caption == "T1"]
         assert caliper.locked and view.viewport.nav.index == caliper.slice_index
         assert reader in view.title_lines()[0] and "FU2" in view.title_lines()[0]
+        assert "Tool: none (read-only)" in view.viewport.readout()[2]  # nothing to measure
         assert f"<b>{reader}</b>" in pane.heading.text() and "T1" in pane.heading.text()
         slices.append(caliper.slice_index)
     assert slices[1] == slices[0] + 1  # bob's on the next slice, each view on its own
