@@ -18,13 +18,14 @@ from PyQt6.QtGui import QColor, QMouseEvent
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from reviewer_gui.dicom import DicomLoadError, Volume, load_series
-from reviewer_gui.reading import Observation, ReadView, Segment, State, Timepoint
-from reviewer_gui.viewer import Measurement, Viewport
+from reviewer_gui.reading import Observation, ReadView, State, Timepoint
+from reviewer_gui.viewer import Viewport
 
 from .adjudication_views import READER_COLOURS
-from .image_view import ImageView, pixel_spacing_of
+from .image_view import ImageView
 from .lesion_grid import _STATE_TEXT, mm
 from .loading import SeriesLoad
+from .stored_calipers import stored_calipers
 from .studies import series_files
 
 READ_ONLY = "Read-only: drag to pan, wheel for slices, right-drag for window/level"
@@ -229,22 +230,9 @@ class ReaderImages(QWidget):
         layer = view.viewport.layer
         for old in list(layer.items):
             layer.remove(old)
-        index_of = {uid: k for k, uid in enumerate(view.volume.sop_instance_uids)}
-        spacing = pixel_spacing_of(view.volume)
-        for lesion in read.ordered_lesions:
-            observation = read.observation(label, lesion.lesion_id)
-            for fragment in observation.fragments if observation else ():
-                k = index_of.get(fragment.long_axis.sop_instance_uid)
-                if k is None or spacing is None:
-                    continue
-                short = fragment.short_axis
-                caption = lesion.lesion_id + (f"/{fragment.name}" if fragment.name else "")
-                layer.add(Measurement.restored(
-                    spacing, k, _points(fragment.long_axis.segment),
-                    None if short is None else _points(short.segment),
-                    locked=True, caption=caption))  # fmt: skip
+        for _, _, measurement in stored_calipers(view.volume, read, label, locked=True):
+            layer.add(measurement)
         view.update()
-
 
 
 def framed(widget: QWidget, colour: QColor) -> QFrame:
@@ -277,7 +265,3 @@ def _described(read: ReadView, label: str, lesion_id: str | None) -> str:
     counts = "short axis" if lesion.is_node else "long axis"
     size = f" {mm(length)} mm ({counts})" if length is not None else ""
     return f"{lesion_id}{state}{size}"
-
-
-def _points(segment: Segment) -> tuple[tuple[float, float], tuple[float, float]]:
-    return ((segment.start.row, segment.start.col), (segment.end.row, segment.end.col))

@@ -28,10 +28,11 @@ from reviewer_gui.reading import (
 )
 from reviewer_gui.viewer import Measurement, Tool
 
-from .image_view import ImageView, pixel_spacing_of
+from .image_view import ImageView
 from .linking import LinkedViews
 from .loading import open_series
 from .session import ReadingSession
+from .stored_calipers import stored_calipers
 from .studies import series_files
 
 
@@ -45,10 +46,6 @@ class Shown:
 
 def _segment(points: tuple[tuple[float, float], tuple[float, float]]) -> Segment:
     return Segment(Point(*points[0]), Point(*points[1]))
-
-
-def _points(segment: Segment) -> tuple[tuple[float, float], tuple[float, float]]:
-    return ((segment.start.row, segment.start.col), (segment.end.row, segment.end.col))
 
 
 class ReadingViews(QWidget):
@@ -183,23 +180,10 @@ class ReadingViews(QWidget):
         if read is None:
             view.update()
             return
-        index_of = {uid: k for k, uid in enumerate(view.volume.sop_instance_uids)}
-        spacing = pixel_spacing_of(view.volume)
-        for lesion in read.ordered_lesions:
-            observation = read.observation(label, lesion.lesion_id)
-            for fragment in observation.fragments if observation else ():
-                k = index_of.get(fragment.long_axis.sop_instance_uid)
-                if k is None or spacing is None:
-                    continue
-                short = fragment.short_axis
-                caption = lesion.lesion_id + (f"/{fragment.name}" if fragment.name else "")
-                m = Measurement.restored(
-                    spacing, k, _points(fragment.long_axis.segment),
-                    None if short is None else _points(short.segment),
-                    locked=locked, caption=caption)
-                layer.add(m)
-                if not locked:
-                    self.shown[id(m)] = Shown(lesion.lesion_id, fragment)
+        for lesion_id, fragment, m in stored_calipers(view.volume, read, label, locked=locked):
+            layer.add(m)
+            if not locked:
+                self.shown[id(m)] = Shown(lesion_id, fragment)
         view.update()
 
     # -- drawings become model calls -----------------------------------------------------
