@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -93,11 +94,17 @@ def apply_window(hu: npt.NDArray[np.int16] | npt.NDArray[np.float32], wl: Window
     elif out.shape != hu.shape or out.dtype != np.uint8:
         raise ValueError(f"out is {out.dtype} {out.shape}, need uint8 {hu.shape}")
     if hu.dtype == np.int16:
-        np.take(int16_lut(wl), hu.view(np.uint16), out=out)
+        np.take(int16_lut(wl), hu.view(np.uint16), out=out, mode=_IN_RANGE)
     else:
         out[...] = _linear(hu.astype(np.float64), wl)
     return out
 
+
+#: Every index is in range by construction (a uint16 view into a 65,536-entry table, a uint8
+#: into a 256-entry one): "wrap" never wraps, and unlike the default "raise" it lets numpy
+#: write straight into ``out`` instead of through a buffer (measured: 0.32 -> 0.16 ms for a
+#: 512 x 512 slice).
+_IN_RANGE: Final = "wrap"
 
 _GREY_RGB32 = (np.uint32(0xFF000000) | np.arange(256, dtype=np.uint32) * np.uint32(0x010101))
 
@@ -122,9 +129,9 @@ def apply_window_rgb32(hu: npt.NDArray[np.int16] | npt.NDArray[np.float32], wl: 
     elif out.shape != hu.shape or out.dtype != np.uint32:
         raise ValueError(f"out is {out.dtype} {out.shape}, need uint32 {hu.shape}")
     if hu.dtype == np.int16:
-        np.take(int16_lut_rgb32(wl), hu.view(np.uint16), out=out)
+        np.take(int16_lut_rgb32(wl), hu.view(np.uint16), out=out, mode=_IN_RANGE)
     else:
-        np.take(_GREY_RGB32, apply_window(hu, wl), out=out)
+        np.take(_GREY_RGB32, apply_window(hu, wl), out=out, mode=_IN_RANGE)
     return out
 
 
