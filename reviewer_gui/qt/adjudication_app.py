@@ -72,6 +72,7 @@ def open_adjudication(path: Path, name: str, password: str) -> AdjudicationWindo
     session = sign_in(path, name, password, engine=RecistEngine())
     try:
         if session.role is Role.READER:
+            session.record_refusal("open-adjudication", "a reader may not see both reads")
             raise NotPermitted(f"{session.user} is a reader: adjudication shows both readers' "
                                "reads, and a reader never sees the other reader's read. Sign "
                                "in as the adjudicator.")  # fmt: skip

@@ -100,6 +100,11 @@ class Session:
         self._store.log_action("sign-out", self.user)
         self._store.close()
 
+    def record_refusal(self, action: str, reason: str) -> None:
+        """Record in the audit trail that this user was refused ``action`` (e.g. a reader
+        asking for the adjudication window), with the reason shown to them."""
+        self._store.log_action(f"{action}-refused", self.user, reason=reason)
+
     def __enter__(self) -> Session:
         return self
 

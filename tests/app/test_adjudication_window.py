@@ -132,6 +132,15 @@ def texts_of(window: AdjudicationWindow) -> list[str]:
     return [t for t in texts if t]
 
 
+def refused_openings(path: Path) -> list[tuple[str, str]]:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT actor, reason FROM audit_record WHERE action = "
+                          "'open-adjudication-refused' ORDER BY seq").fetchall()  # fmt: skip
+    finally:
+        db.close()
+
+
 def adjudications(path: Path) -> list[tuple[str, str]]:
     db = sqlite3.connect(path)
     try:
@@ -273,6 +282,8 @@ def test_a_reader_cannot_open_the_adjudication_window(qtbot: QtBot, study: Path,
         assert opened == [] and dialog.isVisible()
         assert f"{name} is a reader" in dialog.error.text()
         assert "never sees the other reader's read" in dialog.error.text()
+    assert refused_openings(study) == [("alice", "a reader may not see both reads"),
+                                       ("bob", "a reader may not see both reads")]
     dialog.name.setText("carol")
     dialog.password.setText("wrong-password-1")
     dialog.ok_button.click()
