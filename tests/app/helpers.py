@@ -5,16 +5,14 @@ mouse drags as a reader makes them."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import math
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 from PyQt6.QtCore import QPoint, Qt
 from PyQt6.QtTest import QTest
+from sample_generator import load_generator as generator
 
 from reviewer_gui.dicom import Volume
 from reviewer_gui.qt import ImageView
@@ -23,21 +21,6 @@ from reviewer_gui.reading import ImagePlane, Point, Segment, plane_of
 
 SAMPLE_SCANS = Path(__file__).resolve().parents[2] / "sample_scans"
 HOST_HU = {"liver": 100, "lung": -850, "lymph node": -90}
-
-
-def generator() -> ModuleType:
-    name = "sample_scans_generate"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, SAMPLE_SCANS / "generate.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True
-        try:
-            spec.loader.exec_module(module)
-        finally:
-            sys.dont_write_bytecode = saved
-    return sys.modules[name]
 
 
 def truth(subject: str, timepoint: str, lesion_id: str) -> tuple[float, float]:

@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
-    sys.path.insert(0, sys.argv[3])
+    sys.path[:0] = [sys.argv[3], str(Path(sys.argv[3]).parent)]  # tests/app, tests/
     from PyQt6.QtCore import Qt, QTimer
     from PyQt6.QtTest import QTest
     from PyQt6.QtWidgets import QApplication

@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
 import pydicom
 from pydicom.data import get_testdata_file
 from pydicom.dataset import Dataset
+from sample_generator import load_generator
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_SCANS = REPO / "sample_scans"
-
-
-def load_generator() -> ModuleType:
-    """``sample_scans/generate.py`` imported as a module (it is a script, not a package)."""
-    name = "sample_scans_generate"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, SAMPLE_SCANS / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ there
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.dont_write_bytecode = saved
-    return module
 
 
 gen = load_generator()

@@ -4,13 +4,12 @@ the generator's known lesion geometry (the same lesions as ``sample_scans/truth.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from types import ModuleType
+
+from sample_generator import load_generator
 
 from reviewer_gui.dicom import Volume, load_series
 from reviewer_gui.reading import (
@@ -27,23 +26,6 @@ from reviewer_gui.reading import (
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_SCANS = REPO / "sample_scans"
 ADMIN = "admin"
-
-
-def load_generator() -> ModuleType:
-    """``sample_scans/generate.py`` as a module (it is a script, not a package)."""
-    name = "sample_scans_generate"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, SAMPLE_SCANS / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.dont_write_bytecode = saved
-    return module
 
 
 gen = load_generator()

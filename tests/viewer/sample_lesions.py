@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
 from dataclasses import dataclass
-from types import ModuleType
 
 import numpy as np
+from sample_generator import load_generator as generator
 
 from reviewer_gui.dicom import Volume
 
 from .conftest import SAMPLE_SCANS
-
-
-def generator() -> ModuleType:
-    """``sample_scans/generate.py`` as a module (shared with the DICOM tests' name)."""
-    name = "sample_scans_generate"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, SAMPLE_SCANS / "generate.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True
-        try:
-            spec.loader.exec_module(module)
-        finally:
-            sys.dont_write_bytecode = saved
-    return sys.modules[name]
 
 
 @dataclass(frozen=True)
