@@ -19,7 +19,6 @@ import math
 from PyQt6.QtCore import QPointF, QRectF, Qt, QThread, QTimer, pyqtSignal
 from PyQt6.QtGui import (
     QColor,
-    QGuiApplication,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -117,9 +116,7 @@ class ImageView(QWidget):
         self._labels = Labels(self._overlay_font)
         self._pixels_ahead = False  # the slice's pixels were made on its change, not painted yet
         # The view as the paint would draw it (bands and nearest-neighbour scaled slice),
-        # drawn on the step, before the paint; ``_frame_key`` says what it shows. Only where
-        # the paint waits for the window system first (X11); elsewhere it is an extra copy.
-        self.frame_ahead = QGuiApplication.platformName() == "xcb"
+        # drawn on the step, before the paint; ``_frame_key`` says what it shows.
         self._frame: QImage | None = None
         self._frame_key: tuple[object, ...] | None = None
         self.volume = volume
@@ -135,15 +132,12 @@ class ImageView(QWidget):
     def _slice_moved(self, index: int) -> None:
         self._refine.start()  # paint fast while scrolling, smoothly once it stops
         if not self._pixels_ahead and self.isVisible():
-            # Window/level (under X11 also scale) the new slice now rather than in the paint:
-            # under X11 the paint first waits for the server to finish copying the previous
-            # frame into the screen, and this overlaps that wait (the paint then copies the
-            # frame, 3x cheaper than scaling). At most once per paint (a burst of steps
-            # between two paints leaves the rest to the paint).
-            if self.frame_ahead:
-                self._draw_frame()
-            else:
-                self.viewport.image_rgb32()
+            # Window/level and scale the new slice now rather than in the paint: under X11
+            # the paint first waits for the server to finish copying the previous frame into
+            # the screen, and this overlaps that wait (the paint then copies the frame, 3x
+            # cheaper than scaling). At most once per paint (a burst of steps between two
+            # paints leaves the rest to the paint).
+            self._draw_frame()
             self._pixels_ahead = True
         self.update()
         self.slice_changed.emit(index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PyQt6.QtCore import QPoint, Qt
-from PyQt6.QtGui import QGuiApplication, QImage
+from PyQt6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from reviewer_gui.dicom import load_series
@@ -14,20 +14,6 @@ from reviewer_gui.qt.image_view import SMOOTH_BELOW_ZOOM
 
 from .conftest import SAMPLE_SCANS
 from .test_image_view_qt import MIDDLE, drag, show
-
-
-def framed(view: ImageView) -> ImageView:
-    """`view` drawing its frame on each step, as under X11 (these tests run offscreen)."""
-    view.frame_ahead = True
-    return view
-
-
-def test_only_x11_draws_the_frame_ahead(qtbot: QtBot) -> None:
-    view = show(qtbot, ImageView(load_series(SAMPLE_SCANS / "SUBJ-001" / "M2")))
-    assert view.frame_ahead == (QGuiApplication.platformName() == "xcb")
-    if not view.frame_ahead:  # offscreen: the step window/levels only, the paint scales
-        qtbot.keyClick(view, Qt.Key.Key_Down)
-        assert view._frame_key is None
 
 
 def painted(view: ImageView, through_frame: bool) -> QImage:
@@ -40,7 +26,7 @@ def painted(view: ImageView, through_frame: bool) -> QImage:
 
 @pytest.mark.parametrize("zoom_keys", [0, 10], ids=["fitted", "zoomed in and panned"])
 def test_a_step_paints_the_same_pixels_through_its_frame(qtbot: QtBot, zoom_keys: int) -> None:
-    view = framed(show(qtbot, ImageView(load_series(SAMPLE_SCANS / "SUBJ-001" / "M2"))))
+    view = show(qtbot, ImageView(load_series(SAMPLE_SCANS / "SUBJ-001" / "M2")))
     for _ in range(zoom_keys):
         qtbot.keyClick(view, Qt.Key.Key_Plus)
     if zoom_keys:
@@ -56,7 +42,7 @@ def test_a_step_paints_the_same_pixels_through_its_frame(qtbot: QtBot, zoom_keys
 
 @pytest.mark.parametrize("change", ["window", "zoom", "size", "slice without a step"])
 def test_a_frame_is_not_reused_once_what_it_shows_changed(qtbot: QtBot, change: str) -> None:
-    view = framed(show(qtbot, ImageView(load_series(SAMPLE_SCANS / "SUBJ-001" / "M2"))))
+    view = show(qtbot, ImageView(load_series(SAMPLE_SCANS / "SUBJ-001" / "M2")))
     qtbot.keyClick(view, Qt.Key.Key_Down)
     assert view._frame_key == view._key()
     if change == "window":
