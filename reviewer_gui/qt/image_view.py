@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from PyQt6.QtCore import QPointF, QRectF, Qt, QThread, QTimer, pyqtSignal
+from PyQt6.QtCore import QRectF, Qt, QThread, QTimer, pyqtSignal
 from PyQt6.QtGui import (
     QColor,
     QImage,
@@ -115,10 +115,6 @@ class ImageView(QWidget):
         self._overlay_font = text_font(self.font())
         self._labels = Labels(self._overlay_font)
         self._pixels_ahead = False  # the slice's pixels were made on its change, not painted yet
-        # The view as the paint would draw it (bands and nearest-neighbour scaled slice),
-        # drawn on the step, before the paint; ``_frame_key`` says what it shows.
-        self._frame: QImage | None = None
-        self._frame_key: tuple[object, ...] | None = None
         self.volume = volume
         self.viewport = self._make_viewport(volume)
 
@@ -132,12 +128,11 @@ class ImageView(QWidget):
     def _slice_moved(self, index: int) -> None:
         self._refine.start()  # paint fast while scrolling, smoothly once it stops
         if not self._pixels_ahead and self.isVisible():
-            # Window/level and scale the new slice now rather than in the paint: under X11
-            # the paint first waits for the server to finish copying the previous frame into
-            # the screen, and this overlaps that wait (the paint then copies the frame, 3x
-            # cheaper than scaling). At most once per paint (a burst of steps between two
-            # paints leaves the rest to the paint).
-            self._draw_frame()
+            # Window/level the new slice now rather than in the paint: under X11 the paint
+            # first waits for the server to finish copying the previous frame into the
+            # screen, and this overlaps that wait. At most once per paint (a burst of steps
+            # between two paints leaves the rest to the paint).
+            self.viewport.image_rgb32()
             self._pixels_ahead = True
         self.update()
         self.slice_changed.emit(index)
@@ -191,47 +186,21 @@ class ImageView(QWidget):
                 orientation_label(back_col), orientation_label(col))
 
     # -- painting ---------------------------------------------------------------------------
-    def _key(self) -> tuple[object, ...]:
-        """What the image part of a nearest-neighbour paint depends on."""
-        vp = self.viewport
-        return (vp, vp.nav.index, vp.window, image_target(vp).getRect(), self.width(),
-                self.height(), self.devicePixelRatioF())
-
-    def _paint_image(self, p: QPainter, smooth: bool) -> None:
-        """The black bands and the window/levelled slice scaled into its place."""
-        vp = self.viewport
-        target = image_target(vp)
-        for band in _around(target, float(self.width()), float(self.height())):
-            p.fillRect(band, QColor(0, 0, 0))
-        pixels = vp.image_rgb32()  # kept alive by the viewport while the QImage uses it
-        # The stubs say bytes; any buffer works and is wrapped, not copied.
-        image = QImage(pixels.data, vp.cols, vp.rows, vp.cols * 4,  # type: ignore[call-overload]
-                       QImage.Format.Format_RGB32)
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
-        p.drawImage(target, image)
-
-    def _draw_frame(self) -> None:
-        """Bands and slice (nearest neighbour) into ``_frame``, an image reused between steps."""
-        ratio = self.devicePixelRatioF()
-        width, height = math.ceil(self.width() * ratio), math.ceil(self.height() * ratio)
-        if self._frame is None or (self._frame.width(), self._frame.height()) != (width, height):
-            self._frame = QImage(width, height, QImage.Format.Format_RGB32)
-            self._frame.setDevicePixelRatio(ratio)
-        p = QPainter(self._frame)
-        self._paint_image(p, smooth=False)
-        p.end()
-        self._frame_key = self._key()
-
     def paintEvent(self, event: QPaintEvent | None) -> None:
         vp = self.viewport
         w, h = float(self.width()), float(self.height())
         self._pixels_ahead = False
         p = QPainter(self)
+        target = image_target(vp)
+        for band in _around(target, w, h):
+            p.fillRect(band, QColor(0, 0, 0))
+        pixels = vp.image_rgb32()  # kept alive by the viewport while the QImage uses it
+        # The stubs say bytes; any buffer works and is wrapped, not copied.
+        image = QImage(pixels.data, vp.cols, vp.rows, vp.cols * 4,  # type: ignore[call-overload]
+                       QImage.Format.Format_RGB32)
         smooth = vp.transform.zoom < SMOOTH_BELOW_ZOOM and not self._refine.isActive()
-        if not smooth and self._frame is not None and self._frame_key == self._key():
-            p.drawImage(QPointF(0, 0), self._frame)  # drawn on the step: one plain copy
-        else:
-            self._paint_image(p, smooth)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
+        p.drawImage(target, image)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         if self._labels.ratio != self.devicePixelRatioF():  # moved to another screen
             self._labels = Labels(self._overlay_font, self.devicePixelRatioF())
