@@ -70,24 +70,7 @@ def write_series(folder: Path, n: int, key: str, size: int = SIZE, jpeg: bool = 
         path = folder / f"CT{i:05d}.dcm"
         gen.save(ds, path)
         if jpeg:
-            _to_jpeg_lossless(path)
-
-
-def _to_jpeg_lossless(path: Path) -> None:
-    import gdcm
-
-    reader = gdcm.ImageReader()
-    reader.SetFileName(str(path))
-    assert reader.Read()
-    change = gdcm.ImageChangeTransferSyntax()
-    change.SetTransferSyntax(gdcm.TransferSyntax(gdcm.TransferSyntax.JPEGLosslessProcess14_1))
-    change.SetInput(reader.GetImage())
-    assert change.Change()
-    writer = gdcm.ImageWriter()
-    writer.SetFileName(str(path))
-    writer.SetFile(reader.GetFile())
-    writer.SetImage(change.GetOutput())
-    assert writer.Write()
+            gen.to_jpeg_lossless(path)
 
 
 def floor_read(folder: Path) -> np.ndarray:

@@ -299,6 +299,25 @@ def save(ds: Dataset, path: Path, *, implicit: bool = False, rle: bool = False) 
     ds.save_as(path, enforce_file_format=True)
 
 
+def to_jpeg_lossless(path: Path) -> None:
+    """Re-encode a written file in place as JPEG Lossless (Process 14, SV1), the syntax sites
+    send most; pydicom has no encoder for it, GDCM does (used by tests and benchmarks)."""
+    import gdcm  # python-gdcm: imported here so generating the samples does not need it
+
+    reader = gdcm.ImageReader()
+    reader.SetFileName(str(path))
+    assert reader.Read()
+    change = gdcm.ImageChangeTransferSyntax()
+    change.SetTransferSyntax(gdcm.TransferSyntax(gdcm.TransferSyntax.JPEGLosslessProcess14_1))
+    change.SetInput(reader.GetImage())
+    assert change.Change()
+    writer = gdcm.ImageWriter()
+    writer.SetFileName(str(path))
+    writer.SetFile(reader.GetFile())
+    writer.SetImage(change.GetOutput())
+    assert writer.Write()
+
+
 def write_series(folder: Path, hu: npt.NDArray[np.int16], z_positions: Sequence[float], *,
                  subject_id: str, date: str, series_key: str, signed: bool = False,
                  implicit: bool = False) -> list[Path]:  # fmt: skip

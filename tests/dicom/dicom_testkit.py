@@ -66,20 +66,7 @@ def compress(path: Path, syntax: str) -> None:
     from pydicom.uid import JPEG2000Lossless, JPEGLSLossless, RLELossless
 
     if syntax == "jpeg-lossless":
-        import gdcm
-
-        reader = gdcm.ImageReader()
-        reader.SetFileName(str(path))
-        assert reader.Read()
-        change = gdcm.ImageChangeTransferSyntax()
-        change.SetTransferSyntax(gdcm.TransferSyntax(gdcm.TransferSyntax.JPEGLosslessProcess14_1))
-        change.SetInput(reader.GetImage())
-        assert change.Change()
-        writer = gdcm.ImageWriter()
-        writer.SetFileName(str(path))
-        writer.SetFile(reader.GetFile())
-        writer.SetImage(change.GetOutput())
-        assert writer.Write()
+        gen.to_jpeg_lossless(path)
         return
     uid = {"rle": RLELossless, "jpegls": JPEGLSLossless, "j2k": JPEG2000Lossless}[syntax]
     ds = pydicom.dcmread(path)
