@@ -8,8 +8,9 @@ wheel and key events to :class:`~reviewer_gui.viewer.Viewport` (see its docstrin
 
 A slice change window/levels the new slice at once, before the paint: under X11 the paint
 first waits for the X server to finish copying the previous frame out of the shared backing
-store, and this work overlaps that wait. Overlay text is drawn from pre-rendered labels
-(:class:`~reviewer_gui.qt._overlay.Labels`). Figures: ``benchmarks/viewer_RESULTS.md``.
+store, and this work overlaps that wait. Overlay text, handles and the scale bar are drawn
+from pre-rendered sprites (:class:`~reviewer_gui.qt._sprites.Sprites`). Figures:
+``benchmarks/viewer_RESULTS.md``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from reviewer_gui.viewer.geometry import orientation_label
 from ._overlay import (
     ERROR,
     TEXT,
-    Labels,
+    Sprites,
     image_target,
     paint_corners,
     paint_measurements,
@@ -48,6 +49,7 @@ SMOOTH_BELOW_ZOOM = 6.0  # interpolate when magnifying less; show crisp pixels b
 # While slices scroll by, images are scaled nearest-neighbour (3x cheaper than smooth at
 # 900 px); this long after the last step the view repaints smoothly.
 REFINE_AFTER_MS = 150
+BLACK = QColor(0, 0, 0)
 
 _BUTTONS = {
     Qt.MouseButton.LeftButton: Button.LEFT,
@@ -113,7 +115,7 @@ class ImageView(QWidget):
         self._refine.setInterval(REFINE_AFTER_MS)
         self._refine.timeout.connect(self.update)
         self._overlay_font = text_font(self.font())
-        self._labels = Labels(self._overlay_font)
+        self._labels = Sprites(self._overlay_font)
         self._pixels_ahead = False  # the slice's pixels were made on its change, not painted yet
         self.volume = volume
         self.viewport = self._make_viewport(volume)
@@ -193,7 +195,7 @@ class ImageView(QWidget):
         p = QPainter(self)
         target = image_target(vp)
         for band in _around(target, w, h):
-            p.fillRect(band, QColor(0, 0, 0))
+            p.fillRect(band, BLACK)
         pixels = vp.image_rgb32()  # kept alive by the viewport while the QImage uses it
         # The stubs say bytes; any buffer works and is wrapped, not copied.
         image = QImage(pixels.data, vp.cols, vp.rows, vp.cols * 4,  # type: ignore[call-overload]
@@ -203,7 +205,7 @@ class ImageView(QWidget):
         p.drawImage(target, image)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         if self._labels.ratio != self.devicePixelRatioF():  # moved to another screen
-            self._labels = Labels(self._overlay_font, self.devicePixelRatioF())
+            self._labels = Sprites(self._overlay_font, self.devicePixelRatioF())
         labels = self._labels
         paint_measurements(p, vp, labels)
         paint_scale_bar(p, vp, w, h, labels)

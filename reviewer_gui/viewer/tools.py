@@ -27,7 +27,13 @@ class Tool(Enum):
 
 
 class MeasurementLayer:
-    """Measurements on one stack (any slice); ``active`` is the one under the pointer."""
+    """Measurements on one stack (any slice); ``active`` is the one under the pointer.
+
+    Change :attr:`items` only through :meth:`add`, :meth:`remove` and the pointer methods,
+    and a measurement's ``slice_index`` only while it is in no layer: :meth:`on_slice` answers
+    from an index by slice, rebuilt after each such change (each paint asks it, and a series
+    can carry hundreds of measurements).
+    """
 
     def __init__(self, spacing: PixelSpacing | None) -> None:
         self.spacing = spacing
@@ -36,6 +42,7 @@ class MeasurementLayer:
         self.active: Measurement | None = None
         self.message = ""  # the last refusal, for the status line
         self._listeners: list[Listener] = []
+        self._by_slice: dict[int, list[Measurement]] | None = None
 
     def subscribe(self, listener: Listener) -> None:
         """Call `listener(measurement)` whenever a measurement is completed or edited."""
@@ -43,16 +50,22 @@ class MeasurementLayer:
 
     def on_slice(self, slice_index: int) -> list[Measurement]:
         """The measurements drawn on slice `slice_index`, oldest first."""
-        return [m for m in self.items if m.slice_index == slice_index]
+        if self._by_slice is None:
+            self._by_slice = {}
+            for m in self.items:
+                self._by_slice.setdefault(m.slice_index, []).append(m)
+        return list(self._by_slice.get(slice_index, ()))
 
     def add(self, measurement: Measurement) -> None:
         """Show an existing measurement (e.g. the prior's, with ``locked = True``)."""
         self.items.append(measurement)
+        self._by_slice = None
 
     def remove(self, measurement: Measurement) -> None:
         """Delete a measurement (no-op if it is not here)."""
         if measurement in self.items:
             self.items.remove(measurement)
+            self._by_slice = None
         if self.active is measurement:
             self.active = None
 
@@ -84,7 +97,7 @@ class MeasurementLayer:
             self.message = str(refusal)
             return False
         measurement.press(t, x, y)
-        self.items.append(measurement)
+        self.add(measurement)
         self.active = measurement
         return True
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewer_gui.viewer import (
     Bidirectional,
@@ -184,3 +186,27 @@ def test_bidirectional_notes_a_short_axis_longer_than_the_long_one() -> None:
     drag(off, t, (50, 40), (50, 60))
     drag(off, t, (55, 50), (70, 50))  # entirely below the long axis
     assert off.notes() == ["short axis does not cross the long axis"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["draw", "click", "add", "remove", "cancel"]),
+                          st.integers(0, 4), st.integers(0, 9)), max_size=30))
+def test_on_slice_answers_as_a_scan_of_every_measurement_would(
+        ops: list[tuple[str, int, int]]) -> None:
+    """The per-slice index stays true through every way the layer's list changes."""
+    t = view(1.0)
+    layer = MeasurementLayer(PixelSpacing(1.0, 1.0))
+    for op, slice_index, k in ops:
+        if op == "draw":
+            drag(layer, t, (10 + k, 10), (10 + k, 60), slice_index=slice_index)
+        elif op == "click":  # a press without release: a measurement being drawn
+            layer.press(t, *t.to_screen(90 + k, 90), slice_index)
+        elif op == "add":
+            layer.add(Caliper.restored(PixelSpacing(1.0, 1.0), slice_index,
+                                       ((5.0, 5.0), (5.0, 25.0 + k)), locked=True))
+        elif op == "remove" and layer.items:
+            layer.remove(layer.items[k % len(layer.items)])
+        elif op == "cancel":
+            layer.cancel()
+        for s in range(5):
+            assert layer.on_slice(s) == [m for m in layer.items if m.slice_index == s]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PyQt6.QtCore import QPointF, QRectF, Qt
-from PyQt6.QtGui import QColor, QFont, QImage, QPainter
+from PyQt6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from pytestqt.qtbot import QtBot
 
 from reviewer_gui.dicom import load_series
 from reviewer_gui.qt import ImageView
-from reviewer_gui.qt._overlay import BOX, EDITABLE, TEXT, Labels, text_font
+from reviewer_gui.qt._overlay import BOX, EDITABLE, HANDLE_RADIUS, TEXT, Labels, text_font
+from reviewer_gui.qt._sprites import Sprites
 from reviewer_gui.viewer.windowing import apply_window
 
 from .conftest import SAMPLE_SCANS
@@ -32,13 +33,16 @@ def _pixels(image: QImage) -> np.ndarray:
 
 
 @pytest.mark.parametrize("text", ["Slice 120/300   z -131.0 mm", "42.0 x 18.5 mm", "R"])
-def test_a_cached_label_looks_like_text_drawn_on_its_box(qtbot: QtBot, text: str) -> None:
+@pytest.mark.parametrize("time", [1, 2, 3])  # drawn in place, its label made, label reused
+def test_a_label_looks_like_text_drawn_on_its_box(qtbot: QtBot, text: str, time: int) -> None:
     font = text_font(QFont())
     labels = Labels(font)
-    cached = _grey_canvas()
-    p = QPainter(cached)
-    labels.draw(p, 20, 30, text, EDITABLE)
-    p.end()
+    for _ in range(time):
+        cached = _grey_canvas()
+        p = QPainter(cached)
+        labels.draw(p, 20, 30, text, EDITABLE)
+        p.end()
+    assert len(labels) == (0 if time == 1 else 1)  # a label only once the text comes back
     direct = _grey_canvas()
     fm = labels.metrics
     p = QPainter(direct)
@@ -51,6 +55,68 @@ def test_a_cached_label_looks_like_text_drawn_on_its_box(qtbot: QtBot, text: str
     a, b = _pixels(cached).astype(int), _pixels(direct).astype(int)
     assert (a != 90).any()  # something was drawn
     assert np.abs(a - b).max() <= 2  # the same up to rounding of the blend
+
+
+@pytest.mark.parametrize("ratio", [1.0, 2.0])
+def test_a_handle_sprite_is_the_circle_drawn_in_place(qtbot: QtBot, ratio: float) -> None:
+    sprites = Sprites(text_font(QFont()), ratio)
+    shown, direct = _grey_canvas(), _grey_canvas()
+    for canvas in (shown, direct):
+        canvas.setDevicePixelRatio(ratio)
+    p = QPainter(shown)
+    sprites.draw_handle(p, 40.4, 29.6, EDITABLE)  # snapped to the pixel (40, 30)
+    p.end()
+    p = QPainter(direct)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setPen(QPen(EDITABLE, 1.2))
+    p.drawEllipse(QPointF(40, 30), HANDLE_RADIUS, HANDLE_RADIUS)
+    p.end()
+    a, b = _pixels(shown).astype(int), _pixels(direct).astype(int)
+    assert (a != 90).sum() > 20  # a ring was drawn
+    assert np.abs(a - b).max() <= 2
+
+
+def _scale_bar_in_place(p: QPainter, sprites: Sprites, width: float, height: float,
+                        px: float, label: str) -> None:
+    """The scale bar as it was drawn stroke by stroke before it became a sprite."""
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    x1, y = width - 10, height - 14
+    x0 = x1 - px
+    pen = QPen(TEXT, 2)
+    for color, w in ((QColor(0, 0, 0, 200), 4.0), (TEXT, 2.0)):
+        pen.setColor(color)
+        pen.setWidthF(w)
+        p.setPen(pen)
+        p.drawLine(QPointF(x0, y), QPointF(x1, y))
+        for x in (x0, x1):
+            p.drawLine(QPointF(x, y), QPointF(x, y - 7))
+    fm = sprites.metrics  # the label on its box, as a label is drawn (box on whole pixels)
+    left = round(x1 - px / 2 - fm.horizontalAdvance(label) / 2 - 3)
+    top = round(y - 10 - fm.ascent() - 1)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    p.fillRect(QRectF(left, top, fm.horizontalAdvance(label) + 6, fm.height() + 2), BOX)
+    p.setFont(sprites.font)
+    p.setPen(TEXT)
+    p.drawText(QPointF(left + 3, top + fm.ascent() + 1), label)
+
+
+@pytest.mark.parametrize(("px", "label"), [(142.857, "100 mm"), (61.3, "20 mm"),
+                                           (21.4, "5 mm")])  # the last: label wider than bar
+def test_the_scale_bar_sprite_is_the_bar_drawn_in_place(qtbot: QtBot, px: float,
+                                                        label: str) -> None:
+    sprites = Sprites(text_font(QFont()))
+    shown, direct = _grey_canvas(300, 90), _grey_canvas(300, 90)
+    p = QPainter(shown)
+    bar = sprites.scale_bar(px, label)
+    p.drawImage(QPointF(300 - 10 - bar.right, 90 - 14 - bar.baseline), bar.image)
+    p.end()
+    p = QPainter(direct)
+    _scale_bar_in_place(p, sprites, 300, 90, px, label)
+    p.end()
+    a, b = _pixels(shown).astype(int), _pixels(direct).astype(int)
+    assert (a != 90).sum() > px  # the bar was drawn
+    assert np.abs(a - b).max() <= 2
+    assert sprites.scale_bar(px, label) is bar  # kept for the next paint
 
 
 def test_labels_are_kept_per_text_and_colour_and_the_oldest_go_first(qtbot: QtBot) -> None:
