@@ -47,18 +47,15 @@ from reviewer_gui.reading import ReadingError, ReadView
 from reviewer_gui.review.identity import AuthenticationFailed, NotPermitted, Role
 
 from .adjudication_images import ReaderImages
-from .adjudication_views import (
-    READER_COLOURS,
+from .adjudication_texts import (
     TRIGGER_TITLES,
     CaseLike,
     Comparison,
-    ComparisonTable,
     DecisionLike,
-    EndpointsTable,
     endpoint_texts,
     trigger_lines,
-    why_text,
 )
+from .adjudication_views import READER_COLOURS, ComparisonTable, EndpointsTable, why_text
 from .dialogs import ERROR_STYLE, _Form, _password_field
 
 #: Meanings of an adjudicator's signature (21 CFR 11.50(a)(3)); another may be typed.
