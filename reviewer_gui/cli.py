@@ -104,7 +104,7 @@ def _adjudicate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from reviewer_gui.engine_adapter import write_measurements_csv
+    from reviewer_gui.engine_adapter import export_project
     from reviewer_gui.store import Store
 
     with Store.open(args.project, create=False) as store:
@@ -120,23 +120,16 @@ def _export(args: argparse.Namespace) -> int:
         from reviewer_gui.review.cli import export_signed_in
 
         return export_signed_in(args)
-    reads = [state.reads[key] for key in sorted(state.reads)]
-    if args.reader is not None:
-        known = sorted({key.reader for key in state.reads})
-        reads = [read for read in reads if read.key.reader == args.reader]
-        if not reads:
-            raise UsageError(f"{args.project}: no read by reader {args.reader!r}; readers: "
-                             f"{', '.join(known) or 'none yet'}")  # fmt: skip
-    signed_only = not args.include_unsigned
-    drafts = sum(1 for read in reads for tp in read.timepoints
-                 if tp.label not in read.signatures
-                 and any(label == tp.label for label, _ in read.observations))  # fmt: skip
-    written = write_measurements_csv(args.output, reads, signed_only=signed_only)
+    try:
+        done = export_project(args.output, state, reader=args.reader,
+                              signed_only=not args.include_unsigned)  # fmt: skip
+    except LookupError as error:
+        raise UsageError(f"{args.project}: {error.args[0]}") from None
     where = args.output or "standard output"
-    print(f"recist-review: {written} row(s) of {len(reads)} read(s) written to {where}",
+    print(f"recist-review: {done.rows} row(s) of {done.reads} read(s) written to {where}",
           file=sys.stderr)  # fmt: skip
-    if drafts and signed_only:
-        print(f"recist-review: {drafts} unsigned timepoint(s) with entries left out "
+    if done.drafts:
+        print(f"recist-review: {done.drafts} unsigned timepoint(s) with entries left out "
               "(--include-unsigned writes them too)", file=sys.stderr)  # fmt: skip
     return 0
 

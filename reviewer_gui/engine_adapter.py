@@ -23,12 +23,14 @@ import recist
 from recist.io.writers import write_csv
 from reviewer_gui.reading import (
     TOO_SMALL_MM,
+    AxisMeasurement,
     Category,
     Grid,
     GridCell,
     GridRow,
     Lesion,
     Observation,
+    ProjectState,
     ReadView,
     State,
     TimepointColumn,
@@ -142,12 +144,17 @@ def _entries(
     read: ReadView, *, signed_only: bool = False
 ) -> Iterator[tuple[recist.Measurement, Lesion, Observation]]:
     """The contract rows of a read, in timepoint then lesion order, with what they came from.
-    Incomplete observations have no row (the engine sees them as not evaluated)."""
+    Incomplete observations have no row (the engine sees them as not evaluated). A measured
+    row's slice thickness is that of the series its long axis lies on (the contract's
+    ``slice_thickness_mm``, RECIST 1.1 section 3.1.1's 2 x slice thickness), any other row's
+    that of the series the reader reads the timepoint on."""
     line = 1
     for tp in read.timepoints:
         if signed_only and tp.label not in read.signatures:
             continue
-        thickness = tp.series.slice_thickness_mm if tp.series else None
+        read_on = read.series_of(tp.label)
+        imported = tp.series.slice_thickness_mm if tp.series else None
+        unmeasured = read_on.slice_thickness_mm if read_on else None
         for lesion in read.ordered_lesions:
             observation = read.observation(tp.label, lesion.lesion_id)
             if observation is None or not _complete(lesion, observation):
@@ -165,8 +172,15 @@ def _entries(
                                    if fragment and fragment.short_axis else None),
                     state=recist.LesionState(observation.state.value),
                     fragment=fragment.name if fragment else "",
-                    slice_thickness_mm=thickness, line=line,
+                    slice_thickness_mm=(_thickness(fragment.long_axis, imported) if fragment
+                                        else unmeasured), line=line,
                 ), lesion, observation  # fmt: skip
+
+
+def _thickness(axis: AxisMeasurement, imported: Decimal | None) -> Decimal | None:
+    """The slice thickness of the series ``axis`` lies on (a measurement recorded without
+    its series lies on the series its timepoint was imported with)."""
+    return axis.slice_thickness_mm if axis.series_uid else imported
 
 
 def measurement_rows(read: ReadView, *, signed_only: bool = False) -> list[recist.Measurement]:
@@ -196,6 +210,40 @@ def write_measurements_csv(
     rows = export_rows(reads, signed_only=signed_only)
     write_csv(destination, EXPORT_COLUMNS, rows)
     return len(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectExport:
+    """What :func:`export_project` wrote: rows, reads, and the unsigned timepoints with
+    entries that were left out (``signed_only``)."""
+
+    rows: int
+    reads: int
+    drafts: int
+
+
+def export_project(
+    destination: Path | None,
+    state: ProjectState,
+    *,
+    reader: str | None = None,
+    signed_only: bool = True,
+) -> ProjectExport:
+    """``recist-review export`` of a project without users: every read of ``state`` (only
+    ``reader``'s when given: ``LookupError`` naming the readers when that reader has no
+    read), written atomically by :func:`write_measurements_csv`."""
+    reads = [state.reads[key] for key in sorted(state.reads)]
+    if reader is not None:
+        known = sorted({key.reader for key in state.reads})
+        reads = [read for read in reads if read.key.reader == reader]
+        if not reads:
+            raise LookupError(f"no read by reader {reader!r}; readers: "
+                              f"{', '.join(known) or 'none yet'}")  # fmt: skip
+    drafts = sum(1 for read in reads for tp in read.timepoints
+                 if tp.label not in read.signatures
+                 and any(label == tp.label for label, _ in read.observations))  # fmt: skip
+    written = write_measurements_csv(destination, reads, signed_only=signed_only)
+    return ProjectExport(written, len(reads), drafts if signed_only else 0)
 
 
 def _text(value: Decimal | None) -> str:

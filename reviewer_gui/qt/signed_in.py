@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from reviewer_gui.reading import (
@@ -70,6 +71,7 @@ class ReadingModel(Protocol):
     def set_state(self, key: ReadKey, timepoint: str, lesion_id: str, state: State, *,
                   reason: str = "") -> Observation: ...
     def reread(self, key: ReadKey, timepoint: str, *, reason: str) -> tuple[str, ...]: ...
+    def choose_series(self, key: ReadKey, timepoint: str, series: SeriesRef) -> SeriesRef: ...
 
 
 class WorkItemLike(Protocol):
@@ -108,6 +110,9 @@ class ReviewSession(Protocol):
     def sign(self, case_id: str, timepoint: str, *, name: str, password: str,
              meaning: str) -> Signature: ...
     def reread(self, case_id: str, timepoint: str, *, reason: str) -> tuple[str, ...]: ...
+    def choose_series(self, case_id: str, timepoint: str, series: SeriesRef) -> SeriesRef: ...
+    def export(self, output: Path | None, *, include_unsigned: bool = False,
+               reader: str | None = None) -> int: ...
     def add_subject(self, case_id: str) -> None: ...
     def add_timepoint(self, case_id: str, label: str, scan_date: dt.date,
                       series: SeriesRef | None = None) -> Timepoint: ...
@@ -203,6 +208,18 @@ class SignedInProject:
 
     def reread(self, key: ReadKey, timepoint: str, *, reason: str) -> tuple[str, ...]:
         return self._act(key, lambda case: self.session.reread(case, timepoint, reason=reason))
+
+    def choose_series(self, key: ReadKey, timepoint: str, series: SeriesRef) -> SeriesRef:
+        return self._act(key, lambda case: self.session.choose_series(case, timepoint, series))
+
+    def export(self, output: Path, reader: str) -> int:
+        """``recist-review export --user USER [--reader READER]``: the session's own export
+        (a reader: their own read only; an adjudicator or the administrator: ``reader``'s),
+        signed timepoints only, written atomically; an audit record."""
+        try:
+            return self.session.export(output, reader=reader)
+        except NotPermitted as refused:
+            raise NotAllowed(str(refused)) from refused
 
     # -- internals -----------------------------------------------------------------------
     def _own(self, key: ReadKey) -> str:

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 
 from psygnal import Signal
 
-from reviewer_gui.reading.records import Lesion, Observation, ReadKey, Signature, Timepoint
+from reviewer_gui.reading.records import (
+    Lesion,
+    Observation,
+    ReadKey,
+    SeriesRef,
+    Signature,
+    Timepoint,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +106,19 @@ class TimepointReopened:
         return self.timepoints[0]
 
 
+@dataclass(frozen=True, slots=True)
+class SeriesChosen:
+    """A reader's choice of the series of the timepoint's study to read it on (another
+    reconstruction or contrast phase of the same study, DICOM PS3.3 C.7.3.1), replacing
+    their previous choice, which the database keeps."""
+
+    key: ReadKey
+    timepoint: str
+    series: SeriesRef
+    by: str
+    at: dt.datetime
+
+
 Change = (
     SubjectAdded
     | TimepointAdded
@@ -107,6 +127,7 @@ Change = (
     | ObservationSaved
     | TimepointSigned
     | TimepointReopened
+    | SeriesChosen
 )
 
 
@@ -123,6 +144,7 @@ class ReadingEvents:
     observation_saved = Signal(ObservationSaved)
     timepoint_signed = Signal(TimepointSigned)
     timepoint_reopened = Signal(TimepointReopened)
+    series_chosen = Signal(SeriesChosen)
     grid_changed = Signal(object, object)
 
     def emit(self, change: Change) -> None:
@@ -135,6 +157,7 @@ class ReadingEvents:
             ObservationSaved: self.observation_saved,
             TimepointSigned: self.timepoint_signed,
             TimepointReopened: self.timepoint_reopened,
+            SeriesChosen: self.series_chosen,
         }[type(change)]
         specific.emit(change)
         self.changed.emit(change)

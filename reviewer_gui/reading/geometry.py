@@ -45,18 +45,23 @@ class Segment:
 
 @dataclass(frozen=True, slots=True)
 class ImagePlane:
-    """The slice a caliper is drawn on: its index in the loaded series, its SOP Instance UID
-    and its Pixel Spacing ``(row spacing, column spacing)`` in mm (``None`` when the file has
-    none)."""
+    """The slice a caliper is drawn on: its index in the loaded series, its SOP Instance UID,
+    its Pixel Spacing ``(row spacing, column spacing)`` in mm (``None`` when the file has
+    none) and its series' Series Instance UID (PS3.3 C.7.3.1; ``""`` when unknown)."""
 
     slice_index: int
     sop_instance_uid: str
     pixel_spacing_mm: tuple[float, float] | None
+    series_uid: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class AxisMeasurement:
-    """One measured diameter: where it was drawn, its length, who drew it and when."""
+    """One measured diameter: where it was drawn, its length, who drew it and when, and the
+    series it lies on with that series' Slice Thickness (0018,0050), which the engine's
+    measurability rule uses (RECIST 1.1 section 3.1.1: at least 10 mm and twice the slice
+    thickness). ``series_uid`` is ``""`` for a measurement recorded before series were
+    recorded with it (it lies on the series the timepoint was imported with)."""
 
     segment: Segment
     slice_index: int
@@ -65,6 +70,8 @@ class AxisMeasurement:
     length_mm: Decimal
     measured_by: str
     measured_at: dt.datetime
+    series_uid: str = ""
+    slice_thickness_mm: Decimal | None = None
 
 
 def length_mm(segment: Segment, pixel_spacing_mm: tuple[float, float]) -> Decimal:
@@ -78,9 +85,15 @@ def length_mm(segment: Segment, pixel_spacing_mm: tuple[float, float]) -> Decima
 
 
 def measure_axis(
-    segment: Segment, plane: ImagePlane, reader: str, at: dt.datetime
+    segment: Segment,
+    plane: ImagePlane,
+    reader: str,
+    at: dt.datetime,
+    *,
+    slice_thickness_mm: Decimal | None = None,
 ) -> AxisMeasurement:
-    """Measure ``segment`` on ``plane``; raises :class:`MeasurementRefused` without a usable
+    """Measure ``segment`` on ``plane`` (a slice of a series ``slice_thickness_mm`` thick,
+    if known); raises :class:`MeasurementRefused` without a usable
     pixel spacing, with end points that are not finite, or with a segment shorter than
     0.05 mm (two clicks on one spot)."""
     spacing = plane.pixel_spacing_mm
@@ -112,6 +125,8 @@ def measure_axis(
         length_mm=length,
         measured_by=reader,
         measured_at=at,
+        series_uid=plane.series_uid,
+        slice_thickness_mm=slice_thickness_mm,
     )
 
 
@@ -125,4 +140,5 @@ def plane_of(volume: Volume, slice_index: int) -> ImagePlane:
         slice_index=slice_index,
         sop_instance_uid=volume.sop_instance_uids[slice_index],
         pixel_spacing_mm=volume.pixel_spacing_mm,
+        series_uid=volume.series_uid,
     )

@@ -16,11 +16,12 @@ never changes; a re-read with a reason unlocks it), and the reading order of a c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Protocol
+from decimal import Decimal
 
 from reviewer_gui.reading import signing
+from reviewer_gui.reading.core import Journal, ProjectCore, utc_now
 from reviewer_gui.reading.entries import (
     check_axes,
     check_lesion_id,
@@ -32,26 +33,22 @@ from reviewer_gui.reading.entries import (
 )
 from reviewer_gui.reading.errors import ReadingError, SigningRefused, TimepointLocked
 from reviewer_gui.reading.events import (
-    Change,
     LesionRetired,
     LesionSaved,
     ObservationSaved,
-    ReadingEvents,
+    SeriesChosen,
     SubjectAdded,
     TimepointAdded,
     TimepointReopened,
     TimepointSigned,
 )
 from reviewer_gui.reading.geometry import ImagePlane, Segment, measure_axis
-from reviewer_gui.reading.grid import Engine, Grid
 from reviewer_gui.reading.read_state import ReadState
 from reviewer_gui.reading.records import (
     Fragment,
     Lesion,
     Observation,
-    ProjectState,
     ReadKey,
-    ReadView,
     SeriesRef,
     Signature,
     Timepoint,
@@ -60,72 +57,11 @@ from reviewer_gui.reading.vocabulary import Axis, Category, State
 
 DEFAULT_MEANING = "I read this timepoint and approve these measurements and states"
 
-
-def utc_now() -> dt.datetime:
-    """The current time in UTC (the default clock)."""
-    return dt.datetime.now(dt.UTC)
+__all__ = ["DEFAULT_MEANING", "Journal", "ReadingProject", "utc_now"]
 
 
-class Journal(Protocol):
-    """Where changes are kept before they are applied (``reviewer_gui.store.Store``)."""
-
-    def record(self, change: Change) -> None: ...
-
-
-class ReadingProject:
+class ReadingProject(ProjectCore):
     """A reading project: pseudonymous subjects, timepoints, and independent reads."""
-
-    def __init__(
-        self,
-        state: ProjectState | None = None,
-        *,
-        engine: Engine | None = None,
-        journal: Journal | None = None,
-        clock: Callable[[], dt.datetime] = utc_now,
-    ) -> None:
-        state = state or ProjectState()
-        self.events = ReadingEvents()
-        self._engine, self._journal, self._clock = engine, journal, clock
-        self._subjects = {case: list(tps) for case, tps in state.subjects.items()}
-        self._reads = {key: ReadState.of(view) for key, view in state.reads.items()}
-        self._grids: dict[ReadKey, Grid] = {}
-
-    # -- queries -------------------------------------------------------------------------
-
-    @property
-    def case_ids(self) -> tuple[str, ...]:
-        return tuple(sorted(self._subjects))
-
-    def timepoints(self, case_id: str) -> tuple[Timepoint, ...]:
-        """The subject's timepoints in date order (the first is the baseline)."""
-        return tuple(self._subject(case_id))
-
-    def readers(self, case_id: str) -> tuple[str, ...]:
-        return tuple(sorted(k.reader for k in self._reads if k.case_id == case_id))
-
-    def read(self, key: ReadKey) -> ReadView:
-        """A reader's read of a subject (empty until the reader records something)."""
-        timepoints = self.timepoints(key.case_id)
-        read = self._reads.get(key)
-        return ReadView(key, timepoints) if read is None else read.view(key, timepoints)
-
-    @property
-    def state(self) -> ProjectState:
-        """Everything the project holds, as immutable records."""
-        return ProjectState(
-            subjects={case: tuple(tps) for case, tps in self._subjects.items()},
-            reads={key: self.read(key) for key in self._reads},
-        )
-
-    def grid(self, key: ReadKey) -> Grid:
-        """The read's lesion x timepoint grid, computed by the engine."""
-        if key not in self._grids:
-            self._grids[key] = self._require_engine().grid(self.read(key))
-        return self._grids[key]
-
-    def is_signed(self, key: ReadKey, timepoint: str) -> bool:
-        read = self._reads.get(key)
-        return read is not None and timepoint in read.signatures
 
     # -- administration ------------------------------------------------------------------
 
@@ -246,8 +182,10 @@ class ReadingProject:
         target (RECIST 1.1 section 4.3.1 note: the fragments' diameters are summed)."""
         lesion, previous = self._editable(key, timepoint, lesion_id)
         now = self._clock()
-        long = measure_axis(long_axis, plane, key.reader, now)
-        short = None if short_axis is None else measure_axis(short_axis, plane, key.reader, now)
+        plane, thickness = self._on_series(key, timepoint, plane)
+        long = measure_axis(long_axis, plane, key.reader, now, slice_thickness_mm=thickness)
+        short = None if short_axis is None else measure_axis(
+            short_axis, plane, key.reader, now, slice_thickness_mm=thickness)
         check_axes(long, short)
         fragments = with_fragment(lesion, timepoint, previous, Fragment(fragment.strip(), long,
                                                                         short))  # fmt: skip
@@ -270,9 +208,11 @@ class ReadingProject:
         if not found:
             raise ReadingError(f"{lesion_id} has no measurement{named(fragment)} at {timepoint}")
         old = found[0]
-        plane = ImagePlane(old.long_axis.slice_index, old.long_axis.sop_instance_uid,
-                           old.long_axis.pixel_spacing_mm)  # fmt: skip
-        measured = measure_axis(segment, plane, key.reader, self._clock())
+        was = old.long_axis
+        plane = ImagePlane(was.slice_index, was.sop_instance_uid, was.pixel_spacing_mm,
+                           was.series_uid)  # fmt: skip
+        measured = measure_axis(segment, plane, key.reader, self._clock(),
+                                slice_thickness_mm=was.slice_thickness_mm)  # fmt: skip
         long, short = (measured, old.short_axis) if axis is Axis.LONG else (old.long_axis, measured)
         check_axes(long, short)
         assert previous is not None
@@ -348,7 +288,56 @@ class ReadingProject:
         self._commit(TimepointReopened(key, reopened, reason, who(key.reader), self._clock()))
         return reopened
 
+    # -- the series a timepoint is read on --------------------------------------------------
+
+    def choose_series(self, key: ReadKey, timepoint: str, series: SeriesRef) -> SeriesRef:
+        """Read ``timepoint`` on another series of its study (another reconstruction or
+        contrast phase, DICOM PS3.3 C.7.3.1: same Study Instance UID), in this reader's read
+        only. Measurements made on the previous series stay recorded (shown with their
+        series); each keeps the slice thickness of the series it lies on, which the engine's
+        measurability rule uses (RECIST 1.1 section 3.1.1: 10 mm, or twice the slice
+        thickness when that is more). Refused once the timepoint is signed (a re-read reopens
+        it), for a series of another study, and before the earlier timepoints are signed.
+        Choosing the series already read on records nothing."""
+        record = self._timepoint(key.case_id, timepoint)
+        read = self.read(key)
+        if timepoint in read.signatures:
+            signature = read.signatures[timepoint]
+            raise TimepointLocked(
+                f"{key.case_id} {timepoint} was signed by {signature.signed_by} at "
+                f"{signature.signed_at:%Y-%m-%d %H:%M} UTC: it stays read on the series it was "
+                "signed on; reading it on another series needs a re-read"
+            )
+        if record.series is None:
+            raise ReadingError(f"{key.case_id} {timepoint} has no images: no series to choose")
+        if series.study_uid != record.series.study_uid:
+            raise ReadingError(
+                f"series {series.series_uid} is not of {key.case_id} {timepoint}'s study "
+                f"({record.series.study_uid}): a timepoint is read on a series of its own study"
+            )
+        signing.check_reading_order(read, record)
+        if read.series_of(timepoint) == series:
+            return series
+        self._commit(SeriesChosen(key, timepoint, series, who(key.reader), self._clock()))
+        return series
+
     # -- internals -----------------------------------------------------------------------
+
+    def _on_series(
+        self, key: ReadKey, timepoint: str, plane: ImagePlane
+    ) -> tuple[ImagePlane, Decimal | None]:
+        """``plane`` on the series the reader reads ``timepoint`` on, and its slice thickness
+        (a slice of another series is refused: choose that series first)."""
+        series = self.read(key).series_of(timepoint)
+        if series is None:
+            return plane, None
+        if plane.series_uid and plane.series_uid != series.series_uid:
+            raise ReadingError(
+                f"this slice is of series {plane.series_uid}, but {key.reader} reads "
+                f"{key.case_id} {timepoint} on series {series.series_uid}: choose the series "
+                "in the study tree first, then measure"
+            )
+        return replace(plane, series_uid=series.series_uid), series.slice_thickness_mm
 
     def _observe(
         self,
@@ -363,77 +352,4 @@ class ReadingProject:
         observation = Observation(state, tuple(fragments), reason, key.reader, now)
         self._commit(ObservationSaved(key, timepoint, lesion_id, observation, key.reader, now))
         return observation
-
-    def _commit(self, change: Change) -> None:
-        if self._journal is not None:
-            self._journal.record(change)  # raises: nothing applied
-        touched = self._apply(change)
-        self.events.emit(change)
-        for key in touched:
-            self._grids.pop(key, None)
-            if self._engine is not None:
-                self.events.grid_changed.emit(key, self.grid(key))
-
-    def _apply(self, change: Change) -> list[ReadKey]:
-        if isinstance(change, SubjectAdded):
-            self._subjects[change.case_id] = []
-            return []
-        if isinstance(change, TimepointAdded):
-            tps = self._subjects[change.case_id]
-            tps.append(change.timepoint)
-            tps.sort(key=lambda tp: tp.scan_date)
-            return [k for k in self._reads if k.case_id == change.case_id]
-        read = self._reads.setdefault(change.key, ReadState())
-        read.apply(change)
-        return [change.key]
-
-    def _subject(self, case_id: str) -> list[Timepoint]:
-        if case_id not in self._subjects:
-            raise ReadingError(f"no subject {case_id!r} in this project")
-        return self._subjects[case_id]
-
-    def _timepoint(self, case_id: str, label: str) -> Timepoint:
-        for tp in self._subject(case_id):
-            if tp.label == label:
-                return tp
-        known = ", ".join(tp.label for tp in self._subject(case_id)) or "none yet"
-        raise ReadingError(f"{case_id} has no timepoint {label!r} (timepoints: {known})")
-
-    def _lesion(self, key: ReadKey, lesion_id: str) -> Lesion:
-        read = self._reads.get(key)
-        if read is None or lesion_id not in read.lesions:
-            raise ReadingError(f"{key.reader}'s read of {key.case_id} has no lesion {lesion_id}")
-        return read.lesions[lesion_id]
-
-    def _unlocked_lesion(self, key: ReadKey, lesion_id: str) -> Lesion:
-        lesion = self._lesion(key, lesion_id)
-        read = self._reads[key]
-        for (label, observed), _ in read.observations.items():
-            if observed == lesion_id and label in read.signatures:
-                raise TimepointLocked(f"{lesion_id} is recorded at {label}, which is signed: "
-                                      "the lesion can no longer change")  # fmt: skip
-        return lesion
-
-    def _editable(
-        self, key: ReadKey, timepoint: str, lesion_id: str
-    ) -> tuple[Lesion, Observation | None]:
-        record = self._timepoint(key.case_id, timepoint)
-        lesion = self._lesion(key, lesion_id)
-        read = self.read(key)
-        if timepoint in read.signatures:
-            signature = read.signatures[timepoint]
-            raise TimepointLocked(
-                f"{key.case_id} {timepoint} was signed by {signature.signed_by} at "
-                f"{signature.signed_at:%Y-%m-%d %H:%M} UTC and is locked; changing it "
-                "needs a re-read"
-            )
-        if lesion.category is Category.NEW and record == read.baseline:
-            raise ReadingError(f"{lesion_id} is a NEW lesion: a new lesion cannot be at baseline")
-        signing.check_reading_order(read, record)
-        return lesion, read.observation(timepoint, lesion_id)
-
-    def _require_engine(self) -> Engine:
-        if self._engine is None:
-            raise ReadingError("this project was opened without the RECIST engine")
-        return self._engine
 

@@ -9,6 +9,7 @@ from reviewer_gui.reading.events import (
     LesionRetired,
     LesionSaved,
     ObservationSaved,
+    SeriesChosen,
     TimepointReopened,
     TimepointSigned,
 )
@@ -17,6 +18,7 @@ from reviewer_gui.reading.records import (
     Observation,
     ReadKey,
     ReadView,
+    SeriesRef,
     Signature,
     Timepoint,
 )
@@ -25,21 +27,24 @@ from reviewer_gui.reading.vocabulary import PREFIX, Category, parse_lesion_id
 
 @dataclass
 class ReadState:
-    """Lesions, observations (by timepoint label and lesion id), signatures, retired ids."""
+    """Lesions, observations (by timepoint label and lesion id), signatures, retired ids,
+    and the series chosen to read timepoints on (by label)."""
 
     lesions: dict[str, Lesion] = field(default_factory=dict)
     observations: dict[tuple[str, str], Observation] = field(default_factory=dict)
     signatures: dict[str, Signature] = field(default_factory=dict)
     retired: set[str] = field(default_factory=set)
+    series: dict[str, SeriesRef] = field(default_factory=dict)
 
     @classmethod
     def of(cls, view: ReadView) -> ReadState:
         return cls(dict(view.lesions), dict(view.observations), dict(view.signatures),
-                   set(view.retired))  # fmt: skip
+                   set(view.retired), dict(view.series_choices))  # fmt: skip
 
     def view(self, key: ReadKey, timepoints: tuple[Timepoint, ...]) -> ReadView:
         return ReadView(key, timepoints, dict(self.lesions), dict(self.observations),
-                        dict(self.signatures), frozenset(self.retired))  # fmt: skip
+                        dict(self.signatures), frozenset(self.retired),
+                        dict(self.series))  # fmt: skip
 
     def next_id(self, category: Category) -> str:
         """The category's next number, never reusing a retired lesion's id."""
@@ -65,5 +70,7 @@ class ReadState:
         elif isinstance(change, TimepointReopened):
             for label in change.timepoints:
                 self.signatures.pop(label, None)
+        elif isinstance(change, SeriesChosen):
+            self.series[change.timepoint] = change.series
         else:
             raise TypeError(f"not a change of a read: {change!r}")

@@ -113,7 +113,9 @@ class Signature:
 
 @dataclass(frozen=True, slots=True)
 class ReadView:
-    """One reader's read of one subject, as the engine and the views see it."""
+    """One reader's read of one subject, as the engine and the views see it.
+    ``series_choices``: timepoint label -> the series of its study this reader chose to read
+    it on (a timepoint without a choice is read on the series chosen at import)."""
 
     key: ReadKey
     timepoints: tuple[Timepoint, ...]
@@ -121,6 +123,7 @@ class ReadView:
     observations: Mapping[tuple[str, str], Observation] = field(default_factory=dict)
     signatures: Mapping[str, Signature] = field(default_factory=dict)
     retired: frozenset[str] = frozenset()
+    series_choices: Mapping[str, SeriesRef] = field(default_factory=dict)
 
     @property
     def ordered_lesions(self) -> tuple[Lesion, ...]:
@@ -133,6 +136,12 @@ class ReadView:
     @property
     def baseline(self) -> Timepoint | None:
         return self.timepoints[0] if self.timepoints else None
+
+    def series_of(self, timepoint: str) -> SeriesRef | None:
+        """The series this reader reads ``timepoint`` on: their choice, else the import's."""
+        if timepoint in self.series_choices:
+            return self.series_choices[timepoint]
+        return next((tp.series for tp in self.timepoints if tp.label == timepoint), None)
 
 
 @dataclass(frozen=True, slots=True)

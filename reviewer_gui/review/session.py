@@ -276,6 +276,11 @@ class Session:
         """Reopen a signed timepoint of the reader's own read (and the later signed ones)."""
         return self._project.reread(self._own(case_id), timepoint, reason=reason)
 
+    def choose_series(self, case_id: str, timepoint: str, series: SeriesRef) -> SeriesRef:
+        """Read a timepoint of the reader's own read on another series of its study (the
+        other readers' reads keep theirs)."""
+        return self._project.choose_series(self._own(case_id), timepoint, series)
+
     # -- internals -----------------------------------------------------------------------
 
     def _require(self, role: Role, what: str) -> None:

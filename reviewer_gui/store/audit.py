@@ -30,6 +30,7 @@ from reviewer_gui.reading import (
     LesionRetired,
     LesionSaved,
     ObservationSaved,
+    SeriesChosen,
     TimepointReopened,
 )
 
@@ -39,7 +40,7 @@ GENESIS = "0" * 64
 #: The tables whose rows belong to a change of the reading (by their ``change_id``).
 CHANGE_TABLES = (
     "change_log", "subject", "timepoint", "lesion_version", "observation_version",
-    "axis_measurement", "signature", "reread",
+    "axis_measurement", "signature", "reread", "series_choice",
 )  # fmt: skip
 
 #: The fields a record's hash covers, in the order of the CSV export.
@@ -162,6 +163,11 @@ def superseded_rows(db: sqlite3.Connection, change: Change, change_id: int) -> R
         axes = _rows(db, "SELECT * FROM axis_measurement WHERE change_id = ?",
                      rows[0]["change_id"])  # fmt: skip
         return {"observation_version": rows, **({"axis_measurement": axes} if axes else {})}
+    if isinstance(change, SeriesChosen):
+        key3 = (change.key.case_id, change.key.reader, change.timepoint)
+        rows = _latest(db, "series_choice", "case_id = ? AND reader = ? AND timepoint = ?",
+                       key3, change_id)  # fmt: skip
+        return {"series_choice": rows} if rows else {}
     if isinstance(change, TimepointReopened):
         signatures = [
             row

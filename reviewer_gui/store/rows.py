@@ -30,6 +30,7 @@ from reviewer_gui.reading import (
     ReadKey,
     ReadView,
     Segment,
+    SeriesChosen,
     SeriesRef,
     Signature,
     State,
@@ -51,6 +52,7 @@ KINDS: dict[type, str] = {
     ObservationSaved: "save-observation",
     TimepointSigned: "sign-timepoint",
     TimepointReopened: "reread-timepoint",
+    SeriesChosen: "choose-series",
 }
 
 
@@ -87,6 +89,14 @@ def entity_rows(change: Change, change_id: int) -> list[tuple[str, Row]]:
                     found.append(("axis_measurement", _axis_row(change_id, position,
                                                                 fragment.name, axis, measured)))
         return found
+    if isinstance(change, SeriesChosen):
+        series = change.series
+        return [("series_choice", {
+            "change_id": change_id, "case_id": change.key.case_id, "reader": change.key.reader,
+            "timepoint": change.timepoint, "study_uid": series.study_uid,
+            "series_uid": series.series_uid, "series_folder": series.folder,
+            "slice_thickness_mm": _text(series.slice_thickness_mm),
+        })]  # fmt: skip
     if isinstance(change, TimepointReopened):
         return [("reread", {"change_id": change_id, "case_id": change.key.case_id,
                             "reader": change.key.reader, "timepoint": label})
@@ -118,7 +128,8 @@ def _axis_row(change_id: int, position: int, fragment: str, axis: str,
         "end_row": m.segment.end.row, "end_col": m.segment.end.col,
         "row_spacing_mm": m.pixel_spacing_mm[0], "col_spacing_mm": m.pixel_spacing_mm[1],
         "length_mm": str(m.length_mm), "measured_by": m.measured_by,
-        "measured_at": m.measured_at.isoformat(),
+        "measured_at": m.measured_at.isoformat(), "series_uid": m.series_uid or None,
+        "slice_thickness_mm": _text(m.slice_thickness_mm),
     }  # fmt: skip
 
 
@@ -169,10 +180,14 @@ def project_state(query: Query, *, reader: str | None = None) -> ProjectState:
     for r in query(_CURRENT_SIGNATURES):
         signatures[ReadKey(r["case_id"], r["reader"])][r["timepoint"]] = Signature(
             r["signed_by"], _time(r["signed_at"]), r["meaning"])
-    keys = {*lesions, *retired, *observations, *signatures}
+    choices: dict[ReadKey, dict[str, SeriesRef]] = defaultdict(dict)
+    for r in query(_latest("series_choice", "case_id, reader, timepoint")):
+        choices[ReadKey(r["case_id"], r["reader"])][r["timepoint"]] = SeriesRef(
+            r["study_uid"], r["series_uid"], r["series_folder"], _decimal(r["slice_thickness_mm"]))
+    keys = {*lesions, *retired, *observations, *signatures, *choices}
     reads = {key: ReadView(key, timepoints[key.case_id], dict(lesions.get(key, {})),
                            dict(observations.get(key, {})), dict(signatures.get(key, {})),
-                           frozenset(retired.get(key, set())))
+                           frozenset(retired.get(key, set())), dict(choices.get(key, {})))
              for key in sorted(keys) if reader is None or key.reader == reader}  # fmt: skip
     return ProjectState(timepoints, reads)
 
@@ -203,7 +218,12 @@ def _axis(r: sqlite3.Row) -> AxisMeasurement:
     segment = Segment(Point(r["start_row"], r["start_col"]), Point(r["end_row"], r["end_col"]))
     return AxisMeasurement(segment, r["slice_index"], r["sop_instance_uid"],
                            (r["row_spacing_mm"], r["col_spacing_mm"]), Decimal(r["length_mm"]),
-                           r["measured_by"], _time(r["measured_at"]))  # fmt: skip
+                           r["measured_by"], _time(r["measured_at"]), r["series_uid"] or "",
+                           _decimal(r["slice_thickness_mm"]))  # fmt: skip
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
 
 
 def _time(text: str) -> dt.datetime:

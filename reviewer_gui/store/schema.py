@@ -86,6 +86,8 @@ TABLES: dict[str, str] = {
         length_mm TEXT NOT NULL,       -- exact decimal, what the engine and the export use
         measured_by TEXT NOT NULL,
         measured_at TEXT NOT NULL,
+        series_uid TEXT,               -- the series it lies on (NULL: recorded before this)
+        slice_thickness_mm TEXT,       -- that series' Slice Thickness, exact decimal
         PRIMARY KEY (change_id, fragment_position, axis)""",
     "signature": """
         change_id INTEGER PRIMARY KEY REFERENCES change_log,
@@ -162,6 +164,28 @@ ADJUDICATION_TABLES: dict[str, str] = {
         meaning TEXT NOT NULL""",
 }
 
+#: Added within schema 2 like :data:`ADJUDICATION_TABLES`: the series each reader chose to
+#: read a timepoint on (another series of its study; one row per choice, the latest is in
+#: force), and the series each measured axis lies on (:data:`AXIS_SERIES_COLUMNS`, added to
+#: ``axis_measurement`` of older files: their rows read NULL, "the series the timepoint was
+#: imported with"). Both belong to changes, like every reading table.
+SERIES_TABLES: dict[str, str] = {
+    "series_choice": """
+        change_id INTEGER PRIMARY KEY REFERENCES change_log,
+        case_id TEXT NOT NULL,
+        reader TEXT NOT NULL,
+        timepoint TEXT NOT NULL,
+        study_uid TEXT NOT NULL,
+        series_uid TEXT NOT NULL,
+        series_folder TEXT NOT NULL,
+        slice_thickness_mm TEXT,       -- exact decimal
+        FOREIGN KEY (case_id, timepoint) REFERENCES timepoint (case_id, label)""",
+}
+AXIS_SERIES_COLUMNS = ("series_uid TEXT", "slice_thickness_mm TEXT")
+
+#: Tables created within schema 2 on the first opening for writing (absent from older files).
+ADDED_TABLES: dict[str, str] = {**ADJUDICATION_TABLES, **SERIES_TABLES}
+
 #: Tables whose rows belong to one audit record by ``audit_seq`` (not to a change).
 AUDIT_SEQ_TABLES = ("app_user", *ADJUDICATION_TABLES)
 
@@ -175,6 +199,10 @@ INDEXES = (
 REVIEW_INDEXES = (
     "CREATE INDEX reread_key ON reread (case_id, reader, timepoint)",
     "CREATE INDEX app_user_name ON app_user (name)",
+)
+
+SERIES_INDEXES = (
+    "CREATE INDEX series_choice_key ON series_choice (case_id, reader, timepoint)",
 )
 
 
@@ -194,18 +222,28 @@ def _tables(tables: dict[str, str], indexes: tuple[str, ...]) -> list[str]:
 def create_statements() -> list[str]:
     """DDL of schema version :data:`SCHEMA_VERSION`, append-only triggers included."""
     return _tables(TABLES, INDEXES) + _tables(REVIEW_TABLES, REVIEW_INDEXES) + (
-        adjudication_statements())  # fmt: skip
+        addition_statements(set(), tuple(c.split()[0] for c in AXIS_SERIES_COLUMNS)))
 
 
-def adjudication_statements() -> list[str]:
-    """DDL of :data:`ADJUDICATION_TABLES`, idempotent (run on every opening for writing)."""
-    return [statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1)
-            .replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1)
-            for statement in _tables(ADJUDICATION_TABLES, ())]  # fmt: skip
+def addition_statements(tables: set[str], axis_columns: tuple[str, ...]) -> list[str]:
+    """DDL of the tables and columns added within schema 2 (:data:`ADDED_TABLES`,
+    :data:`AXIS_SERIES_COLUMNS`) that a file lacks, given the tables it has and the names of
+    ``axis_measurement``'s columns (run on every opening for writing)."""
+    statements = [statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1)
+                  .replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1)
+                  .replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
+                  for group, indexes in ((ADJUDICATION_TABLES, ()),
+                                         (SERIES_TABLES, SERIES_INDEXES))
+                  if not set(group) <= tables
+                  for statement in _tables(group, indexes)]  # fmt: skip
+    statements.extend(f"ALTER TABLE axis_measurement ADD COLUMN {column}"
+                      for column in AXIS_SERIES_COLUMNS
+                      if column.split()[0] not in axis_columns)  # fmt: skip
+    return statements
 
 
 #: Every table of the current schema, in creation order.
-ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES, *ADJUDICATION_TABLES)
+ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES, *ADDED_TABLES)
 
 #: ``MIGRATIONS[n]`` upgrades a file from schema version ``n`` to ``n + 1`` (the store then
 #: chains the changes recorded before the audit trail existed: ``audit.chain_unaudited``).

@@ -32,6 +32,7 @@ from reviewer_gui.reading import (
     LesionSaved,
     ObservationSaved,
     ProjectState,
+    SeriesChosen,
     SubjectAdded,
     TimepointAdded,
     TimepointReopened,
@@ -43,7 +44,7 @@ from reviewer_gui.store.schema import (
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
-    adjudication_statements,
+    addition_statements,
     create_statements,
 )
 from reviewer_gui.store.users import UserRecord, current_users
@@ -206,7 +207,8 @@ class Store:
             timepoint = change.timepoint.label
         if not isinstance(change, SubjectAdded | TimepointAdded):
             reader = change.key.reader
-        if isinstance(change, ObservationSaved | TimepointSigned | TimepointReopened):
+        if isinstance(change, ObservationSaved | TimepointSigned | TimepointReopened
+                      | SeriesChosen):
             timepoint = change.timepoint
         if isinstance(change, LesionSaved):
             lesion_id = change.lesion.lesion_id
@@ -273,13 +275,14 @@ class Store:
             for step in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[step]:
                     db.execute(statement)
+            present = {r[0] for r in db.execute("SELECT name FROM sqlite_schema "
+                                                "WHERE type = 'table'")}  # fmt: skip
+            columns = tuple(r[1] for r in db.execute("PRAGMA table_info(axis_measurement)"))
+            for statement in addition_statements(present, columns):
+                db.execute(statement)
             if version < SCHEMA_VERSION:
                 audit.chain_unaudited(db, self._audit_key, _os_account())
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            if not db.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
-                              (next(iter(ADJUDICATION_TABLES)),)).fetchone():  # fmt: skip
-                for statement in adjudication_statements():
-                    db.execute(statement)
 
     def _create(self) -> None:
         for statement in create_statements():

@@ -41,7 +41,7 @@ from reviewer_gui.store.audit import (
     user_row,
 )
 from reviewer_gui.store.schema import (
-    ADJUDICATION_TABLES,
+    ADDED_TABLES,
     ALL_TABLES,
     APPLICATION_ID,
     AUDIT_SEQ_TABLES,
@@ -130,8 +130,8 @@ def verify(
     """Check the whole trail; ``key`` checks the seals, ``head`` (``"seq:hash"``, kept
     outside the database) checks that the chain still holds that record unchanged."""
     records = _all(db, "SELECT * FROM audit_record ORDER BY seq")
-    by_change = _grouped(db, CHANGE_TABLES, "change_id")
     absent = _absent_additions(db)
+    by_change = _grouped(db, tuple(t for t in CHANGE_TABLES if t not in absent), "change_id")
     users = {seq: {t: [user_row(r) for r in v] if t == "app_user" else v
                    for t, v in rows.items()}
              for seq, rows in _grouped(db, tuple(t for t in AUDIT_SEQ_TABLES if t not in absent),
@@ -232,11 +232,12 @@ def _uncovered(
 
 
 def _absent_additions(db: sqlite3.Connection) -> set[str]:
-    """The adjudication tables a file does not have yet (created within schema 2 on the first
-    opening for writing; a file verified before that holds no adjudication record, and one
-    whose table was dropped still shows the loss: its records name rows no longer there)."""
+    """The adjudication and series-choice tables a file does not have yet (created within
+    schema 2 on the first opening for writing; a file verified before that holds no record of
+    them, and one whose table was dropped still shows the loss: its records name rows no
+    longer there)."""
     present = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-    return set(ADJUDICATION_TABLES) - present
+    return set(ADDED_TABLES) - present
 
 
 def _missing_triggers(db: sqlite3.Connection, absent: set[str]) -> list[Problem]:
