@@ -19,19 +19,21 @@ scenarios:
 
 Measured:
 
-- **scroll** (both scenarios): per step, the time from a Down-arrow key event on the current view to both
-  views painted (the prior follows by patient position), over a 300-slice scroll down and
-  back up; every slice of both series carries a caliper and a bidirectional measurement, so
-  each paint draws W/L, image and overlays. Reported: p50, p95 and max in ms.
-- **first image** (split): from choosing a series (its file list, as ``find_series`` lists it) to its
-  first image painted; then to the whole series loaded in the background. Page cache warm.
+- **scroll** (both scenarios): per step, the time from a Down-arrow key event on the current
+  view to both views painted (the prior follows by patient position), over a 300-slice
+  scroll down and back up; every slice of both series carries a caliper and a bidirectional
+  measurement, so each paint draws W/L, image and overlays. Reported: p50, p95 and max in ms.
+- **first image** (split): from choosing a series (its file list, as ``find_series`` lists
+  it) to its first image painted; then to the whole series loaded in the background. Page
+  cache warm.
 
 Each run is its own process; ``--runs`` runs per platform and scenario (default 3, the
-scenarios taking turns), reported as the median of each figure with the load average before each run. Under Xvfb the platform is ``xcb`` on
-display :99 (an X server this script starts with MIT-SHM and stops): steps are back to back,
-so a step includes waiting for the server to copy the previous frame out of the shared
-backing store (Qt does that round trip before it paints into it again). The CPU time of the
-app and of the X server per step is reported beside it.
+scenarios taking turns), reported as the median of each figure with the load average before
+each run. Under Xvfb the platform is ``xcb`` on display :99 (an X server this script starts
+with MIT-SHM and stops): steps are back to back, so a step includes waiting for the server to
+copy the previous frame out of the shared backing store (Qt does that round trip before it
+paints into it again). The CPU time of the app and of the X server per step is reported
+beside it.
 """
 
 from __future__ import annotations
@@ -200,7 +202,7 @@ def run_app(folder: Path) -> dict[str, Any]:
         window.resize(*APP_WINDOW)
         window.show()
         _until(app, lambda: window.session.case_id is not None)
-        window.session.go(window.session.case_id, "M2")
+        window.session.go("BENCH", "M2")
         views = window.views
 
         def loaded() -> bool:
@@ -210,6 +212,7 @@ def run_app(folder: Path) -> dict[str, Any]:
 
         _until(app, loaded)
         current, prior = views.current, views.prior
+        assert current is not None and prior is not None
         current.setFocus()
         figures = _scroll(app, prior, current)
         window.close()
@@ -249,7 +252,8 @@ def _child(folder: Path, qpa: str, env_extra: dict[str, str], runs: int
         for name in SCENARIOS:
             load = os.getloadavg()[0]
             out = subprocess.run([sys.executable, __file__, "--child", str(folder),
-                                  "--scenario", name], env=env,
+                                  "--scenario", name, "--app-window",
+                                  f"{APP_WINDOW[0]}x{APP_WINDOW[1]}"], env=env,
                                  capture_output=True, text=True, check=True)  # fmt: skip
             each[name].append({**json.loads(out.stdout.strip().splitlines()[-1]), "load": load})
     results = []
@@ -265,7 +269,8 @@ def _under_xvfb(folder: Path, runs: int) -> list[dict[str, Any]] | None:
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
         return None
-    server = subprocess.Popen([xvfb, ":99", "-screen", "0", "1920x1080x24", "-nolisten", "tcp",
+    screen = f"{max(1920, APP_WINDOW[0])}x{max(1080, APP_WINDOW[1])}x24"
+    server = subprocess.Popen([xvfb, ":99", "-screen", "0", screen, "-nolisten", "tcp",
                                "+extension", "MIT-SHM"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -335,6 +340,7 @@ def write_trial(folder: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
+    global PRIOR_UID, APP_WINDOW
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--platform", choices=["offscreen", "xvfb", "all"], default="all")
     parser.add_argument("--results", type=Path, help="write a Markdown table here")
@@ -342,8 +348,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="runs per platform and scenario (median shown)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--scenario", choices=SCENARIOS, default="split", help=argparse.SUPPRESS)
+    parser.add_argument("--app-window", default="x".join(map(str, APP_WINDOW)),
+                        help="the reviewer window's size, WIDTHxHEIGHT (default: full HD; a "
+                        "larger screen gives the views more pixels to paint)")  # fmt: skip
     args = parser.parse_args(argv)
-    global PRIOR_UID
+    try:
+        width, height = (int(v) for v in args.app_window.lower().split("x"))
+    except ValueError:
+        parser.error(f"--app-window {args.app_window!r}: give WIDTHxHEIGHT, e.g. 2560x1440")
+    APP_WINDOW = (width, height)
     if args.child is not None:
         PRIOR_UID = (args.child / "prior_uid").read_text()
         scenario = run_app if args.scenario == "app" else run
