@@ -21,7 +21,7 @@ from pathlib import Path
 from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 
-from reviewer_gui.engine_adapter import RecistEngine
+from reviewer_gui.engine_adapter import RecistEngine, export_project
 from reviewer_gui.review import AuthenticationFailed, Role, sign_in
 from reviewer_gui.store import Store, StoreError, UserRecord, open_project
 
@@ -58,8 +58,13 @@ def open_window(path: Path, *, reader: str, dicom: Path | None = None) -> MainWi
     ``reader``; ``dicom`` is a folder of studies to add (read in the background). The store
     closes with the window."""
     project, store = open_project(path, RecistEngine())
+
+    def export(output: Path, whose: str) -> int:  # `recist-review export PROJECT --reader`
+        return export_project(output, store.load(), reader=whose).rows
+
     window = MainWindow(project, reader=reader, database=store.path.resolve(),
-                        opener=lambda other: _replace(window, other, reader))  # fmt: skip
+                        opener=lambda other: _replace(window, other, reader),
+                        exporter=export)  # fmt: skip
     window.on_close = store.close
     if dicom is not None:
         window.import_folder(dicom)
@@ -79,7 +84,8 @@ def open_signed_in(path: Path, name: str, password: str) -> MainWindow:
         project = SignedInProject(session, readers)
         viewed = session.user if not project.read_only else (readers or [session.user])[0]
         window = MainWindow(project, reader=viewed, database=Path(path).resolve(),
-                            opener=lambda other: _replace(window, other, viewed))  # fmt: skip
+                            opener=lambda other: _replace(window, other, viewed),
+                            exporter=project.export)  # `recist-review export --user`  # fmt: skip
     except BaseException:
         session.close()
         raise

@@ -37,6 +37,7 @@ from reviewer_gui.reading import DEFAULT_MEANING, Category, ReadingProject, Stat
 from reviewer_gui.viewer import PRESETS, Tool
 
 from .dialogs import RereadDialog, SignatureDialog
+from .export_action import Exporter, export_measurements
 from .help_panel import HelpPanel
 from .lesion_grid import LesionGrid
 from .lesion_panel import LesionPanel
@@ -76,10 +77,12 @@ class MainWindow(QMainWindow):
     """The reviewer app on one reading project, for one reader."""
 
     def __init__(self, project: ReadingModel, *, reader: str, database: Path,
-                 opener: Callable[[Path], None] | None = None) -> None:
+                 opener: Callable[[Path], None] | None = None,
+                 exporter: Exporter | None = None) -> None:  # fmt: skip
         super().__init__()
         self.session = ReadingSession(project, reader, database)
         self.opener = opener
+        self.exporter = exporter  # recist-review export's own function (see .export_action)
         self.confirm: Callable[[str], bool] = lambda text: ask(self, text)
         self.dialog: QDialog | None = None  # the signature or re-read dialog, while open
         self.scanner: FolderScanner | None = None
@@ -184,6 +187,9 @@ class MainWindow(QMainWindow):
             "next_timepoint": lambda: session.step_timepoint(1),
             "previous_timepoint": lambda: session.step_timepoint(-1),
             "toggle_baseline": session.toggle_baseline,
+            "next_series": lambda: session.step_series(1),
+            "previous_series": lambda: session.step_series(-1),
+            "export": self.export_measurements,
             "sign": self.sign,
             "reread": self.reread,
             "open_project": self.open_project,
@@ -217,6 +223,13 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, h=handlers[shortcut.name]: h())
             self.addAction(action)
             actions[shortcut.name] = action
+        actions["export"].setText("Export measurements CSV…")
+        menu = self.menuBar()
+        assert menu is not None
+        project_menu = menu.addMenu("&Project")
+        assert project_menu is not None
+        for name in ("open_project", "import_folder", "export"):
+            project_menu.addAction(actions[name])
         return actions
 
     def _help_shown(self, visible: bool) -> None:
@@ -277,6 +290,11 @@ class MainWindow(QMainWindow):
                   f"UTC (\"{signature.meaning}\")")  # fmt: skip
         self._open_dialog(RereadDialog(case_id, label, signed, session.reopens(),
                                        session.reread, self))  # fmt: skip
+
+    def export_measurements(self, path: Path | None = None) -> int | None:
+        """Ctrl+E: the measurements CSV of the read shown, as ``recist-review export``
+        writes it, to ``path`` (asked for when ``None``); returns the rows written."""
+        return export_measurements(self, self.session, self.exporter, path)
 
     def _open_dialog(self, dialog: QDialog) -> None:
         if self.dialog is not None:

@@ -7,6 +7,12 @@ current image becomes ``ReadingProject.measure`` (a new measurement of the chose
 ``set_axis`` (an end point dragged); the overlays are then redrawn from the model, so what is
 shown is what was stored (a refused drawing disappears and the status line says why).
 Measurements are placed by SOP Instance UID (DICOM PS3.3 C.12.1), never by slice number.
+
+Each view shows the series the reader reads its timepoint on (``ReadView.series_of``: the
+reader's choice among the study's series, else the import's) and reloads when the reader
+chooses another. A measurement shows only with the series it lies on; choosing a lesion whose
+measurement lies on another series switches an editable timepoint to that series, and says
+where the measurement is when the timepoint is signed (or the read is only viewed).
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from reviewer_gui.reading import (
     Point,
     ReadingError,
     Segment,
+    SeriesChosen,
+    SeriesRef,
     Timepoint,
     plane_of,
 )
@@ -60,7 +68,7 @@ class ReadingViews(QWidget):
         self.current: ImageView | None = None
         self.link: LinkedViews | None = None
         self.shown: dict[int, Shown] = {}  # id(measurement) -> what it stands for
-        self._shown_for: tuple[str | None, str | None, str | None] = (None, None, None)
+        self._shown_for: tuple[str | None, ...] = ()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setHandleWidth(3)
         self.splitter.setStyleSheet("QSplitter::handle { background: #404040; }")
@@ -79,14 +87,15 @@ class ReadingViews(QWidget):
         events.timepoint_reopened.connect(self._model_changed)
         events.lesion_saved.connect(self._model_changed)
         events.lesion_retired.connect(self._model_changed)
+        events.series_chosen.connect(self._series_chosen)
 
     # -- which series --------------------------------------------------------------------
     def show_place(self) -> None:
         """Load the current and prior timepoints' series (first slice at once, the rest in
         the background), unless they are shown already."""
         current, prior = self.session.current(), self.session.prior()
-        wanted = (self.session.case_id, current.label if current else None,
-                  prior.label if prior else None)
+        wanted = (self.session.case_id, *(x for tp in (current, prior) for x in (
+            tp.label if tp else None, self._series_uid(tp))))
         if wanted == self._shown_for and self.current is not None:
             return
         self._shown_for = wanted
@@ -120,17 +129,32 @@ class ReadingViews(QWidget):
             view.volume_replaced.connect(self._volume_loaded)
         self.stack.setCurrentIndex(1 if self.current is not None else 0)
         self.refresh_overlays()
-        self.jump_to_lesion(self.session.lesion_id or "")
+        self._jump(self.session.lesion_id or "", follow=False)
         self._loads_changed()
+
+    def _read_on(self, timepoint: Timepoint | None) -> SeriesRef | None:
+        read = self.session.read()
+        if timepoint is None:
+            return None
+        return timepoint.series if read is None else read.series_of(timepoint.label)
+
+    def _series_uid(self, timepoint: Timepoint | None) -> str | None:
+        ref = self._read_on(timepoint)
+        return None if ref is None else ref.series_uid
+
+    def _series_chosen(self, change: SeriesChosen) -> None:
+        if change.key == self.session.key:
+            self.show_place()
 
     def _open(self, timepoint: Timepoint | None, role: str) -> ImageView | None:
         if timepoint is None:
             return None
-        if timepoint.series is None:
+        series = self._read_on(timepoint)
+        if series is None:
             self.session.message.emit(f"{timepoint.label} has no series to show", True)
             return None
         try:
-            files = series_files(timepoint.series, self.session.database.parent)
+            files = series_files(series, self.session.database.parent)
             view = open_series(files, title=f"{role}  {timepoint.label}")
             if self.session.signed_in is not None:  # blinded: the grid's "day N", not a date
                 view.identity = f"{self.session.case_id}   {self.session.when(timepoint)}"
@@ -141,7 +165,7 @@ class ReadingViews(QWidget):
 
     def _volume_loaded(self) -> None:
         self.refresh_overlays()
-        self.jump_to_lesion(self.session.lesion_id or "")
+        self._jump(self.session.lesion_id or "", follow=False)
 
     def loading(self) -> bool:
         def busy(view: ImageView) -> bool:  # finished, but its series maybe not yet shown
@@ -236,7 +260,12 @@ class ReadingViews(QWidget):
 
     # -- choosing a lesion -----------------------------------------------------------------
     def jump_to_lesion(self, lesion_id: str) -> None:
-        """Show the lesion's measured slice in both views (each its own slice)."""
+        """Show the lesion's measured slice in both views (each its own slice); a view whose
+        timepoint has the measurement on another series switches to it when the timepoint
+        may change (else the message line says where the measurement is)."""
+        self._jump(lesion_id, follow=True)
+
+    def _jump(self, lesion_id: str, *, follow: bool) -> None:
         read = self.session.read()
         lesion = self.session.lesion()
         if read is None or not lesion_id or lesion is None:
@@ -245,9 +274,14 @@ class ReadingViews(QWidget):
             self.current.viewport.layer.tool = Tool.BIDIRECTIONAL  # nodes: short axis
             self.current.update()
         current, prior = self.session.current(), self.session.prior()
-        targets = [(view, self._slice_of(view, tp.label, lesion_id))
-                   for view, tp in ((self.prior, prior), (self.current, current))
-                   if view is not None and tp is not None]  # fmt: skip
+        shown = [(view, tp) for view, tp in ((self.prior, prior), (self.current, current))
+                 if view is not None and tp is not None]  # fmt: skip
+        elsewhere = [(tp, uid) for view, tp in shown
+                     if (uid := self._lies_on(tp, lesion_id)) not in (None,
+                                                                      view.volume.series_uid)]
+        if follow and elsewhere and self._follow(lesion_id, elsewhere):
+            return  # the views were rebuilt on the lesion's series, and jumped there
+        targets = [(view, self._slice_of(view, tp.label, lesion_id)) for view, tp in shown]
         found = [(view, k) for view, k in targets if k is not None]
         link = self.link.link if self.link is not None else None
         if link is not None and len(found) == 2:
@@ -258,6 +292,33 @@ class ReadingViews(QWidget):
         finally:
             if link is not None:
                 link.enabled = True
+
+    def _lies_on(self, timepoint: Timepoint, lesion_id: str) -> str | None:
+        """The series the lesion's measurement at ``timepoint`` lies on (``None``: none)."""
+        read = self.session.read()
+        observation = None if read is None else read.observation(timepoint.label, lesion_id)
+        if observation is None or not observation.fragments:
+            return None
+        uid = observation.fragments[0].long_axis.series_uid
+        return uid or (timepoint.series.series_uid if timepoint.series else None)
+
+    def _follow(self, lesion_id: str, elsewhere: list[tuple[Timepoint, str]]) -> bool:
+        """Switch each timepoint to the series its measurement lies on when it may change;
+        say where the measurement is when it may not. True when a view was switched."""
+        session, key = self.session, self.session.key
+        assert key is not None
+        switched = False
+        for timepoint, uid in elsewhere:
+            where = session.describe(timepoint, uid)
+            if session.read_only or session.project.is_signed(key, timepoint.label):
+                why = "the read is only viewed here" if session.read_only else (
+                    f"{timepoint.label} is signed, so it stays read on the series it was "
+                    "signed on")  # fmt: skip
+                session.message.emit(f"{lesion_id} at {timepoint.label} was measured on "
+                                     f"{where}, not on the series shown: {why}", True)
+                continue
+            switched = session.choose_series(key.case_id, timepoint.label, uid) or switched
+        return switched
 
     def _slice_of(self, view: ImageView, label: str, lesion_id: str) -> int | None:
         read = self.session.read()

@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
+from reviewer_gui.dicom import DicomLoadError, SeriesInfo
 from reviewer_gui.reading import (
     DEFAULT_MEANING,
     Lesion,
@@ -27,12 +28,14 @@ from reviewer_gui.reading import (
     ReadingProject,
     ReadKey,
     ReadView,
+    SeriesRef,
     SigningRefused,
     Timepoint,
 )
 from reviewer_gui.reading.signing import check_reading_order
 
 from .signed_in import ReadingModel, SignedInProject
+from .studies import series_ref_for, study_series
 
 T = TypeVar("T")
 
@@ -56,6 +59,7 @@ class ReadingSession(QObject):
         self.fragment = ""  # "" measures the lesion whole; a name measures one fragment
         self.prior_is_baseline = False  # compare with the baseline instead of the previous
         self.refusal: SigningRefused | None = None  # the last refused signature, shown
+        self.study_series: dict[str, tuple[SeriesInfo, ...]] = {}  # by Study Instance UID
 
     # -- who we are --------------------------------------------------------------------
     @property
@@ -188,6 +192,76 @@ class ReadingSession(QObject):
         where = f"fragment {self.fragment!r}" if self.fragment else "the whole lesion"
         self.message.emit(f"the next measurement of {self.lesion_id or 'the lesion'} is "
                           f"{where}", False)  # fmt: skip
+
+    # -- the series a timepoint is read on -------------------------------------------------
+    def series_list(self, timepoint: Timepoint) -> tuple[SeriesInfo, ...]:
+        """Every image series of the timepoint's study (headers only, read once)."""
+        ref = timepoint.series
+        if ref is None:
+            return ()
+        if ref.study_uid not in self.study_series:
+            try:
+                self.study_series[ref.study_uid] = study_series(ref, self.database.parent)
+            except (DicomLoadError, OSError) as error:
+                self.message.emit(f"{timepoint.label}: cannot list its series: {error}", True)
+                return ()
+        return self.study_series[ref.study_uid]
+
+    def read_on(self, case_id: str, timepoint: Timepoint) -> SeriesRef | None:
+        """The series this session's reader reads ``timepoint`` of ``case_id`` on."""
+        return self.project.read(ReadKey(case_id, self.reader)).series_of(timepoint.label)
+
+    def describe(self, timepoint: Timepoint, series_uid: str) -> str:
+        """A series as the reader knows it: its description (what the tree shows)."""
+        info = next((i for i in self.series_list(timepoint) if i.series_uid == series_uid), None)
+        if info is None:
+            return "another series of the study"
+        number = "" if info.series_number is None else f" (series {info.series_number})"
+        return f"'{info.series_description or info.modality}'{number}"
+
+    def choose_series(self, case_id: str, label: str, series_uid: str) -> bool:
+        """Read ``label`` of ``case_id`` on another series of its study (saved at once; a
+        refusal goes to the message line); shows that timepoint if it is not shown. Returns
+        whether the timepoint is now read on that series."""
+        timepoint = next((tp for tp in self.project.timepoints(case_id) if tp.label == label),
+                         None)  # fmt: skip
+        info = None if timepoint is None else next(
+            (i for i in self.series_list(timepoint) if i.series_uid == series_uid), None)
+        if timepoint is None or timepoint.series is None or info is None:
+            self.message.emit(f"{case_id} {label}: no such series in its study", True)
+            return False
+        key, before = ReadKey(case_id, self.reader), self.read_on(case_id, timepoint)
+        ref = series_ref_for(info, timepoint.series)
+        if self.attempt(lambda: self.project.choose_series(key, label, ref)) is None:
+            return False
+        if case_id != self.case_id or label not in (self.timepoint, getattr(
+                self.prior(), "label", None)):  # fmt: skip
+            self.go(case_id, label)
+        if before is not None and before.series_uid == ref.series_uid:
+            self.message.emit(f"{label} is read on {self.describe(timepoint, series_uid)} "
+                              "already", False)  # fmt: skip
+            return True
+        thickness = "" if ref.slice_thickness_mm is None else (
+            f", {ref.slice_thickness_mm} mm slices")  # fmt: skip
+        self.message.emit(f"{label} is now read on {self.describe(timepoint, series_uid)}"
+                          f"{thickness} (saved); measurements made on another series stay "
+                          "recorded and show with their series", False)  # fmt: skip
+        return True
+
+    def step_series(self, step: int) -> None:
+        """Read the current timepoint on the next (previous) series of its study."""
+        current = self.current()
+        if self.case_id is None or current is None:
+            return
+        found = self.series_list(current)
+        read_on = self.read_on(self.case_id, current)
+        uids = [i.series_uid for i in found]
+        if len(uids) < 2 or read_on is None:
+            self.message.emit(f"{current.label}: its study has no other series to read it on",
+                              True)  # fmt: skip
+            return
+        index = uids.index(read_on.series_uid) if read_on.series_uid in uids else 0
+        self.choose_series(self.case_id, current.label, uids[(index + step) % len(uids)])
 
     # -- acting ------------------------------------------------------------------------
     def attempt(self, action: Callable[[], T]) -> T | None:

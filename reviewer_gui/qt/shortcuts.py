@@ -31,6 +31,13 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("Ctrl+Return", "sign", "sign the current timepoint (locks it)", "Reading"),
     Shortcut("Ctrl+R", "reread", "re-read a signed timepoint (asks the reason; reopens it)",
              "Reading"),
+    Shortcut("Ctrl+Shift+Down", "next_series",
+             "read this timepoint on the next series of its study (or Enter on a series in "
+             "the tree)", "Reading"),
+    Shortcut("Ctrl+Shift+Up", "previous_series",
+             "read this timepoint on the previous series of its study", "Reading"),
+    Shortcut("Ctrl+E", "export", "export the measurements CSV of this read (signed "
+             "timepoints, as recist-review export)", "Reading"),
     Shortcut("Ctrl+O", "open_project", "open or create a reading project file", "Reading"),
     Shortcut("Ctrl+D", "import_folder", "add a folder of DICOM studies to the project",
              "Reading"),

@@ -136,6 +136,16 @@ def apply_scan(project: ReadingProject, scan: FolderScan, *, by: str) -> list[st
     return notes
 
 
+def series_ref_for(info: SeriesInfo, imported: SeriesRef) -> SeriesRef:
+    """Another series of the imported series' study as a ``SeriesRef``: looked up in the same
+    folder (relative when the import's is, so a moved project still finds it), with its own
+    Slice Thickness (0018,0050) for the engine's 2 x slice thickness rule."""
+    if info.series_uid == imported.series_uid:
+        return imported
+    _, thickness = _header(info)
+    return SeriesRef(info.study_uid, info.series_uid, imported.folder, thickness)
+
+
 def series_folder(ref: SeriesRef, project_dir: str | os.PathLike[str]) -> Path:
     """Where the timepoint's series is: ``ref.folder`` as it is when absolute (a folder the
     app scanned, or an older import), else relative to ``project_dir``, the folder of the

@@ -1,8 +1,11 @@
 """The reading's subjects, timepoints and series as a tree (pseudonymous case ids only).
 
 Subject -> timepoint (label, scan date, signed or not) -> series of the study (description,
-image count; the one the timepoint is read on marked). Series are listed from the import's
-folder scan, or looked up (headers only) when a timepoint is first expanded.
+image count; the one this reader reads the timepoint on marked "read", in bold green). Series
+are listed from the import's folder scan, or looked up (headers only) when a timepoint is
+first expanded; the open subject's timepoints are expanded, so its series show. Activating a
+series (Enter, double-click) reads the timepoint on it: a change of the read, saved and
+audited (``ReadingProject.choose_series``), refused once the timepoint is signed.
 
 Signed in as a reader, the tree is the reader's worklist: case ids in the session's
 randomised order, timepoint labels with their day from baseline (never a date), and which
@@ -15,22 +18,22 @@ from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QBrush, QColor, QFont
 from PyQt6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from reviewer_gui.dicom import DicomLoadError, SeriesInfo
-from reviewer_gui.reading import Change, ReadKey, Timepoint
+from reviewer_gui.reading import Change, ReadKey
 
 from .session import ReadingSession
-from .studies import FolderScan, study_series
+from .studies import FolderScan
 
 ROLE = Qt.ItemDataRole.UserRole
 
 
 class StudyTree(QTreeWidget):
-    """Activate (double-click, Enter) a subject or timepoint to read it."""
+    """Activate (double-click, Enter) a subject or timepoint to read it, a series to read the
+    timepoint on it."""
 
     def __init__(self, session: ReadingSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.series: dict[str, tuple[SeriesInfo, ...]] = {}  # by Study Instance UID
+        self.series = session.study_series  # by Study Instance UID, shared with the session
         self.setHeaderLabels(["Subject / timepoint / series", "Status"])
         self.setColumnWidth(0, 190)
         self._later = QTimer(self)  # rebuilt after the event that asked (never inside a slot
@@ -92,6 +95,10 @@ class StudyTree(QTreeWidget):
             if case_id == self.session.case_id:
                 subject.setFont(0, bold)
                 subject.setExpanded(True)
+                for k in range(subject.childCount()):  # its series show, "read on" marked
+                    child = subject.child(k)
+                    if child is not None:
+                        child.setExpanded(True)
         self.resizeColumnToContents(0)  # the status column (to read, after FU1) shows whole
 
     def _expanded(self, item: QTreeWidgetItem) -> None:
@@ -100,30 +107,32 @@ class StudyTree(QTreeWidget):
         if item.childCount() or not isinstance(data, tuple) or data[1] is None or (
                 parent is not None and parent.parent() is not None):  # a series: no children
             return
-        timepoint = next((tp for tp in self.session.project.timepoints(data[0])
-                          if tp.label == data[1]), None)  # fmt: skip
-        for info in self._series_of(timepoint):
-            read_on = timepoint is not None and timepoint.series is not None and (
-                info.series_uid == timepoint.series.series_uid)
+        case_id, label = data
+        timepoint = next((tp for tp in self.session.project.timepoints(case_id)
+                          if tp.label == label), None)  # fmt: skip
+        if timepoint is None:
+            return
+        read_on = self.session.read_on(case_id, timepoint)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for info in self.session.series_list(timepoint):
+            is_read_on = read_on is not None and info.series_uid == read_on.series_uid
             child = QTreeWidgetItem([f"{info.series_description or info.modality}",
-                                     f"{info.n_images} images" + (", read" if read_on else "")])
-            child.setData(0, ROLE, data)
-            child.setToolTip(0, info.series_uid)
+                                     f"{info.n_images} images"
+                                     + (", read" if is_read_on else "")])  # fmt: skip
+            child.setData(0, ROLE, (case_id, label, info.series_uid))
+            child.setToolTip(0, f"{info.series_uid}\nEnter or double-click: read {label} on "
+                             "this series (Ctrl+Shift+Down / Up: next / previous series)")
+            if is_read_on:
+                child.setFont(0, bold)
+                child.setFont(1, bold)
+                child.setForeground(1, QBrush(QColor(0, 110, 0)))
+                item.setToolTip(0, f"{label} is read on {info.series_description}")
             item.addChild(child)
-
-    def _series_of(self, timepoint: Timepoint | None) -> tuple[SeriesInfo, ...]:
-        if timepoint is None or timepoint.series is None:
-            return ()
-        ref = timepoint.series
-        if ref.study_uid not in self.series:
-            try:
-                self.series[ref.study_uid] = study_series(ref, self.session.database.parent)
-            except (DicomLoadError, OSError) as error:
-                self.session.message.emit(f"{timepoint.label}: {error}", True)
-                return ()
-        return self.series[ref.study_uid]
 
     def _activated(self, item: QTreeWidgetItem, column: int) -> None:
         data = item.data(0, ROLE)
-        if isinstance(data, tuple):
+        if isinstance(data, tuple) and len(data) == 3:
+            self.session.choose_series(*data)
+        elif isinstance(data, tuple):
             self.session.go(data[0], data[1])
