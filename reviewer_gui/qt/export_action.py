@@ -49,8 +49,8 @@ def export_measurements(parent: QWidget, session: ReadingSession, exporter: Expo
         text = error.args[0] if isinstance(error, LookupError) and error.args else error
         session.message.emit(f"not exported: {text}", True)
         return None
-    note = "" if rows else ": no timepoint of this read is signed yet (only signed ones are)"
-    session.message.emit(f"{rows} row(s) of {session.reader}'s read exported to {path} "
-                         f"(signed timepoints, as recist-review export writes them){note}",
+    note = " (signed timepoints only)" if rows else ": nothing signed yet (only signed " \
+        "timepoints are exported)"
+    session.message.emit(f"{rows} row(s) of {session.reader}'s read exported to {path}{note}",
                          False)  # fmt: skip
     return rows

@@ -216,7 +216,7 @@ class ReadingSession(QObject):
         info = next((i for i in self.series_list(timepoint) if i.series_uid == series_uid), None)
         if info is None:
             return "another series of the study"
-        number = "" if info.series_number is None else f" (series {info.series_number})"
+        number = "" if info.series_number is None else f" (#{info.series_number})"
         return f"'{info.series_description or info.modality}'{number}"
 
     def choose_series(self, case_id: str, label: str, series_uid: str) -> bool:
@@ -243,9 +243,9 @@ class ReadingSession(QObject):
             return True
         thickness = "" if ref.slice_thickness_mm is None else (
             f", {ref.slice_thickness_mm} mm slices")  # fmt: skip
-        self.message.emit(f"{label} is now read on {self.describe(timepoint, series_uid)}"
-                          f"{thickness} (saved); measurements made on another series stay "
-                          "recorded and show with their series", False)  # fmt: skip
+        self.message.emit(f"{label} now read on {self.describe(timepoint, series_uid)}"
+                          f"{thickness}, saved; measurements on other series are kept",
+                          False)  # fmt: skip
         return True
 
     def step_series(self, step: int) -> None:

@@ -36,6 +36,7 @@ class StudyTree(QTreeWidget):
         self.series = session.study_series  # by Study Instance UID, shared with the session
         self.setHeaderLabels(["Subject / timepoint / series", "Status"])
         self.setColumnWidth(0, 190)
+        self.setMinimumWidth(345)  # the status column (signed, to read, which series) shows
         self._later = QTimer(self)  # rebuilt after the event that asked (never inside a slot
         self._later.setSingleShot(True)  # of an item that the rebuild deletes), once
         self._later.timeout.connect(self.rebuild)
@@ -124,9 +125,9 @@ class StudyTree(QTreeWidget):
             child.setToolTip(0, f"{info.series_uid}\nEnter or double-click: read {label} on "
                              "this series (Ctrl+Shift+Down / Up: next / previous series)")
             if is_read_on:
-                child.setFont(0, bold)
-                child.setFont(1, bold)
-                child.setForeground(1, QBrush(QColor(0, 110, 0)))
+                for column in (0, 1):
+                    child.setFont(column, bold)
+                    child.setForeground(column, QBrush(QColor(0, 110, 0)))
                 item.setToolTip(0, f"{label} is read on {info.series_description}")
             item.addChild(child)
 
