@@ -7,12 +7,14 @@ sits on a translucent dark box so it stays legible over bright bone and dark lun
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from PyQt6.QtCore import QLineF, QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from reviewer_gui.viewer import Measurement, Viewport
+from reviewer_gui.viewer.corner_layout import layout_corners
 from reviewer_gui.viewer.scale_bar import format_mm
 
 from ._sprites import BOX, HANDLE_RADIUS, TEXT, Labels, Placed, Sprites
@@ -27,6 +29,7 @@ WARNING = QColor(255, 170, 0)
 ERROR = QColor(255, 80, 80)
 MARGIN = 10.0
 LINE_WIDTH = 1.6
+_DIGIT = re.compile(r"\d")
 
 
 def text_font(base: QFont, pixel_size: int = 14, bold: bool = False) -> QFont:
@@ -108,29 +111,38 @@ def paint_corners(p: QPainter, vp: Viewport, width: float, height: float,
     """Readout top left, series title top right, orientation letters, messages bottom left.
 
     Only the readout changes from slice to slice; the rest is placed once per size, title,
-    message and orientation (:meth:`Sprites.plan`).
+    message, orientation and readout shape (:meth:`Sprites.plan`), out of each other's way
+    (:func:`~reviewer_gui.viewer.corner_layout.layout_corners`).
     """
     ascent, line = sprites.ascent, sprites.line
-    for k, text in enumerate(vp.readout()):
+    readout = vp.readout()
+    for k, text in enumerate(readout):
         sprites.draw(p, MARGIN, MARGIN + ascent + k * line, text)
     message = vp.layer.message
-    key = ("corners", width, height, tuple(title), message, sides,
+    # Digits have one width in the overlay font: the layout holds for every slice number.
+    shape = tuple(_DIGIT.sub("0", text) for text in readout)
+    key = ("corners", width, height, tuple(title), message, sides, shape,
            None if status is None else (status[0], status[1].rgba()))
     for point, image in sprites.plan(key, lambda: _corners(width, height, title, message,
-                                                           status, sides, sprites)):
+                                                           status, sides, shape, sprites)):
         p.drawImage(point, image)
 
 
 def _corners(width: float, height: float, title: list[str], message: str,
              status: tuple[str, QColor] | None, sides: tuple[str, str, str, str],
-             sprites: Sprites) -> list[Placed]:
+             readout_shape: tuple[str, ...], sprites: Sprites) -> list[Placed]:
     fm = sprites.metrics
     ascent, line = sprites.ascent, sprites.line
+    left, right, top, bottom = sides
+    layout = layout_corners(width, line, [fm.horizontalAdvance(t) for t in readout_shape],
+                            [sprites.width(t, EDITABLE if k == 0 else TEXT)
+                             for k, t in enumerate(title)],
+                            sprites.width(top), margin=MARGIN)  # fmt: skip
     placed: list[Placed] = []
     for k, text in enumerate(title):
         color = EDITABLE if k == 0 else TEXT
         placed.append(sprites.placed(width - MARGIN - sprites.width(text, color),
-                                     MARGIN + ascent + k * line, text, color))
+                                     layout.title_top + ascent + k * line, text, color))
     messages: list[tuple[str, QColor]] = []
     if message:
         messages.append((message, ERROR))
@@ -141,11 +153,11 @@ def _corners(width: float, height: float, title: list[str], message: str,
         for chunk in reversed(_wrap(text, fm, width * 0.6)):
             placed.append(sprites.placed(MARGIN, y, chunk, color))
             y -= line
-    left, right, top, bottom = sides
     mid_x, mid_y = width / 2, height / 2
     placed += [sprites.placed(MARGIN, mid_y, left),
                sprites.placed(width - MARGIN - sprites.width(right), mid_y, right),
-               sprites.placed(mid_x - sprites.width(top) / 2, MARGIN + ascent, top),
+               sprites.placed(mid_x - sprites.width(top) / 2, layout.top_letter_top + ascent,
+                              top),
                sprites.placed(mid_x - sprites.width(bottom) / 2,
                               height - MARGIN - sprites.descent, bottom)]
     return placed
