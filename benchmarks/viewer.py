@@ -15,7 +15,7 @@ scenarios:
   imported from that folder, M2 read beside the baseline, with the study tree, the lesion
   panel and the grid around the images: what a reader sees.
 - **split**: the two linked views alone in a 1800 x 1000 window (two views of 898 x 1000,
-  each about 1.7 times the pixels the app gives them at full HD): the stress case.
+  each with more than twice the pixels the app gives a view at full HD): the stress case.
 
 Measured:
 
@@ -293,7 +293,7 @@ def _markdown(results: list[dict[str, Any]]) -> str:
         "measurement on every slice of both. Two scenarios: **app**, the reviewer's own window "
         f"at {APP_WINDOW[0]} x {APP_WINDOW[1]} (study tree, lesion panel and grid around the "
         f"prior and current images); **split**, the two linked views alone in a {WINDOW[0]} x "
-        f"{WINDOW[1]} window (each view about 1.7 times the app's pixels: the stress case). "
+        f"{WINDOW[1]} window (each view more than twice the app's pixels: the stress case). "
         "Page cache warm. Each figure is the median over the runs (each run its own process, "
         "the scenarios taking turns); other jobs on the machine (its load average) inflate p95 "
         "and max.", "",
