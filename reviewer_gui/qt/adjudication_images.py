@@ -1,16 +1,23 @@
-"""Each reader's calipers on the same images, side by side, for the adjudicator (read-only).
+"""Each reader's calipers on that reader's images, side by side, for the adjudicator
+(read-only).
 
-For the timepoint the adjudicator chose, its series is shown twice: reader 1's view on the
-left, reader 2's on the right, each framed and titled in that reader's colour and showing only
-that reader's measurements (locked: cyan, dashed, captioned with the lesion id). Choosing a
+For the timepoint the adjudicator chose, reader 1's view is on the left and reader 2's on the
+right, each framed and titled in that reader's colour and showing only that reader's
+measurements (locked: cyan, dashed, captioned with the lesion id). Each view shows the series
+that reader read the timepoint on (``ReadView.series_of``: another reconstruction or phase of
+the study may have been chosen), or the series the reader's caliper of the chosen lesion lies
+on (:mod:`.adjudication_series`); when the two views show different series a notice above them
+names both (series number, description, slice thickness: never a date or an id). Choosing a
 lesion moves each view to the slice *that reader* measured it on, placed by SOP Instance UID
-(DICOM PS3.3 C.12.1), so two readers who picked different slices are seen on theirs. The
-series loads once (the middle slice at once, the rest in a worker thread) for both views;
-window/level is shared. Corner text names the reader and timepoint, never a date or an id.
+(DICOM PS3.3 C.12.1); a reader without a caliper there is shown the other reader's slice (by
+position along the slice normal when their series differ). A series loads once (the middle
+slice at once, the rest in a worker thread) and is shared when both readers read it;
+window/level is shared. Corner text names the reader, timepoint and series only.
 """
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PyQt6.QtCore import QCoreApplication, Qt
@@ -21,23 +28,33 @@ from reviewer_gui.dicom import DicomLoadError, Volume, load_series
 from reviewer_gui.reading import Observation, ReadView, State, Timepoint
 from reviewer_gui.viewer import Viewport
 
+from .adjudication_series import (
+    ShownSeries,
+    StudySeries,
+    different_series_notice,
+    series_words,
+)
 from .adjudication_views import READER_COLOURS
 from .image_view import ImageView
 from .lesion_grid import _STATE_TEXT, mm
 from .loading import SeriesLoad
 from .stored_calipers import stored_calipers
-from .studies import series_files
 
 READ_ONLY = "Read-only: drag to pan, wheel for slices, right-drag for window/level"
+#: The notice that the two readers' views show different series: amber, like a caution.
+NOTICE_STYLE = ("QLabel { background: #fff1c2; color: #4d3800; border: 1px solid #d9a400; "
+                "padding: 4px 8px; font-weight: bold; }")
 
 
 class ReaderView(ImageView):
-    """A read-only image view titled with the reader and timepoint only (no patient id, no
-    date): a left-drag pans instead of measuring (the adjudicator measures nothing)."""
+    """A read-only image view titled with the reader, timepoint and series only (no patient
+    id, no date): a left-drag pans instead of measuring (the adjudicator measures nothing)."""
+
+    series_line = ""  # the series in words (number, description, thickness)
 
     def title_lines(self) -> list[str]:
-        description = self.volume.series_description
-        return [self.title, description] if description else [self.title]
+        series = self.series_line or self.volume.series_description
+        return [self.title, series] if series else [self.title]
 
     def _make_viewport(self, volume: Volume) -> Viewport:
         viewport = super()._make_viewport(volume)
@@ -70,6 +87,7 @@ class ReaderPane(QWidget):
         super().__init__(parent)
         self.index = index
         self.view: ReaderView | None = None
+        self.series: ShownSeries | None = None  # what the view shows
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.heading.setWordWrap(True)
@@ -94,96 +112,133 @@ class ReaderPane(QWidget):
 
 
 class ReaderImages(QWidget):
-    """Reader 1's and reader 2's calipers on the chosen timepoint's series."""
+    """Reader 1's and reader 2's calipers at the chosen timepoint, each on that reader's
+    series, and a notice above them when the two series differ."""
 
     def __init__(self, database: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
+        self.studies = StudySeries(database.parent)
         self.panes = (ReaderPane(0), ReaderPane(1))
-        self.loader: SeriesLoad | None = None
-        self.volumes: dict[tuple[str, str], Volume] = {}  # (case id, label) -> whole series
-        self.shown: tuple[str, str] | None = None
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(NOTICE_STYLE)
+        self.notice.hide()
+        self.loaders: dict[str, SeriesLoad] = {}  # series uid -> its background load
+        self.volumes: dict[str, Volume] = {}  # series uid -> whole series
+        self._first: dict[str, Volume] = {}  # series uid -> its middle slice, while loading
         self._place: tuple[tuple[str, str], tuple[ReadView, ReadView], str, str | None] | None
         self._place = None
-        layout = QHBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.notice)
+        row = QHBoxLayout()
         for pane in self.panes:
-            layout.addWidget(framed(pane, READER_COLOURS[pane.index]), 1)
+            row.addWidget(framed(pane, READER_COLOURS[pane.index]), 1)
+        layout.addLayout(row, 1)
 
     def views(self) -> list[ReaderView]:
         return [pane.view for pane in self.panes if pane.view is not None]
 
     def loading(self) -> bool:
         """A series is still loading (or loaded but not yet shown)."""
-        return self.loader is not None and (not self.loader.isFinished() or any(
-            v.status is not None and v.status[0].startswith("Loading") for v in self.views()))
+        return any(not loader.isFinished() for loader in self.loaders.values()) or any(
+            v.status is not None and v.status[0].startswith("Loading") for v in self.views())
 
     def clear(self) -> None:
         self._settle()
-        self.shown = self._place = None
+        self._place = None
+        self.notice.hide()
         for pane in self.panes:
             pane.set_view(None)
+            pane.series = None
             pane.heading.setText("")
 
     def show_place(self, case_id: str, timepoint: Timepoint, readers: tuple[str, str],
                    reads: tuple[ReadView, ReadView], lesion_id: str | None) -> None:  # fmt: skip
-        """Both readers' measurements at ``timepoint``, each view on the slice its reader
-        measured ``lesion_id`` on."""
-        self._place = (readers, reads, timepoint.label, lesion_id)
-        if self.shown != (case_id, timepoint.label):
-            self._open(case_id, timepoint)
+        """Both readers' measurements at ``timepoint``, each on the series that reader read it
+        on (or measured ``lesion_id`` on) and at the slice the reader measured it on."""
+        label = timepoint.label
+        self._place = (readers, reads, label, lesion_id)
+        try:
+            shown = (self.studies.shown(reads[0], label, lesion_id),
+                     self.studies.shown(reads[1], label, lesion_id))  # fmt: skip
+        except (DicomLoadError, OSError) as error:
+            shown, problem = (None, None), f"{label}: cannot list its series: {error}"
+        else:
+            problem = f"{label} has no series"
+        for pane, series in zip(self.panes, shown, strict=True):
+            if pane.view is None or series is None or pane.series is None \
+                    or pane.series.uid != series.uid:  # fmt: skip
+                self._open(pane, series, problem)
+            pane.series = series
+        notice = different_series_notice(label, readers, shown)
+        self.notice.setText(f"\u26a0 {notice}")
+        self.notice.setVisible(bool(notice))
         self._refresh()
 
     # -- the series ------------------------------------------------------------------------
     def _settle(self) -> None:
-        if self.loader is not None and not self.loader.isFinished():
-            self.loader.wait()
-            QCoreApplication.sendPostedEvents()  # its "loaded", while the views still live
+        for loader in self.loaders.values():
+            loader.wait()
+        QCoreApplication.sendPostedEvents()  # their "loaded", while the views still live
 
-    def _open(self, case_id: str, timepoint: Timepoint) -> None:
-        self._settle()
-        self.loader, self.shown = None, (case_id, timepoint.label)
-        key = (case_id, timepoint.label)
-        volume = self.volumes.get(key)
-        files: tuple[Path, ...] = ()
-        problem = ""
-        if volume is None:
-            try:
-                if timepoint.series is None:
-                    raise DicomLoadError(f"{timepoint.label} has no series")
-                files = series_files(timepoint.series, self.database.parent)
-                volume = load_series([files[len(files) // 2]], workers=1)
-            except (DicomLoadError, OSError, KeyError, IndexError) as error:
-                problem = f"{timepoint.label}: cannot open its series: {error}"
-        for pane in self.panes:
-            pane.set_view(None if volume is None else ReaderView(volume, title=""))
-            if pane.view is not None:
-                pane.view.set_status(READ_ONLY)
-            if problem:
-                pane.placeholder.setText(problem)
-        first, second = self.panes[0].view, self.panes[1].view
-        if first is not None and second is not None:  # one window/level for both
-            first.window_changed.connect(second.set_window)
-            second.window_changed.connect(first.set_window)
-        if volume is not None and len(files) > 1:
-            worker = SeriesLoad(files, self)
-            worker.loaded.connect(lambda whole: self._loaded(key, whole))
-            worker.failed.connect(self._failed)
-            for view in self.views():
-                view.set_status(f"Loading {len(files)} images...")
-            self.loader = worker
-            worker.start()
+    def _open(self, pane: ReaderPane, series: ShownSeries | None, problem: str) -> None:
+        volume = None
+        if series is not None:
+            volume, problem = self._volume(series)
+        pane.set_view(None if volume is None else ReaderView(volume, title=""))
+        pane.placeholder.setText(problem or "Choose a subject and a cell of the table")
+        view, other = pane.view, self.panes[1 - pane.index].view
+        if view is None or series is None:
+            return
+        loader = self.loaders.get(series.uid)
+        busy = loader is not None and not loader.isFinished()
+        view.set_status(f"Loading {len(series.info.files)} images..." if busy and series.info
+                        else READ_ONLY)  # fmt: skip
+        if other is not None:  # one window/level for both
+            view.set_window(other.viewport.window)
+            view.window_changed.connect(other.set_window)
+            other.window_changed.connect(view.set_window)
 
-    def _failed(self, text: str) -> None:
-        for view in self.views():
+    def _volume(self, series: ShownSeries) -> tuple[Volume | None, str]:
+        """The series' whole volume, else its middle slice with the rest loading behind."""
+        uid = series.uid
+        volume = self.volumes.get(uid) or self._first.get(uid)
+        if volume is not None:
+            return volume, ""
+        if series.info is None:
+            return None, f"{series.words()}: its images are not in the project folder"
+        files = series.info.files
+        try:
+            volume = load_series([files[len(files) // 2]], workers=1)
+        except (DicomLoadError, OSError, IndexError) as error:
+            return None, f"cannot open {series.words()}: {error}"
+        if len(files) == 1:
+            self.volumes[uid] = volume
+            return volume, ""
+        self._first[uid] = volume
+        worker = SeriesLoad(files, self)
+        worker.loaded.connect(lambda whole: self._loaded(uid, whole))
+        worker.failed.connect(lambda text: self._failed(uid, text))
+        self.loaders[uid] = worker
+        worker.start()
+        return volume, ""
+
+    def _showing(self, uid: str) -> list[ReaderView]:
+        return [pane.view for pane in self.panes if pane.view is not None
+                and pane.series is not None and pane.series.uid == uid]  # fmt: skip
+
+    def _failed(self, uid: str, text: str) -> None:
+        for view in self._showing(uid):
             view.set_status(text, error=True)
 
-    def _loaded(self, key: tuple[str, str], whole: object) -> None:
+    def _loaded(self, uid: str, whole: object) -> None:
         assert isinstance(whole, Volume)
-        self.volumes[key] = whole
-        if self.shown != key:
-            return
-        for view in self.views():
+        self.volumes[uid] = whole
+        self._first.pop(uid, None)
+        for view in self._showing(uid):
             view.set_volume(whole)
             view.set_status(READ_ONLY)
         self._refresh()
@@ -197,22 +252,34 @@ class ReaderImages(QWidget):
                   for pane in self.panes]  # fmt: skip
         for pane in self.panes:
             read, reader = reads[pane.index], readers[pane.index]
-            view, other = pane.view, readers[1 - pane.index]
+            view, other = pane.view, self.panes[1 - pane.index]
             found = _described(read, label, lesion_id)
             if view is not None:
                 view.title = f"{reader}  {label}"
+                view.series_line = pane.series.words() if pane.series else ""
                 self._draw(view, read, label)
-                own, theirs = slices[pane.index], slices[1 - pane.index]
+                own = slices[pane.index]
+                theirs = _matching_slice(view, other.view, slices[1 - pane.index])
                 if own is not None:
                     view.viewport.nav.go_to(own)
                     count = view.viewport.nav.count  # numbered from the head, as the readout
                     found += f" on slice {count - own} of {count}"
                 elif theirs is not None and lesion_id is not None:  # the same anatomy
                     view.viewport.nav.go_to(theirs)
-                    found += f"; shown on {other}'s slice for {lesion_id}"
-            colour = READER_COLOURS[pane.index].name()
-            pane.heading.setText(f"<span style='color:{colour}'><b>{reader}</b></span> "
-                                 f"(reader {pane.index + 1}) at <b>{label}</b>: {found}")
+                    found += f"; shown where {readers[1 - pane.index]} measured {lesion_id}"
+            pane.heading.setText(self._heading(pane, reader, label, found))
+
+    def _heading(self, pane: ReaderPane, reader: str, label: str, found: str) -> str:
+        colour = READER_COLOURS[pane.index].name()
+        series, where = pane.series, ""
+        if series is not None:
+            where = f" on <b>{_text(series.words())}</b>"
+            if not series.is_read_on:
+                ref = series.read_on
+                read_on = series_words(self.studies.info(ref), ref.slice_thickness_mm)
+                where += f" (measured there; {label} was read on {_text(read_on)})"
+        return (f"<span style='color:{colour}'><b>{_text(reader)}</b></span> (reader "
+                f"{pane.index + 1}) at <b>{label}</b>{where}: {_text(found)}")
 
     @staticmethod
     def _slice_of(view: ImageView | None, read: ReadView, label: str,
@@ -233,6 +300,27 @@ class ReaderImages(QWidget):
         for _, _, measurement in stored_calipers(view.volume, read, label, locked=True):
             layer.add(measurement)
         view.update()
+
+
+def _text(plain: str) -> str:
+    """Plain text inside rich text (a description may hold "<" or "&")."""
+    return html.escape(plain, quote=False)
+
+
+def _matching_slice(view: ImageView, other: ImageView | None, index: int | None) -> int | None:
+    """The slice of ``view`` at the position of ``other``'s slice ``index``: the same index on
+    the same series, else the nearest position along the slice normal (the series of one
+    study share its frame of reference, DICOM PS3.3 C.7.4.1), if within a slice of it."""
+    if other is None or index is None:
+        return None
+    if other.volume.series_uid == view.volume.series_uid:
+        return index
+    positions = view.volume.slice_positions_mm
+    if len(positions) < 2 or len(other.volume.slice_positions_mm) <= index:
+        return None
+    at = other.volume.slice_positions_mm[index]
+    nearest = min(range(len(positions)), key=lambda k: abs(positions[k] - at))
+    return nearest if abs(positions[nearest] - at) <= view.volume.spacing_mm[0] else None
 
 
 def framed(widget: QWidget, colour: QColor) -> QFrame:

@@ -106,16 +106,18 @@ def ready(window: MainWindow) -> bool:
         and all(v.status is None and v.volume.shape[0] > 1 for v in views.views())
 
 
-def truth_segments(volume: Volume, subject: str, timepoint: str, lesion_id: str
-                   ) -> tuple[Segment, Segment, ImagePlane]:
+def truth_segments(volume: Volume, subject: str, timepoint: str, lesion_id: str, *,
+                   nearest: bool = False) -> tuple[Segment, Segment, ImagePlane]:
     """Long and short axes through the lesion's centre as the generator drew it, end points
-    half a diameter away, on its centre slice (for reads recorded through the model)."""
+    half a diameter away, on its centre slice (for reads recorded through the model); with
+    ``nearest``, on the slice nearest its centre (a thicker reconstruction)."""
     gen = generator()
     subj = next(s for s in gen.subjects() if s.subject_id == subject)
     les = next(x for x in subj.lesions[gen.TIMEPOINTS.index(timepoint)]
                if x.lesion_id == lesion_id)
     x, y, z = les.center
-    k = volume.slice_positions_mm.index(z)
+    positions = volume.slice_positions_mm
+    k = int(np.argmin([abs(p - z) for p in positions])) if nearest else positions.index(z)
     row = (y - volume.origin_mm[1]) / volume.spacing_mm[1]
     col = (x - volume.origin_mm[0]) / volume.spacing_mm[2]
     dr_long, dc_long = (0.0, les.long_mm / 2 / volume.spacing_mm[2]) if les.long_along == "x" \

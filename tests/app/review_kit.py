@@ -6,6 +6,7 @@ truth; every text a window shows."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from deid.kit import HENRIETTA, MAXIMILIAN, Patient, write_site_copy
@@ -42,11 +43,13 @@ PATIENTS = (HENRIETTA, MAXIMILIAN)
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def import_study(root: Path) -> Path:
+def import_study(root: Path, *, site: Callable[[Path], None] | None = None) -> Path:
     """Both patients' site data imported into ``root/reading``, users added; the project
-    file."""
+    file. ``site`` may add to the site's folder (``root/site``) before the import."""
     for patient in PATIENTS:
         write_site_copy(root / "site", patient)
+    if site is not None:
+        site(root / "site")
     assert main(["import", str(root / "site"), str(root / "reading")]) == 0
     path = root / "reading" / PROJECT_DB
     with Store.open(path, create=False) as store:

@@ -8,7 +8,6 @@ A reader cannot open it (domain brief, BICR section)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -17,60 +16,21 @@ from pathlib import Path
 
 import pytest
 from deid.kit import date_spellings
-from PyQt6.QtWidgets import (
-    QAbstractButton,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QTableWidget,
-    QWidget,
-)
 from pytestqt.qtbot import QtBot
 
 from reviewer_gui.cli import main
 from reviewer_gui.deid import default_key_file
-from reviewer_gui.dicom import load_series
-from reviewer_gui.engine_adapter import RecistEngine
-from reviewer_gui.qt._overlay import measurement_label
-from reviewer_gui.qt.adjudication_app import adjudication_sign_in, open_adjudication
+from reviewer_gui.qt.adjudication_app import adjudication_sign_in
 from reviewer_gui.qt.adjudication_views import DIFFERS
 from reviewer_gui.qt.adjudication_window import AdjudicationWindow
-from reviewer_gui.qt.studies import series_files
-from reviewer_gui.reading import Category, State, plane_of
 from reviewer_gui.review import sign_in
 from reviewer_gui.store import Store
 
-from .helpers import sample_lesions, truth_segments
-from .review_kit import PASSWORDS, PATIENTS, SAMPLE_LABELS, copy_study, import_study, samples
+from .adjudication_kit import adjudications, export, open_window, read_case, texts_of
+from .review_kit import PASSWORDS, PATIENTS, copy_study, import_study, samples
 
-MEANING = "Reviewed and approved as read"
 ARM = "ARM-LU177-SECRET"
 REAL_RANDOMIZATION = "2024-01-10"
-MOVED = ("FU2", "T1")  # bob measured T1 at FU2 on the slice next to the lesion's centre
-
-
-def read_case(path: Path, case: str, sample: str, reader: str, pd_at: str) -> None:
-    """Every timepoint of ``case`` read from the truth and signed; the nodal non-target NT1
-    unequivocally progressing from ``pd_at`` on."""
-    with sign_in(path, reader, PASSWORDS[reader], engine=RecistEngine()) as session:
-        progressed = False
-        for tp in session.timepoints(case):
-            assert tp.series is not None
-            volume = load_series(series_files(tp.series, path.parent), workers=1)
-            for lesion_id, category, organ in sample_lesions(sample, SAMPLE_LABELS[tp.label]):
-                if lesion_id not in session.read(case).lesions:
-                    session.add_lesion(case, Category(category), organ, lesion_id=lesion_id)
-                long, short, plane = truth_segments(volume, sample, SAMPLE_LABELS[tp.label],
-                                                    lesion_id)  # fmt: skip
-                if (reader, tp.label, lesion_id) == ("bob", *MOVED):
-                    plane = plane_of(volume, plane.slice_index + 1)
-                session.measure(case, tp.label, lesion_id, long, plane, short_axis=short)
-            progressed = progressed or tp.label == pd_at
-            if progressed:
-                session.set_state(case, tp.label, "NT1", State.PROGRESSION,
-                                  reason="nodal non-target clearly enlarging")  # fmt: skip
-            session.sign(case, tp.label, name=reader, password=PASSWORDS[reader],
-                         meaning=MEANING)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -98,53 +58,11 @@ def study(prepared: Path, tmp_path: Path) -> Path:
     return copy_study(prepared, tmp_path)
 
 
-def open_window(qtbot: QtBot, study: Path, name: str) -> AdjudicationWindow:
-    window = open_adjudication(study, name, PASSWORDS[name])
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: not window.loading(), timeout=30_000)
-    return window
-
-
-def texts_of(window: AdjudicationWindow) -> list[str]:
-    """Every text the window and its dialogs show or would show on hover, and what the
-    image views paint over the images."""
-    texts = [window.windowTitle()]
-    for widget in [window, *window.findChildren(QWidget)]:
-        texts += [widget.toolTip(), widget.windowTitle()]
-        if isinstance(widget, QLabel | QAbstractButton):
-            texts.append(widget.text())
-        elif isinstance(widget, QLineEdit):
-            texts += [widget.text(), widget.placeholderText()]
-        elif isinstance(widget, QListWidget):
-            items = [widget.item(k) for k in range(widget.count())]
-            texts += [t for i in items if i is not None for t in (i.text(), i.toolTip())]
-        elif isinstance(widget, QTableWidget):
-            cells = [widget.item(r, c) for r in range(widget.rowCount())
-                     for c in range(widget.columnCount())]  # fmt: skip
-            headers = [widget.horizontalHeaderItem(c) for c in range(widget.columnCount())]
-            texts += [t for i in cells + headers if i is not None for t in (i.text(),
-                                                                           i.toolTip())]
-    for view in window.images.views():
-        texts += [*view.title_lines(), *view.viewport.readout(), *view.sides()]
-        texts += [measurement_label(m) for m in view.viewport.layer.items]
-    return [t for t in texts if t]
-
-
 def refused_openings(path: Path) -> list[tuple[str, str]]:
     db = sqlite3.connect(path)
     try:
         return db.execute("SELECT actor, reason FROM audit_record WHERE action = "
                           "'open-adjudication-refused' ORDER BY seq").fetchall()  # fmt: skip
-    finally:
-        db.close()
-
-
-def adjudications(path: Path) -> list[tuple[str, str]]:
-    db = sqlite3.connect(path)
-    try:
-        return db.execute("SELECT chosen_reader, reason FROM adjudication").fetchall()
     finally:
         db.close()
 
@@ -155,15 +73,6 @@ def actions(path: Path) -> list[str]:
         return [r[0] for r in db.execute("SELECT action FROM audit_record ORDER BY seq")]
     finally:
         db.close()
-
-
-def export(monkeypatch: pytest.MonkeyPatch, study: Path, output: Path, user: str,
-           *options: str) -> list[dict[str, str]]:  # fmt: skip
-    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORDS[user]}\n"))
-    assert main(["export", str(study), *options, "-o", str(output), "--user", user,
-                 "--password-stdin"]) == 0  # fmt: skip
-    with output.open(newline="") as stream:
-        return list(csv.DictReader(stream))
 
 
 def test_the_adjudicator_compares_both_reads_on_the_images_and_signs_the_choice(

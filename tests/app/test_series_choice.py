@@ -15,7 +15,6 @@ import pytest
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
-from sample_generator import load_generator
 
 from reviewer_gui.dicom import find_series
 from reviewer_gui.qt.app import open_window
@@ -23,25 +22,10 @@ from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import Category, ReadKey
 
 from .helpers import SAMPLE_SCANS, measure_across, ready, sample_lesions, truth_segments
+from .series_kit import THICK, write_thick_series
 
 KEY = ReadKey("SUBJ-001", "alice")
-THICK = "AX 10.0 SOFT TISSUE"
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
-
-
-def write_thick_series(study: Path) -> None:
-    """A 10 mm reconstruction of SUBJ-001's baseline in ``study/THICK/`` (same study, frame
-    of reference and lesions; ten slices, so the 5 mm series stays the one read first)."""
-    gen = load_generator()
-    subj = gen.subjects()[0]
-    zs = [gen.Z_FIRST + subj.table_offsets_mm[0] + 2.5 + 10 * k for k in range(10)]
-    hu = gen.render(zs, subj.lesions[0], gen.series_seed(subj.subject_id, 0) + 7)
-    for i, z in enumerate(zs):
-        ds = gen.make_slice(hu[i], subject_id=subj.subject_id, date=subj.dates[0],
-                            series_key="SUBJ-001/BASELINE/THICK", index=i, z=z,
-                            signed=subj.signed, description=THICK)  # fmt: skip
-        ds.SliceThickness, ds.SeriesNumber = "10.0", 5
-        gen.save(ds, study / "THICK" / f"IM{i + 1:04d}.dcm", implicit=subj.implicit_vr)
 
 
 @pytest.fixture(scope="module")
