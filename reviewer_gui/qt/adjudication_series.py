@@ -13,11 +13,12 @@ that identifies the patient, no date. Plain Python: no Qt.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from reviewer_gui.dicom import SeriesCatalog, SeriesInfo, find_series
-from reviewer_gui.reading import ReadView, SeriesRef
+from reviewer_gui.reading import ReadView, SeriesRef, Timepoint
 
 from .studies import series_folder
 
@@ -109,3 +110,14 @@ def different_series_notice(label: str, readers: tuple[str, str],
     return (f"Different series at {label}: {readers[0]} on {first.words()}; {readers[1]} on "
             f"{second.words()}. Each pane shows its reader's own series and calipers; slice "
             "numbers differ between the two.")
+
+
+def read_on_different_series(reads: tuple[ReadView, ReadView],
+                             timepoints: Sequence[Timepoint]) -> list[int]:
+    """The indices of the timepoints the two readers read on different series."""
+    def uid(read: ReadView, label: str) -> str | None:
+        ref = read.series_of(label)
+        return None if ref is None else ref.series_uid
+
+    return [t for t, tp in enumerate(timepoints)
+            if uid(reads[0], tp.label) != uid(reads[1], tp.label)]  # fmt: skip

@@ -229,6 +229,21 @@ class ComparisonTable(QTableWidget):
                 items.append(item)
             self._pair(row, self.FIRST + t, items, bold)
 
+    def mark_series(self, timepoints: Sequence[int], readers: tuple[str, str]) -> None:
+        """Mark the columns of the timepoints the two readers read on different series."""
+        for t in timepoints:
+            item = self.horizontalHeaderItem(self.FIRST + t)
+            if item is not None:
+                item.setText(f"{item.text()}, 2 series")
+                item.setToolTip(f"{readers[0]} and {readers[1]} read this timepoint on "
+                                "different series of its study: see above the images")
+                bold = QFont(self.font())
+                bold.setBold(True)  # the current column's header is bold
+                wide = max(QFontMetrics(bold).horizontalAdvance(line)
+                           for line in item.text().splitlines()) + 16  # fmt: skip
+                column = self.FIRST + t
+                self.setColumnWidth(column, max(self.columnWidth(column), wide))
+
     # -- choosing --------------------------------------------------------------------------
     def select(self, lesion_id: str | None, timepoint: int) -> None:
         """Make (the first row of) ``lesion_id`` at ``timepoint`` the current cell."""

@@ -47,6 +47,7 @@ from reviewer_gui.reading import ReadingError, ReadView
 from reviewer_gui.review.identity import AuthenticationFailed, NotPermitted, Role
 
 from .adjudication_images import ReaderImages
+from .adjudication_series import read_on_different_series
 from .adjudication_texts import (
     TRIGGER_TITLES,
     CaseLike,
@@ -295,6 +296,8 @@ class AdjudicationWindow(QMainWindow):
                             f"{readers[1]} (reader 2){flagged}")  # fmt: skip
         self.endpoints.show_case(comparison)
         self.table.show_case(comparison)
+        self.table.mark_series(read_on_different_series(self.reads, comparison.timepoints),
+                               readers)  # fmt: skip
         self._show_decision(review)
         lesion_id, timepoint = self.table.first_difference()
         self.table.blockSignals(True)

@@ -98,8 +98,6 @@ def test_each_pane_shows_its_readers_series_and_calipers_and_the_difference_is_s
         qtbot: QtBot, study: Path) -> None:
     case = case_of(study)
     imported, thick, number = baseline_series(study, case)
-    with sign_in(study, "carol", PASSWORDS["carol"]) as carol:
-        del carol  # the reads, as the adjudicator's desk holds them
     window = open_window(qtbot, study, "carol")
     assert window.case_id == case and window.reads is not None
     alice, bob = window.reads
@@ -114,6 +112,9 @@ def test_each_pane_shows_its_readers_series_and_calipers_and_the_difference_is_s
         assert item is not None and item.text(), (row, lesion_id)
         assert (row, first) not in table.differing
     assert table.item(0, first).text() == table.item(1, first).text()  # type: ignore[union-attr]
+    headers = [table.horizontalHeaderItem(first + t) for t in range(4)]
+    assert [h.text().endswith(", 2 series") for h in headers if h] == [True, False, False, False]
+    assert "alice and bob read this timepoint on different series" in headers[0].toolTip()  # type: ignore[union-attr]
 
     # T1 at BASELINE: alice's pane on her 10 mm series, bob's on the import's.
     show(qtbot, window, "T1", 0)
