@@ -153,19 +153,22 @@ class ProjectCore:
                                       "the lesion can no longer change")  # fmt: skip
         return lesion
 
+    def _refuse_if_signed(self, key: ReadKey, timepoint: str, consequence: str) -> None:
+        """:class:`TimepointLocked` naming who signed `timepoint` and when, then
+        `consequence`, if this reader has signed it."""
+        signature = self.read(key).signatures.get(timepoint)
+        if signature is not None:
+            raise TimepointLocked(
+                f"{key.case_id} {timepoint} was signed by {signature.signed_by} at "
+                f"{signature.signed_at:%Y-%m-%d %H:%M} UTC {consequence}")
+
     def _editable(
         self, key: ReadKey, timepoint: str, lesion_id: str
     ) -> tuple[Lesion, Observation | None]:
         record = self._timepoint(key.case_id, timepoint)
         lesion = self._lesion(key, lesion_id)
         read = self.read(key)
-        if timepoint in read.signatures:
-            signature = read.signatures[timepoint]
-            raise TimepointLocked(
-                f"{key.case_id} {timepoint} was signed by {signature.signed_by} at "
-                f"{signature.signed_at:%Y-%m-%d %H:%M} UTC and is locked; changing it "
-                "needs a re-read"
-            )
+        self._refuse_if_signed(key, timepoint, "and is locked; changing it needs a re-read")
         if lesion.category is Category.NEW and record == read.baseline:
             raise ReadingError(f"{lesion_id} is a NEW lesion: a new lesion cannot be at baseline")
         signing.check_reading_order(read, record)

@@ -301,13 +301,8 @@ class ReadingProject(ProjectCore):
         Choosing the series already read on records nothing."""
         record = self._timepoint(key.case_id, timepoint)
         read = self.read(key)
-        if timepoint in read.signatures:
-            signature = read.signatures[timepoint]
-            raise TimepointLocked(
-                f"{key.case_id} {timepoint} was signed by {signature.signed_by} at "
-                f"{signature.signed_at:%Y-%m-%d %H:%M} UTC: it stays read on the series it was "
-                "signed on; reading it on another series needs a re-read"
-            )
+        self._refuse_if_signed(key, timepoint, "and stays read on the series it was signed on; "
+                               "reading it on another series needs a re-read")
         if record.series is None:
             raise ReadingError(f"{key.case_id} {timepoint} has no images: no series to choose")
         if series.study_uid != record.series.study_uid:

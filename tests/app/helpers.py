@@ -17,7 +17,7 @@ from sample_generator import load_generator as generator
 from reviewer_gui.dicom import Volume
 from reviewer_gui.qt import ImageView
 from reviewer_gui.qt.main_window import MainWindow
-from reviewer_gui.reading import ImagePlane, Point, Segment, plane_of
+from reviewer_gui.reading import Category, ImagePlane, Point, ReadKey, Segment, plane_of
 
 SAMPLE_SCANS = Path(__file__).resolve().parents[2] / "sample_scans"
 HOST_HU = {"liver": 100, "lung": -850, "lymph node": -90}
@@ -136,3 +136,14 @@ def sample_lesions(subject: str, timepoint: str) -> list[tuple[str, str, str]]:
     subj = next(s for s in gen.subjects() if s.subject_id == subject)
     return [(x.lesion_id, x.category, x.location)
             for x in subj.lesions[gen.TIMEPOINTS.index(timepoint)]]
+
+
+def record_truth(window: MainWindow, key: ReadKey, timepoint: str = "BASELINE") -> None:
+    """Record the window's subject at `timepoint` as ``sample_scans/truth.csv`` says, through
+    the model (as the app's tools record it), on the series the current view shows."""
+    project, view = window.session.project, window.views.current
+    assert view is not None
+    for lesion_id, category, organ in sample_lesions(key.case_id, timepoint):
+        project.add_lesion(key, Category(category), organ, lesion_id=lesion_id)
+        long, short, plane = truth_segments(view.volume, key.case_id, timepoint, lesion_id)
+        project.measure(key, timepoint, lesion_id, long, plane, short_axis=short)

@@ -15,9 +15,9 @@ from reviewer_gui.cli import main
 from reviewer_gui.qt import export_action
 from reviewer_gui.qt.help_panel import help_html
 from reviewer_gui.qt.main_window import MainWindow
-from reviewer_gui.reading import Category, ReadKey, State
+from reviewer_gui.reading import ReadKey, State
 
-from .helpers import sample_lesions, truth_segments
+from .helpers import record_truth
 from .review_kit import PASSWORDS, copy_study, import_study, open_as, read_timepoint, samples
 
 KEY = ReadKey("SUBJ-001", "alice")
@@ -25,14 +25,9 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def read_and_sign_baseline(qtbot: QtBot, window: MainWindow) -> None:
-    project, view = window.session.project, window.views.current
-    assert view is not None
-    for lesion_id, category, organ in sample_lesions("SUBJ-001", "BASELINE"):
-        project.add_lesion(KEY, Category(category), organ, lesion_id=lesion_id)
-        long, short, plane = truth_segments(view.volume, "SUBJ-001", "BASELINE", lesion_id)
-        project.measure(KEY, "BASELINE", lesion_id, long, plane, short_axis=short)
+    record_truth(window, KEY)
     qtbot.keyClick(window, Qt.Key.Key_Return, CTRL)
-    assert project.is_signed(KEY, "BASELINE"), window.message.text()
+    assert window.session.project.is_signed(KEY, "BASELINE"), window.message.text()
 
 
 def test_the_export_action_writes_what_recist_review_export_writes(

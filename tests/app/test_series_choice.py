@@ -19,9 +19,9 @@ from pytestqt.qtbot import QtBot
 from reviewer_gui.dicom import find_series
 from reviewer_gui.qt.app import open_window
 from reviewer_gui.qt.main_window import MainWindow
-from reviewer_gui.reading import Category, ReadKey
+from reviewer_gui.reading import ReadKey
 
-from .helpers import SAMPLE_SCANS, measure_across, ready, sample_lesions, truth_segments
+from .helpers import SAMPLE_SCANS, measure_across, ready, record_truth
 from .series_kit import THICK, write_thick_series
 
 KEY = ReadKey("SUBJ-001", "alice")
@@ -132,10 +132,7 @@ def test_the_prior_view_shows_the_prior_timepoints_series_and_a_signed_one_keeps
     qtbot.waitUntil(lambda: ready(window), timeout=20_000)
     project, view = window.session.project, window.views.current
     assert view is not None and view.volume.series_uid == portal
-    for lesion_id, category, organ in sample_lesions("SUBJ-001", "BASELINE"):
-        project.add_lesion(KEY, Category(category), organ, lesion_id=lesion_id)
-        long, short, plane = truth_segments(view.volume, "SUBJ-001", "BASELINE", lesion_id)
-        project.measure(KEY, "BASELINE", lesion_id, long, plane, short_axis=short)
+    record_truth(window, KEY)
     qtbot.keyClick(window, Qt.Key.Key_Return, CTRL)
     assert project.is_signed(KEY, "BASELINE"), window.message.text()
     press_enter_on(qtbot, window, series_row(window, "BASELINE", THICK))
