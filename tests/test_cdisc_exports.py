@@ -8,7 +8,8 @@ date RANDDT (given as ``randomization_date`` in a subjects file), ``ref_start_wi
 
 Remaining differences, by design (each asserted below so that the list stays exact):
 - ADTTE SRCSEQ: admiralonco points at its derived PD / LSTA parameter records; we point at
-  the ADRS OVR record of that date (our ADRS has no PD / LSTA parameters).
+  the ADRS OVR record of that date (PFS is censored at the last adequate assessment, which
+  need not be LSTA, the last assessment of any response).
 - admiralonco's PFS counts death as an event: that is our RPFS. Our PFS is progression alone.
   No subject here died (DEATH = N), so both of ours equal admiralonco's PFS.
 - DCR6M has no admiralonco counterpart (its CB is "CR/PR/SD at any time after day 42", not a

@@ -41,8 +41,13 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     export = commands.add_parser(
         "export",
         help="SDTM RS, ADaM ADRS or ADTTE from measurements or responses",
-        description="Write SDTM RS (per-visit responses), ADaM ADRS (OVR, BOR, CBOR, DCR at the "
-        "landmark) or ADaM ADTTE (RPFS, PFS) as CSV, or as SAS transport v5 when -o ends in .xpt.",
+        description="Write SDTM RS (per-visit responses), ADaM ADRS or ADaM ADTTE (RPFS, PFS) as "
+        "CSV, or as SAS transport v5 when -o ends in .xpt. ADRS has admiralonco's parameters, per "
+        "read: OVR (per visit), BOR and CBOR (best overall response, unconfirmed and confirmed), "
+        "PD (disease progression), RSP (response, confirmation not required), CB (clinical "
+        "benefit), BCP and CBCP (best response CR/PR), CRSP (confirmed response), LSTA (last "
+        "disease assessment), DEATH (per subject, when --subjects has a death_date column), "
+        "and DCR6M (disease control at the landmark).",
     )
     export.add_argument("dataset", choices=EXPORTS, help="which dataset to write")
     export.add_argument("file", type=Path, help="measurements CSV, or a responses CSV")

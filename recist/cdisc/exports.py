@@ -2,26 +2,25 @@
 
 - RS (SDTMIG v3.4 section 6.3.14; RECIST 1.1 disease response supplement): per read and
   follow-up visit, ``TRGRESP``, ``NTRGRESP``, ``NEWLIND`` and ``OVRLRESP``, RSCAT "RECIST 1.1".
-- ADRS (ADaM BDS, as admiralonco's ADRS template writes it): ``OVR`` per visit, ``BOR``
-  (confirmation not required), ``CBOR`` (confirmed, RECIST 1.1 section 4.5), ``DCR6M`` (disease
-  control at the landmark). AVAL codes are admiralonco's ``aval_resp()`` (CR 1, PR 2, SD 3,
-  NON-CR/NON-PD 4, PD 5, NE 6) and 1/0 for Y/N; ANL01FL "Y" on records on or after STARTDT.
+- ADRS (ADaM BDS, as admiralonco's ADRS template writes it; see ``recist.cdisc.adrs``): ``OVR``
+  per visit, ``BOR``, ``CBOR``, ``PD``, ``RSP``, ``CB``, ``BCP``, ``CRSP``, ``CBCP``, ``LSTA``,
+  ``DEATH`` (when the subjects file records deaths) and ``DCR6M`` (disease control at the
+  landmark).
 - ADTTE (ADaM ADTTE): ``RPFS`` (progression or death) and ``PFS`` (progression alone), with
   CNSR 0 = event, 1 = censored, and AVAL = ADT - STARTDT + 1 days.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
+from recist.cdisc.adrs import adrs, reader_words
 from recist.cdisc.datasets import Column, OutputDataset, Value, write_dataset
 from recist.cdisc.reads import Read, load_reads
 from recist.model import Response
 from recist.results import TimepointResult, TimeToEvent
 from recist.rules.endpoints import EndpointOptions, assessed
 
-AVAL_RESPONSE = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6}
 RS_TESTS = (
     ("TRGRESP", "Target Response"),
     ("NTRGRESP", "Non-target Response"),
@@ -43,24 +42,6 @@ RS_COLUMNS = (
     Column("VISITNUM", "Visit Number", "num"),
     Column("VISIT", "Visit Name"),
     Column("RSDTC", "Date/Time of Assessment"),
-)
-ADRS_COLUMNS = (
-    Column("STUDYID", "Study Identifier"),
-    Column("USUBJID", "Unique Subject Identifier"),
-    Column("RSEVAL", "Evaluator"),
-    Column("RSEVALID", "Evaluator Identifier"),
-    Column("PARAMCD", "Parameter Code"),
-    Column("PARAM", "Parameter"),
-    Column("PARCAT1", "Parameter Category 1"),
-    Column("PARCAT3", "Parameter Category 3"),
-    Column("AVISIT", "Analysis Visit"),
-    Column("ADT", "Analysis Date", "date"),
-    Column("ADTF", "Analysis Date Imputation Flag"),
-    Column("AVALC", "Analysis Value (C)"),
-    Column("AVAL", "Analysis Value", "num"),
-    Column("ANL01FL", "Analysis Flag 01"),
-    Column("STARTDT", "Reference Start Date", "date"),
-    Column("ASEQ", "Analysis Sequence Number", "num"),
 )
 ADTTE_COLUMNS = (
     Column("STUDYID", "Study Identifier"),
@@ -97,11 +78,6 @@ def export(
     reads = load_reads(path, subjects, options, study_id=study_id, reader=reader)
     build = {"sdtm-rs": sdtm_rs, "adrs": adrs, "adtte": adtte}[kind]
     write_dataset(build(reads, options), output)
-
-
-def _who(read: Read) -> str:
-    """The read in a PARAM: ``by Investigator``, ``by Radiologist 1``."""
-    return f" by {read.key.reader.title()}" if read.key.reader else ""
 
 
 def _visitnum(read: Read, label: str) -> Value:
@@ -147,60 +123,6 @@ def _rs_result(tp: TimepointResult, code: str) -> tuple[str, str]:
     return response.value, response.value
 
 
-def adrs(reads: list[Read], options: EndpointOptions) -> OutputDataset:
-    """ADaM ADRS: OVR per visit, BOR, CBOR and DCR6M per read."""
-    records: list[tuple[Value, ...]] = []
-    bor = "Best Overall Response (confirmation not required)"
-    dcr = f"Disease Control at Day {options.dcr_day} +- {options.dcr_window}"
-    for read in reads:
-        for tp in assessed(read.assessment):
-            assert tp.overall_response is not None
-            records.append(_adrs_record(read, "OVR", "Overall Response", tp, tp.overall_response))
-        for code, param, result in (
-            ("BOR", bor, read.endpoints),
-            ("CBOR", "Best Confirmed Overall Response", read.confirmed),
-        ):
-            best = result.best_response_at
-            records.append(_adrs_record(read, code, param, best, result.best_overall_response))
-        control = read.endpoints.dcr_6m
-        landmark = read.endpoints.landmark_assessment if control else None
-        records.append(_adrs_record(read, "DCR6M", dcr, landmark, "Y" if control else "N"))
-    return OutputDataset("ADRS", "Response Analysis Dataset", ADRS_COLUMNS, _sequenced(records))
-
-
-def _adrs_record(
-    read: Read, code: str, param: str, tp: TimepointResult | None, value: str
-) -> tuple[Value, ...]:
-    """One ADRS record, without ASEQ; ``value`` is a response or Y/N."""
-    start = read.reference
-    date = tp.date if tp is not None else None
-    dtc, imputed = read.dtc.get(tp.timepoint, ("", False)) if tp is not None else ("", False)
-    adtf = ("D" if len(dtc) >= 7 else "M") if imputed else ""
-    aval = AVAL_RESPONSE.get(value, {"Y": 1, "N": 0}.get(value))
-    on_study = code != "OVR" or (date is not None and start is not None and date >= start)
-    rseval, rsevalid = read.rseval
-    return (
-        read.study_id, read.key.subject_id, rseval, rsevalid, code, param + _who(read),
-        "Tumor Response", "RECIST 1.1", tp.timepoint if tp else "", date, adtf, value, aval,
-        "Y" if on_study else "", start,
-    )  # fmt: skip
-
-
-def _sequenced(records: list[tuple[Value, ...]]) -> tuple[tuple[Value, ...], ...]:
-    """Sort by subject, read, PARAMCD, ADT and number ASEQ within the subject."""
-
-    def order(row: tuple[Value, ...]) -> tuple[str, str, str, str, dt.date]:
-        date = row[9] if isinstance(row[9], dt.date) else dt.date.max
-        return str(row[1]), str(row[2]), str(row[3]), str(row[4]), date
-
-    sequence: dict[str, int] = {}
-    numbered = []
-    for row in sorted(records, key=order):
-        seq = sequence[str(row[1])] = sequence.get(str(row[1]), 0) + 1
-        numbered.append((*row, seq))
-    return tuple(numbered)
-
-
 def adtte(reads: list[Read], options: EndpointOptions) -> OutputDataset:
     """ADaM ADTTE: RPFS and PFS per read; SRCSEQ is the ASEQ of the ADRS OVR record dated ADT."""
     ovr_seq = {
@@ -222,9 +144,10 @@ def adtte(reads: list[Read], options: EndpointOptions) -> OutputDataset:
             source = ovr_seq.get((read.key.subject_id, rseval, rsevalid, outcome.date))
             seq = sequence[read.key.subject_id] = sequence.get(read.key.subject_id, 0) + 1
             rows.append(
-                (read.study_id, read.key.subject_id, rseval, rsevalid, code, param + _who(read),
-                 start, outcome.date, outcome.days, "DAYS", 0 if outcome.event else 1, event,
-                 censor, domain, variable, source if domain == "ADRS" else None, seq)
+                (read.study_id, read.key.subject_id, rseval, rsevalid, code,
+                 param + reader_words(read), start, outcome.date, outcome.days, "DAYS",
+                 0 if outcome.event else 1, event, censor, domain, variable,
+                 source if domain == "ADRS" else None, seq)
             )  # fmt: skip
     return OutputDataset("ADTTE", "Time-to-Event Analysis Dataset", ADTTE_COLUMNS, tuple(rows))
 

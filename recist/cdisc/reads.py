@@ -31,6 +31,8 @@ class Read:
     evaluator: str = ""
     visitnum: dict[str, str] = field(default_factory=dict)
     dtc: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    #: The subjects file has a ``death_date`` column: a subject without one is alive.
+    deaths_recorded: bool = False
 
     @property
     def rseval(self) -> tuple[str, str]:
@@ -55,6 +57,7 @@ def load_reads(
 ) -> list[Read]:
     """Assess ``path`` (measurements or responses) and derive endpoints, read by read."""
     subjects = read_subjects(subjects_path) if subjects_path else {}
+    deaths_recorded = subjects_path is not None and Table(subjects_path, ()).has("death_date")
     if is_responses_file(path):
         assessments, _ = read_responses(path, subjects)
     else:
@@ -68,7 +71,9 @@ def load_reads(
     for key, result in unconfirmed.items():
         assessment = by_key.get(key, SubjectAssessment(key, ()))
         info = subjects.get(key.subject_id, SubjectInfo(key.subject_id))
-        reads.append(Read(key, assessment, result, confirmed[key], info))
+        read = Read(key, assessment, result, confirmed[key], info)
+        read.deaths_recorded = deaths_recorded
+        reads.append(read)
     _add_identifiers(path, reads)
     if reader is not None:
         reads = [r for r in reads if reader in (r.key.reader, r.evaluator)]
