@@ -15,38 +15,26 @@ import io
 from pathlib import Path
 
 import pytest
-from deid.kit import HENRIETTA, date_spellings, seed
+from deid.kit import HENRIETTA
 from pytestqt.qtbot import QtBot
 
 from reviewer_gui.cli import main
-from reviewer_gui.qt.adjudication_images import ReaderView
-from reviewer_gui.qt.adjudication_window import AdjudicationWindow
-from reviewer_gui.qt.studies import series_ref_for, study_series
-from reviewer_gui.reading import SeriesRef
-from reviewer_gui.review import sign_in
 
-from .adjudication_kit import adjudications, export, open_window, read_case, texts_of
-from .review_kit import PASSWORDS, PATIENTS, copy_study, import_study, samples
-from .series_kit import THICK_SERIES_NUMBER, write_thick_series
-
-
-def add_thick_series(site: Path) -> None:
-    """The 10 mm series in the site's baseline study of HENRIETTA, PHI seeded as in the rest."""
-    day = HENRIETTA.dates[0]
-    write_thick_series(site / HENRIETTA.folder / day.isoformat(),
-                       edit=lambda dataset: seed(dataset, HENRIETTA, day))  # fmt: skip
-
-
-def baseline_series(path: Path, case: str) -> tuple[SeriesRef, SeriesRef, int | None]:
-    """(the import's series, the 10 mm one, the import's series number) of the baseline."""
-    with sign_in(path, "ada", PASSWORDS["ada"]) as ada:
-        imported = ada.timepoints(case)[0].series
-    assert imported is not None
-    found = study_series(imported, path.parent)
-    assert sorted(s.n_images for s in found) == [10, 20]  # both series imported
-    thick = next(s for s in found if s.n_images == 10)
-    main_series = next(s for s in found if s.series_uid == imported.series_uid)
-    return imported, series_ref_for(thick, imported), main_series.series_number
+from .adjudication_kit import (
+    add_thick_series,
+    adjudications,
+    baseline_series,
+    case_of,
+    export,
+    identifying,
+    open_window,
+    read_case,
+    show,
+    texts_of,
+    views,
+)
+from .review_kit import PASSWORDS, copy_study, import_study
+from .series_kit import THICK_SERIES_NUMBER
 
 
 @pytest.fixture(scope="module")
@@ -65,33 +53,6 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def study(prepared: Path, tmp_path: Path) -> Path:
     return copy_study(prepared, tmp_path)
-
-
-def case_of(path: Path) -> str:
-    return next(c for c, p in samples(path).items() if p is HENRIETTA)
-
-
-def show(qtbot: QtBot, window: AdjudicationWindow, lesion_id: str, timepoint: int) -> None:
-    """Click the cell of ``lesion_id`` (reader 1's row) at ``timepoint``; wait for images."""
-    window.table.setCurrentCell(window.table.row_lesions.index(lesion_id),
-                                window.table.FIRST + timepoint)  # fmt: skip
-    qtbot.waitUntil(lambda: not window.loading(), timeout=30_000)
-    assert (window.lesion_id, window.timepoint) == (lesion_id, timepoint)
-
-
-def views(window: AdjudicationWindow) -> tuple[ReaderView, ReaderView]:
-    first, second = (pane.view for pane in window.images.panes)
-    assert first is not None and second is not None
-    return first, second
-
-
-def identifying(study: Path) -> list[str]:
-    """The seeded PHI, the real dates and the (shifted) scan dates, in every spelling."""
-    with sign_in(study, "ada", PASSWORDS["ada"]) as ada:
-        shifted = [f"{tp.scan_date:%Y-%m-%d}" for c in samples(study)
-                   for tp in ada.timepoints(c)]  # fmt: skip
-    needles = [s for p in PATIENTS for s in p.strings()] + shifted
-    return needles + [s for p in PATIENTS for d in p.real_dates() for s in date_spellings(d)]
 
 
 def test_each_pane_shows_its_readers_series_and_calipers_and_the_difference_is_said(
