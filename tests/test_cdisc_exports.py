@@ -203,3 +203,16 @@ def test_export_without_a_study_id_is_an_error(
     assert [(r["STUDYID"], r["RSTESTCD"], r["RSORRES"]) for r in read(out)] == [
         ("ST1", "TRGRESP", "PR"), ("ST1", "NEWLIND", "N"), ("ST1", "OVRLRESP", "PR")
     ]  # fmt: skip
+
+
+def test_confirm_changes_neither_bor_nor_cbor_only_what_follows_the_option(
+        inputs: tuple[Path, Path], adrs: list[Row], tmp_path: Path) -> None:
+    """BOR is "confirmation not required" and CBOR "confirmed" by definition (admiralonco
+    ADRS); ``--confirm`` is for the endpoints that follow the trial's choice."""
+    confirmed = export(inputs, "adrs", tmp_path / "adrs.csv", *ADMIRALONCO, "--confirm")
+    for code in ("BOR", "CBOR", "BCP", "CBCP", "CRSP", "RSP", "CB"):
+        for subject in SUBJECTS:
+            assert param(confirmed, subject, code) == param(adrs, subject, code)
+    differs = [s for s in SUBJECTS
+               if param(adrs, s, "BOR")["AVALC"] != param(adrs, s, "CBOR")["AVALC"]]
+    assert differs  # the data can tell BOR from CBOR, so the check above could fail

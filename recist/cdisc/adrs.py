@@ -95,7 +95,7 @@ def adrs(reads: list[Read], options: EndpointOptions) -> OutputDataset:
         for tp in visits:
             assert tp.overall_response is not None
             records.append(_record(read, "OVR", tp, tp.overall_response))
-        for code, result in (("BOR", read.endpoints), ("CBOR", read.confirmed)):
+        for code, result in (("BOR", read.unconfirmed), ("CBOR", read.confirmed)):
             best = result.best_response_at
             records.append(_record(read, code, best, result.best_overall_response))
         control = read.endpoints.dcr_6m
@@ -116,7 +116,7 @@ def _derived(read: Read, options: EndpointOptions) -> list[Record]:
     at_progression = next((t for t in assessed(read.assessment) if t.date == progressed), None)
     first_response = _first_counted(read, options, RESPONSE)
     first_control = _first_counted(read, options, DISEASE_CONTROL)
-    bor, cbor = read.endpoints, read.confirmed
+    bor, cbor = read.unconfirmed, read.confirmed
     return [
         _record(read, "PD", at_progression, _yn(progressed), date=progressed),
         _record(read, "RSP", first_response, _yn(first_response)),

@@ -20,11 +20,17 @@ from recist.rules.endpoints import EndpointOptions
 
 @dataclass(slots=True)
 class Read:
-    """One subject's read: its assessment, endpoints (BOR unconfirmed and confirmed) and ids."""
+    """One subject's read: its assessment, endpoints and ids.
+
+    ``endpoints`` follow the options given (``--confirm`` among them: DCR, PFS, rPFS);
+    ``unconfirmed`` and ``confirmed`` are the endpoints with confirmation of response off and
+    on (RECIST 1.1 section 4.5), for ADRS parameters whose definition fixes it (BOR and CBOR).
+    """
 
     key: SubjectKey
     assessment: SubjectAssessment
     endpoints: SubjectEndpoints
+    unconfirmed: SubjectEndpoints
     confirmed: SubjectEndpoints
     info: SubjectInfo
     study_id: str = ""
@@ -63,15 +69,18 @@ def load_reads(
     else:
         rows, _ = read_measurements(path)
         assessments = api.assess(rows, checked=True)
-    unconfirmed = {e.key: e for e in api.endpoints(assessments, subjects, options)}
-    confirm = dataclasses.replace(options, confirm=True)
-    confirmed = {e.key: e for e in api.endpoints(assessments, subjects, confirm)}
+    def by_subject(confirm: bool) -> dict[SubjectKey, SubjectEndpoints]:
+        chosen = dataclasses.replace(options, confirm=confirm)
+        return {e.key: e for e in api.endpoints(assessments, subjects, chosen)}
+
+    unconfirmed, confirmed = by_subject(False), by_subject(True)
+    as_asked = confirmed if options.confirm else unconfirmed
     by_key = {a.key: a for a in assessments}
     reads = []
-    for key, result in unconfirmed.items():
+    for key, result in as_asked.items():
         assessment = by_key.get(key, SubjectAssessment(key, ()))
         info = subjects.get(key.subject_id, SubjectInfo(key.subject_id))
-        read = Read(key, assessment, result, confirmed[key], info)
+        read = Read(key, assessment, result, unconfirmed[key], confirmed[key], info)
         read.deaths_recorded = deaths_recorded
         reads.append(read)
     _add_identifiers(path, reads)
