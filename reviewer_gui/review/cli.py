@@ -2,7 +2,9 @@
 
 ``users add PROJECT.db NAME --role ROLE`` adds a user (the first user of a new project is its
 study administrator and creates the file; later ones need ``--admin NAME`` and that
-administrator's password); ``users list PROJECT.db`` lists names, roles and status.
+administrator's password); ``users list PROJECT.db`` lists names, roles and status (locked,
+must change password); ``users passwd|reset|unlock|lockout`` are in
+``reviewer_gui.review.accounts_cli``.
 ``audit verify PROJECT.db`` recomputes the hash chain and compares it with the tables (exit 1
 naming the first broken record); ``--head SEQ:HASH`` checks a head kept outside the project,
 ``--audit-key-file`` the seals. ``audit export PROJECT.db -o trail.csv`` writes the trail.
@@ -40,6 +42,9 @@ def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     listing.add_argument("project", type=Path, help="reading project file")
     _secrets(listing)
     listing.set_defaults(handler=_guarded(_users_list))
+    from reviewer_gui.review.accounts_cli import add_account_commands
+
+    add_account_commands(users_commands)
 
     audit = commands.add_parser("audit", help="check or export the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
@@ -139,7 +144,12 @@ def _users_list(args: argparse.Namespace) -> int:
 
     with Store.open(args.project, create=False, audit_key=_audit_key(args)) as store:
         for user in store.users().values():
-            print(f"{user.name}\t{user.role}\t{'active' if user.active else 'deactivated'}")
+            status = ["active" if user.active else "deactivated"]
+            if store.account_state(user.name).locked:
+                status.append("locked")
+            if user.must_change:
+                status.append("must change password")
+            print(f"{user.name}\t{user.role}\t{', '.join(status)}")
     return 0
 
 

@@ -20,3 +20,13 @@ class AuthenticationFailed(PermissionError):
 class NotPermitted(PermissionError):
     """An action the signed-in user's role or identity does not allow (another reader's read,
     a reader adding a subject...)."""
+
+
+class AccountLocked(AuthenticationFailed):
+    """A locked account (too many consecutive failed password checks): refused until the
+    study administrator unlocks it; the message names who can."""
+
+
+class PasswordChangeRequired(AuthenticationFailed):
+    """The right password, but one the study administrator reset: the user changes it
+    (``recist-review users passwd`` or the app's dialog) before anything else."""

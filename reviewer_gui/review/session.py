@@ -39,6 +39,7 @@ from reviewer_gui.reading import (
     utc_now,
 )
 from reviewer_gui.reading.vocabulary import Axis
+from reviewer_gui.review.accounts import change_password
 from reviewer_gui.review.identity import AuthenticationFailed, NotPermitted, Role
 from reviewer_gui.review.users import authenticate
 from reviewer_gui.store import Store, UserRecord
@@ -99,6 +100,11 @@ class Session:
     def close(self) -> None:
         self._store.log_action("sign-out", self.user)
         self._store.close()
+
+    def change_password(self, current: str, new: str) -> None:
+        """Change this user's own password (``reviewer_gui.review.accounts.change_password``:
+        the current password again, and a new one that meets the rules)."""
+        change_password(self._store, self.user, current, new)
 
     def record_refusal(self, action: str, reason: str) -> None:
         """Record in the audit trail that this user was refused ``action`` (e.g. a reader

@@ -5,9 +5,19 @@ name, once used, is never given to anyone else (deactivated users keep theirs)."
 
 from __future__ import annotations
 
-from reviewer_gui.review.identity import AuthenticationFailed, NotPermitted, Role
+from reviewer_gui.review.identity import (
+    AccountLocked,
+    AuthenticationFailed,
+    NotPermitted,
+    PasswordChangeRequired,
+    Role,
+)
+from reviewer_gui.review.lockout import locked_message, record_failure, record_success
 from reviewer_gui.review.passwords import check_new_password, hash_password, password_matches
 from reviewer_gui.store import Store, UserRecord
+
+#: The action of a password change: the one a reset password still allows.
+CHANGE_PASSWORD = "change-password"
 
 
 def add_user(
@@ -49,15 +59,34 @@ def authenticate(
 ) -> UserRecord:
     """The active user with this name and password, else :class:`AuthenticationFailed`; a
     refusal is an audit record (``{action}-refused``, 21 CFR 11.300(d): attempts at
-    unauthorised use are recorded), its reason for the auditor only."""
+    unauthorised use are recorded), its reason for the auditor only. A wrong password counts
+    towards the account's lockout (``reviewer_gui.review.lockout``); a locked account is
+    refused with :class:`AccountLocked` before its password is checked; a password the study
+    administrator reset is refused with :class:`PasswordChangeRequired` for every action but
+    ``change-password``."""
     user = store.users().get(name)
+    if user is not None and user.active and store.account_state(user.name).locked:
+        store.log_action(f"{action}-refused", user.name, reason="account locked",
+                         case_id=case_id, reader=reader, timepoint=timepoint)  # fmt: skip
+        raise AccountLocked(locked_message(store, user.name))
     if user is None:
         why = "no such user"
     elif not user.active:
         why = "user deactivated"
     elif not password_matches(password, user.password_hash):
-        why = "wrong password"
+        if record_failure(store, user.name, action, case_id=case_id, reader=reader,
+                          timepoint=timepoint).locked:
+            raise AccountLocked(locked_message(store, user.name))
+        raise AuthenticationFailed(f"{action}: wrong name or password")
     else:
+        record_success(store, user.name, action)
+        if user.must_change and action != CHANGE_PASSWORD:
+            store.log_action(f"{action}-refused", user.name, case_id=case_id, reader=reader,
+                             timepoint=timepoint, reason="password reset by the study "
+                             "administrator: to be changed first")  # fmt: skip
+            raise PasswordChangeRequired(
+                f"{user.name}: the study administrator reset your password; choose a new one "
+                f"first (recist-review users passwd PROJECT.db --user {user.name})")
         return user
     store.log_action(f"{action}-refused", name.strip() or "(no name given)", case_id=case_id,
                      reader=reader, timepoint=timepoint,

@@ -16,7 +16,7 @@ from pathlib import Path
 from reviewer_gui.reading import Engine, ReadingProject, utc_now
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from reviewer_gui.store.sqlite_store import Store, StoreError
-from reviewer_gui.store.users import UserRecord
+from reviewer_gui.store.users import AccountEvent, UserRecord
 
 
 def open_project(
@@ -40,6 +40,7 @@ def open_project(
 __all__ = [
     "APPLICATION_ID",
     "SCHEMA_VERSION",
+    "AccountEvent",
     "Store",
     "StoreError",
     "UserRecord",

@@ -12,6 +12,13 @@ supersede; the reason is ``change_log.reason``), the study's users (salted passw
 never passwords) and the audit trail, a hash chain of one record per action
 (``reviewer_gui.store.audit``).
 
+Schema 3 adds the study accounts' security records (:data:`ACCOUNT_TABLES`): failed and
+successful password checks, lockouts and unlocks (``account_event``, whose latest row of a
+name is the account's state), the lockout threshold (``account_setting``), and the "must
+change" flag of a password the study administrator reset (``app_user.must_change``). It is a
+version of its own, not an addition within schema 2: a program of schema 2 would open the file
+and let a locked account, or a password only the administrator knows, sign in.
+
 ``PRAGMA application_id`` marks the file as a reading project; ``PRAGMA user_version`` is the
 schema version (migrations go in :data:`MIGRATIONS`).
 """
@@ -20,7 +27,7 @@ from __future__ import annotations
 
 #: "RCST" in ASCII: identifies a reading project file (``PRAGMA application_id``).
 APPLICATION_ID = 0x52435354
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TABLES: dict[str, str] = {
     "project_info": """
@@ -114,7 +121,8 @@ REVIEW_TABLES: dict[str, str] = {
         name TEXT NOT NULL CHECK (name <> ''),
         role TEXT NOT NULL CHECK (role IN ('reader', 'adjudicator', 'administrator')),
         password_hash TEXT NOT NULL,   -- scrypt, salted (reviewer_gui.review.passwords)
-        active INTEGER NOT NULL CHECK (active IN (0, 1))""",
+        active INTEGER NOT NULL CHECK (active IN (0, 1)),
+        must_change INTEGER CHECK (must_change IN (0, 1))  -- schema 3; NULL in older rows: 0""",
     "audit_record": """
         seq INTEGER PRIMARY KEY,       -- 1, 2, 3... in the order of the chain
         at TEXT NOT NULL,              -- ISO 8601, UTC
@@ -183,11 +191,32 @@ SERIES_TABLES: dict[str, str] = {
 }
 AXIS_SERIES_COLUMNS = ("series_uid TEXT", "slice_thickness_mm TEXT")
 
+#: Schema 3: the accounts' security records, keyed like ``app_user`` by the audit record that
+#: added them. ``account_event``: one row per password check that changes an account's state
+#: (a failure, the first success after failures), lockout and unlock, with the consecutive
+#: failures and the lock *after* it (its latest row of a name is the account's state);
+#: ``account_setting``: the lockout threshold (canonical JSON values, the latest in force).
+ACCOUNT_TABLES: dict[str, str] = {
+    "account_event": """
+        audit_seq INTEGER PRIMARY KEY, -- the audit record that added it
+        name TEXT NOT NULL CHECK (name <> ''),
+        event TEXT NOT NULL CHECK (event IN ('failed', 'succeeded', 'unlocked')),
+        failures INTEGER NOT NULL CHECK (failures >= 0),  -- consecutive, after this event
+        locked INTEGER NOT NULL CHECK (locked IN (0, 1))""",
+    "account_setting": """
+        audit_seq INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,           -- canonical JSON
+        PRIMARY KEY (audit_seq, name)""",
+}
+USER_COLUMNS = ("must_change INTEGER CHECK (must_change IN (0, 1))",)
+ACCOUNT_INDEXES = ("CREATE INDEX account_event_name ON account_event (name, audit_seq)",)
+
 #: Tables created within schema 2 on the first opening for writing (absent from older files).
 ADDED_TABLES: dict[str, str] = {**ADJUDICATION_TABLES, **SERIES_TABLES}
 
 #: Tables whose rows belong to one audit record by ``audit_seq`` (not to a change).
-AUDIT_SEQ_TABLES = ("app_user", *ADJUDICATION_TABLES)
+AUDIT_SEQ_TABLES = ("app_user", *ADJUDICATION_TABLES, *ACCOUNT_TABLES)
 
 INDEXES = (
     "CREATE INDEX lesion_key ON lesion_version (case_id, reader, lesion_id)",
@@ -222,7 +251,8 @@ def _tables(tables: dict[str, str], indexes: tuple[str, ...]) -> list[str]:
 def create_statements() -> list[str]:
     """DDL of schema version :data:`SCHEMA_VERSION`, append-only triggers included."""
     return _tables(TABLES, INDEXES) + _tables(REVIEW_TABLES, REVIEW_INDEXES) + (
-        addition_statements(set(), tuple(c.split()[0] for c in AXIS_SERIES_COLUMNS)))
+        addition_statements(set(), tuple(c.split()[0] for c in AXIS_SERIES_COLUMNS))) + (
+        _tables(ACCOUNT_TABLES, ACCOUNT_INDEXES))
 
 
 def addition_statements(tables: set[str], axis_columns: tuple[str, ...]) -> list[str]:
@@ -242,9 +272,26 @@ def addition_statements(tables: set[str], axis_columns: tuple[str, ...]) -> list
     return statements
 
 
+def account_statements(tables: set[str], user_columns: tuple[str, ...]) -> list[str]:
+    """DDL of schema 3 that a file lacks (:data:`ACCOUNT_TABLES`, :data:`USER_COLUMNS`),
+    given its tables and the names of ``app_user``'s columns: a schema 1 file upgraded
+    through :data:`MIGRATIONS` gets ``app_user`` with ``must_change`` already."""
+    statements = [] if set(ACCOUNT_TABLES) <= tables else [
+        statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1)
+        .replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1)
+        .replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
+        for statement in _tables(ACCOUNT_TABLES, ACCOUNT_INDEXES)]  # fmt: skip
+    statements.extend(f"ALTER TABLE app_user ADD COLUMN {column}" for column in USER_COLUMNS
+                      if column.split()[0] not in user_columns)  # fmt: skip
+    return statements
+
+
 #: Every table of the current schema, in creation order.
-ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES, *ADDED_TABLES)
+ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES, *ADDED_TABLES, *ACCOUNT_TABLES)
 
 #: ``MIGRATIONS[n]`` upgrades a file from schema version ``n`` to ``n + 1`` (the store then
 #: chains the changes recorded before the audit trail existed: ``audit.chain_unaudited``).
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: tuple(_tables(REVIEW_TABLES, REVIEW_INDEXES))}
+#: Schema 2 to 3 depends on what the file holds: :func:`account_statements`, run by the
+#: store on every opening for writing after these.
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: tuple(_tables(REVIEW_TABLES, REVIEW_INDEXES)),
+                                          2: ()}  # fmt: skip

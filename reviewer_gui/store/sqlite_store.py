@@ -44,10 +44,18 @@ from reviewer_gui.store.schema import (
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
+    account_statements,
     addition_statements,
     create_statements,
 )
-from reviewer_gui.store.users import UserRecord, current_users
+from reviewer_gui.store.users import (
+    AccountEvent,
+    UserRecord,
+    account_setting,
+    account_state,
+    current_users,
+    user_versions,
+)
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -141,17 +149,52 @@ class Store:
     def save_user(self, user: UserRecord, *, by: str, action: str, reason: str = "") -> int:
         """Add a version of a study user (added, password changed, deactivated) with its audit
         record, in one transaction; returns the record's sequence number."""
+        return self.record_account(action, by, user=user, reason=reason)
+
+    def record_account(
+        self,
+        action: str,
+        actor: str,
+        *,
+        user: UserRecord | None = None,
+        event: AccountEvent | None = None,
+        setting: tuple[str, object] | None = None,
+        reason: str = "",
+        case_id: str | None = None,
+        reader: str | None = None,
+        timepoint: str | None = None,
+    ) -> int:
+        """Add what an account action changes (a user version, an ``account_event``, an
+        ``account_setting``) and its audit record, in one transaction; returns the record's
+        sequence number. The record's *before* is the versions superseded; password hashes
+        appear in it only as their SHA-256 (``audit.user_row``)."""
         with self._transaction():
-            before = [audit.user_row(dict(r)) for r in self._query(
-                "SELECT * FROM app_user WHERE name = ? ORDER BY audit_seq DESC LIMIT 1",
-                user.name)]  # fmt: skip
             seq = audit.next_seq(self._db)
-            self._insert("app_user", {"audit_seq": seq, "name": user.name, "role": user.role,
-                                      "password_hash": user.password_hash,
-                                      "active": int(user.active)})  # fmt: skip
-            entry = audit.Entry(action, by, audit.now(), reason=reason,
-                                before={"app_user": before} if before else {},
-                                after=audit.user_rows(self._db, seq))  # fmt: skip
+            before: audit.Rows = {}
+            if user is not None:
+                before["app_user"] = [audit.user_row(dict(r)) for r in self._query(
+                    "SELECT * FROM app_user WHERE name = ? ORDER BY audit_seq DESC LIMIT 1",
+                    user.name)]  # fmt: skip
+                self._insert("app_user", {"audit_seq": seq, "name": user.name,
+                                          "role": user.role, "password_hash": user.password_hash,
+                                          "active": int(user.active),
+                                          "must_change": int(user.must_change)})  # fmt: skip
+            if event is not None:
+                before["account_event"] = [dict(r) for r in self._query(
+                    "SELECT * FROM account_event WHERE name = ? ORDER BY audit_seq DESC "
+                    "LIMIT 1", event.name)]  # fmt: skip
+                self._insert("account_event", {"audit_seq": seq, "name": event.name,
+                                               "event": event.event, "failures": event.failures,
+                                               "locked": int(event.locked)})  # fmt: skip
+            if setting is not None:
+                self._insert("account_setting", {"audit_seq": seq, "name": setting[0],
+                                                 "value": audit.canonical(setting[1])})
+            after = {**audit.user_rows(self._db, seq),
+                     **audit.seq_rows(self._db, seq, ("account_event", "account_setting"))}
+            entry = audit.Entry(action, actor, audit.now(), case_id=case_id, reader=reader,
+                                timepoint=timepoint, reason=reason,
+                                before={t: rows for t, rows in before.items() if rows},
+                                after=after)  # fmt: skip
             appended = audit.append(self._db, entry, self._audit_key)
             assert appended == seq
             return seq
@@ -191,6 +234,18 @@ class Store:
     def users(self) -> dict[str, UserRecord]:
         """The study's users by name (their latest version, deactivated ones included)."""
         return current_users(self._query)
+
+    def user_versions(self, name: str) -> list[UserRecord]:
+        """Every recorded version of a user, newest first (earlier passwords' hashes)."""
+        return user_versions(self._query, name)
+
+    def account_state(self, name: str) -> AccountEvent:
+        """An account's consecutive failed password checks and lock, as last recorded."""
+        return account_state(self._query, name)
+
+    def account_setting(self, name: str) -> object | None:
+        """The latest value of an account setting (``None``: never set)."""
+        return account_setting(self._query, name)
 
     def _insert(self, table: str, values: dict[str, object]) -> None:
         names = ", ".join(values)
@@ -280,8 +335,16 @@ class Store:
             columns = tuple(r[1] for r in db.execute("PRAGMA table_info(axis_measurement)"))
             for statement in addition_statements(present, columns):
                 db.execute(statement)
+            user_columns = tuple(r[1] for r in db.execute("PRAGMA table_info(app_user)"))
+            for statement in account_statements(present, user_columns):
+                db.execute(statement)
             if version < SCHEMA_VERSION:
                 audit.chain_unaudited(db, self._audit_key, _os_account())
+            if 2 <= version < SCHEMA_VERSION:
+                audit.append(db, audit.Entry(
+                    "upgrade-schema", _os_account(), audit.now(),
+                    reason=f"schema {version} -> {SCHEMA_VERSION}: account lockout, password "
+                    "change and reset"), self._audit_key)  # fmt: skip
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _create(self) -> None:

@@ -41,6 +41,7 @@ from reviewer_gui.store.audit import (
     user_row,
 )
 from reviewer_gui.store.schema import (
+    ACCOUNT_TABLES,
     ADDED_TABLES,
     ALL_TABLES,
     APPLICATION_ID,
@@ -232,12 +233,12 @@ def _uncovered(
 
 
 def _absent_additions(db: sqlite3.Connection) -> set[str]:
-    """The adjudication and series-choice tables a file does not have yet (created within
-    schema 2 on the first opening for writing; a file verified before that holds no record of
+    """The adjudication, series-choice and (schema 3) account tables a file does not have yet
+    (created on the first opening for writing; a file verified before that holds no record of
     them, and one whose table was dropped still shows the loss: its records name rows no
     longer there)."""
     present = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-    return set(ADDED_TABLES) - present
+    return (set(ADDED_TABLES) | set(ACCOUNT_TABLES)) - present
 
 
 def _missing_triggers(db: sqlite3.Connection, absent: set[str]) -> list[Problem]:

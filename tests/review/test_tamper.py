@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reviewer_gui.engine_adapter import RecistEngine
-from reviewer_gui.store import Store, open_project
+from reviewer_gui.store import SCHEMA_VERSION, Store, open_project
 from reviewer_gui.store.audit import GENESIS, canonical, record_hash
 from reviewer_gui.store.schema import ALL_TABLES
 from reviewer_gui.store.verify import AuditReport, connect, verify
@@ -298,7 +298,7 @@ def test_a_schema_1_project_gets_its_changes_chained_when_opened(tmp_path: Path)
     tamper(path, *(f"DROP TABLE {t}" for t in ("audit_record", "app_user", "reread")),
            "PRAGMA user_version = 1")  # what a schema 1 file holds  # fmt: skip
     with Store.open(path) as upgraded:
-        assert upgraded.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert upgraded.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         state = upgraded.load()
     assert state == project.state
     report = check(path)
