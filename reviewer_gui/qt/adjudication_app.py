@@ -20,14 +20,15 @@ from PyQt6.QtWidgets import QApplication, QDialog, QWidget
 
 from reviewer_gui.engine_adapter import RecistEngine
 from reviewer_gui.reading import ReadingError, ReadKey, ReadView
-from reviewer_gui.review import AuthenticationFailed, NotPermitted, Role, Session, sign_in
+from reviewer_gui.review import NotPermitted, Role, Session, sign_in
 from reviewer_gui.review.adjudication import AdjudicationDesk, CaseReview, Decision
 from reviewer_gui.review.side_by_side import SideBySide, side_by_side
-from reviewer_gui.store import Store, StoreError
+from reviewer_gui.store import Store
 
 from .adjudication_window import AdjudicationWindow
 from .app import default_reader
 from .dialogs import SignInDialog
+from .sign_in_flow import sign_in_submit
 
 
 class DeskWork:
@@ -62,6 +63,9 @@ class DeskWork:
         return self.desk.decide(case_id, chosen_reader, reason=reason, name=name,
                                 password=password, meaning=meaning)  # fmt: skip
 
+    def change_password(self, current: str, new: str) -> None:
+        self.session.change_password(current, new)
+
     def close(self) -> None:
         self.session.close()
 
@@ -87,20 +91,11 @@ def adjudication_sign_in(path: Path, done: Callable[[AdjudicationWindow], None],
     """The sign-in for adjudication; ``done`` gets the window once signed in (a wrong name or
     password, or a reader, keeps the dialog open with the reason)."""
 
-    def submit(name: str, password: str) -> str | None:
-        if not name:
-            return "Enter your name."
-        try:
-            window = open_adjudication(path, name, password)
-        except AuthenticationFailed:
-            return ("Wrong name or password: not signed in. (Every attempt is recorded in "
-                    "the project's audit trail.)")  # fmt: skip
-        except (NotPermitted, StoreError) as refused:
-            return str(refused)
-        done(window)
-        return None
-
+    dialogs: list[SignInDialog] = []
+    submit = sign_in_submit(path, lambda name, password: open_adjudication(path, name, password),
+                            done, lambda: dialogs[0] if dialogs else None)  # fmt: skip
     dialog = SignInDialog(str(path), default_reader(), submit, parent)
+    dialogs.append(dialog)
     dialog.setWindowTitle("Sign in - RECIST adjudication")
     dialog.intro.setText(f"<b>{path}</b><br>Adjudication of the blinded central review: sign "
                          "in as the adjudicator with the name and password the study "

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Protocol
 
 from PyQt6.QtCore import Qt
-from PyQt6.QtGui import QCloseEvent
+from PyQt6.QtGui import QAction, QCloseEvent
 from PyQt6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -44,7 +44,8 @@ from PyQt6.QtWidgets import (
 )
 
 from reviewer_gui.reading import ReadingError, ReadView
-from reviewer_gui.review.identity import AuthenticationFailed, NotPermitted, Role
+from reviewer_gui.review.accounts import password_change_problem
+from reviewer_gui.review.identity import AccountLocked, AuthenticationFailed, NotPermitted, Role
 
 from .adjudication_images import ReaderImages
 from .adjudication_series import read_on_different_series
@@ -57,7 +58,7 @@ from .adjudication_texts import (
     trigger_lines,
 )
 from .adjudication_views import READER_COLOURS, ComparisonTable, EndpointsTable, why_text
-from .dialogs import ERROR_STYLE, _Form, _password_field
+from .dialogs import ERROR_STYLE, ChangePasswordDialog, _Form, _password_field
 
 #: Meanings of an adjudicator's signature (21 CFR 11.50(a)(3)); another may be typed.
 MEANINGS = (
@@ -78,6 +79,7 @@ class AdjudicationWork(Protocol):
     def read(self, case_id: str, reader: str) -> ReadView: ...
     def decide(self, case_id: str, chosen_reader: str, *, reason: str, name: str,
                password: str, meaning: str) -> DecisionLike: ...  # fmt: skip
+    def change_password(self, current: str, new: str) -> None: ...
     def close(self) -> None: ...
 
 
@@ -228,6 +230,13 @@ class AdjudicationWindow(QMainWindow):
         bar = self.statusBar()
         assert bar is not None
         bar.addWidget(self.message, 1)
+        menu = self.menuBar()
+        assert menu is not None
+        account = menu.addMenu("&Account")
+        assert account is not None
+        self.change_password_action = QAction("Change password…", self)
+        self.change_password_action.triggered.connect(lambda _=False: self.change_password())
+        account.addAction(self.change_password_action)
 
     # -- the queue -------------------------------------------------------------------------
     def refresh_cases(self) -> None:
@@ -364,7 +373,7 @@ class AdjudicationWindow(QMainWindow):
             decision = self.work.decide(case_id, chosen, reason=reason, name=name,
                                         password=password, meaning=meaning)  # fmt: skip
         except AuthenticationFailed as refused:
-            if "own name" in str(refused):
+            if "own name" in str(refused) or isinstance(refused, AccountLocked):
                 return str(refused)
             return ("Wrong name or password: not signed, nothing recorded. (Every attempt "
                     "is recorded in the project's audit trail.)")  # fmt: skip
@@ -375,6 +384,17 @@ class AdjudicationWindow(QMainWindow):
         self.say(f"{case_id}: {decision.chosen_reader}'s read is final (adjudicated by "
                  f"{decision.signed_by}, audit record {decision.seq})")  # fmt: skip
         return None
+
+    def change_password(self) -> ChangePasswordDialog:
+        """Account -> Change password...: the signed-in user's own password."""
+        user = self.work.user
+        dialog = ChangePasswordDialog(user, lambda current, new, repeat: (
+            password_change_problem(self.work.change_password, current, new, repeat)),
+            parent=self)  # fmt: skip
+        dialog.accepted.connect(lambda: self.say(
+            f"Password of {user} changed (recorded in the audit trail)"))
+        dialog.open()
+        return dialog
 
     # -- housekeeping ----------------------------------------------------------------------
     def say(self, text: str, error: bool = False) -> None:

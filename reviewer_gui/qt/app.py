@@ -22,11 +22,12 @@ from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 
 from reviewer_gui.engine_adapter import RecistEngine, export_project
-from reviewer_gui.review import AuthenticationFailed, Role, sign_in
-from reviewer_gui.store import Store, StoreError, UserRecord, open_project
+from reviewer_gui.review import Role, sign_in
+from reviewer_gui.store import Store, UserRecord, open_project
 
 from .dialogs import SignInDialog
 from .main_window import MainWindow
+from .sign_in_flow import sign_in_submit
 from .signed_in import SignedInProject
 
 SAMPLE_SCANS = Path(__file__).resolve().parents[2] / "sample_scans"
@@ -101,22 +102,13 @@ def open_signed_in(path: Path, name: str, password: str) -> MainWindow:
 def sign_in_dialog(path: Path, done: Callable[[MainWindow], None],
                    parent: QWidget | None = None) -> SignInDialog:  # fmt: skip
     """The sign-in of a project with users; ``done`` gets the window once signed in (a wrong
-    name or password keeps the dialog open and is recorded in the audit trail)."""
-
-    def submit(name: str, password: str) -> str | None:
-        if not name:
-            return "Enter your name."
-        try:
-            window = open_signed_in(path, name, password)
-        except AuthenticationFailed:
-            return ("Wrong name or password: not signed in. (Every attempt is recorded in "
-                    "the project's audit trail.)")  # fmt: skip
-        except StoreError as error:
-            return str(error)
-        done(window)
-        return None
-
-    return SignInDialog(str(path), default_reader(), submit, parent)
+    name or password keeps the dialog open and is recorded in the audit trail; a locked account
+    says who unlocks it; a reset password is changed first: ``.sign_in_flow``)."""
+    dialog: list[SignInDialog] = []
+    submit = sign_in_submit(path, lambda name, password: open_signed_in(path, name, password),
+                            done, lambda: dialog[0] if dialog else None)  # fmt: skip
+    dialog.append(SignInDialog(str(path), default_reader(), submit, parent))
+    return dialog[0]
 
 
 def _replace(window: MainWindow, path: Path, reader: str) -> None:

@@ -7,6 +7,9 @@
   from a list, or typed); the timepoint is then locked.
 - :class:`RereadDialog`: reopening a signed timepoint needs a reason; it says which
   timepoints reopen and that the old values stay in the record.
+- :class:`ChangePasswordDialog`: the user's own password changed (21 CFR 11.300(b)): the
+  current one, the new one twice; what is wrong is said by the Qt-free
+  ``reviewer_gui.review.accounts.password_change_problem`` the ``submit`` callback calls.
 
 Each dialog hands what was entered to a ``submit`` callback, which returns ``None`` when done
 (the dialog closes) or the message to show (the dialog stays open, the password cleared).
@@ -193,3 +196,47 @@ class RereadDialog(_Form):
             self.accept()
             return
         self.show_error(problem)
+
+
+class ChangePasswordDialog(_Form):
+    """Change the signed-in user's own password. ``submit(current, new, repeat)``: ``None``
+    when changed, else what to say (the password fields are cleared). ``forced``: the study
+    administrator reset the password, which must be changed before anything else (the current
+    field then holds the password just entered)."""
+
+    def __init__(self, user: str, submit: Callable[[str, str, str], str | None], *,
+                 forced: bool = False, current: str = "",
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        why = ("<b>The study administrator reset your password.</b> Choose a new one before "
+               "you continue; only you will know it." if forced else
+               f"<b>Change the password of {user}.</b>")  # fmt: skip
+        super().__init__(
+            f"Change password - {user}",
+            f"{why}<br>The new password needs at least 12 characters, cannot be your name, "
+            "and must differ from your current and previous password. The change is recorded "
+            "in the audit trail (never the password).", "Change password", parent)  # fmt: skip
+        self.submit = submit
+        self.user = QLabel(user)
+        self.current = _password_field()
+        self.current.setText(current)
+        self.new = _password_field()
+        self.repeat = _password_field()
+        self.form.addRow("Name", self.user)
+        self.form.addRow("Current password", self.current)
+        self.form.addRow("New password", self.new)
+        self.form.addRow("New password again", self.repeat)
+        (self.new if current else self.current).setFocus()
+
+    def submit_form(self) -> None:
+        problem = self.submit(self.current.text(), self.new.text(), self.repeat.text())
+        if problem is None:
+            self.accept()
+            return
+        self.show_error(problem)
+        for field in (self.new, self.repeat):
+            field.clear()
+        if problem.startswith(("Wrong current", "Enter your current")):
+            self.current.clear()
+            self.current.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.new.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -9,7 +9,9 @@ project file every change is saved to. Every action is a keyboard shortcut (:mod
 On a project with users the window works through the signed-in review session
 (:class:`~.signed_in.SignedInProject`): signing is an e-signature (:class:`.SignatureDialog`:
 name, password again, meaning), a re-read asks for its reason (:class:`.RereadDialog`); an
-adjudicator or the study administrator chooses whose read to view and changes nothing.
+adjudicator or the study administrator chooses whose read to view and changes nothing;
+Account -> "Change password..." changes the user's own password
+(:class:`.ChangePasswordDialog`).
 """
 
 from __future__ import annotations
@@ -34,9 +36,10 @@ from PyQt6.QtWidgets import (
 )
 
 from reviewer_gui.reading import DEFAULT_MEANING, Category, ReadingProject, State
+from reviewer_gui.review.accounts import password_change_problem
 from reviewer_gui.viewer import PRESETS, Tool
 
-from .dialogs import RereadDialog, SignatureDialog
+from .dialogs import ChangePasswordDialog, RereadDialog, SignatureDialog
 from .export_action import Exporter, export_measurements
 from .help_panel import HelpPanel
 from .lesion_grid import LesionGrid
@@ -230,6 +233,13 @@ class MainWindow(QMainWindow):
         assert project_menu is not None
         for name in ("open_project", "import_folder", "export"):
             project_menu.addAction(actions[name])
+        if self.session.signed_in is not None:  # a project with users: the user's account
+            account_menu = menu.addMenu("&Account")
+            assert account_menu is not None
+            change = QAction("Change password…", self)
+            change.triggered.connect(lambda _=False: self.change_password())
+            account_menu.addAction(change)
+            actions["change_password"] = change
         return actions
 
     def _help_shown(self, visible: bool) -> None:
@@ -290,6 +300,19 @@ class MainWindow(QMainWindow):
                   f"UTC (\"{signature.meaning}\")")  # fmt: skip
         self._open_dialog(RereadDialog(case_id, label, signed, session.reopens(),
                                        session.reread, self))  # fmt: skip
+
+    def change_password(self) -> None:
+        """Account -> Change password...: the signed-in user's own password (the current
+        one, the new one twice); a change or refusal is an audit record."""
+        signed_in = self.session.signed_in
+        if signed_in is None:
+            return
+        dialog = ChangePasswordDialog(signed_in.user, lambda current, new, repeat: (
+            password_change_problem(signed_in.change_password, current, new, repeat)),
+            parent=self)  # fmt: skip
+        dialog.accepted.connect(lambda: self.show_message(
+            f"Password of {signed_in.user} changed (recorded in the audit trail)", False))
+        self._open_dialog(dialog)
 
     def export_measurements(self, path: Path | None = None) -> int | None:
         """Ctrl+E: the measurements CSV of the read shown, as ``recist-review export``

@@ -114,6 +114,7 @@ class ReviewSession(Protocol):
     def export(self, output: Path | None, *, include_unsigned: bool = False,
                reader: str | None = None) -> int: ...
     def add_subject(self, case_id: str) -> None: ...
+    def change_password(self, current: str, new: str) -> None: ...
     def add_timepoint(self, case_id: str, label: str, scan_date: dt.date,
                       series: SeriesRef | None = None) -> Timepoint: ...
     def close(self) -> None: ...
@@ -220,6 +221,10 @@ class SignedInProject:
             return self.session.export(output, reader=reader)
         except NotPermitted as refused:
             raise NotAllowed(str(refused)) from refused
+
+    def change_password(self, current: str, new: str) -> None:
+        """The signed-in user's own password (``reviewer_gui.review.accounts``)."""
+        self.session.change_password(current, new)
 
     # -- internals -----------------------------------------------------------------------
     def _own(self, key: ReadKey) -> str:
