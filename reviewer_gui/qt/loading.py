@@ -4,6 +4,7 @@
 in the calling thread, which takes milliseconds, and returns an :class:`ImageView` showing
 it; a worker thread loads the whole series with :func:`reviewer_gui.dicom.load_series` and
 then swaps it in, keeping the shown slice by SOP Instance UID (DICOM PS3.3 C.12.1).
+:class:`FolderScanner` reads the headers of a folder of studies in a worker thread.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PyQt6.QtWidgets import QWidget
 from reviewer_gui.dicom import DicomLoadError, Volume, load_series
 
 from .image_view import ImageView
+from .studies import scan_folder
 
 
 class SeriesLoad(QThread):
@@ -66,3 +68,20 @@ def open_series(files: Sequence[Path], *, first: Path | None = None,
         view.loader = worker
         worker.start()
     return view
+
+
+class FolderScanner(QThread):
+    """Reads the headers of a folder of DICOM studies off the GUI thread."""
+
+    scanned = pyqtSignal(object)  # FolderScan
+    failed = pyqtSignal(str)
+
+    def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.folder = folder
+
+    def run(self) -> None:
+        try:
+            self.scanned.emit(scan_folder(self.folder))
+        except (OSError, ValueError) as error:
+            self.failed.emit(f"{self.folder}: {error}")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PyQt6.QtCore import Qt, QThread, pyqtSignal
+from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QAction, QCloseEvent, QKeySequence
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -44,31 +44,15 @@ from .export_action import Exporter, export_measurements
 from .help_panel import HelpPanel
 from .lesion_grid import LesionGrid
 from .lesion_panel import LesionPanel
+from .loading import FolderScanner
 from .reading_views import ReadingViews
 from .session import ReadingSession
 from .shortcuts import SHORTCUTS
 from .signed_in import ReadingModel
-from .studies import FolderScan, apply_scan, scan_folder
+from .studies import FolderScan, apply_scan
 from .study_tree import StudyTree
 
 FRAGMENTS = ("a", "b", "c", "d", "e", "f")
-
-
-class FolderScanner(QThread):
-    """Reads the headers of a folder of DICOM studies off the GUI thread."""
-
-    scanned = pyqtSignal(object)  # FolderScan
-    failed = pyqtSignal(str)
-
-    def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.folder = folder
-
-    def run(self) -> None:
-        try:
-            self.scanned.emit(scan_folder(self.folder))
-        except (OSError, ValueError) as error:
-            self.failed.emit(f"{self.folder}: {error}")
 
 
 def ask(parent: QWidget, text: str) -> bool:
