@@ -130,7 +130,9 @@ class LesionPanel(QWidget):
         grid.addWidget(self.fragment_label, row + 1, 0, 1, 2)
         self.clear_button = QPushButton("Clear measurement (Del)")
         self.clear_button.clicked.connect(self.clear_measurement)
-        self.retire_button = QPushButton("Withdraw lesion (entered by mistake)")
+        self.retire_button = QPushButton("Withdraw (entry error)")
+        self.retire_button.setToolTip("withdraw this lesion: it was entered by mistake (not "
+                                      "the same as Absent, which says it has disappeared)")
         self.retire_button.clicked.connect(self.retire_lesion)
         grid.addWidget(self.clear_button, row + 2, 0)
         grid.addWidget(self.retire_button, row + 2, 1)
