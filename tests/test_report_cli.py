@@ -26,6 +26,8 @@ FILES = {
     "number_at_risk.csv",
     "log_rank.csv",
     "subjects.csv",
+    "per_protocol_exclusions.csv",
+    "per_protocol_excluded_subjects.csv",
     "km_rpfs.png",
     "km_pfs.png",
     "waterfall.png",

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from recist.report.populations import PER_PROTOCOL_EVALUATIONS, AnalysisSubject, Population
 from recist.report.populations import populations as make_populations
 from recist.report.survival import ENDPOINTS, SurvivalAnalysis, analyse, survival_tables
-from recist.report.tables import ReportTable, binary_tables, bor_table, subjects_table
+from recist.report.tables import (
+    ReportTable,
+    binary_tables,
+    bor_table,
+    excluded_subjects_table,
+    exclusions_table,
+    subjects_table,
+)
 from recist.rules.endpoints import EndpointOptions
 
 
@@ -66,6 +73,8 @@ def analyse_trial(
         bor_table(populations, arm_order),
         *survival_tables(survival, arm_order, strata_columns),
         subjects_table(populations, strata_columns),
+        exclusions_table(populations[0], arm_order, min_evaluations),
+        excluded_subjects_table(populations[0], arm_order, min_evaluations),
     )
     return Analysis(
         arm_order,

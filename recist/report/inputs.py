@@ -1,7 +1,8 @@
 """The report's inputs: measurements and the subjects file (contract inputs 1 and 2), checked
 for what a randomized analysis needs: a randomization date, an arm and every stratification
-factor for each subject; one read per subject; no measured subject missing from the subjects
-file. Every problem names the file, the line, the column and the fix."""
+factor for each subject; valid optional ``eligible`` / ``major_protocol_deviation`` values
+(``recist.report.protocol``); one read per subject; no measured subject missing from the
+subjects file. Every problem names the file, the line, the column and the fix."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from recist import api
 from recist.io.readers import read_measurements, read_subjects
 from recist.io.table import InputProblem, InvalidInput, Table
 from recist.model import Measurement
-from recist.report.populations import AnalysisSubject, adequate_evaluations, is_per_protocol
+from recist.report.populations import AnalysisSubject, adequate_evaluations, exclusions
+from recist.report.protocol import ProtocolCompliance, read_compliance
 from recist.results import SubjectAssessment
 from recist.rules.endpoints import EndpointOptions
 
@@ -91,9 +93,12 @@ def load_trial(
             )
     if problems:
         raise InvalidInput(problems)
+    compliance: dict[str, ProtocolCompliance] = {}
     for subject_id, info in subjects.items():
         extra = dict(info.extra)
         line = lines.get(subject_id, 0)
+        compliance[subject_id], found = read_compliance(info, name, line)
+        problems += found
         if info.randomization_date is None:
             problems.append(
                 InputProblem(
@@ -137,6 +142,7 @@ def load_trial(
         extra = dict(info.extra)
         assessment = by_subject.get(subject_id) or SubjectAssessment(results[subject_id].key, ())
         endpoints = results[subject_id]
+        reasons = exclusions(compliance[subject_id], assessment, endpoints, min_evaluations)
         analysed.append(
             AnalysisSubject(
                 subject_id=subject_id,
@@ -146,7 +152,9 @@ def load_trial(
                 assessment=assessment,
                 endpoints=endpoints,
                 evaluations=adequate_evaluations(assessment),
-                per_protocol=is_per_protocol(assessment, endpoints, min_evaluations),
+                per_protocol=not reasons,
+                compliance=compliance[subject_id],
+                exclusions=reasons,
             )
         )
     return tuple(analysed)

@@ -7,11 +7,13 @@ test statistics and p-values with four significant digits. Empty cells mean "not
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from recist.model import Response
-from recist.report.populations import Population
+from recist.report.populations import AnalysisSubject, Population
+from recist.report.protocol import DEVIATION_COLUMN, ELIGIBLE_COLUMN, ExclusionKind
 from recist.report.statistics import (
     Comparison,
     Proportion,
@@ -226,4 +228,107 @@ def subjects_table(populations: Sequence[Population], strata: Sequence[str]) -> 
         ),
         tuple(rows),
         "Months = days / 30.4375; days count the randomization day as day 1 (ADaM).",
+    )
+
+
+EXCLUSIONS_FILE = "per_protocol_exclusions.csv"
+RANDOMIZED = "randomized (ITT)"
+EXCLUDED = "excluded from per-protocol (each subject once)"
+PER_PROTOCOL = "per-protocol"
+
+
+def _has_reason(kind: ExclusionKind, subject: AnalysisSubject) -> bool:
+    return any(reason.kind is kind for reason in subject.exclusions)
+
+
+def _has_deviation(text: str, subject: AnalysisSubject) -> bool:
+    return subject.compliance.major_deviation == text
+
+
+def exclusions_table(itt: Population, arms: Sequence[str], min_evaluations: int) -> ReportTable:
+    """ITT subjects left out of the per-protocol set, per arm, and why (ICH E9 section 5.2.2;
+    ICH E3 section 11.1): n and % of the arm's randomized subjects. A subject may meet several
+    reasons; the "excluded" row counts each subject once."""
+    groups = [*(itt.arm(arm) for arm in arms), itt.subjects]
+    deviations: dict[str, int] = {}
+    for subject in itt.subjects:
+        for reason in subject.exclusions:
+            if reason.kind is ExclusionKind.MAJOR_DEVIATION:
+                deviations[reason.detail] = deviations.get(reason.detail, 0) + 1
+    recorded = {
+        ExclusionKind.NOT_ELIGIBLE: any(s.compliance.eligibility_recorded for s in itt.subjects),
+        ExclusionKind.MAJOR_DEVIATION: any(s.compliance.deviations_recorded for s in itt.subjects),
+    }
+    rows: list[tuple[str, ...]] = []
+
+    def add(reason: str, detail: str, count: Callable[[AnalysisSubject], bool]) -> None:
+        row = [reason, detail]
+        for members in groups:
+            n = sum(count(s) for s in members)
+            row += [str(n), pct(n / len(members)) if members else ""]
+        rows.append(tuple(row))
+
+    add(RANDOMIZED, "", lambda s: True)
+    add(EXCLUDED, "", lambda s: bool(s.exclusions))
+    for kind in ExclusionKind:
+        label = kind.label(min_evaluations)
+        if not recorded.get(kind, True):
+            column = ELIGIBLE_COLUMN if kind is ExclusionKind.NOT_ELIGIBLE else DEVIATION_COLUMN
+            label += f" (not recorded: no '{column}' column in the subjects file)"
+        add(label, "", partial(_has_reason, kind))
+        if kind is ExclusionKind.MAJOR_DEVIATION:
+            for text in sorted(deviations, key=lambda t: (-deviations[t], t)):
+                add(label, text, partial(_has_deviation, text))
+    add(PER_PROTOCOL, "", lambda s: s.per_protocol)
+    columns = ["reason", "major_protocol_deviation"]
+    for arm in (*arms, "all arms"):
+        columns += [f"{arm} n", f"{arm} %"]
+    return ReportTable(
+        EXCLUSIONS_FILE,
+        "Subjects excluded from the per-protocol population, per arm, and why",
+        tuple(columns),
+        tuple(rows),
+        "% of the subjects randomized to the arm. A subject may meet several reasons, so the "
+        "reasons can add up to more than the excluded total, which counts each subject once. "
+        "Eligibility and major protocol deviations are taken from the subjects file as "
+        "recorded (to be decided before unblinding, ICH E9 section 5.2.2); a deviation's text "
+        "is tallied as written. Progression documented before the required evaluations keeps "
+        "a subject in the per-protocol population (no exclusion for outcome).",
+    )
+
+
+def excluded_subjects_table(
+    itt: Population, arms: Sequence[str], min_evaluations: int
+) -> ReportTable:
+    """Listing of the subjects excluded from the per-protocol set (ICH E3 section 16.2.3)."""
+    excluded = sorted(
+        (s for s in itt.subjects if s.exclusions),
+        key=lambda s: (arms.index(s.arm) if s.arm in arms else len(arms), s.subject_id),
+    )
+    rows = tuple(
+        (
+            s.subject_id,
+            s.arm,
+            "Y" if s.compliance.eligible else "N",
+            s.compliance.major_deviation,
+            "Y" if s.assessment.baseline is not None else "N",
+            str(s.evaluations),
+            "; ".join(r.kind.label(min_evaluations) for r in s.exclusions),
+        )
+        for s in excluded
+    )
+    return ReportTable(
+        "per_protocol_excluded_subjects.csv",
+        "Listing of subjects excluded from the per-protocol population",
+        (
+            "subject_id",
+            "arm",
+            "eligible",
+            "major_protocol_deviation",
+            "baseline_assessment",
+            "adequate_evaluations",
+            "reasons",
+        ),
+        rows,
+        "adequate_evaluations: post-baseline assessments whose overall response is not NE.",
     )
