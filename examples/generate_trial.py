@@ -5,7 +5,8 @@ stability) or "SURVEILLANCE" (more progression). Each has a baseline scan a few 
 randomization, then a scan every ``interval_days`` (+- ``jitter_days``). Tumour kinetics are a
 shrinkage curve plus exponential regrowth with measurement noise; scans stop after progression
 (at most one scan after it). The first 40 subjects include a scripted showcase of every special
-case a trial meets (complete response, split and merged targets, equivocal new lesion, ...).
+case a trial meets (complete response, split and merged targets, equivocal new lesion, ...),
+and of the per-protocol exclusions (``eligible`` N, ``major_protocol_deviation`` text).
 
 Standard library only; the output depends on ``(n_subjects, seed, options)`` and nothing else.
 Measurement rows are streamed, so a 100 000-subject trial is written in constant memory::
@@ -51,6 +52,7 @@ __all__ = [
     "iter_measurement_rows",
     "iter_trial",
     "main",
+    "protocol_compliance",
     "showcase_assignment",
     "timepoint_label",
     "write_trial",
@@ -58,6 +60,22 @@ __all__ = [
 
 SHOWCASE_POOL = 40
 """The showcase subjects are spread over the first this-many subjects."""
+
+DEVIATIONS = {
+    ARM_PRRT: ("wrong dose", "second PRRT cycle not given"),
+    ARM_SURVEILLANCE: ("PRRT given in the surveillance arm",),
+}
+"""Major protocol deviations that can happen in each arm (``major_protocol_deviation``)."""
+PROTOCOL_SHOWCASE: tuple[tuple[str, bool, str], ...] = (
+    (ARM_PRRT, True, "wrong dose"),
+    (ARM_PRRT, True, "wrong dose"),
+    (ARM_PRRT, False, "second PRRT cycle not given"),
+    (ARM_SURVEILLANCE, False, ""),
+    (ARM_SURVEILLANCE, True, "PRRT given in the surveillance arm"),
+)
+"""Scripted (arm, eligible, major deviation) of the first 40 subjects; the others comply."""
+NOT_ELIGIBLE_RATE = 0.03
+DEVIATION_RATE = 0.05
 
 
 class TrialOptions(TypedDict, total=False):
@@ -114,6 +132,34 @@ def showcase_assignment(n_subjects: int, seed: int) -> dict[int, str]:
     return assignment
 
 
+def protocol_compliance(n_subjects: int, seed: int, showcase: bool) -> Iterator[tuple[str, str]]:
+    """Per subject, the ``eligible`` (Y/N) and ``major_protocol_deviation`` values.
+
+    With ``showcase``, the first 40 subjects carry exactly ``PROTOCOL_SHOWCASE`` (each row on
+    the next subject of its arm in a seeded order); every other subject is not eligible with
+    probability 3 % and has a major deviation of its arm with probability 5 %. Seeded apart
+    from the tumour course, so the measurements do not depend on these columns.
+    """
+    scripted: dict[int, tuple[bool, str]] = {}
+    pool = list(range(min(n_subjects, SHOWCASE_POOL))) if showcase else []
+    random.Random(f"reluth:{seed}:protocol").shuffle(pool)
+    arms = {index: _block_arms(seed, index // 4)[index % 4] for index in pool}
+    for arm, eligible, deviation in PROTOCOL_SHOWCASE:
+        chosen = next((index for index in pool if arms[index] == arm), None)
+        if chosen is not None:
+            pool.remove(chosen)
+            scripted[chosen] = (eligible, deviation)
+    for index in range(n_subjects):
+        if index < SHOWCASE_POOL and showcase:
+            eligible, deviation = scripted.get(index, (True, ""))
+        else:
+            rng = random.Random(f"reluth:{seed}:protocol:{index}")
+            arm = _block_arms(seed, index // 4)[index % 4]
+            eligible = rng.random() >= NOT_ELIGIBLE_RATE
+            deviation = rng.choice(DEVIATIONS[arm]) if rng.random() < DEVIATION_RATE else ""
+        yield ("Y" if eligible else "N", deviation)
+
+
 def _iter_raw(
     n_subjects: int, seed: int, design: TrialDesign
 ) -> Iterator[tuple[list[str], list[list[str]]]]:
@@ -123,16 +169,18 @@ def _iter_raw(
     width = max(3, len(str(n_subjects)))
     scenarios = showcase_assignment(n_subjects, seed) if design.showcase else {}
     arms: list[str] = []
+    compliance = protocol_compliance(n_subjects, seed, design.showcase)
     for index in range(n_subjects):
         if index % 4 == 0:
             arms = _block_arms(seed, index // 4)
-        yield simulate_subject(
+        subject, rows = simulate_subject(
             rng=random.Random(f"reluth:{seed}:subject:{index}"),
             subject_id=f"RLT-{index + 1:0{width}d}",
             arm=arms[index % 4],
             scenario=scenarios.get(index),
             design=design,
         )
+        yield [*subject, *next(compliance)], rows
 
 
 def iter_trial(

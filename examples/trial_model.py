@@ -20,6 +20,7 @@ MEASUREMENT_COLUMNS = (
 SUBJECT_COLUMNS = (
     "subject_id", "randomization_date", "death_date", "new_therapy_date", "arm",
     "dc_duration", "progression_type", "gfr", "intercurrent_line",
+    "eligible", "major_protocol_deviation",
 )  # fmt: skip
 
 ARM_PRRT = "177Lu-PRRT"
