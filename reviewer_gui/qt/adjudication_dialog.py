@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from .dialogs import _Form, _password_field
@@ -67,10 +66,5 @@ class DecisionDialog(_Form):
             self.show_error("Enter your password again: the signature needs it.")
             self.password.setFocus()
             return
-        problem = self.submit(reason, self.name.text().strip(), self.password.text(), meaning)
-        if problem is None:
-            self.accept()
-            return
-        self.show_error(problem)
-        self.password.clear()
-        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.settle(self.submit(reason, self.name.text().strip(), self.password.text(), meaning),
+                    self.password)

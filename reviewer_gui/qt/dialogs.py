@@ -79,6 +79,19 @@ class _Form(QDialog):
         self.error.setVisible(bool(text))
         self.adjustSize()
 
+    def settle(self, problem: str | None, password: QLineEdit | None = None) -> bool:
+        """Close when the submission went through (`problem` is None) and return True; else
+        show `problem` and return False, with `password` (if given) cleared and focused so
+        the password is typed again, never kept."""
+        if problem is None:
+            self.accept()
+            return True
+        self.show_error(problem)
+        if password is not None:
+            password.clear()
+            password.setFocus(Qt.FocusReason.OtherFocusReason)
+        return False
+
 
 def _password_field() -> QLineEdit:
     field = QLineEdit()
@@ -106,13 +119,7 @@ class SignInDialog(_Form):
         (self.password if default_name else self.name).setFocus()
 
     def submit_form(self) -> None:
-        problem = self.submit(self.name.text().strip(), self.password.text())
-        if problem is None:
-            self.accept()
-            return
-        self.show_error(problem)
-        self.password.clear()
-        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.settle(self.submit(self.name.text().strip(), self.password.text()), self.password)
 
 
 class SignatureDialog(_Form):
@@ -152,13 +159,8 @@ class SignatureDialog(_Form):
             self.show_error("Enter your password again: a signature needs it.")
             self.password.setFocus()
             return
-        problem = self.submit(self.name.text().strip(), self.password.text(), meaning)
-        if problem is None:
-            self.accept()
-            return
-        self.show_error(problem)
-        self.password.clear()
-        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.settle(self.submit(self.name.text().strip(), self.password.text(), meaning),
+                    self.password)
 
 
 class RereadDialog(_Form):
@@ -191,11 +193,7 @@ class RereadDialog(_Form):
         if not reason:
             self.show_error("A re-read needs a reason.")
             return
-        problem = self.submit(reason)
-        if problem is None:
-            self.accept()
-            return
-        self.show_error(problem)
+        self.settle(self.submit(reason))
 
 
 class ChangePasswordDialog(_Form):
@@ -229,10 +227,9 @@ class ChangePasswordDialog(_Form):
 
     def submit_form(self) -> None:
         problem = self.submit(self.current.text(), self.new.text(), self.repeat.text())
+        self.settle(problem)
         if problem is None:
-            self.accept()
             return
-        self.show_error(problem)
         for field in (self.new, self.repeat):
             field.clear()
         if problem.startswith(("Wrong current", "Enter your current")):
