@@ -17,6 +17,7 @@ from reviewer_gui.qt.app import open_window
 from reviewer_gui.qt.main_window import MainWindow
 
 from .helpers import SAMPLE_SCANS, ready
+from .review_kit import copy_study, import_study
 
 
 @pytest.fixture
@@ -30,3 +31,16 @@ def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
     qtbot.waitUntil(lambda: ready(win), timeout=30_000)
     yield win
     win.close()
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with users, imported de-identified from the sample trial (once per module;
+    a module may define its own ``prepared`` for another set-up)."""
+    return import_study(tmp_path_factory.mktemp("trial"))
+
+
+@pytest.fixture
+def study(prepared: Path, tmp_path: Path) -> Path:
+    """A fresh copy of ``prepared`` for one test."""
+    return copy_study(prepared, tmp_path)

@@ -18,19 +18,9 @@ from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.review import AccountLocked, AuthenticationFailed, reset_password, sign_in
 from reviewer_gui.store import Store
 
-from .review_kit import PASSWORDS, copy_study, import_study, open_as
+from .review_kit import PASSWORDS, open_as
 
 NEW = "alice-second-pass"
-
-
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return import_study(tmp_path_factory.mktemp("trial"))
-
-
-@pytest.fixture
-def study(prepared: Path, tmp_path: Path) -> Path:
-    return copy_study(prepared, tmp_path)
 
 
 def actions(path: Path, actor: str) -> list[tuple[str, str]]:

@@ -22,17 +22,7 @@ from reviewer_gui.reading import Axis, Point, ReadKey, Segment, TimepointLocked
 from reviewer_gui.store import Store
 
 from .helpers import ready
-from .review_kit import CTRL, PASSWORDS, copy_study, import_study, open_as, read_timepoint, samples
-
-
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return import_study(tmp_path_factory.mktemp("trial"))
-
-
-@pytest.fixture
-def study(prepared: Path, tmp_path: Path) -> Path:
-    return copy_study(prepared, tmp_path)
+from .review_kit import CTRL, PASSWORDS, open_as, read_timepoint, samples
 
 
 def signature_dialog(qtbot: QtBot, window: MainWindow) -> SignatureDialog:

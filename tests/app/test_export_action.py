@@ -18,7 +18,7 @@ from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import ReadKey, State
 
 from .helpers import record_truth
-from .review_kit import PASSWORDS, copy_study, import_study, open_as, read_timepoint, samples
+from .review_kit import PASSWORDS, copy_study, open_as, read_timepoint, samples
 
 KEY = ReadKey("SUBJ-001", "alice")
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -80,11 +80,6 @@ def test_the_export_is_in_the_project_menu_and_the_help(window: MainWindow) -> N
     html = help_html()
     for keys in ("Ctrl+E", "Ctrl+Shift+Down", "Ctrl+Shift+Up"):
         assert f"<code>{keys}</code>" in html
-
-
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return import_study(tmp_path_factory.mktemp("trial"))
 
 
 def test_a_blinded_reader_exports_only_their_own_read(

@@ -18,17 +18,7 @@ from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import Category, ReadKey
 from reviewer_gui.review import sign_in
 
-from .review_kit import PASSWORDS, copy_study, import_study, open_as
-
-
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return import_study(tmp_path_factory.mktemp("trial"))
-
-
-@pytest.fixture
-def study(prepared: Path, tmp_path: Path) -> Path:
-    return copy_study(prepared, tmp_path)
+from .review_kit import PASSWORDS, open_as
 
 
 def refusals(path: Path) -> list[tuple[str, str]]:
