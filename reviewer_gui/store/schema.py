@@ -295,3 +295,16 @@ ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES, *ADDED_TABLES, *ACCOUNT_
 #: store on every opening for writing after these.
 MIGRATIONS: dict[int, tuple[str, ...]] = {1: tuple(_tables(REVIEW_TABLES, REVIEW_INDEXES)),
                                           2: ()}  # fmt: skip
+
+def upgrade_summary(tables: set[str], columns: dict[str, tuple[str, ...]]) -> str:
+    """What opening a file adds to it, for the ``upgrade-schema`` audit record: the tables
+    and columns it lacks (given its tables and the columns of the tables that gain some)."""
+    wanted = {**ADJUDICATION_TABLES, **SERIES_TABLES, **ACCOUNT_TABLES}
+    new_tables = [name for name in wanted if name not in tables]
+    new_columns = [f"{table}.{column.split()[0]}"
+                   for table, added in (("axis_measurement", AXIS_SERIES_COLUMNS),
+                                        ("app_user", USER_COLUMNS))
+                   for column in added if column.split()[0] not in columns[table]]  # fmt: skip
+    parts = [f"tables {', '.join(new_tables)}" if new_tables else "",
+             f"columns {', '.join(new_columns)}" if new_columns else ""]
+    return "added " + "; ".join(p for p in parts if p) if any(parts) else "nothing added"

@@ -47,6 +47,7 @@ from reviewer_gui.store.schema import (
     account_statements,
     addition_statements,
     create_statements,
+    upgrade_summary,
 )
 from reviewer_gui.store.users import (
     AccountEvent,
@@ -333,9 +334,11 @@ class Store:
             present = {r[0] for r in db.execute("SELECT name FROM sqlite_schema "
                                                 "WHERE type = 'table'")}  # fmt: skip
             columns = tuple(r[1] for r in db.execute("PRAGMA table_info(axis_measurement)"))
+            user_columns = tuple(r[1] for r in db.execute("PRAGMA table_info(app_user)"))
+            added = upgrade_summary(present, {"axis_measurement": columns,
+                                              "app_user": user_columns})
             for statement in addition_statements(present, columns):
                 db.execute(statement)
-            user_columns = tuple(r[1] for r in db.execute("PRAGMA table_info(app_user)"))
             for statement in account_statements(present, user_columns):
                 db.execute(statement)
             if version < SCHEMA_VERSION:
@@ -343,8 +346,8 @@ class Store:
             if 2 <= version < SCHEMA_VERSION:
                 audit.append(db, audit.Entry(
                     "upgrade-schema", _os_account(), audit.now(),
-                    reason=f"schema {version} -> {SCHEMA_VERSION}: account lockout, password "
-                    "change and reset"), self._audit_key)  # fmt: skip
+                    reason=f"schema {version} -> {SCHEMA_VERSION}: {added}"),
+                    self._audit_key)  # fmt: skip
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _create(self) -> None:

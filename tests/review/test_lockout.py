@@ -177,9 +177,24 @@ def test_deleting_the_lockout_row_is_detected(study: Path) -> None:
     assert "account_event had 1 row(s) when recorded, 0 now" in str(report.problems[0])
 
 
-def test_a_schema_2_project_opens_upgraded_and_verifies(tmp_path: Path) -> None:
+#: Schema 2 files: as the release before 2026-11-23 wrote them (commit 75c33ea, made by
+#: ``data/make_schema2_release.py``: no series choices, no series on measurements), and with
+#: the series tables that were added within schema 2 the same day.
+SCHEMA_2_FILES = {
+    "release": (Path(__file__).resolve().parent / "data" / "schema2_release.db",
+                "schema 2 -> 3: added tables series_choice, account_event, account_setting; "
+                "columns axis_measurement.series_uid, axis_measurement.slice_thickness_mm, "
+                "app_user.must_change"),
+    "with series": (SCHEMA_2, "schema 2 -> 3: added tables account_event, account_setting; "
+                    "columns app_user.must_change"),
+}
+
+
+@pytest.mark.parametrize("made_by", SCHEMA_2_FILES)
+def test_a_schema_2_project_opens_upgraded_and_verifies(tmp_path: Path, made_by: str) -> None:
+    source, reason = SCHEMA_2_FILES[made_by]
     path = tmp_path / "old.db"
-    shutil.copy(SCHEMA_2, path)
+    shutil.copy(source, path)
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
     assert check(path).intact  # verified before any opening for writing
     fail_sign_in(path)
@@ -188,8 +203,7 @@ def test_a_schema_2_project_opens_upgraded_and_verifies(tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     upgrades = db.execute("SELECT reason FROM audit_record WHERE action = 'upgrade-schema'")
-    assert [r[0] for r in upgrades] == [
-        "schema 2 -> 3: account lockout, password change and reset"]
+    assert [r[0] for r in upgrades] == [reason]
     db.close()
     assert events(path, "alice") == [("failed", 1, 0), ("succeeded", 0, 0)]
     assert check(path).intact
