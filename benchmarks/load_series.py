@@ -23,7 +23,6 @@ reported as "cold".
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import statistics
@@ -42,12 +41,11 @@ PIXEL_MM = 0.7
 
 
 def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("sample_gen", REPO / "sample_scans/generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["sample_gen"] = module
-    spec.loader.exec_module(module)
-    return module
+    """``sample_scans/generate.py`` as a module, through the test kit's one loader."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from sample_generator import load_generator
+
+    return load_generator()
 
 
 def write_series(folder: Path, n: int, key: str, size: int = SIZE, jpeg: bool = False) -> None:

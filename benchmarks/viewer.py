@@ -39,7 +39,6 @@ beside it.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -61,12 +60,11 @@ APP_WINDOW = (1920, 1080)  # "app": the reviewer's window on a full HD screen
 
 
 def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("sample_gen", REPO / "sample_scans/generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["sample_gen"] = module
-    spec.loader.exec_module(module)
-    return module
+    """``sample_scans/generate.py`` as a module, through the test kit's one loader."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from sample_generator import load_generator
+
+    return load_generator()
 
 
 def write_series(folder: Path, key: str, table_mm: float, date: str = "2024-01-01"

@@ -14,7 +14,6 @@ Run it under Xvfb (or ``QT_QPA_PLATFORM=offscreen``).
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import sys
 import tempfile
 from pathlib import Path
@@ -31,12 +30,11 @@ KEY = ReadKey("SUBJ-001", "alice")
 
 
 def _generator():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("gen", SAMPLE_SCANS / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["gen"] = module
-    spec.loader.exec_module(module)
-    return module
+    """``sample_scans/generate.py`` as a module, through the test kit's one loader."""
+    sys.path.insert(0, str(SAMPLE_SCANS.parent / "tests"))
+    from sample_generator import load_generator
+
+    return load_generator()
 
 
 def record(window: MainWindow, label: str, only: tuple[str, ...] | None = None) -> None:
