@@ -15,7 +15,6 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication, QDialog, QWidget
 
 from reviewer_gui.engine_adapter import RecistEngine
@@ -26,7 +25,7 @@ from reviewer_gui.review.side_by_side import SideBySide, side_by_side
 from reviewer_gui.store import Store
 
 from .adjudication_window import AdjudicationWindow
-from .app import default_reader
+from .app import default_reader, save_when_ready
 from .dialogs import SignInDialog
 from .sign_in_flow import sign_in_submit
 
@@ -123,14 +122,7 @@ def run_adjudication(project: Path, *, screenshot: Path | None = None) -> int:
     window = opened[0]
     window.show()
     if screenshot is not None:
-        def shoot() -> None:
-            if window.loading():
-                QTimer.singleShot(100, shoot)
-                return
-            window.grab().save(str(screenshot))
-            window.close()
-
-        QTimer.singleShot(500, shoot)
+        save_when_ready(window, screenshot, window.loading, first_ms=500)
     status = app.exec()
     window.close()  # quit without closing the window: the session still closes
     return int(status)

@@ -122,6 +122,21 @@ def _replace(window: MainWindow, path: Path, reader: str) -> None:
         show(open_window(path, reader=reader))
 
 
+def save_when_ready(window: QWidget, path: Path, busy: Callable[[], bool],
+                    first_ms: int = 300) -> None:
+    """Save `window` as PNG to `path` once `busy()` says nothing is loading, then close it
+    (``--screenshot``: the docs' pictures are taken this way)."""
+
+    def shoot() -> None:
+        if busy():
+            QTimer.singleShot(100, shoot)
+            return
+        window.grab().save(str(path))
+        window.close()
+
+    QTimer.singleShot(first_ms, shoot)
+
+
 def run(project: Path | None, *, dicom: Path | None = None, reader: str | None = None,
         demo: bool = False, screenshot: Path | None = None) -> int:
     """Run the app until its window closes; returns the exit status."""
@@ -156,15 +171,8 @@ def run(project: Path | None, *, dicom: Path | None = None, reader: str | None =
         window = open_window(project, reader=reader or default_reader(), dicom=dicom)
     window.show()
     if screenshot is not None:
-        def shoot() -> None:
-            if window.views.loading() or (window.scanner is not None
-                                          and window.scanner.isRunning()):  # fmt: skip
-                QTimer.singleShot(100, shoot)
-                return
-            window.grab().save(str(screenshot))
-            window.close()
-
-        QTimer.singleShot(300, shoot)
+        save_when_ready(window, screenshot, lambda: window.views.loading() or (
+            window.scanner is not None and window.scanner.isRunning()))
     status = app.exec()
     if window.on_close is not None:  # quit without closing the window
         window.on_close()
