@@ -17,9 +17,9 @@ from reviewer_gui.viewer import Measurement, Viewport
 from reviewer_gui.viewer.corner_layout import layout_corners
 from reviewer_gui.viewer.scale_bar import format_mm
 
-from ._sprites import BOX, HANDLE_RADIUS, TEXT, Labels, Placed, Sprites
+from ._sprites import BOX, HANDLE_RADIUS, TEXT, Placed, Sprites
 
-__all__ = ["BOX", "EDITABLE", "ERROR", "HANDLE_RADIUS", "LOCKED", "TEXT", "WARNING", "Labels",
+__all__ = ["BOX", "EDITABLE", "ERROR", "HANDLE_RADIUS", "LOCKED", "TEXT", "WARNING",
            "Sprites", "image_target", "measurement_label", "paint_corners",
            "paint_measurements", "paint_scale_bar", "text_font"]
 

@@ -77,7 +77,7 @@ class Sprites:
     """The last `size` overlay sprites drawn in `font` at device pixel ratio `ratio`.
 
     Text labels are kept by text and colour (least recently used dropped first); handles by
-    colour; scale bars by length. ``Labels`` is the same class under its older name.
+    colour; scale bars by length.
     """
 
     def __init__(self, font: QFont, ratio: float = 1.0, size: int = 512) -> None:
@@ -197,5 +197,3 @@ class Sprites:
                 self._bars.popitem(last=False)
         return bar
 
-
-Labels = Sprites

@@ -115,7 +115,7 @@ class ImageView(QWidget):
         self._refine.setInterval(REFINE_AFTER_MS)
         self._refine.timeout.connect(self.update)
         self._overlay_font = text_font(self.font())
-        self._labels = Sprites(self._overlay_font)
+        self._sprites = Sprites(self._overlay_font)
         self._pixels_ahead = False  # the slice's pixels were made on its change, not painted yet
         self.volume = volume
         self.viewport = self._make_viewport(volume)
@@ -204,12 +204,12 @@ class ImageView(QWidget):
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, smooth)
         p.drawImage(target, image)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        if self._labels.ratio != self.devicePixelRatioF():  # moved to another screen
-            self._labels = Sprites(self._overlay_font, self.devicePixelRatioF())
-        labels = self._labels
-        paint_measurements(p, vp, labels)
-        paint_scale_bar(p, vp, w, h, labels)
-        paint_corners(p, vp, w, h, self.title_lines(), self.status, self.sides(), labels)
+        if self._sprites.ratio != self.devicePixelRatioF():  # moved to another screen
+            self._sprites = Sprites(self._overlay_font, self.devicePixelRatioF())
+        sprites = self._sprites
+        paint_measurements(p, vp, sprites)
+        paint_scale_bar(p, vp, w, h, sprites)
+        paint_corners(p, vp, w, h, self.title_lines(), self.status, self.sides(), sprites)
         p.end()
         self.paint_count += 1
 

@@ -7,6 +7,7 @@
 - :mod:`.measure` / :mod:`.tools`: the caliper and bidirectional tools as state machines,
   in millimetres from the pixel spacing, refusing to measure without one.
 - :mod:`.scale_bar`: a 1-2-5 scale in mm.
+- :mod:`.corner_layout`: corner text and orientation letters kept apart in narrow views.
 - :mod:`.viewport`: one viewport's state and its response to mouse, wheel and keys.
 
 The Qt widgets in :mod:`reviewer_gui.qt` only translate events and paint what these say.

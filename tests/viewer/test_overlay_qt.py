@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_gui.dicom import load_series
 from reviewer_gui.qt import ImageView
-from reviewer_gui.qt._overlay import BOX, EDITABLE, HANDLE_RADIUS, TEXT, Labels, text_font
+from reviewer_gui.qt._overlay import BOX, EDITABLE, HANDLE_RADIUS, TEXT, text_font
 from reviewer_gui.qt._sprites import Sprites
 from reviewer_gui.viewer.windowing import apply_window
 
@@ -36,7 +36,7 @@ def _pixels(image: QImage) -> np.ndarray:
 @pytest.mark.parametrize("time", [1, 2, 3])  # drawn in place, its label made, label reused
 def test_a_label_looks_like_text_drawn_on_its_box(qtbot: QtBot, text: str, time: int) -> None:
     font = text_font(QFont())
-    labels = Labels(font)
+    labels = Sprites(font)
     for _ in range(time):
         cached = _grey_canvas()
         p = QPainter(cached)
@@ -120,7 +120,7 @@ def test_the_scale_bar_sprite_is_the_bar_drawn_in_place(qtbot: QtBot, px: float,
 
 
 def test_labels_are_kept_per_text_and_colour_and_the_oldest_go_first(qtbot: QtBot) -> None:
-    labels = Labels(text_font(QFont()), size=3)
+    labels = Sprites(text_font(QFont()), size=3)
     first = labels.get("12.0 mm", TEXT)
     assert labels.get("12.0 mm", TEXT) is first
     assert labels.get("12.0 mm", EDITABLE) is not first
@@ -128,13 +128,13 @@ def test_labels_are_kept_per_text_and_colour_and_the_oldest_go_first(qtbot: QtBo
     labels.get("b")  # four entries asked for, three kept: the oldest ("12.0 mm", TEXT) goes
     assert len(labels) == 3
     assert labels.get("12.0 mm", TEXT) is not first
-    wide = Labels(text_font(QFont()))
+    wide = Sprites(text_font(QFont()))
     assert wide.width("12.0 mm") == pytest.approx(wide.metrics.horizontalAdvance("12.0 mm"))
 
 
 def test_labels_at_device_pixel_ratio_two_are_twice_as_dense(qtbot: QtBot) -> None:
     font = text_font(QFont())
-    one, two = Labels(font).get("W 400 L 40"), Labels(font, ratio=2.0).get("W 400 L 40")
+    one, two = Sprites(font).get("W 400 L 40"), Sprites(font, ratio=2.0).get("W 400 L 40")
     assert two.image.width() >= 2 * one.image.width() - 1
     assert two.image.devicePixelRatio() == 2.0
 
