@@ -14,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reviewer_gui.reading import Engine, ReadingProject, utc_now
+from reviewer_gui.store.base import ProjectStore, StoreError
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
-from reviewer_gui.store.sqlite_store import Store, StoreError
+from reviewer_gui.store.sqlite_store import Store
 from reviewer_gui.store.users import AccountEvent, UserRecord
 
 
@@ -41,6 +42,7 @@ __all__ = [
     "APPLICATION_ID",
     "SCHEMA_VERSION",
     "AccountEvent",
+    "ProjectStore",
     "Store",
     "StoreError",
     "UserRecord",
