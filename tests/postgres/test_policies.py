@@ -212,3 +212,16 @@ def test_a_name_that_is_already_a_role_is_refused(study: PgDatabase, postgres_ur
             with pytest.raises(StoreError, match="exists already"):
                 add_login(ada, name, "reader", "a-long-password-1")
         assert "postgres" not in ada.users()
+
+
+def test_a_reader_learns_nothing_from_the_helpers_and_cannot_unlock_themself(
+    study: PgDatabase,
+) -> None:
+    with connect_as(study, "bob") as bob:
+        assert bob.execute("SELECT recist.adjudicable(%s)", (CASE,)).fetchone() == (False,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            bob.execute("INSERT INTO recist.account_event (audit_seq, name, event, failures, "
+                        "locked) VALUES (999999, 'bob', 'unlocked', 0, 0)")  # fmt: skip
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            bob.execute("INSERT INTO recist.account_event (audit_seq, name, event, failures, "
+                        "locked) VALUES (999999, 'alice', 'failed', 5, 1)")  # fmt: skip

@@ -84,8 +84,9 @@ POLICIES: dict[str, tuple[str, dict[str, str]]] = {
     "subject_reference": (f"{_ADJUDICATOR} OR {_ADMIN}", {"administrator": "true"}),
     "adjudication": (f"{_ADJUDICATOR} OR {_ADMIN}",
                      {"adjudicator": "signed_by = session_user"}),
-    "account_event": (f"name = session_user OR {_ADMIN}",
-                      {group: f"name = session_user OR {_ADMIN}" for group in ROLES}),
+    "account_event": (f"name = session_user OR {_ADMIN}", {  # nobody unlocks themself
+        **{group: "name = session_user AND event <> 'unlocked'" for group in ROLES},
+        "administrator": "true"}),
     "account_setting": ("true", {"administrator": "true"}),
 }  # fmt: skip
 
@@ -141,7 +142,8 @@ def function_statements(prefix: str) -> list[str]:
             SELECT pg_has_role(session_user, {literal(prefix)} || '_' || p_role, 'MEMBER') $$""",
         """CREATE FUNCTION adjudicable(p_case text) RETURNS boolean LANGUAGE sql STABLE
             SECURITY DEFINER SET search_path = recist, pg_temp AS $$
-            SELECT count(*) >= 2 FROM (
+            SELECT (is_role('adjudicator') OR is_role('administrator'))
+                   AND count(*) >= 2 FROM (
               SELECT s.reader FROM signature s
               WHERE s.case_id = p_case
                 AND s.change_id = (SELECT max(x.change_id) FROM signature x WHERE x.case_id =
