@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export", help="write the measurements CSV (contract input 1, with a reader column)"
     )
-    export.add_argument("project", type=Path, help="reading project file (PROJECT.db)")
+    export.add_argument("project", type=_location,
+                        help="reading project file (PROJECT.db) or postgresql://HOST:PORT/DB")
     export.add_argument("-o", "--output", type=Path, help="output CSV (default: stdout)")
     export.add_argument("--reader", help="only this reader's reads (default: every reader)")
     export.add_argument(
@@ -103,12 +104,21 @@ def _adjudicate(args: argparse.Namespace) -> int:
     return run_adjudication(args.project, screenshot=args.screenshot)
 
 
+def _location(text: str) -> str | Path:
+    from reviewer_gui.review.cli import project_location
+
+    return project_location(text)
+
+
 def _export(args: argparse.Namespace) -> int:
     from reviewer_gui.engine_adapter import export_project
     from reviewer_gui.store import Store
 
-    with Store.open(args.project, create=False) as store:
-        state, has_users = store.load(), bool(store.users())
+    if isinstance(args.project, str):  # a PostgreSQL URL: always a blinded review
+        state, has_users = None, True
+    else:
+        with Store.open(args.project, create=False) as store:
+            state, has_users = store.load(), bool(store.users())
     if args.final:
         if not has_users:
             raise UsageError(f"{args.project}: --final needs a blinded review (a project with "
@@ -120,6 +130,7 @@ def _export(args: argparse.Namespace) -> int:
         from reviewer_gui.review.cli import export_signed_in
 
         return export_signed_in(args)
+    assert state is not None
     try:
         done = export_project(args.output, state, reader=args.reader,
                               signed_only=not args.include_unsigned)  # fmt: skip

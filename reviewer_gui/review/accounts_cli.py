@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from reviewer_gui.review.cli import _audit_key, _guarded, _passwords, _secrets
+from reviewer_gui.review.cli import _audit_key, _guarded, _passwords, _secrets, project_location
 
 if TYPE_CHECKING:
     from reviewer_gui.store import Store, UserRecord
@@ -26,32 +26,47 @@ if TYPE_CHECKING:
 def add_account_commands(users: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``passwd``, ``reset``, ``unlock`` and ``lockout`` to ``recist-review users``."""
     passwd = users.add_parser("passwd", help="change your own password")
-    passwd.add_argument("project", type=Path, help="reading project file")
+    passwd.add_argument("project", type=project_location, help="reading project file")
     passwd.add_argument("--user", required=True, help="your sign-in name")
     _secrets(passwd)
-    passwd.set_defaults(handler=_guarded(_passwd))
+    passwd.set_defaults(handler=_guarded(_file_only(_passwd)))
     reset = users.add_parser("reset", help="set a temporary password the user must change "
                              "(study administrator; also unlocks)")  # fmt: skip
-    reset.add_argument("project", type=Path, help="reading project file")
+    reset.add_argument("project", type=project_location, help="reading project file")
     reset.add_argument("name", help="the user whose password is reset")
     reset.add_argument("--admin", required=True, help="the study administrator")
     _secrets(reset)
-    reset.set_defaults(handler=_guarded(_reset))
+    reset.set_defaults(handler=_guarded(_file_only(_reset)))
     unlock = users.add_parser("unlock", help="unlock a locked account (study administrator)")
-    unlock.add_argument("project", type=Path, help="reading project file")
+    unlock.add_argument("project", type=project_location, help="reading project file")
     unlock.add_argument("name", help="the user whose account is locked")
     unlock.add_argument("--admin", required=True, help="the study administrator")
     unlock.add_argument("--reason", default="", help="why (recorded in the audit trail)")
     _secrets(unlock)
-    unlock.set_defaults(handler=_guarded(_unlock))
+    unlock.set_defaults(handler=_guarded(_file_only(_unlock)))
     lockout = users.add_parser("lockout", help="show or set after how many failed password "
                                "checks an account locks (study administrator)")  # fmt: skip
-    lockout.add_argument("project", type=Path, help="reading project file")
+    lockout.add_argument("project", type=project_location, help="reading project file")
     lockout.add_argument("--admin", required=True, help="the study administrator")
     lockout.add_argument("--attempts", type=int, help="consecutive failed password checks "
                          "that lock an account (default 5)")  # fmt: skip
     _secrets(lockout)
-    lockout.set_defaults(handler=_guarded(_lockout))
+    lockout.set_defaults(handler=_guarded(_file_only(_lockout)))
+
+
+def _file_only(
+    handler: Callable[[argparse.Namespace], int],
+) -> Callable[[argparse.Namespace], int]:
+    """A command of project files only (a PostgreSQL project's accounts are the server's)."""
+
+    def run(args: argparse.Namespace) -> int:
+        if isinstance(args.project, str):  # a PostgreSQL URL
+            from reviewer_gui.review.server_cli import not_yet
+
+            return not_yet(args)
+        return handler(args)
+
+    return run
 
 
 def _passwd(args: argparse.Namespace) -> int:

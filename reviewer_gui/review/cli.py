@@ -21,8 +21,19 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reviewer_gui.store.verify import AuditReport
 
 KEY_VARIABLE = "RECIST_REVIEW_AUDIT_KEY_FILE"
+
+
+def project_location(text: str) -> str | Path:
+    """A project argument: a PostgreSQL URL as given, anything else a file's path."""
+    from reviewer_gui.store import is_postgres_url
+
+    return text if is_postgres_url(text) else Path(text)
 ROLES = ("reader", "adjudicator", "administrator")
 
 
@@ -31,15 +42,18 @@ def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     users = commands.add_parser("users", help="the study's users (study administrator)")
     users_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     add = users_commands.add_parser("add", help="add a reader, adjudicator or administrator")
-    add.add_argument("project", type=Path, help="reading project file (created for its first "
-                     "user, the study administrator)")  # fmt: skip
+    add.add_argument("project", type=project_location, help="reading project file, or "
+                     "postgresql://HOST:PORT/DBNAME (created for its first user, the study "
+                     "administrator)")  # fmt: skip
     add.add_argument("name", help="the user's sign-in name (one word, never reused)")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--admin", help="the study administrator adding the user")
     _secrets(add)
     add.set_defaults(handler=_guarded(_users_add))
     listing = users_commands.add_parser("list", help="list the users, their roles and status")
-    listing.add_argument("project", type=Path, help="reading project file")
+    listing.add_argument("project", type=project_location,
+                         help="reading project file or PostgreSQL URL")
+    listing.add_argument("--admin", help="the study administrator (a PostgreSQL project)")
     _secrets(listing)
     listing.set_defaults(handler=_guarded(_users_list))
     from reviewer_gui.review.accounts_cli import add_account_commands
@@ -50,13 +64,16 @@ def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     verify = audit_commands.add_parser(
         "verify", help="recompute the hash chain; exit 1 naming the first broken record")
-    verify.add_argument("project", type=Path, help="reading project file")
+    verify.add_argument("project", type=project_location,
+                        help="reading project file or PostgreSQL URL")
+    verify.add_argument("--admin", help="the study administrator (a PostgreSQL project)")
     verify.add_argument("--head", metavar="SEQ:HASH",
                         help="a head printed earlier and kept outside the project")
     _secrets(verify)
     verify.set_defaults(handler=_guarded(_audit_verify))
     export = audit_commands.add_parser("export", help="write the audit trail as CSV")
-    export.add_argument("project", type=Path, help="reading project file")
+    export.add_argument("project", type=project_location,
+                        help="reading project file or PostgreSQL URL")
     export.add_argument("-o", "--output", type=Path, required=True, help="output CSV")
     export.add_argument("--admin", help="the study administrator (needed once there are users)")
     _secrets(export)
@@ -121,6 +138,10 @@ def _users_add(args: argparse.Namespace) -> int:
     from reviewer_gui.store import Store
 
     passwords = _passwords(args)
+    if isinstance(args.project, str):  # a PostgreSQL URL
+        from reviewer_gui.review.server_cli import users_add
+
+        return users_add(args, passwords)
     with Store.open(args.project, audit_key=_audit_key(args)) as store:
         admin = None
         if store.users():
@@ -142,6 +163,11 @@ def _users_add(args: argparse.Namespace) -> int:
 def _users_list(args: argparse.Namespace) -> int:
     from reviewer_gui.store import Store
 
+    if isinstance(args.project, str):  # a PostgreSQL URL
+        from reviewer_gui.review.server_cli import users_list
+
+        return users_list(args, _passwords(args))
+
     with Store.open(args.project, create=False, audit_key=_audit_key(args)) as store:
         for user in store.users().values():
             status = ["active" if user.active else "deactivated"]
@@ -156,11 +182,20 @@ def _users_list(args: argparse.Namespace) -> int:
 def _audit_verify(args: argparse.Namespace) -> int:
     from reviewer_gui.store.verify import connect, verify
 
+    if isinstance(args.project, str):  # a PostgreSQL URL
+        from reviewer_gui.review.server_cli import audit_verify
+
+        return audit_verify(args, _passwords(args))
     db = connect(args.project)
     try:
         report = verify(db, key=_audit_key(args), head=args.head)
     finally:
         db.close()
+    return print_report(report)
+
+
+def print_report(report: AuditReport) -> int:
+    """Print ``audit verify``'s outcome; its exit status (0 intact, 1 broken)."""
     if report.intact:
         seals = ("seals checked" if report.seals_checked else
                  "seals NOT checked (no audit key given)" if report.sealed else "not sealed")
@@ -181,6 +216,11 @@ def _audit_export(args: argparse.Namespace) -> int:
     from reviewer_gui.review import Role, authenticate
     from reviewer_gui.store import Store
     from reviewer_gui.store.verify import connect, export_csv
+
+    if isinstance(args.project, str):  # a PostgreSQL URL
+        from reviewer_gui.review.server_cli import audit_export
+
+        return audit_export(args, _passwords(args))
 
     with Store.open(args.project, create=False, audit_key=_audit_key(args)) as store:
         actor = "os:" + os.environ.get("USER", "unknown")

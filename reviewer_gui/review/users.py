@@ -14,14 +14,14 @@ from reviewer_gui.review.identity import (
 )
 from reviewer_gui.review.lockout import locked_message, record_failure, record_success
 from reviewer_gui.review.passwords import check_new_password, hash_password, password_matches
-from reviewer_gui.store import Store, UserRecord
+from reviewer_gui.store import ProjectStore, UserRecord
 
 #: The action of a password change: the one a reset password still allows.
 CHANGE_PASSWORD = "change-password"
 
 
 def add_user(
-    store: Store, name: str, role: Role, password: str, *, by: UserRecord | None
+    store: ProjectStore, name: str, role: Role, password: str, *, by: UserRecord | None
 ) -> UserRecord:
     """Add a user. ``by`` is the signed-in administrator (``None`` only for the first user of
     a project, who must be an administrator)."""
@@ -41,6 +41,15 @@ def add_user(
         raise ValueError(f"user {name!r} exists already (a name is never reused, 21 CFR "
                          "11.100(a))")  # fmt: skip
     check_new_password(password, name)
+    from reviewer_gui.store.postgres import PostgresStore
+
+    if isinstance(store, PostgresStore):  # a login role of the server, its password the server's
+        if by is None:
+            raise NotPermitted("a PostgreSQL project gets its first administrator when it is "
+                               "created (recist-review users add URL NAME --role "
+                               "administrator)")  # fmt: skip
+        store.add_login(name, Role(role).value, password)
+        return store.users()[name]
     user = UserRecord(name, Role(role).value, hash_password(password))
     reason = "first study administrator of the project" if by is None else ""
     store.save_user(user, by=name if by is None else by.name, action="add-user", reason=reason)
@@ -48,7 +57,7 @@ def add_user(
 
 
 def authenticate(
-    store: Store,
+    store: ProjectStore,
     name: str,
     password: str,
     *,
@@ -73,7 +82,7 @@ def authenticate(
         why = "no such user"
     elif not user.active:
         why = "user deactivated"
-    elif not password_matches(password, user.password_hash):
+    elif not _password_ok(store, user, password):
         if record_failure(store, user.name, action, case_id=case_id, reader=reader,
                           timepoint=timepoint).locked:
             raise AccountLocked(locked_message(store, user.name))
@@ -92,3 +101,10 @@ def authenticate(
                      reader=reader, timepoint=timepoint,
                      reason=why)  # fmt: skip
     raise AuthenticationFailed(f"{action}: wrong name or password")
+
+
+def _password_ok(store: ProjectStore, user: UserRecord, password: str) -> bool:
+    """The password check: the server's when it holds the passwords (PostgreSQL: a sign-in
+    as the user), else the stored salted hash's."""
+    by_server = store.server_checks_password(user.name, password)
+    return password_matches(password, user.password_hash) if by_server is None else by_server

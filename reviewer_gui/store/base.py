@@ -91,6 +91,12 @@ class ProjectStore(Protocol):
 
     def load(self, *, reader: str | None = None) -> ProjectState: ...
 
+    def server_checks_password(self, name: str, password: str) -> bool | None: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
 
 def log_row(change: Change) -> dict[str, object]:
     """The ``change_log`` row of a change (its id is the backend's to give)."""
@@ -290,6 +296,11 @@ class SqlStore:
         """The project as recorded: the latest version of everything, nothing superseded;
         only ``reader``'s reads when given (a reader's session loads nothing of another's)."""
         return rows.project_state(self._query, reader=reader)
+
+    def server_checks_password(self, name: str, password: str) -> bool | None:
+        """Whether the server accepts ``name`` and ``password`` (PostgreSQL: a sign-in);
+        ``None`` when the application checks the stored hash itself (SQLite)."""
+        return None
 
     def __enter__(self) -> Self:
         return self

@@ -24,18 +24,9 @@ import psycopg
 from reviewer_gui.store import audit
 from reviewer_gui.store.base import StoreError
 from reviewer_gui.store.postgres import ddl
-from reviewer_gui.store.postgres.connect import connect, database_name, display, scram_verifier
-from reviewer_gui.store.postgres.store import PostgresStore, refusal
+from reviewer_gui.store.postgres.connect import connect, database_name, display
+from reviewer_gui.store.postgres.store import MAX_NAME_BYTES, PostgresStore, refusal
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
-from reviewer_gui.store.users import UserRecord
-
-MAX_NAME_BYTES = 63  # PostgreSQL's identifier length
-
-
-def check_login_name(name: str, where: str) -> None:
-    if not name or len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        raise StoreError(f"{where}: user name {name!r}: give 1 to {MAX_NAME_BYTES} bytes "
-                         "(PostgreSQL's limit for a role name)")  # fmt: skip
 
 
 def create_project(url: str, admin: str, password: str) -> PostgresStore:
@@ -43,7 +34,9 @@ def create_project(url: str, admin: str, password: str) -> PostgresStore:
     credentials) with its first study administrator ``admin``; returns the bootstrap
     connection's store (close it)."""
     where, database = display(url), database_name(url)
-    check_login_name(admin, where)
+    if not admin or len(admin.encode("utf-8")) > MAX_NAME_BYTES:
+        raise StoreError(f"{where}: user name {admin!r}: give 1 to {MAX_NAME_BYTES} bytes "
+                         "(PostgreSQL's limit for a role name)")  # fmt: skip
     prefix = ddl.role_prefix(database)
     connection = connect(url)
     try:
@@ -58,8 +51,8 @@ def create_project(url: str, admin: str, password: str) -> PostgresStore:
                 "INSERT INTO project_info (key, value) VALUES (%s, %s)", info)
             store.log_action("create-project", store.user,
                              after=audit.project_info_rows(store.database))  # fmt: skip
-            add_login(store, admin, "administrator", password,
-                      reason="first study administrator of the project")  # fmt: skip
+            store.add_login(admin, "administrator", password,
+                            reason="first study administrator of the project")  # fmt: skip
     except psycopg.Error as error:
         connection.close()
         raise StoreError(refusal(where, error)) from error
@@ -125,15 +118,5 @@ def _session_user(connection: psycopg.Connection[Any]) -> str:
 def add_login(
     store: PostgresStore, name: str, role: str, password: str, *, reason: str = ""
 ) -> int:
-    """Add the study user ``name`` as a login role of the project's group ``role`` with
-    ``password`` (sent as a SCRAM verifier), its ``app_user`` version and the ``add-user``
-    record, as the store's user; returns the record's sequence number."""
-    check_login_name(name, store.location)
-    user = UserRecord(name, role, ddl.SERVER_PASSWORD)
-    try:
-        with store.database.connection.transaction():
-            store.database.execute("SELECT recist.create_login(?, ?, ?)",
-                                   (name, role, scram_verifier(password)))  # fmt: skip
-            return store.save_user(user, by=store.user, action="add-user", reason=reason)
-    except psycopg.Error as error:
-        raise StoreError(refusal(store.location, error)) from error
+    """:meth:`PostgresStore.add_login`, as the store's user (the study administrator)."""
+    return store.add_login(name, role, password, reason=reason)

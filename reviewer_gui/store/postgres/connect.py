@@ -22,8 +22,12 @@ import psycopg
 
 from reviewer_gui.store.base import StoreError, is_postgres_url
 
-__all__ = ["connect", "database_name", "display", "explain", "is_postgres_url",
-           "scram_verifier"]  # fmt: skip
+__all__ = ["SignInRefused", "connect", "database_name", "display", "explain",
+           "is_postgres_url", "scram_verifier"]  # fmt: skip
+
+
+class SignInRefused(StoreError):
+    """The server refused the name and password, or the account may not sign in."""
 
 CONNECT_TIMEOUT_S = 10
 
@@ -63,7 +67,9 @@ def connect(
     try:
         return psycopg.connect(url, **options)
     except psycopg.OperationalError as error:
-        raise StoreError(explain(where, user, error)) from None
+        message = explain(where, user, error)
+        refused = "wrong name or password" in message or "may not sign in" in message
+        raise (SignInRefused if refused else StoreError)(message) from None
     except psycopg.ProgrammingError as error:  # an invalid URL or option
         raise StoreError(f"{where}: not a usable PostgreSQL URL ({_first_line(error)}); write "
                          "postgresql://HOST:PORT/DBNAME") from None  # fmt: skip

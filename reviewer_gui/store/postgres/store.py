@@ -19,6 +19,7 @@ needs no system libpq.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,9 +30,12 @@ from psycopg.rows import dict_row
 from reviewer_gui.reading import Change, ProjectState
 from reviewer_gui.store import audit
 from reviewer_gui.store.base import SqlStore, StoreError, log_row
-from reviewer_gui.store.postgres.connect import connect, display
-from reviewer_gui.store.postgres.ddl import SCHEMA
+from reviewer_gui.store.postgres.connect import SignInRefused, connect, display, scram_verifier
+from reviewer_gui.store.postgres.ddl import SCHEMA, SERVER_PASSWORD
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from reviewer_gui.store.users import AccountEvent, UserRecord
+
+MAX_NAME_BYTES = 63  # PostgreSQL's identifier length
 
 
 class Database:
@@ -72,6 +76,7 @@ class PostgresStore(SqlStore):
         self.url = url
         self._db = Database(connection)
         self.user = str(connection.execute("SELECT session_user").fetchone()[0])  # type: ignore[index]
+        self._adding_login = False
 
     @classmethod
     def open(
@@ -109,6 +114,56 @@ class PostgresStore(SqlStore):
     def close(self) -> None:
         self._db.close()
 
+    def server_checks_password(self, name: str, password: str) -> bool | None:
+        """Whether the server signs ``name`` in with ``password`` (a connection, closed at
+        once): the e-signature's password check, made by PostgreSQL."""
+        try:
+            connect(self.url, name, password).close()
+        except SignInRefused:
+            return False
+        return True
+
+    def add_login(self, name: str, role: str, password: str, *, reason: str = "") -> int:
+        """Add the study user ``name``: a login role of the project's group ``role`` with
+        ``password`` (sent as a SCRAM verifier, ``recist.create_login``), its ``app_user``
+        version and the ``add-user`` record, in one transaction, as this store's user;
+        returns the record's sequence number."""
+        if not name or len(name.encode("utf-8")) > MAX_NAME_BYTES:
+            raise StoreError(f"{self.location}: user name {name!r}: give 1 to "
+                             f"{MAX_NAME_BYTES} bytes (PostgreSQL's limit)")  # fmt: skip
+        self._adding_login = True
+        try:
+            with self._transaction():
+                self._db.execute("SELECT recist.create_login(?, ?, ?)",
+                                 (name, role, scram_verifier(password)))  # fmt: skip
+                return self.save_user(UserRecord(name, role, SERVER_PASSWORD), by=self.user,
+                                      action="add-user", reason=reason)  # fmt: skip
+        finally:
+            self._adding_login = False
+
+    def record_account(
+        self,
+        action: str,
+        actor: str,
+        *,
+        user: UserRecord | None = None,
+        event: AccountEvent | None = None,
+        setting: tuple[str, object] | None = None,
+        reason: str = "",
+        case_id: str | None = None,
+        reader: str | None = None,
+        timepoint: str | None = None,
+    ) -> int:
+        """As :meth:`SqlStore.record_account`; a user version only through :meth:`add_login`
+        (the server holds the passwords: changing one is not available here yet)."""
+        if user is not None and not self._adding_login:
+            raise StoreError(f"{self.location}: passwords and accounts of a PostgreSQL project "
+                             "are the server's: this version only adds users (recist-review "
+                             "users add URL NAME --role ROLE --admin NAME)")  # fmt: skip
+        return super().record_account(action, actor, user=user, event=event, setting=setting,
+                                      reason=reason, case_id=case_id, reader=reader,
+                                      timepoint=timepoint)  # fmt: skip
+
     # -- the backend's primitives ----------------------------------------------------------
 
     @contextmanager
@@ -128,6 +183,9 @@ class PostgresStore(SqlStore):
         return int(row)
 
     def _append(self, entry: audit.Entry) -> int:
+        if entry.actor != self.user:  # e.g. a refused e-signature given another user's name
+            entry = dataclasses.replace(entry, actor=self.user, reason=(
+                f"{entry.reason}; name given: {entry.actor}".lstrip("; ")))  # fmt: skip
         row = self._one(
             "SELECT recist.append_audit(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (entry.actor, entry.action, entry.at, entry.change_id, entry.case_id, entry.reader,
