@@ -49,3 +49,19 @@ def test_a_non_ascii_password_signs_in(pg_database: PgDatabase) -> None:
                             password="mot de passe très-long ½") as zoe:  # fmt: skip
         assert zoe.user == "zoë"
     assert scram_verifier("x").startswith("SCRAM-SHA-256$4096:")
+
+
+def test_the_records_time_is_the_servers(pg_database: PgDatabase) -> None:
+    import datetime as dt
+
+    from reviewer_gui.store import audit
+
+    Backend("postgres", pg_database.location, pg_database.url).create()
+    with PostgresStore.open(pg_database.location, user="alice",
+                            password=PASSWORDS["alice"]) as alice:  # fmt: skip
+        with alice._transaction():
+            seq = alice._append(audit.Entry("note", "alice", "1999-01-01T00:00:00+00:00"))
+        at = alice.database.execute("SELECT at FROM audit_record WHERE seq = ?",
+                                    (seq,)).fetchone()[0]  # fmt: skip
+    age = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(at)
+    assert dt.timedelta(0) <= age < dt.timedelta(minutes=1)

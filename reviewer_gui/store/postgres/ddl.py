@@ -18,7 +18,8 @@ server enforces here, for any client (psql included):
 - **The audit chain** is appended only by ``recist.append_audit`` (SECURITY DEFINER): it takes
   a transaction-level advisory lock, refuses an actor other than ``session_user``, computes the
   record's SHA-256 over the same canonical JSON as ``reviewer_gui.store.audit.record_hash``
-  (so ``reviewer_gui.store.verify`` checks a PostgreSQL chain unchanged) and inserts it.
+  (so ``reviewer_gui.store.verify`` checks a PostgreSQL chain unchanged) and inserts it. The
+  record's time is the server's clock, whatever the client says.
 - **Logins** are created only by ``recist.create_login`` (SECURITY DEFINER, owner has
   CREATEROLE): for an administrator, with a SCRAM verifier computed by the client (the password
   never reaches the server), refusing a name that is already a role of the cluster.
@@ -183,6 +184,9 @@ def function_statements(prefix: str) -> list[str]:
                   'in, not %', session_user, p_actor USING ERRCODE = '42501';
               END IF;
               v_seq := lock_audit_chain();
+              -- the record's time is the server's, never the client's (p_at is ignored)
+              p_at := to_char(clock_timestamp() AT TIME ZONE 'UTC',
+                              'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"');
               v_prev := coalesce((SELECT hash FROM audit_record WHERE seq = v_seq - 1),
                                  repeat('0', 64));
               v_content := '{"action":' || j(p_action) || ',"actor":' || j(p_actor)
