@@ -116,3 +116,45 @@ def test_bad_input_is_one_line_and_exit_2(
         err = capsys.readouterr().err.strip()
         assert expected in err and len(err.splitlines()) <= 2, (argv, err)
         assert "Traceback" not in err and "password-1" not in err
+
+
+def _read_both_timepoints(where: str, reader: str, progression: bool) -> None:
+    with sign_in(where, reader, PASSWORDS[reader], engine=RecistEngine()) as session:
+        session.add_lesion(CASE, Category.TARGET, "liver")
+        session.add_lesion(CASE, Category.NON_TARGET, "bone")
+        for label, length in (("BASELINE", 30.0), ("M2", 29.0)):
+            session.measure(CASE, label, "T1", mm(length), PLANE)
+            state = State.PROGRESSION if progression and label == "M2" else State.PRESENT
+            session.set_state(CASE, label, "NT1", state, reason="new lytic lesions"
+                              if state is State.PROGRESSION else "")  # fmt: skip
+            session.sign(CASE, label, name=reader, password=PASSWORDS[reader],
+                         meaning="Reviewed and approved as read")  # fmt: skip
+
+
+def test_adjudication_from_the_command_line(
+    study: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: object,
+) -> None:  # fmt: skip
+    carol = f"{PASSWORDS['carol']}\n"
+    _read_both_timepoints(study, "alice", progression=True)
+    assert run(monkeypatch, "adjudication", "list", study, "--user", "carol",
+               "--password-stdin", stdin=carol) == 0  # fmt: skip
+    assert "waiting" in capsys.readouterr().out  # bob's read is not complete: carol sees none
+    _read_both_timepoints(study, "bob", progression=False)
+    assert run(monkeypatch, "adjudication", "list", study, "--user", "carol",
+               "--password-stdin", stdin=carol) == 0  # fmt: skip
+    assert f"{CASE}\tflagged\talice,bob" in capsys.readouterr().out
+    assert run(monkeypatch, "adjudication", "list", study, "--user", "alice",
+               "--password-stdin", stdin=f"{PASSWORDS['alice']}\n") == 2  # fmt: skip
+    assert run(monkeypatch, "adjudication", "decide", study, CASE, "--choose", "bob",
+               "--reason", "NT1 not unequivocal", "--user", "carol", "--password-stdin",
+               stdin=carol * 2) == 0  # fmt: skip
+    final = f"{tmp_path}/final.csv"
+    assert run(monkeypatch, "export", study, "--final", "-o", final, "--user", "carol",
+               "--password-stdin", stdin=carol) == 0  # fmt: skip
+    with open(final, newline="") as stream:
+        assert {r["reader"] for r in csv.DictReader(stream)} == {"bob"}
+    assert run(monkeypatch, "agreement", study, "-o", f"{tmp_path}/qc", "--user", "carol",
+               "--password-stdin", stdin=carol) == 0  # fmt: skip
+    assert run(monkeypatch, "audit", "verify", study, "--admin", "ada", "--password-stdin",
+               stdin=f"{PASSWORDS['ada']}\n") == 0  # fmt: skip
