@@ -46,7 +46,8 @@ def change_password(store: ProjectStore, name: str, current: str, new: str) -> U
     except PasswordRejected as rejected:
         store.log_action(f"{CHANGE_PASSWORD}-refused", user.name, reason=str(rejected))
         raise
-    changed = UserRecord(user.name, user.role, hash_password(new), user.active)
+    changed = UserRecord(user.name, user.role, store.password_hash(user.name, new, hash_password),
+                         user.active)  # fmt: skip
     reason = "the password the study administrator reset" if user.must_change else ""
     store.save_user(changed, by=user.name, action=CHANGE_PASSWORD, reason=reason)
     return changed
@@ -65,8 +66,9 @@ def reset_password(store: ProjectStore, name: str, temporary: str, *, by: UserRe
     except PasswordRejected as rejected:
         store.log_action("reset-password-refused", by.name, reason=f"{user.name}: {rejected}")
         raise
-    reset = UserRecord(user.name, user.role, hash_password(temporary), user.active,
-                       must_change=True)  # fmt: skip
+    reset = UserRecord(user.name, user.role, store.password_hash(user.name, temporary,
+                                                                 hash_password),
+                       user.active, must_change=True)  # fmt: skip
     locked = store.account_state(user.name).locked
     store.record_account("reset-password", by.name, user=reset,
                          event=AccountEvent(user.name, "unlocked", 0, False) if locked else None,
@@ -123,7 +125,9 @@ def password_change_problem(
 def _check_rules(store: ProjectStore, user: UserRecord, new: str) -> None:
     check_new_password(new, user.name, minimum=CHANGED_MIN_LENGTH)
     previous = store.user_versions(user.name)[:2]  # the current password and the one before
-    if any(password_matches(new, version.password_hash) for version in previous):
+    same = store.server_checks_password(user.name, new)  # PostgreSQL: the current one only
+    if same if same is not None else any(password_matches(new, version.password_hash)
+                                         for version in previous):  # fmt: skip
         raise PasswordRejected("the new password must differ from the current and the "
                                "previous password")  # fmt: skip
 

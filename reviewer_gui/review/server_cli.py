@@ -5,8 +5,8 @@ accounts: ``users add URL NAME --role administrator`` on an empty database creat
 with the URL's own credentials (``reviewer_gui.store.postgres.create_project``); later users
 are added by a study administrator (``--admin NAME`` and their password), each a login role of
 the server. ``users list``, ``audit verify`` and ``audit export`` sign in as ``--admin``: only
-the study administrator's role sees every row (row-level security). ``users passwd``, ``reset``,
-``unlock`` and ``lockout`` are not available for PostgreSQL projects yet.
+the study administrator's role sees every row (row-level security). ``users passwd``,
+``reset``, ``unlock`` and ``lockout`` work on both (``reviewer_gui.review.accounts_cli``).
 """
 
 from __future__ import annotations
@@ -100,9 +100,3 @@ def audit_export(args: argparse.Namespace, passwords: Iterator[str]) -> int:
                          after={"export": [{"file": str(args.output), "records": count}]})
     print(f"recist-review: {count} audit record(s) written to {args.output}", file=sys.stderr)
     return 0
-
-
-def not_yet(args: argparse.Namespace) -> int:
-    raise ValueError(f"{args.project}: users {args.users_command} is not available for "
-                     "PostgreSQL projects yet (the server holds the passwords)")  # fmt: skip
-

@@ -41,16 +41,7 @@ def add_user(
         raise ValueError(f"user {name!r} exists already (a name is never reused, 21 CFR "
                          "11.100(a))")  # fmt: skip
     check_new_password(password, name)
-    from reviewer_gui.store.postgres import PostgresStore
-
-    if isinstance(store, PostgresStore):  # a login role of the server, its password the server's
-        if by is None:
-            raise NotPermitted("a PostgreSQL project gets its first administrator when it is "
-                               "created (recist-review users add URL NAME --role "
-                               "administrator)")  # fmt: skip
-        store.add_login(name, Role(role).value, password)
-        return store.users()[name]
-    user = UserRecord(name, Role(role).value, hash_password(password))
+    user = UserRecord(name, Role(role).value, store.password_hash(name, password, hash_password))
     reason = "first study administrator of the project" if by is None else ""
     store.save_user(user, by=name if by is None else by.name, action="add-user", reason=reason)
     return user

@@ -11,7 +11,7 @@ chained (SQLite: in the writing transaction; PostgreSQL: by a database function)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, Self, runtime_checkable
 
@@ -92,6 +92,8 @@ class ProjectStore(Protocol):
     def load(self, *, reader: str | None = None) -> ProjectState: ...
 
     def server_checks_password(self, name: str, password: str) -> bool | None: ...
+
+    def password_hash(self, name: str, password: str, hasher: Callable[[str], str]) -> str: ...
 
     def __enter__(self) -> Self: ...
 
@@ -301,6 +303,13 @@ class SqlStore:
         """Whether the server accepts ``name`` and ``password`` (PostgreSQL: a sign-in);
         ``None`` when the application checks the stored hash itself (SQLite)."""
         return None
+
+    def password_hash(self, name: str, password: str, hasher: Callable[[str], str]) -> str:
+        """What the next version of user ``name`` stores for a new ``password``: the
+        application's salted hash (``hasher``, ``reviewer_gui.review.passwords``) here; the
+        PostgreSQL store hands the password to the server instead (as a SCRAM verifier, when
+        that version is recorded) and stores a marker."""
+        return hasher(password)
 
     def __enter__(self) -> Self:
         return self

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from pg_server import PgDatabase
@@ -22,29 +21,34 @@ REPO = Path(__file__).resolve().parents[2]
 APPENDS = 120
 
 WRITER = """
-import sys, time
+import sys
 from reviewer_gui.store.postgres import PostgresStore
-location, name, password, count, start = sys.argv[1:6]
+location, name, password, count = sys.argv[1:5]
 with PostgresStore.open(location, user=name, password=password) as store:
-    while time.time() < float(start):
-        time.sleep(0.005)
+    print("ready", flush=True)
+    sys.stdin.readline()  # both start together
     for i in range(int(count)):
         store.log_action("note", name, reason=f"{name} {i}")
 """
 
 
-def _writer(location: str, name: str, start: float) -> subprocess.Popen[str]:
+def _writer(location: str, name: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-c", WRITER, location, name, PASSWORDS[name],
-                             str(APPENDS), str(start)], cwd=REPO, text=True,
-                            stderr=subprocess.PIPE)  # fmt: skip
+                             str(APPENDS)], cwd=REPO, text=True, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
 
 
 def test_two_processes_appending_at_once_make_one_verified_chain(
     pg_database: PgDatabase,
 ) -> None:
     Backend("postgres", pg_database.location, pg_database.url).create()
-    start = time.time() + 2.0
-    writers = [_writer(pg_database.location, name, start) for name in ("alice", "bob")]
+    writers = [_writer(pg_database.location, name) for name in ("alice", "bob")]
+    for writer in writers:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+    for writer in writers:
+        assert writer.stdin is not None
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
     for writer in writers:
         _, errors = writer.communicate(timeout=300)
         assert writer.returncode == 0, errors

@@ -212,6 +212,8 @@ def test_a_name_that_is_already_a_role_is_refused(study: PgDatabase, postgres_ur
             with pytest.raises(StoreError, match="exists already"):
                 add_login(ada, name, "reader", "a-long-password-1")
         assert "postgres" not in ada.users()
+    with connect_as(study, "bob") as bob:  # adding "bob" again left his password alone
+        assert bob.execute("SELECT session_user").fetchone() == ("bob",)
 
 
 def test_a_reader_learns_nothing_from_the_helpers_and_cannot_unlock_themself(

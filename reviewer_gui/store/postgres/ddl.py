@@ -22,7 +22,13 @@ server enforces here, for any client (psql included):
   record's time is the server's clock, whatever the client says.
 - **Logins** are created only by ``recist.create_login`` (SECURITY DEFINER, owner has
   CREATEROLE): for an administrator, with a SCRAM verifier computed by the client (the password
-  never reaches the server), refusing a name that is already a role of the cluster.
+  never reaches the server), refusing a name that is already a role of the cluster. An
+  administrator resets another user's password with ``recist.reset_login``; an account locks
+  (NOLOGIN) by ``recist.set_login``, called by the user's own session at the lockout
+  threshold, and only an administrator unlocks it; each concerns the project's logins only.
+  A user changes their own password on the server (``ALTER ROLE``, which PostgreSQL allows
+  every role) and may add only a version of their own ``app_user`` row that changes nothing
+  else.
 """
 
 from __future__ import annotations
@@ -46,6 +52,10 @@ SCHEMA = "recist"
 ROLES = ("reader", "adjudicator", "administrator")
 #: The advisory lock that serialises the audit chain's appends (per database).
 CHAIN_LOCK = "hashtext('recist-review audit chain')"
+
+#: The marker stored as a PostgreSQL user's ``password_hash``: the server authenticates them;
+#: no password material is in the project's tables.
+SERVER_PASSWORD = "postgresql:scram-sha-256"
 
 _READER = "recist.is_role('reader')"
 _ADJUDICATOR = "recist.is_role('adjudicator')"
@@ -79,7 +89,11 @@ POLICIES: dict[str, tuple[str, dict[str, str]]] = {
     "axis_measurement": (_OBSERVATION.format(""), {
         "reader": "measured_by = session_user AND "
                   + _OBSERVATION.format(" AND o.reader = session_user")}),
-    "app_user": (f"name = session_user OR {_ADMIN}", {"administrator": "true"}),
+    "app_user": (f"name = session_user OR {_ADMIN}", {  # a user changes only their password
+        **{group: f"name = session_user AND must_change = 0 AND active = 1 AND password_hash "
+                  f"= '{SERVER_PASSWORD}' AND role = recist.role_of(session_user)"
+           for group in ROLES},
+        "administrator": "true"}),
     "audit_record": (f"actor = session_user OR {_ADMIN}", {}),
     "adjudication_setting": (f"{_ADJUDICATOR} OR {_ADMIN}", {"administrator": "true"}),
     "subject_reference": (f"{_ADJUDICATOR} OR {_ADMIN}", {"administrator": "true"}),
@@ -91,9 +105,6 @@ POLICIES: dict[str, tuple[str, dict[str, str]]] = {
     "account_setting": ("true", {"administrator": "true"}),
 }  # fmt: skip
 
-#: The marker stored as a PostgreSQL user's ``password_hash``: the server authenticates them;
-#: no password material is in the project's tables.
-SERVER_PASSWORD = "postgresql:scram-sha-256"
 
 
 def role_prefix(database: str) -> str:
@@ -155,6 +166,42 @@ def function_statements(prefix: str) -> list[str]:
               GROUP BY s.reader
               HAVING count(DISTINCT s.timepoint) =
                      (SELECT count(*) FROM timepoint t WHERE t.case_id = p_case)) complete $$""",
+        """CREATE FUNCTION role_of(p_name text) RETURNS text LANGUAGE sql STABLE
+            SECURITY DEFINER SET search_path = recist, pg_temp AS $$
+            SELECT role FROM app_user WHERE name = p_name ORDER BY audit_seq DESC LIMIT 1 $$""",
+        f"""CREATE FUNCTION project_login(p_name text) RETURNS boolean LANGUAGE sql STABLE
+            SET search_path = recist, pg_temp AS $$
+            SELECT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = p_name AND NOT r.rolsuper
+                           AND pg_has_role(r.oid, {member}, 'MEMBER')
+                           AND NOT pg_has_role(r.oid, {owner}, 'MEMBER')) $$""",
+        """CREATE FUNCTION set_login(p_name text, p_login boolean) RETURNS void
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = recist, pg_temp AS $$
+            BEGIN
+              IF NOT project_login(p_name) THEN
+                RAISE EXCEPTION '% is not a user of this project', p_name
+                  USING ERRCODE = '42501';
+              END IF;
+              IF NOT (is_role('administrator') OR (p_name = session_user AND NOT p_login)) THEN
+                RAISE EXCEPTION 'only the study administrator unlocks an account'
+                  USING ERRCODE = '42501';
+              END IF;
+              EXECUTE format('ALTER ROLE %I %s', p_name,
+                             CASE WHEN p_login THEN 'LOGIN' ELSE 'NOLOGIN' END);
+            END $$""",
+        """CREATE FUNCTION reset_login(p_name text, p_verifier text) RETURNS void
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = recist, pg_temp AS $$
+            BEGIN
+              IF NOT is_role('administrator') OR p_name = session_user
+                 OR NOT project_login(p_name) THEN
+                RAISE EXCEPTION 'only the study administrator resets another user''s password'
+                  USING ERRCODE = '42501';
+              END IF;
+              IF p_verifier NOT LIKE 'SCRAM-SHA-256$%' THEN
+                RAISE EXCEPTION 'a SCRAM-SHA-256 verifier, never a password'
+                  USING ERRCODE = '22023';
+              END IF;
+              EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', p_name, p_verifier);
+            END $$""",
         """CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
               RAISE EXCEPTION '% is append-only: add a new version, never change or delete a '
@@ -244,7 +291,10 @@ def security_statements(prefix: str, database: str) -> list[str]:
         f"GRANT EXECUTE ON FUNCTION is_role(text), adjudicable(text), j(text), "
         f"lock_audit_chain(), append_audit(text, text, text, bigint, text, text, text, text, "
         f"text, text, text) TO {group['member']}",
-        f"GRANT EXECUTE ON FUNCTION create_login(text, text, text) TO {group['administrator']}",
+        f"GRANT EXECUTE ON FUNCTION create_login(text, text, text), reset_login(text, text) "
+        f"TO {group['administrator']}",
+        f"GRANT EXECUTE ON FUNCTION role_of(text), project_login(text), set_login(text, "
+        f"boolean) TO {group['member']}",
     ]
     for table in (*ALL_TABLES, "store_version"):
         statements.append(f"GRANT SELECT ON {table} TO {group['member']}")

@@ -20,7 +20,7 @@ needs no system libpq.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,7 +31,7 @@ from reviewer_gui.reading import Change, ProjectState
 from reviewer_gui.store import audit
 from reviewer_gui.store.base import SqlStore, StoreError, log_row
 from reviewer_gui.store.postgres.connect import SignInRefused, connect, display, scram_verifier
-from reviewer_gui.store.postgres.ddl import SCHEMA, SERVER_PASSWORD
+from reviewer_gui.store.postgres.ddl import SCHEMA, SERVER_PASSWORD, ident, literal
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from reviewer_gui.store.users import AccountEvent, UserRecord
 
@@ -76,7 +76,7 @@ class PostgresStore(SqlStore):
         self.url = url
         self._db = Database(connection)
         self.user = str(connection.execute("SELECT session_user").fetchone()[0])  # type: ignore[index]
-        self._adding_login = False
+        self._verifiers: dict[str, str] = {}
 
     @classmethod
     def open(
@@ -123,23 +123,17 @@ class PostgresStore(SqlStore):
             return False
         return True
 
+    def password_hash(self, name: str, password: str, hasher: Callable[[str], str]) -> str:
+        """The server keeps the password: its SCRAM verifier waits for the next version of
+        ``name`` (:meth:`record_account`); the table gets :data:`SERVER_PASSWORD`."""
+        self._verifiers[name] = scram_verifier(password)
+        return SERVER_PASSWORD
+
     def add_login(self, name: str, role: str, password: str, *, reason: str = "") -> int:
-        """Add the study user ``name``: a login role of the project's group ``role`` with
-        ``password`` (sent as a SCRAM verifier, ``recist.create_login``), its ``app_user``
-        version and the ``add-user`` record, in one transaction, as this store's user;
-        returns the record's sequence number."""
-        if not name or len(name.encode("utf-8")) > MAX_NAME_BYTES:
-            raise StoreError(f"{self.location}: user name {name!r}: give 1 to "
-                             f"{MAX_NAME_BYTES} bytes (PostgreSQL's limit)")  # fmt: skip
-        self._adding_login = True
-        try:
-            with self._transaction():
-                self._db.execute("SELECT recist.create_login(?, ?, ?)",
-                                 (name, role, scram_verifier(password)))  # fmt: skip
-                return self.save_user(UserRecord(name, role, SERVER_PASSWORD), by=self.user,
-                                      action="add-user", reason=reason)  # fmt: skip
-        finally:
-            self._adding_login = False
+        """Add the study user ``name`` (a login role of the project's group ``role``) as this
+        store's user, the study administrator; returns the ``add-user`` record's number."""
+        user = UserRecord(name, role, self.password_hash(name, password, str))
+        return self.save_user(user, by=self.user, action="add-user", reason=reason)
 
     def record_account(
         self,
@@ -154,15 +148,34 @@ class PostgresStore(SqlStore):
         reader: str | None = None,
         timepoint: str | None = None,
     ) -> int:
-        """As :meth:`SqlStore.record_account`; a user version only through :meth:`add_login`
-        (the server holds the passwords: changing one is not available here yet)."""
-        if user is not None and not self._adding_login:
-            raise StoreError(f"{self.location}: passwords and accounts of a PostgreSQL project "
-                             "are the server's: this version only adds users (recist-review "
-                             "users add URL NAME --role ROLE --admin NAME)")  # fmt: skip
-        return super().record_account(action, actor, user=user, event=event, setting=setting,
-                                      reason=reason, case_id=case_id, reader=reader,
-                                      timepoint=timepoint)  # fmt: skip
+        """As :meth:`SqlStore.record_account`, and the server's side of it in the same
+        transaction: a new user's login role (``recist.create_login``), a changed password
+        (``ALTER ROLE`` for one's own, ``recist.reset_login`` for another's), and the lock or
+        unlock of the login (``recist.set_login``)."""
+        with self._transaction():
+            if user is not None:
+                self._server_password(user, adding=action == "add-user")
+            if event is not None and (event.locked or event.event == "unlocked"):
+                self._db.execute("SELECT recist.set_login(?, ?)", (event.name, not event.locked))
+            return super().record_account(action, actor, user=user, event=event,
+                                          setting=setting, reason=reason, case_id=case_id,
+                                          reader=reader, timepoint=timepoint)  # fmt: skip
+
+    def _server_password(self, user: UserRecord, *, adding: bool) -> None:
+        verifier = self._verifiers.pop(user.name, None)
+        if verifier is None or user.password_hash != SERVER_PASSWORD:
+            raise StoreError(f"{self.location}: a user version needs its password given to "
+                             "the store (password_hash) first")  # fmt: skip
+        if not user.name or len(user.name.encode("utf-8")) > MAX_NAME_BYTES:
+            raise StoreError(f"{self.location}: user name {user.name!r}: give 1 to "
+                             f"{MAX_NAME_BYTES} bytes (PostgreSQL's limit)")  # fmt: skip
+        if adding:  # a new login role: refused for any name the server knows already
+            self._db.execute("SELECT recist.create_login(?, ?, ?)",
+                             (user.name, user.role, verifier))  # fmt: skip
+        elif user.name == self.user:  # PostgreSQL lets every role change its own password
+            self._db.execute(f"ALTER ROLE {ident(user.name)} PASSWORD {literal(verifier)}")
+        else:
+            self._db.execute("SELECT recist.reset_login(?, ?)", (user.name, verifier))
 
     # -- the backend's primitives ----------------------------------------------------------
 
