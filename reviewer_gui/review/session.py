@@ -107,8 +107,10 @@ class Session:
         return self._project.events
 
     def close(self) -> None:
-        self._store.log_action("sign-out", self.user)
-        self._store.close()
+        try:
+            self._store.log_action("sign-out", self.user)
+        finally:  # the store closes even when the sign-out cannot be recorded (server gone)
+            self._store.close()
 
     def change_password(self, current: str, new: str) -> None:
         """Change this user's own password (``reviewer_gui.review.accounts.change_password``:

@@ -29,6 +29,8 @@ server enforces here, for any client (psql included):
   A user changes their own password on the server (``ALTER ROLE``, which PostgreSQL allows
   every role) and may add only a version of their own ``app_user`` row that changes nothing
   else.
+- **Live queues**: a committed signature or re-read notifies ``recist_reads`` (no payload: any
+  role may LISTEN to any channel), so the adjudicator's queue refreshes without polling.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ from reviewer_gui.store.schema import (
 
 SCHEMA = "recist"
 ROLES = ("reader", "adjudicator", "administrator")
+#: The channel notified (NOTIFY, no payload) when a signature or a re-read is committed.
+READS_CHANNEL = "recist_reads"
 #: The advisory lock that serialises the audit chain's appends (per database).
 CHAIN_LOCK = "hashtext('recist-review audit chain')"
 
@@ -202,6 +206,12 @@ def function_statements(prefix: str) -> list[str]:
               END IF;
               EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', p_name, p_verifier);
             END $$""",
+        f"""CREATE FUNCTION notify_reads() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              -- no payload: any role of the database may LISTEN to any channel
+              PERFORM pg_notify({literal(READS_CHANNEL)}, '');
+              RETURN NULL;
+            END $$""",
         """CREATE FUNCTION refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
               RAISE EXCEPTION '% is append-only: add a new version, never change or delete a '
@@ -309,6 +319,9 @@ def security_statements(prefix: str, database: str) -> list[str]:
             statements.append(f"GRANT INSERT ON {table} TO {group[role]}")
             statements.append(f"CREATE POLICY {table}_insert_{role} ON {table} FOR INSERT "
                               f"TO {group[role]} WITH CHECK ({check})")  # fmt: skip
+    for table in ("signature", "reread"):  # a read completed or reopened: queues refresh
+        statements.append(f"CREATE TRIGGER {table}_notify AFTER INSERT ON {table} "
+                          "FOR EACH STATEMENT EXECUTE FUNCTION notify_reads()")
     statements.append(f"GRANT USAGE ON SEQUENCE change_log_change_id_seq TO "
                       f"{group['reader']}, {group['administrator']}")  # fmt: skip
     return statements

@@ -31,7 +31,13 @@ from reviewer_gui.reading import Change, ProjectState
 from reviewer_gui.store import audit
 from reviewer_gui.store.base import SqlStore, StoreError, log_row
 from reviewer_gui.store.postgres.connect import SignInRefused, connect, display, scram_verifier
-from reviewer_gui.store.postgres.ddl import SCHEMA, SERVER_PASSWORD, ident, literal
+from reviewer_gui.store.postgres.ddl import (
+    READS_CHANNEL,
+    SCHEMA,
+    SERVER_PASSWORD,
+    ident,
+    literal,
+)
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from reviewer_gui.store.users import AccountEvent, UserRecord
 
@@ -122,6 +128,19 @@ class PostgresStore(SqlStore):
         except SignInRefused:
             return False
         return True
+
+    def listen_for_reads(self) -> None:
+        """Be told (:meth:`wait_for_reads`) when any read is signed or reopened."""
+        self._db.execute(f"LISTEN {READS_CHANNEL}")
+
+    def wait_for_reads(self, timeout: float) -> bool:
+        """Whether a signature or re-read was committed since the last call (waits up to
+        ``timeout`` seconds; :meth:`listen_for_reads` first)."""
+        try:
+            return any(True for _ in self._db.connection.notifies(timeout=timeout,
+                                                                  stop_after=1))  # fmt: skip
+        except psycopg.Error as error:
+            raise StoreError(refusal(self.location, error)) from error
 
     def password_hash(self, name: str, password: str, hasher: Callable[[str], str]) -> str:
         """The server keeps the password: its SCRAM verifier waits for the next version of
