@@ -78,6 +78,12 @@ def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     export.add_argument("--admin", help="the study administrator (needed once there are users)")
     _secrets(export)
     export.set_defaults(handler=_guarded(_audit_export))
+    migrate = commands.add_parser("migrate", help="copy a project file with its whole history "
+                                  "into an empty PostgreSQL database")  # fmt: skip
+    migrate.add_argument("project", type=Path, help="reading project file (PROJECT.db)")
+    migrate.add_argument("url", help="postgresql://USER@HOST:PORT/DBNAME of an empty database "
+                         "(a role that may create roles, e.g. the core lab's DBA account)")
+    migrate.set_defaults(handler=_guarded(_migrate))
     from reviewer_gui.review.adjudication_cli import add_adjudication_commands
 
     add_adjudication_commands(commands)
@@ -158,6 +164,12 @@ def _users_add(args: argparse.Namespace) -> int:
         add_user(store, args.name, Role(args.role), password, by=admin)
     print(f"recist-review: {args.role} {args.name} added to {args.project}", file=sys.stderr)
     return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from reviewer_gui.review.server_cli import migrate
+
+    return migrate(args)
 
 
 def _users_list(args: argparse.Namespace) -> int:

@@ -100,3 +100,22 @@ def audit_export(args: argparse.Namespace, passwords: Iterator[str]) -> int:
                          after={"export": [{"file": str(args.output), "records": count}]})
     print(f"recist-review: {count} audit record(s) written to {args.output}", file=sys.stderr)
     return 0
+
+
+def migrate(args: argparse.Namespace) -> int:
+    """``migrate PROJECT.db URL``: the project with its history on the server; each user's
+    temporary password on standard output, once."""
+    from reviewer_gui.store import is_postgres_url
+    from reviewer_gui.store.postgres.migrate import migrate as copy_project
+
+    if not is_postgres_url(args.url):
+        raise ValueError(f"{args.url}: give the target as postgresql://HOST:PORT/DBNAME")
+    if not args.project.is_file():
+        raise ValueError(f"{args.project}: no such reading project file")
+    temporary = copy_project(args.project, args.url)
+    print("user\ttemporary password (give each to its user apart; changed at first sign-in)")
+    for name, password in sorted(temporary.items()):
+        print(f"{name}\t{password}")
+    print(f"recist-review: {args.project} migrated with its whole history; check it with "
+          f"recist-review audit verify URL --admin NAME", file=sys.stderr)  # fmt: skip
+    return 0

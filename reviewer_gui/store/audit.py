@@ -149,8 +149,19 @@ def seq_rows(db: Database, seq: int, tables: tuple[str, ...]) -> Rows:
     return {table: rows for table, rows in found.items() if rows}
 
 
-def user_row(row: Row) -> Row:
-    digest = hashlib.sha256(str(row["password_hash"]).encode("utf-8")).hexdigest()
+#: How a PostgreSQL project migrated from a file keeps the file's user versions: their
+#: ``password_hash`` is the digest their audit records show (``migrated:sha256:...``), never
+#: the salted hash itself (the server holds the passwords).
+MIGRATED = "migrated:"
+
+
+def user_row(row: Row, *, migrated: bool = False) -> Row:
+    """The user version as audit records show it: its password hash only as its SHA-256
+    (``migrated``: a version kept as that digest already, :data:`MIGRATED`)."""
+    stored = str(row["password_hash"])
+    if migrated and stored.startswith(MIGRATED):
+        return {**row, "password_hash": stored[len(MIGRATED):]}
+    digest = hashlib.sha256(stored.encode("utf-8")).hexdigest()
     return {**row, "password_hash": f"sha256:{digest}"}
 
 

@@ -134,7 +134,8 @@ def verify(
     records = _all(db, "SELECT * FROM audit_record ORDER BY seq")
     absent = _absent_additions(db)
     by_change = _grouped(db, tuple(t for t in CHANGE_TABLES if t not in absent), "change_id")
-    users = {seq: {t: [user_row(r) for r in v] if t == "app_user" else v
+    migrated = not isinstance(db, sqlite3.Connection)  # a PostgreSQL project may hold them
+    users = {seq: {t: [user_row(r, migrated=migrated) for r in v] if t == "app_user" else v
                    for t, v in rows.items()}
              for seq, rows in _grouped(db, tuple(t for t in AUDIT_SEQ_TABLES if t not in absent),
                                        "audit_seq").items()}  # fmt: skip
