@@ -8,8 +8,11 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import psycopg
+import pytest
 from pg_server import PgDatabase
 
 from reviewer_gui.store.postgres import PostgresStore
@@ -98,3 +101,25 @@ def test_a_writer_killed_mid_transaction_leaves_the_chain_valid(
     assert report.problems == ()
     assert seq == report.records == 6
     assert "never committed" not in reasons and reasons[-1] == "after the kill"
+
+
+def test_a_client_holding_the_chain_stalls_writers_only_for_the_lock_timeout(
+    pg_database: PgDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reviewer_gui.store import StoreError
+    from reviewer_gui.store.postgres import store as pg_store
+
+    Backend("postgres", pg_database.location, pg_database.url).create()
+    monkeypatch.setattr(pg_store, "LOCK_TIMEOUT_S", 1)
+    with psycopg.connect(pg_database.location, user="bob", password=PASSWORDS["bob"]) as bob:
+        bob.execute("SELECT recist.lock_audit_chain()")  # psql: BEGIN; ... and nothing more
+        with PostgresStore.open(pg_database.location, user="alice",
+                                password=PASSWORDS["alice"]) as alice:  # fmt: skip
+            started = time.monotonic()
+            with pytest.raises(StoreError, match="another session has held the audit trail"):
+                alice.log_action("note", "alice")
+            assert time.monotonic() - started < 5
+        bob.rollback()
+    with PostgresStore.open(pg_database.location, user="alice",
+                            password=PASSWORDS["alice"]) as alice:  # fmt: skip
+        assert alice.log_action("note", "alice") == 6

@@ -42,6 +42,7 @@ from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from reviewer_gui.store.users import AccountEvent, UserRecord
 
 MAX_NAME_BYTES = 63  # PostgreSQL's identifier length
+LOCK_TIMEOUT_S = 10
 
 
 class Database:
@@ -102,6 +103,8 @@ class PostgresStore(SqlStore):
         connection = connect(url, user, password)
         try:
             connection.execute(f"SET search_path = {SCHEMA}, pg_temp")
+            # a writer waits this long for the chain's lock (held by a stalled client?)
+            connection.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
             check_project(connection, display(url))
             return cls(url, connection)
         except BaseException:
@@ -252,6 +255,10 @@ class PostgresStore(SqlStore):
 
 def refusal(where: str, error: psycopg.Error) -> str:
     """One line for an error the server returned (a refused write, a lost connection)."""
+    if isinstance(error, psycopg.errors.LockNotAvailable):
+        return (f"{where}: not saved: another session has held the audit trail for "
+                f"{LOCK_TIMEOUT_S} s (a stalled client?); try again, or ask the database "
+                "administrator to end that session")  # fmt: skip
     if isinstance(error, psycopg.OperationalError):
         return (f"{where}: the connection to the server was lost ({_primary(error)}); nothing "
                 "of the last action was saved unless it is shown: reopen the project")
