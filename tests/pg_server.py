@@ -49,7 +49,9 @@ def _free_port() -> int:
 class PostgresServer:
     """One cluster in a temporary folder: :meth:`start`, then :attr:`url`, then :meth:`stop`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        """``durable``: fsync as a real server does (benchmarks); tests skip the syncs."""
+        self.durable = durable
         self.folder = Path(tempfile.mkdtemp(prefix="recist-pg-"))
         self.password = secrets.token_urlsafe(18)
         self.port = 0
@@ -87,8 +89,8 @@ class PostgresServer:
             raise ServerUnavailable(f"initdb failed: {done.stderr.strip()[-400:]}")
         (data / "pg_hba.conf").write_text(HBA)
         with (data / "postgresql.conf").open("a") as conf:
-            conf.write("\npassword_encryption = 'scram-sha-256'\nfsync = off\n"
-                       "log_min_messages = warning\n")  # fmt: skip
+            conf.write("\npassword_encryption = 'scram-sha-256'\nlog_min_messages = warning\n"
+                       + ("" if self.durable else "fsync = off\n"))  # fmt: skip
         for attempt in range(5):
             self.port = _free_port()
             done = self._run(str(BIN / "pg_ctl"), "-D", str(data), "-l", str(self.folder / "log"),

@@ -2,11 +2,13 @@
 
 :class:`PostgresStore` is :class:`~reviewer_gui.store.base.SqlStore` (the same SQL, rows and
 audit records as the SQLite file) over a psycopg connection. What differs: a change's id comes
-from ``INSERT ... RETURNING``, every writing transaction first takes the audit chain's advisory
-lock (``recist.lock_audit_chain``: writers from any machine are serialised, so the chain never
-forks), audit records are appended by ``recist.append_audit`` (which hashes them on the server
-and refuses another actor than the connected user), and reads go through the server's
-row-level security: a reader's ``load()`` holds only what PostgreSQL lets them see.
+from ``INSERT ... RETURNING``; the audit chain's advisory lock (``recist.lock_audit_chain``)
+is taken as late as possible in a writing transaction (when its record is appended, or first
+for rows keyed by their record) and held to its commit, so writers from any machine are
+serialised on the chain, which never forks, but not while they insert their rows; audit
+records are appended by ``recist.append_audit`` (which hashes them on the server and refuses
+another actor than the connected user); and reads go through the server's row-level
+security: a reader's ``load()`` holds only what PostgreSQL lets them see.
 
 psycopg 3 directly, not SQLAlchemy Core: the store's SQL already exists, written once for both
 backends with ``?`` placeholders (``reviewer_gui.store.rows``, ``.audit``, ``.users``); what
@@ -205,7 +207,8 @@ class PostgresStore(SqlStore):
     def _transaction(self) -> Iterator[None]:
         try:
             with self._db.connection.transaction():
-                self._db.execute("SELECT recist.lock_audit_chain()")
+                # the chain's lock is taken as late as possible: by recist.append_audit, or by
+                # _next_seq for rows keyed by their record, and held until the commit
                 yield
         except psycopg.Error as error:
             raise StoreError(refusal(self.location, error)) from error
