@@ -16,7 +16,7 @@ import importlib
 import math
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -52,12 +52,17 @@ class Dataset:
         return InputProblem(self.name, record.line, column, message)
 
 
-def read_dataset(path: Path, required: Sequence[str]) -> Dataset:
-    """Read a CSV or ``.xpt`` dataset; raises ``InvalidInput`` naming any missing column."""
+def read_dataset(
+    path: Path, required: Sequence[str], used: Collection[str] | None = None
+) -> Dataset:
+    """Read a CSV or ``.xpt`` dataset; raises ``InvalidInput`` naming any missing column.
+    With ``used`` (upper-case names), records keep only those columns: the work and memory
+    are bounded by the columns needed, however wide the file."""
+    keep = None if used is None else {name.upper() for name in used} | set(required)
     if path.suffix.lower() == ".xpt":
-        columns, records = _read_xpt(path)
+        columns, records = _read_xpt(path, keep)
     else:
-        columns, records = _read_csv(path)
+        columns, records = _read_csv(path, keep)
     missing = [c for c in required if c not in columns]
     if missing:
         raise InvalidInput(
@@ -66,9 +71,10 @@ def read_dataset(path: Path, required: Sequence[str]) -> Dataset:
     return Dataset(str(path), frozenset(columns), tuple(records))
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[Record]]:
-    table = Table(path, ())
+def _read_csv(path: Path, keep: set[str] | None) -> tuple[list[str], list[Record]]:
+    table = Table(path, (), None if keep is None else {name.lower() for name in keep})
     names = {index: name.upper() for name, index in table.columns.items()}
+    every = [name.upper() for name in table.names]
     records = [
         Record(
             line,
@@ -76,14 +82,17 @@ def _read_csv(path: Path) -> tuple[list[str], list[Record]]:
         )
         for line, values in table.rows()
     ]
-    return list(names.values()), records
+    return every, records
 
 
-def _read_xpt(path: Path) -> tuple[list[str], list[Record]]:
+def _read_xpt(path: Path, keep: set[str] | None) -> tuple[list[str], list[Record]]:
     import pyreadstat  # heavy: only for .xpt
 
     try:
-        data, _ = pyreadstat.read_xport(str(path), output_format="dict")
+        _, meta = pyreadstat.read_xport(str(path), metadataonly=True)
+        every = [str(name).upper() for name in meta.column_names]
+        wanted = [n for n in meta.column_names if keep is None or str(n).upper() in keep]
+        data, _ = pyreadstat.read_xport(str(path), output_format="dict", usecols=wanted)
     except Exception as error:  # pyreadstat raises its own ReadstatError and OSError
         raise InvalidInput(
             [InputProblem(str(path), 0, "file", f"is not a readable SAS transport file: {error}")]
@@ -95,7 +104,7 @@ def _read_xpt(path: Path) -> tuple[list[str], list[Record]]:
         Record(index + 1, {name: _text(values[index]) for name, values in columns.items()})
         for index in range(count)
     ]
-    return list(columns), records
+    return every, records
 
 
 def _text(value: object) -> str:
@@ -104,7 +113,7 @@ def _text(value: object) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()[:10]
     return str(value).strip()
