@@ -15,6 +15,7 @@ from pathlib import Path
 
 from recist import api
 from recist.io.readers import (
+    check_subject_dates,
     is_responses_file,
     read_measurements,
     read_responses,
@@ -173,6 +174,8 @@ def _endpoints(args: argparse.Namespace) -> int:
     else:
         rows, with_reader = _read_measurements(args.file)
         assessments = api.assess(rows, checked=True)
+    if args.subjects:
+        check_subject_dates(args.subjects, subjects, assessments)
     results = api.endpoints(assessments, subjects, options)
     write_csv(
         args.output,

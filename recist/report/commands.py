@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     """Handler of ``recist report``: heavy imports happen here, not at registration."""
     from recist.cli import endpoint_options
     from recist.io.table import InputProblem, InvalidInput
-    from recist.report.analysis import analyse_trial
+    from recist.report.analysis import AnalysisError, ArmOrderError, analyse_trial
     from recist.report.inputs import load_trial
     from recist.report.render import render_report
 
@@ -97,8 +98,12 @@ def run(args: argparse.Namespace) -> int:
             options=endpoint_options(args),
             min_evaluations=args.pp_evaluations,
         )
-    except ValueError as error:
-        raise InvalidInput([InputProblem(str(args.subjects), 0, "arm", str(error))]) from None
+    except ArmOrderError as error:
+        column = args.arm_column.strip().lower()
+        raise InvalidInput([InputProblem(str(args.subjects), 1, column, str(error))]) from None
+    except AnalysisError as error:
+        print(f"recist report: {error}; nothing written", file=sys.stderr)
+        return 2
     files = render_report(analysis, title=f"RECIST 1.1 trial report: {args.file.name}")
     write_files(args.output, files)
     return 0
