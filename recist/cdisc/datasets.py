@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import math
-import os
-import tempfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from recist.io.outputs import replace_file
 from recist.io.table import InputProblem, InvalidInput, Table
 from recist.io.writers import write_csv
 
@@ -149,28 +148,13 @@ def _csv_text(value: Value) -> str:
 def write_dataset(dataset: OutputDataset, destination: Path | None) -> None:
     """Write ``dataset`` as CSV (or to stdout), or as SAS transport v5 when it ends in .xpt."""
     if destination is not None and destination.suffix.lower() == ".xpt":
-        _write_atomically(destination, lambda temporary: _write_xpt(dataset, temporary))
+        replace_file(destination, lambda temporary: _write_xpt(dataset, temporary))
         return
     write_csv(
         destination,
         [c.name for c in dataset.columns],
         ([_csv_text(v) for v in row] for row in dataset.rows),
     )
-
-
-def _write_atomically(destination: Path, write: Callable[[Path], None]) -> None:
-    descriptor, name = tempfile.mkstemp(
-        dir=destination.resolve().parent, prefix=f".{destination.name}.", suffix=".tmp"
-    )
-    os.close(descriptor)
-    temporary = Path(name)
-    try:
-        write(temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, destination)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _write_xpt(dataset: OutputDataset, path: Path) -> None:
@@ -193,12 +177,15 @@ def _write_xpt(dataset: OutputDataset, path: Path) -> None:
     for column in dataset.columns:
         if column.kind == "date":
             frame[column.name] = frame[column.name].dt.date
-    pyreadstat.write_xport(
-        frame,
-        str(path),
-        file_label=dataset.label[:40],
-        column_labels={c.name: c.label[:40] for c in dataset.columns},
-        table_name=dataset.name,
-        file_format_version=5,
-        variable_format=formats or None,
-    )
+    try:
+        pyreadstat.write_xport(
+            frame,
+            str(path),
+            file_label=dataset.label[:40],
+            column_labels={c.name: c.label[:40] for c in dataset.columns},
+            table_name=dataset.name,
+            file_format_version=5,
+            variable_format=formats or None,
+        )
+    except (pyreadstat.PyreadstatError, pyreadstat.ReadstatError) as error:
+        raise OSError(f"SAS transport writer: {error}") from None

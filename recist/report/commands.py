@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 
@@ -70,7 +68,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     report.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
     add_endpoint_options(report)
-    report.set_defaults(handler=run)
+    report.set_defaults(handler=run, output_kind="folder")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -110,18 +108,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_files(directory: Path, files: dict[str, bytes]) -> None:
-    """Write every file into ``directory``, each atomically (temporary file, then rename)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        target = directory / name
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    """Make ``directory`` hold the report's files, all at once: written into a temporary folder
+    beside it, then swapped in (``recist.io.outputs.replace_folder``)."""
+    from recist.io.outputs import replace_folder
+
+    replace_folder(directory, files)
