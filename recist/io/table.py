@@ -58,14 +58,23 @@ def parse_date(text: str) -> dt.date:
     return value
 
 
+_MM_CACHE: dict[str, Decimal] = {}
+
+
 def parse_mm(text: str) -> Decimal | None:
     """A diameter in millimetres: empty, or a plain non-negative decimal number (ASCII digits
     with at most one decimal point: no exponent, sign, digit-group separator or other digit)."""
     if not text:
         return None
+    cached = _MM_CACHE.get(text)
+    if cached is not None:
+        return cached
     if not is_plain_decimal(text):
         raise FieldError(_not_mm(text))
-    return Decimal(text)
+    value = Decimal(text)
+    if len(_MM_CACHE) < 100_000:
+        _MM_CACHE[text] = value
+    return value
 
 
 def is_plain_decimal(text: str) -> bool:
