@@ -172,3 +172,19 @@ def test_subject_line_is_not_part_of_equality() -> None:
     first = SubjectInfo("S1", dt.date(2024, 1, 1), line=2)
     assert first == SubjectInfo("S1", dt.date(2024, 1, 1), line=9)
     assert first.line == 2
+
+
+@pytest.mark.parametrize(("second", "message"), [
+    ("S1,M2,2024-01-05,PD", "m.csv:3: date: timepoints 'BASELINE' and 'M2' of subject 'S1' are "
+     "both dated 2024-01-05"),
+    ("S1,BASELINE,2024-03-05,PD", "m.csv:3: timepoint: timepoint 'BASELINE' of subject 'S1' is "
+     "dated 2024-03-05, after 'SCREEN' (2024-01-05, line 2)"),
+])  # fmt: skip
+def test_a_responses_file_has_the_same_timeline_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], second: str, message: str
+) -> None:
+    first = "SCREEN" if "BASELINE" in second else "BASELINE"
+    text = f"subject_id,timepoint,date,overall_response\nS1,{first},2024-01-05,\n{second}\n"
+    assert run(tmp_path, text, command="endpoints") == 2
+    assert message in capsys.readouterr().err
+    assert (tmp_path / "out.csv").read_bytes() == KEPT

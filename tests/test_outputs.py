@@ -258,3 +258,13 @@ def test_outputs_module_is_the_one_writer() -> None:
         and any(word in p.read_text() for word in ("os.replace", "mkstemp", "os.rename"))
     ]
     assert writers == []
+
+
+def test_replace_folder_through_a_link_replaces_the_folder_it_points_to(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    replace_folder(real, {"a.csv": b"old"})
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    replace_folder(link, {"a.csv": b"new"})
+    assert link.is_symlink() and snapshot(real) == {"a.csv": b"new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]

@@ -113,6 +113,8 @@ def replace_folder(target: Path, files: Mapping[str, bytes]) -> None:
     The folder may already hold an earlier set of the same files (nothing else: a folder with
     other files is refused, since they would be lost). A kill at any moment leaves the old set
     or the new set; a failure raises ``OutputError`` and leaves the old set."""
+    if target.is_symlink():  # replace the folder it points to, not the link
+        target = target.resolve()
     check_folder_target(target)
     if _status(target) is not None:
         foreign = sorted(p.name for p in target.iterdir() if p.name not in files or not p.is_file())

@@ -18,7 +18,7 @@ from recist.io.table import (
 )
 from recist.model import Category, LesionState, Measurement, Response, SubjectInfo, SubjectKey
 from recist.results import SubjectAssessment, TimepointResult
-from recist.rules.checks import check_rows, subject_date_problems
+from recist.rules.checks import check_rows, subject_date_problems, timeline_problems
 
 MEASUREMENT_COLUMNS = ("subject_id", "timepoint", "date", "lesion_id", "category")
 RESPONSE_COLUMNS = ("subject_id", "timepoint", "date", "overall_response")
@@ -280,6 +280,11 @@ def read_responses(
         )
     subjects = subjects or {}
     for key, tps in grouped.items():
+        dated = {label: (tp.date, lines[(key, label)]) for label, tp in tps.items()}
+        problems.extend(
+            InputProblem(table.name, p.line, p.column, p.message)
+            for p in timeline_problems(key.subject_id, dated)
+        )
         info = subjects.get(key.subject_id)
         has_reference = info is not None and info.randomization_date is not None
         if not has_reference and not any(t.is_baseline for t in tps.values()):

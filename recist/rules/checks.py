@@ -83,20 +83,24 @@ def check_subject(rows: list[Measurement]) -> list[Problem]:
 def _check_timeline(
     rows: list[Measurement], first_date_of: dict[str, dt.date], baseline_label: str
 ) -> list[Problem]:
-    """The baseline is the one earliest timepoint: two timepoints on the earliest date make it
-    ambiguous, and a timepoint labelled BASELINE must be it."""
-    first_line: dict[str, Measurement] = {}
+    first_row: dict[str, Measurement] = {}
     for row in sorted(rows, key=lambda r: (r.date, r.line)):
-        first_line.setdefault(row.timepoint, row)
-    baseline_date = first_date_of[baseline_label]
-    subject = rows[0].subject_id
+        first_row.setdefault(row.timepoint, row)
+    dated = {label: (date, first_row[label].line) for label, date in first_date_of.items()}
+    return timeline_problems(rows[0].subject_id, dated)
+
+
+def timeline_problems(subject: str, timepoints: dict[str, tuple[dt.date, int]]) -> list[Problem]:
+    """The baseline is the one earliest timepoint: two timepoints on the earliest date make it
+    ambiguous, and a timepoint labelled BASELINE must be it. ``timepoints`` maps each label to
+    its date and the line of its first row."""
+    baseline_date, baseline_label = min((date, label) for label, (date, _) in timepoints.items())
     problems = []
-    for label, date in first_date_of.items():
-        row = first_line[label]
+    for label, (date, line) in timepoints.items():
         if date == baseline_date and label != baseline_label:
             problems.append(
                 Problem(
-                    row.line,
+                    line,
                     "date",
                     f"timepoints '{baseline_label}' and '{label}' of subject '{subject}' are both "
                     f"dated {date.isoformat()}, the subject's earliest date, so the baseline is "
@@ -104,15 +108,14 @@ def _check_timeline(
                 )
             )
         elif label.strip().upper() == "BASELINE" and label != baseline_label:
-            earliest = first_line[baseline_label]
             problems.append(
                 Problem(
-                    row.line,
+                    line,
                     "timepoint",
                     f"timepoint '{label}' of subject '{subject}' is dated {date.isoformat()}, "
                     f"after '{baseline_label}' ({baseline_date.isoformat()}, line "
-                    f"{earliest.line}); the baseline is the earliest timepoint: correct the "
-                    "dates or the labels",
+                    f"{timepoints[baseline_label][1]}); the baseline is the earliest timepoint: "
+                    "correct the dates or the labels",
                 )
             )
     return problems
