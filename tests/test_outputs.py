@@ -115,7 +115,8 @@ def test_output_that_is_a_directory_a_device_or_has_no_folder(
         (os.devnull, "is not a regular file (a device, a pipe or a socket)"),
         (str(fifo), "is not a regular file (a device, a pipe or a socket)"),
         (str(tmp_path / "missing" / f"out{suffix}"),
-         f"the folder {tmp_path / 'missing'} does not exist; create it"),
+         f"the folder {tmp_path / 'missing'} does not exist (No such file or directory); "
+         "create it"),
     ]  # fmt: skip
     before = snapshot(tmp_path)
     for target, message in cases:

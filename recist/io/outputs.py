@@ -202,7 +202,9 @@ def _check_folder_of(target: Path) -> None:
     folder = target.absolute().parent
     if not folder.is_dir():
         raise OutputError(
-            target, f"the folder {folder} does not exist; create it, or write somewhere else"
+            target,
+            f"the folder {folder} does not exist ({os.strerror(errno.ENOENT)}); create it, or "
+            "write somewhere else",
         )
 
 
