@@ -1,5 +1,5 @@
 """The ``recist-review`` command line. ``export`` writes a reading project's measurements
-as the contract's measurements CSV (``shared/spec/csv-contract.md`` input 1, with the
+as the contract's measurements CSV (``docs/csv-format.md`` input 1, with the
 ``reader`` column), ready for ``recist assess`` / ``recist endpoints``.
 
 Without a command it starts the reviewer app (asking for a project file); ``open PROJECT.db
