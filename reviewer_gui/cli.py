@@ -24,6 +24,10 @@ class UsageError(ValueError):
     """A command-line problem; the message says how to fix it."""
 
 
+class CannotStart(UsageError):
+    """The app cannot start here (a missing system library, no display): one line, the fix."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="recist-review", description="RECIST 1.1 reading projects of the reviewer app."
@@ -82,22 +86,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except (StoreError, UsageError) as error:
         print(f"recist-review: {error}", file=sys.stderr)
-        print("recist-review: nothing written", file=sys.stderr)
+        if not isinstance(error, CannotStart):
+            print("recist-review: nothing written", file=sys.stderr)
         return 2
+
+
+def _check_platform() -> None:
+    """Refuse to start Qt where it would abort (a missing system library, no display)."""
+    from reviewer_gui.qt_platform import platform_problem
+
+    problem = platform_problem()
+    if problem is not None:
+        raise CannotStart(problem.removeprefix("recist-review: "))
 
 
 def _app(args: argparse.Namespace) -> int:
     if args.dicom is not None and not args.dicom.is_dir():
         raise UsageError(f"{args.dicom}: no such folder of DICOM studies")
+    _check_platform()
+    dicom = args.dicom
+    if args.demo and dicom is None:
+        from reviewer_gui.sample_scans import SampleScansError, sample_scans_folder
+
+        try:
+            dicom = sample_scans_folder()
+        except SampleScansError as error:
+            raise CannotStart(str(error)) from None
     from reviewer_gui.qt.app import run
 
-    return run(args.project, dicom=args.dicom, reader=args.reader, demo=args.demo,
+    return run(args.project, dicom=dicom, reader=args.reader, demo=args.demo,
                screenshot=args.screenshot)
 
 
 def _adjudicate(args: argparse.Namespace) -> int:
     if not args.project.is_file():
         raise UsageError(f"{args.project}: no such reading project")
+    _check_platform()
     from reviewer_gui.qt.adjudication_app import run_adjudication
 
     return run_adjudication(args.project, screenshot=args.screenshot)
