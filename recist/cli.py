@@ -42,7 +42,9 @@ from recist.rules.endpoints import EndpointOptions
 
 #: Modules adding further commands: each has ``register(commands)``, adding its sub-parsers
 #: with ``set_defaults(handler=...)``; heavy imports stay inside the handlers.
-COMMAND_MODULES: tuple[str, ...] = ("recist.report.commands", "recist.cdisc.commands")
+COMMAND_MODULES: tuple[str, ...] = (
+    "recist.report.commands", "recist.cdisc.commands", "recist.examples.commands",
+)  # fmt: skip
 
 #: At most this many problems are printed; the rest are counted.
 MAX_PRINTED_PROBLEMS = 1000

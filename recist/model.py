@@ -1,7 +1,7 @@
 """The RECIST 1.1 vocabulary and the immutable records the engine works on.
 
 Enum values are the words of RECIST 1.1 (Eisenhauer et al. 2009) and of the measurement CSV
-contract (``shared/spec/csv-contract.md``), so that what is printed is what a radiologist or a
+contract (``docs/csv-format.md``), so that what is printed is what a radiologist or a
 statistical programmer expects to read.
 """
 

@@ -20,8 +20,16 @@ from recist.model import Category, LesionState, Measurement, Response, SubjectIn
 from recist.results import SubjectAssessment, TimepointResult
 from recist.rules.checks import check_rows, subject_date_problems, timeline_problems
 
+# The contract's columns (docs/csv-format.md, whose tables a test compares with these).
 MEASUREMENT_COLUMNS = ("subject_id", "timepoint", "date", "lesion_id", "category")
+MEASUREMENT_OPTIONAL_COLUMNS = (
+    "reader", "location", "is_node", "long_axis_mm", "short_axis_mm", "state", "fragment",
+    "slice_thickness_mm",
+)  # fmt: skip
+SUBJECT_COLUMNS = ("subject_id",)
+SUBJECT_OPTIONAL_COLUMNS = ("randomization_date", "death_date", "new_therapy_date")
 RESPONSE_COLUMNS = ("subject_id", "timepoint", "date", "overall_response")
+RESPONSE_OPTIONAL_COLUMNS = ("reader",)
 
 _CATEGORIES = {
     "TARGET": Category.TARGET,
@@ -187,8 +195,8 @@ def _fast_measurement_parser(
 
 def read_subjects(path: Path) -> dict[str, SubjectInfo]:
     """Read the subjects file (contract input 2), keyed by subject id."""
-    table = Table(path, ("subject_id",))
-    known = {"subject_id", "randomization_date", "death_date", "new_therapy_date"}
+    table = Table(path, SUBJECT_COLUMNS)
+    known = {*SUBJECT_COLUMNS, *SUBJECT_OPTIONAL_COLUMNS}
     extra_columns = [name for name in table.columns if name not in known and name]
     problems: list[InputProblem] = []
     subjects: dict[str, SubjectInfo] = {}

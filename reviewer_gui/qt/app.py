@@ -23,14 +23,13 @@ from PyQt6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 
 from reviewer_gui.engine_adapter import RecistEngine, export_project
 from reviewer_gui.review import Role, sign_in
+from reviewer_gui.sample_scans import sample_scans_folder
 from reviewer_gui.store import Store, UserRecord, open_project
 
 from .dialogs import SignInDialog
 from .main_window import MainWindow
 from .sign_in_flow import sign_in_submit
 from .signed_in import SignedInProject
-
-SAMPLE_SCANS = Path(__file__).resolve().parents[2] / "sample_scans"
 
 
 def default_reader() -> str:
@@ -144,7 +143,7 @@ def run(project: Path | None, *, dicom: Path | None = None, reader: str | None =
     assert isinstance(app, QApplication)
     app.setApplicationName("RECIST reviewer")
     if demo:
-        project, dicom = project or demo_project_path(), dicom or SAMPLE_SCANS
+        project, dicom = project or demo_project_path(), dicom or sample_scans_folder()
     if project is None:
         chosen, _ = QFileDialog.getSaveFileName(
             None, "Open or create a reading project", str(Path.home()),
