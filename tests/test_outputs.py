@@ -20,7 +20,7 @@ from test_cdisc_builders import write_dataset as write_sdtm
 
 from recist.cli import main
 from recist.io import outputs
-from recist.io.outputs import OutputError, replace_file, replace_folder
+from recist.io.outputs import OutputError, add_files, replace_file, replace_folder
 
 HEADER = "subject_id,timepoint,date,lesion_id,category,location,is_node,long_axis_mm"
 MEASUREMENTS = (f"{HEADER}\nS1,BASELINE,2024-01-01,T1,TARGET,liver,N,30\n"
@@ -256,7 +256,8 @@ def test_outputs_module_is_the_one_writer() -> None:
         str(p.relative_to(root))
         for p in root.rglob("*.py")
         if p.name != "outputs.py"
-        and any(word in p.read_text() for word in ("os.replace", "mkstemp", "os.rename"))
+        and any(word in p.read_text()
+                for word in ("os.replace", "mkstemp", "mkdtemp", "os.rename", "os.link"))
     ]
     assert writers == []
 
@@ -269,3 +270,24 @@ def test_replace_folder_through_a_link_replaces_the_folder_it_points_to(tmp_path
     replace_folder(link, {"a.csv": b"new"})
     assert link.is_symlink() and snapshot(real) == {"a.csv": b"new"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_add_files_is_all_or_none_and_never_replaces(tmp_path: Path) -> None:
+    folder = tmp_path / "new" / "trial"
+
+    def write(staging: Path) -> None:
+        for name in ("a.csv", "b.csv"):
+            (staging / name).write_bytes(b"example " + name.encode())
+
+    def write_racing(staging: Path) -> None:
+        write(staging)
+        (folder / "b.csv").write_bytes(KEPT)  # another process made b.csv meanwhile
+
+    with pytest.raises(OutputError, match=r"cannot be written \(File exists\)"):
+        add_files(folder, ["a.csv", "b.csv"], write_racing)
+    assert snapshot(folder) == {"b.csv": KEPT}
+    with pytest.raises(OutputError, match=r"b\.csv already exists; give an empty or a new folder"):
+        add_files(folder, ["a.csv", "b.csv"], write)
+    (folder / "b.csv").unlink()
+    add_files(folder, ["a.csv", "b.csv"], write)
+    assert snapshot(folder) == {"a.csv": b"example a.csv", "b.csv": b"example b.csv"}

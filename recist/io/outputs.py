@@ -3,6 +3,8 @@ written whole or not at all and never replaces what it must not.
 
 - A file (CSV, SAS transport): written to a temporary file beside the target, synced, then
   renamed over it in one step.
+- New files added to a folder, never replacing one (``recist example``): written into a
+  temporary folder, then linked into place, all or none.
 - A folder of files (``recist report``): written into a temporary folder beside the target,
   which is then swapped with the old one in one step (``renameat2(RENAME_EXCHANGE)``), so that
   a kill at any moment leaves the old set or the new set, never a mix.
@@ -23,7 +25,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -148,6 +150,40 @@ def replace_folder(target: Path, files: Mapping[str, bytes]) -> None:
         raise
     except OSError as error:
         raise OutputError(target, _why(error)) from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def add_files(folder: Path, names: Sequence[str], write: Callable[[Path], None]) -> None:
+    """Add the new files ``names`` to ``folder`` (created when missing), all or none, never
+    replacing a file: ``write(staging)`` writes them into a temporary folder inside ``folder``,
+    then each is linked into place. Raises ``OutputError`` when one already exists (before
+    ``write`` is called) or when a step fails; nothing is left behind either way."""
+    status = _status(folder)
+    if status is not None and not stat.S_ISDIR(status.st_mode):
+        raise OutputError(folder, "is not a folder; give a folder to write the files into")
+    existing = [str(folder / name) for name in names if (folder / name).exists()]
+    if existing:
+        verb = "already exists" if len(existing) == 1 else "already exist"
+        raise OutputError(folder, f"{' and '.join(existing)} {verb}; give an empty or a new folder")
+    staging: Path | None = None
+    linked: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".new-files-"))
+        write(staging)
+        for name in names:
+            with open(staging / name, "rb") as handle:
+                os.fsync(handle.fileno())
+        for name in names:
+            os.link(staging / name, folder / name)  # fails, replacing nothing, if one exists
+            linked.append(folder / name)
+        _sync_folder(folder)
+    except OSError as error:
+        for path in linked:
+            path.unlink(missing_ok=True)
+        raise OutputError(folder, _why(error)) from None
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
