@@ -30,7 +30,8 @@ CHANGE_PASSWORD = "change-password"
 UNKNOWN_USER = "(unknown user)"
 #: A user name: 1 to 64 ASCII letters, digits, ``.``, ``_``, ``-``, starting with a letter
 #: or digit, no ``..`` (names appear in file names, exports and the audit trail).
-NAME_RULE = "1 to 64 letters (a-z, A-Z), digits, '.', '_' or '-', starting with a letter or digit, no '..'"
+NAME_RULE = ("1 to 64 letters (a-z, A-Z), digits, '.', '_' or '-', starting with a letter or "
+             "digit, no '..'")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
