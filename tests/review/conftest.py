@@ -24,7 +24,12 @@ def open_as(path: Path, name: str) -> Session:
 def study(tmp_path: Path) -> Path:
     """A project with its administrator ada, readers alice and bob, adjudicator carol, and
     one case with three timepoints added by ada."""
-    path = tmp_path / "study.db"
+    return make_study(tmp_path)
+
+
+def make_study(folder: Path) -> Path:
+    """The ``study`` fixture's project, in ``folder``."""
+    path = folder / "study.db"
     with Store.open(path) as store:
         admin = add_user(store, "ada", Role.ADMINISTRATOR, PASSWORDS["ada"], by=None)
         for name, role in ROLES.items():
