@@ -160,9 +160,9 @@ def _check_key_file(store: Store, project: ReadingProject, project_dir: Path,
         return
     if store.project_info(KEY_INFO) is not None or project.case_ids:
         raise ImportRefused(
-            f"{key_path}: no such key file, but {project_dir} already holds subjects imported "
-            "with a key: give that key file with --key-file (a new key would give every "
-            "subject a second case id); nothing imported")
+            f"{key_path}: no such key file, but {project_dir} was imported with a "
+            "de-identification key: give that key file with --key-file (a new key would give "
+            "every subject a second case id); nothing imported")
 
 
 def _bind_key(store: Store, project: ReadingProject, key: DeidKey, project_dir: Path,

@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from reviewer_gui.review.identity import NotPermitted
 from reviewer_gui.store import Store
 
 #: The project setting (``account_setting``) naming the receipts file.
 SETTING = "receipt_file"
 
 
-class ReceiptUnwritable(PermissionError):
+class ReceiptUnwritable(NotPermitted):
     """The receipts file cannot be written: nothing was signed (the message says where)."""
 
 

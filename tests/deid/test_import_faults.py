@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pydicom
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydicom.uid import RLELossless
 
 from reviewer_gui.deid import IMAGES, PROJECT_DB, default_key_file, import_studies
@@ -307,3 +309,73 @@ def test_a_full_disk_mid_study_is_a_clear_message_and_a_rerun_completes(
     assert main(["import", str(site), str(reading)]) == 0
     assert sorted(timepoints(reading).values()) == [LABELS, LABELS]
     assert image_check(reading) == (160, (), ())
+
+
+def test_studies_imported_before_hashes_get_them_and_a_damaged_one_is_replaced(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project imported by the previous release (no image hashes): a re-import checks every
+    stored file, records the intact studies' hashes and replaces a damaged one, audited."""
+    from contextlib import nullcontext
+
+    from reviewer_gui.store import Store
+
+    reading = tmp_path / "reading"
+    with monkeypatch.context() as previous_release:
+        previous_release.setattr(Store, "attaching", lambda self, rows: nullcontext())
+        assert import_studies(site, reading).incomplete == ()
+    checked, problems, notes = image_check(reading)
+    assert (checked, problems, len(notes)) == (0, (), 8)
+    assert all("imported before image hashes were recorded" in note for note in notes)
+    case = next(iter(timepoints(reading)))
+    stored = sorted((reading / IMAGES / case / "FU2").rglob("*.dcm"))[11]
+    truncate(stored)
+    report = import_studies(site, reading)
+    assert report.imported == () and report.already_present == 8
+    (replaced,) = report.replaced
+    assert replaced.startswith(f"{case} FU2: {stored}: its pixel data do not decode (The "
+                               "number of bytes of pixel data is less than expected (49200 "
+                               "vs 51200 bytes)")  # fmt: skip
+    assert replaced.endswith(": replaced by the re-send")
+    assert image_check(reading) == (160, (), ())
+    db = sqlite3.connect(reading / PROJECT_DB)
+    actions = [r[0] for r in db.execute("SELECT action FROM audit_record WHERE action LIKE "
+                                        "'%-images' ORDER BY seq")]  # fmt: skip
+    db.close()
+    assert sorted(actions) == ["record-images"] * 7 + ["replace-images"]
+    assert verified(reading)[0] == 0
+
+
+DAMAGES = {"truncated": truncate, "undecodable": rle_garbled}
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(st.sets(st.tuples(st.integers(0, 3), st.integers(0, 19), st.sampled_from(sorted(DAMAGES))),
+               max_size=3))
+def test_damage_anywhere_keeps_out_exactly_the_studies_from_the_first_damaged_one(
+    site: Path, tmp_path_factory: pytest.TempPathFactory,
+    damaged: set[tuple[int, int, str]],
+) -> None:
+    """Property: whichever slices are damaged, the subject's studies before the first damaged
+    one are imported, no other; the stored images verify; the re-send completes it."""
+    root = tmp_path_factory.mktemp("damage")
+    source = root / "site"
+    shutil.copytree(site / HENRIETTA.folder, source / HENRIETTA.folder)
+    studies = study_folders(source, HENRIETTA)
+    originals = {}
+    for study, slice_, kind in sorted(damaged):
+        victim = sorted(studies[study].iterdir())[slice_]
+        originals.setdefault(victim, victim.read_bytes())
+        DAMAGES[kind](victim)
+    reading = root / "reading"
+    report = import_studies(source, reading)
+    first = min((study for study, _, _ in damaged), default=4)
+    assert [s.label for s in report.imported] == LABELS[:first]
+    assert len(report.incomplete) == (first < 4)
+    assert image_check(reading)[:2] == (20 * first, ())
+    for victim, good in originals.items():
+        victim.write_bytes(good)
+    again = import_studies(source, reading)
+    assert [s.label for s in again.imported] == LABELS[first:] and again.incomplete == ()
+    assert image_check(reading) == (80, (), ())

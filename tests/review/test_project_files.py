@@ -188,3 +188,31 @@ def test_audit_verify_never_crashes_whatever_the_bytes(
     assert status in (0, 1, 2)
     if bytes(data) == signed.read_bytes():
         assert status == 0
+
+
+# -- the previous release's files -------------------------------------------------------------
+
+
+def test_a_schema_3_project_of_the_previous_release_opens_upgraded_and_verifies(
+    tmp_path: Path,
+) -> None:
+    """Made by release 48b39cb (``data/make_schema2_release.py``): schema 3, no image tables,
+    bob's password of 11 characters set under the old minimum of 8 (it still signs in)."""
+    from reviewer_gui.review import sign_in
+    from reviewer_gui.store import SCHEMA_VERSION
+
+    path = tmp_path / "old.db"
+    shutil.copy(Path(__file__).resolve().parent / "data" / "schema3_release.db", path)
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 3
+    assert main(["audit", "verify", str(path)]) == 0  # before any opening for writing
+    with sign_in(path, "bob", "bob-pass-12") as bob:
+        assert bob.read(CASE).signatures == {}
+    with sign_in(path, "alice", PASSWORDS["alice"]) as alice:
+        assert "BASELINE" in alice.read(CASE).signatures
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    upgrades = [r[0] for r in db.execute("SELECT reason FROM audit_record "
+                                         "WHERE action = 'upgrade-schema'")]  # fmt: skip
+    db.close()
+    assert upgrades == ["schema 3 -> 4: added tables image_file, image_update"]
+    assert main(["audit", "verify", str(path)]) == 0
