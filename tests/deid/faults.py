@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pydicom
+from pydicom.uid import RLELossless
+
 from reviewer_gui.deid import PROJECT_DB
 from reviewer_gui.store import open_project
 from reviewer_gui.store.images import check_images
@@ -63,3 +66,13 @@ def registered_files(reading: Path) -> int:
     return sum(1 for c in project.case_ids for tp in project.timepoints(c)
                if tp.series is not None
                for p in (reading / tp.series.folder).rglob("*.dcm"))  # fmt: skip
+
+
+def rle_garbled(path: Path) -> None:
+    """Recompress a slice as RLE and garble its segment: it reads, but cannot decode."""
+    dataset = pydicom.dcmread(path)
+    dataset.compress(RLELossless)
+    data = bytearray(dataset.PixelData)
+    data[100:-8] = b"\x80" * (len(data) - 108)
+    dataset.PixelData = bytes(data)
+    dataset.save_as(path)

@@ -16,15 +16,13 @@ from pathlib import Path
 
 import pydicom
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from pydicom.uid import RLELossless
 
 from reviewer_gui.deid import IMAGES, PROJECT_DB, default_key_file, import_studies
 
 from .faults import (
     image_check,
     registered_files,
+    rle_garbled,
     run_cli,
     start_cli,
     timepoints,
@@ -108,16 +106,6 @@ def test_an_unregistered_study_folder_is_removed_a_registered_one_never(
 
 
 # -- damaged images ---------------------------------------------------------------------------
-
-
-def rle_garbled(path: Path) -> None:
-    """Recompress a slice as RLE and garble its segment: it reads, but cannot decode."""
-    dataset = pydicom.dcmread(path)
-    dataset.compress(RLELossless)
-    data = bytearray(dataset.PixelData)
-    data[100:-8] = b"\x80" * (len(data) - 108)
-    dataset.PixelData = bytes(data)
-    dataset.save_as(path)
 
 
 @pytest.mark.parametrize("damage", [truncate, rle_garbled], ids=["truncated", "undecodable"])
@@ -345,37 +333,3 @@ def test_studies_imported_before_hashes_get_them_and_a_damaged_one_is_replaced(
     assert sorted(actions) == ["record-images"] * 7 + ["replace-images"]
     assert verified(reading)[0] == 0
 
-
-DAMAGES = {"truncated": truncate, "undecodable": rle_garbled}
-
-
-@settings(max_examples=6, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
-@given(st.sets(st.tuples(st.integers(0, 3), st.integers(0, 19), st.sampled_from(sorted(DAMAGES))),
-               max_size=3))
-def test_damage_anywhere_keeps_out_exactly_the_studies_from_the_first_damaged_one(
-    site: Path, tmp_path_factory: pytest.TempPathFactory,
-    damaged: set[tuple[int, int, str]],
-) -> None:
-    """Property: whichever slices are damaged, the subject's studies before the first damaged
-    one are imported, no other; the stored images verify; the re-send completes it."""
-    root = tmp_path_factory.mktemp("damage")
-    source = root / "site"
-    shutil.copytree(site / HENRIETTA.folder, source / HENRIETTA.folder)
-    studies = study_folders(source, HENRIETTA)
-    originals = {}
-    for study, slice_, kind in sorted(damaged):
-        victim = sorted(studies[study].iterdir())[slice_]
-        originals.setdefault(victim, victim.read_bytes())
-        DAMAGES[kind](victim)
-    reading = root / "reading"
-    report = import_studies(source, reading)
-    first = min((study for study, _, _ in damaged), default=4)
-    assert [s.label for s in report.imported] == LABELS[:first]
-    assert len(report.incomplete) == (first < 4)
-    assert image_check(reading)[:2] == (20 * first, ())
-    for victim, good in originals.items():
-        victim.write_bytes(good)
-    again = import_studies(source, reading)
-    assert [s.label for s in again.imported] == LABELS[first:] and again.incomplete == ()
-    assert image_check(reading) == (80, (), ())
