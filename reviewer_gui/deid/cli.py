@@ -22,7 +22,10 @@ def add_import_command(commands: argparse._SubParsersAction[Any]) -> None:
         "PROJECT_DIR, de-identified per DICOM PS3.15 Annex E (basic profile, longitudinal "
         "dates shifted per subject). Subjects get random case ids, studies timepoint labels "
         "(BASELINE, FU1, ...) in date order. The key (real ids, offsets, UID map) is written "
-        "outside PROJECT_DIR. Importing the same source again adds nothing.",
+        "outside PROJECT_DIR. Importing the same source again adds nothing (but replaces a "
+        "damaged stored study by a clean re-send). Every image is read and decoded first: a "
+        "study with a damaged image is not imported (exit 2, the others are). Imports into "
+        "one project take turns.",
     )
     command.add_argument("source", type=Path, metavar="SOURCE_DIR", help="site data (DICOM)")
     command.add_argument("project", type=Path, metavar="PROJECT_DIR",

@@ -4,15 +4,20 @@ On every import, a study already in the project is checked where it is stored: a
 SHA-256 recorded when it was imported (a file missing, altered, or extra), or, for a study
 imported before hashes were recorded, by reading and decoding every file. An intact study is
 left as it is (and, when it had no hashes yet, they are recorded: ``record-images``). A damaged
-one is replaced by the site's re-send when that one is intact: written to ``.incoming``, the
-damaged folder moved aside, the new one moved into place, and an audited ``replace-images``
-record (the new files' hashes in ``image_update``, what was wrong in its reason). The files
+one is replaced by the site's re-send when that one is intact: written to ``.incoming``, then
+exchanged with the damaged folder in one step (Linux ``renameat2(RENAME_EXCHANGE)``; two
+renames where the file system cannot), and an audited ``replace-images`` record (the new
+files' hashes in ``image_update``, what was wrong in its reason). Killed between the exchange
+and the record, the folder holds the re-send: for a study with hashes, the very files
+recorded at import; the next import records the rest. The files
 keep their names and UIDs (the same source gives the same de-identified UIDs), so the
 readers' measurements still point at the same images.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import secrets
 import shutil
@@ -23,6 +28,8 @@ from reviewer_gui.deid.checks import DamagedImage, read_image
 from reviewer_gui.dicom import SeriesInfo
 from reviewer_gui.reading import Timepoint
 from reviewer_gui.store.images import ImageFile, folder_files, image_rows, recorded_sets
+
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
 
 if TYPE_CHECKING:
     from reviewer_gui.deid.importer import _Results, _SubjectImport
@@ -55,11 +62,14 @@ def repair_present(session: _SubjectImport, present: Timepoint, series: list[Ser
                                   "site re-send it")  # fmt: skip
         return
     final = session.project_dir / folder
-    aside = session.project_dir / ".incoming" / f"{os.getpid()}-{secrets.token_hex(4)}-old"
-    if final.exists():
-        final.rename(aside)
     final.parent.mkdir(parents=True, exist_ok=True)
-    temporary.rename(final)
+    aside = temporary  # after the exchange: the damaged folder, removed once recorded
+    if not final.exists():
+        temporary.rename(final)
+    elif not exchange(temporary, final):
+        aside = temporary.with_name(f"{os.getpid()}-{secrets.token_hex(4)}-old")
+        final.rename(aside)
+        temporary.rename(final)
     more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
     session.store.record_rows(
         "replace-images", session.by, {"image_update": _rows(case_id, label, written.files)},
@@ -67,6 +77,20 @@ def repair_present(session: _SubjectImport, present: Timepoint, series: list[Ser
         "replaced by the site's re-send, every image checked")  # fmt: skip
     shutil.rmtree(aside, ignore_errors=True)
     results.replaced.append(f"{case_id} {label}: {problems[0]}{more}: replaced by the re-send")
+
+
+def exchange(one: Path, other: Path) -> bool:
+    """Swap two folders in one step (``renameat2`` with ``RENAME_EXCHANGE``); ``False`` when
+    the system or file system cannot (then nothing was changed)."""
+    function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if function is None:
+        return False
+    if function(AT_FDCWD, os.fsencode(one), AT_FDCWD, os.fsencode(other), RENAME_EXCHANGE):
+        error = ctypes.get_errno()
+        if error in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+            return False
+        raise OSError(error, os.strerror(error), str(one))
+    return True
 
 
 def stored_problems(project_dir: Path, folder: str,

@@ -1,10 +1,12 @@
 """Issue 14, fault injection: an import SIGKILLed at each of its write steps (a slice written,
 a study moved into place, each statement of the registering transaction, the key's record)
 leaves a project that verifies (chain, images), and a re-run completes it: the same
-timepoints and files as an import never interrupted."""
+timepoints and files as an import never interrupted. Killed while it replaces a damaged
+stored study, it leaves that study no worse, and a re-run repairs it."""
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewer_gui.deid import import_studies
+from reviewer_gui.deid import default_key_file, import_studies
 
 from .faults import image_check, registered_files, timepoints, verified
 from .kit import HENRIETTA
@@ -50,7 +52,10 @@ CHILD = textwrap.dedent("""
             return result
         setattr(owner, name, wrapped)
 
-    if step == "slice written":
+    if step == "folders exchanged":
+        import reviewer_gui.deid.resend as resend
+        after(resend, "exchange")
+    elif step == "slice written":
         after(pydicom.dataset.Dataset, "save_as")
     elif step == "before moving into place":
         before(Path, "rename")
@@ -112,6 +117,35 @@ def test_an_import_killed_at_a_write_step_verifies_and_a_rerun_completes(
     assert report.incomplete == ()
     assert list(timepoints(reading).values()) == list(timepoints(uninterrupted).values())
     assert registered_files(reading) == registered_files(uninterrupted) == 80
+    assert image_check(reading) == (80, (), ())
+    assert sorted(p.name for p in (reading / ".incoming").iterdir()) == []
+    assert verified(reading)[0] == 0
+
+
+REPLACE_POINTS = [("slice written", 5), ("folders exchanged", 1),
+                  ("INSERT INTO image_update", 3), ("COMMIT", 1)]  # fmt: skip
+
+
+@pytest.mark.parametrize(("step", "nth"), REPLACE_POINTS,
+                         ids=[f"{s} #{n}" for s, n in REPLACE_POINTS])  # fmt: skip
+def test_an_import_killed_while_replacing_a_damaged_study_leaves_it_no_worse(
+    site: Path, uninterrupted: Path, tmp_path: Path, step: str, nth: int
+) -> None:
+    reading = tmp_path / "reading"
+    shutil.copytree(uninterrupted, reading)
+    shutil.copy(default_key_file(uninterrupted), default_key_file(reading))
+    stored = sorted((reading / "images").rglob("*.dcm"))[27]
+    good = stored.read_bytes()
+    stored.write_bytes(good[:-500])
+    damaged = f"image file {stored.relative_to(reading).as_posix()} was altered"
+    assert image_check(reading)[1][0].startswith(damaged)
+    child = subprocess.run([sys.executable, "-c", CHILD, str(site), str(reading), step,
+                            str(nth)], capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert child.returncode == -signal.SIGKILL, (child.stdout, child.stderr)
+    _, problems, _ = image_check(reading)  # the chain intact, and at worst the same damage
+    assert all(problem.startswith(damaged) for problem in problems), problems
+    import_studies(site, reading)
+    assert stored.read_bytes() == good
     assert image_check(reading) == (80, (), ())
     assert sorted(p.name for p in (reading / ".incoming").iterdir()) == []
     assert verified(reading)[0] == 0

@@ -175,3 +175,21 @@ def test_any_copy_from_before_the_last_signature_is_caught(
     assert report.receipts == 3
     assert (report.problems == ()) == (last >= (report.latest or 0))
     assert (report.problems == ()) == (index == len(snapshots) - 1)
+
+
+def test_an_adjudication_leaves_its_receipt_and_its_loss_is_reported(study: Path,
+                                                                    tmp_path: Path) -> None:
+    from .test_adjudication import SHRINKING, decide, read_case
+
+    read_case(study, "alice", SHRINKING, pd_at="M4")
+    read_case(study, "bob", SHRINKING)
+    with Store.open(study):
+        pass
+    before = tmp_path / "before-decision.db"
+    shutil.copy(study, before)
+    decide(study, "bob")
+    lines = Path(f"{study}.receipts").read_text().splitlines()
+    assert len(lines) == 7 and lines[-1].endswith(f"adjudicate {CASE}: bob's read")
+    assert verify_out(study)[0] == 0
+    status, out = verify_out(before, "--receipts", f"{study}.receipts")
+    assert status == 1 and f"(adjudicate {CASE}: bob's read) is gone" in out, out
