@@ -331,7 +331,7 @@ ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES, *ADDED_TABLES, *ACCOUNT_
 #: ``MIGRATIONS[n]`` upgrades a file from schema version ``n`` to ``n + 1`` (the store then
 #: chains the changes recorded before the audit trail existed: ``audit.chain_unaudited``).
 #: Schema 2 to 3 depends on what the file holds: :func:`account_statements`, run by the
-#: store on every opening for writing after these.
+#: store on every opening for writing after these; so does 3 to 4 (:func:`image_statements`).
 MIGRATIONS: dict[int, tuple[str, ...]] = {1: tuple(_tables(REVIEW_TABLES, REVIEW_INDEXES)),
                                           2: (), 3: ()}  # fmt: skip
 
