@@ -134,3 +134,48 @@ def ohif_read(files: list[Path], planes: dict[str, dict[str, object]],
 
 
 __all__ = ["volume"]
+
+
+#: Users of the blinded-review tests and their passwords (the administrator first).
+PASSWORDS = {"ada": "admin-pass-1", "alice": "alice-pass-1", "bob": "bob-pass-12",
+             "carol": "carol-pass-1"}  # fmt: skip
+
+
+def add_users(path: Path) -> None:
+    """Administrator ada, readers alice and bob, adjudicator carol."""
+    from reviewer_gui.review import Role, add_user
+    from reviewer_gui.store import Store
+
+    roles = {"alice": Role.READER, "bob": Role.READER, "carol": Role.ADJUDICATOR}
+    with Store.open(path) as store:
+        admin = add_user(store, "ada", Role.ADMINISTRATOR, PASSWORDS["ada"], by=None)
+        for name, role in roles.items():
+            add_user(store, name, role, PASSWORDS[name], by=admin)
+
+
+def read_signed_in(path: Path, reader: str, case_id: str, sample: str, *,
+                   detail: str = "") -> None:  # fmt: skip
+    """``reader`` signs in and reads ``case_id`` as the truth of sample subject ``sample``
+    says (its timepoints in date order are the sample's), signing each timepoint."""
+    from reading.kit import gen, sample_lesions
+
+    from reviewer_gui.dicom import load_series
+    from reviewer_gui.reading import plane_of
+    from reviewer_gui.review import sign_in
+
+    with sign_in(path, reader, PASSWORDS[reader], engine=RecistEngine()) as session:
+        timepoints = session.timepoints(case_id)
+        for tp, sample_label in zip(timepoints, gen.TIMEPOINTS, strict=True):
+            assert tp.series is not None
+            images = load_series(path.parent / tp.series.folder, workers=1)
+            for les in sample_lesions(sample, sample_label):
+                lesion_id: str = les.lesion_id  # type: ignore[attr-defined]
+                if lesion_id not in session.read(case_id).lesions:
+                    session.add_lesion(case_id, Category(les.category),  # type: ignore[attr-defined]
+                                       les.location, lesion_id=lesion_id,  # type: ignore[attr-defined]
+                                       detail=detail)
+                long, short, plane = truth_axes(sample, sample_label, lesion_id)
+                session.measure(case_id, tp.label, lesion_id, long,
+                                plane_of(images, plane.slice_index), short_axis=short)
+            session.sign(case_id, tp.label, name=reader, password=PASSWORDS[reader],
+                         meaning=MEANING)  # fmt: skip
