@@ -63,27 +63,17 @@ def export_sr(args: argparse.Namespace) -> int:
 
 
 def _signed_in(args: argparse.Namespace) -> int:
-    from reviewer_gui.review import Role, sign_in
+    from reviewer_gui.review import sign_in
     from reviewer_gui.review.cli import _audit_key, _passwords
+    from reviewer_gui.sr.access import write_session_srs
 
     if not args.user:
         raise ValueError("the project has users: sign in to export (--user NAME); a reader "
                          "exports only their own read")  # fmt: skip
     password = next(_passwords(args))
     with sign_in(args.project, args.user, password, audit_key=_audit_key(args)) as session:
-        if session.role is Role.READER:
-            if args.reader not in (None, session.user):
-                raise ValueError(f"{session.user} cannot export {args.reader}'s reads: a "
-                                 "reader exports only their own")  # fmt: skip
-            reads = [session.read(case_id) for case_id in session.case_ids]
-        else:
-            state = session._store.load()
-            reads = [state.reads[key] for key in sorted(state.reads)
-                     if args.reader is None or key.reader == args.reader]  # fmt: skip
-        done = write_srs(reads, args.sr, images_base=args.project.parent)
-        session._store.log_action("export-sr", session.user, after={"export": [{
-            "folder": str(args.sr), "files": [p.name for p in done.files],
-            "reads": list(done.reads)}]})  # fmt: skip
+        done = write_session_srs(session, args.sr, reader=args.reader,
+                                 images_base=args.project.parent)  # fmt: skip
     return _report(done, args.sr)
 
 
