@@ -88,8 +88,9 @@ def timepoint_sr(
     for lesion in read.ordered_lesions:
         observation = read.observation(label, lesion.lesion_id)
         if observation is not None:
+            # a measurement recorded without its series lies on the imported one
             groups += _lesion_groups(read, lesion, observation, context, evidence,
-                                     series, headers)  # fmt: skip
+                                     timepoint.series or series, headers)  # fmt: skip
     groups.append(_summary_group(read, column, signature, context))
     if not evidence:  # nothing measured: the study is still that of the timepoint's images
         first = next(iter(headers.of(series).values()))
