@@ -129,12 +129,14 @@ def _entry(items: list[Dataset]) -> SrEntry:
     organ = next((o for o, code in c.ORGAN_SITES.items() if c.same(site, code)), None)
     state_code = _code(items, _key(c.STATE_NAME))
     state = next((s for s, code in c.STATE_VALUES.items() if c.same(state_code, code)), None)
-    nums = {_meaning(i): _axis(i) for i in items
-            if i.ValueType == "NUM" and i.RelationshipType == "CONTAINS"}  # fmt: skip
+    nums = {_meaning(i): axis for i in items
+            if i.ValueType == "NUM" and i.RelationshipType == "CONTAINS"
+            and (axis := _axis(i)) is not None}  # fmt: skip
+    short = nums.pop("Short Axis", None)
     long = nums.get("Long Axis") or nums.get("Length") or next(iter(nums.values()), None)
     fragments: tuple[SrFragment, ...] = ()
     if long is not None:
-        fragments = (SrFragment(_text(items, _key(c.FRAGMENT)), long, nums.get("Short Axis")),)
+        fragments = (SrFragment(_text(items, _key(c.FRAGMENT)), long, short),)
         state = state or State.PRESENT
     return SrEntry(
         lesion_id="", category=category, organ=organ,
@@ -160,12 +162,14 @@ def _merge(pieces: Sequence[tuple[SrEntry, str]]) -> tuple[SrEntry, ...]:
     return (*merged.values(), *anonymous)
 
 
-def _axis(num: Dataset) -> SrAxis:
+def _axis(num: Dataset) -> SrAxis | None:
+    """A diameter: a NUM with its own SCOORD POLYLINE of two points on an image (an area's
+    outline, a point or a NUM without coordinates is not one)."""
     value = num.MeasuredValueSequence[0].NumericValue
     scoord = next((i for i in num.get("ContentSequence", []) if i.ValueType == "SCOORD"), None)
-    if scoord is None:
-        raise NotAMeasurementReport(f"NUM {_meaning(num)!r} has no SCOORD: no image to show it on")
-    x0, y0, x1, y1 = (float(v) for v in list(scoord.GraphicData)[:4])
+    if scoord is None or scoord.get("GraphicType") != "POLYLINE" or len(scoord.GraphicData) != 4:
+        return None
+    x0, y0, x1, y1 = (float(v) for v in scoord.GraphicData)
     image = scoord.ContentSequence[0].ReferencedSOPSequence[0]
     segment = Segment(Point(y0 - 0.5, x0 - 0.5), Point(y1 - 0.5, x1 - 0.5))
     return SrAxis(str(image.ReferencedSOPInstanceUID), segment, Decimal(str(value)))
