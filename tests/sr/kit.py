@@ -144,7 +144,7 @@ __all__ = ["volume"]
 
 
 #: Users of the blinded-review tests and their passwords (the administrator first).
-PASSWORDS = {"ada": "admin-pass-1", "alice": "alice-pass-1", "bob": "bob-pass-12",
+PASSWORDS = {"ada": "admin-pass-1", "alice": "alice-pass-1", "bob": "bob-pass-123",
              "carol": "carol-pass-1"}  # fmt: skip
 
 
