@@ -1,7 +1,7 @@
 """Benchmark of the RECIST engine's CLI against merely parsing the same CSV.
 
 For each size (subjects), a synthetic trial of ~10 timepoints x 8 lesions per subject is
-generated into a temporary directory (``examples/generate_trial.py``), then four child
+generated into a temporary directory (``recist.examples.generate_trial``), then four child
 processes each do one thing and report their own time and peak memory (``ru_maxrss``):
 
 - ``parse``: read every row with the standard library's ``csv.reader`` (the baseline);
@@ -62,7 +62,7 @@ def _run_phase(phase: str, directory: Path, subjects: int, seed: int) -> Measure
     measurements, subject_file = directory / "measurements.csv", directory / "subjects.csv"
     rows = 0
     if phase == "generate":
-        from examples.generate_trial import main as generate
+        from recist.examples.generate_trial import main as generate
 
         started = time.perf_counter()
         arguments = ["--subjects", str(subjects), "--seed", str(seed), "--out", str(directory)]

@@ -41,7 +41,7 @@ PIXEL_MM = 0.7
 
 
 def _generator():  # type: ignore[no-untyped-def]
-    """``sample_scans/generate.py`` as a module, through the test kit's one loader."""
+    """The sample scans' generator (``reviewer_gui.sample_scans.generator``), via the test kit."""
     sys.path.insert(0, str(REPO / "tests"))
     from sample_generator import load_generator
 

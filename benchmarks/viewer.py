@@ -60,7 +60,7 @@ APP_WINDOW = (1920, 1080)  # "app": the reviewer's window on a full HD screen
 
 
 def _generator() -> Any:
-    """``sample_scans/generate.py`` as a module, through the test kit's one loader."""
+    """The sample scans' generator (``reviewer_gui.sample_scans.generator``), via the test kit."""
     sys.path.insert(0, str(REPO / "tests"))
     from sample_generator import load_generator
 

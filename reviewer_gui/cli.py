@@ -1,5 +1,5 @@
 """The ``recist-review`` command line. ``export`` writes a reading project's measurements
-as the contract's measurements CSV (``shared/spec/csv-contract.md`` input 1, with the
+as the contract's measurements CSV (``docs/csv-format.md`` input 1, with the
 ``reader`` column), ready for ``recist assess`` / ``recist endpoints``.
 
 Without a command it starts the reviewer app (asking for a project file); ``open PROJECT.db
@@ -24,6 +24,10 @@ class UsageError(ValueError):
     """A command-line problem; the message says how to fix it."""
 
 
+class CannotStart(UsageError):
+    """The app cannot start here (a missing system library, no display): one line, the fix."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="recist-review", description="RECIST 1.1 reading projects of the reviewer app."
@@ -46,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="reading project file (PROJECT.db) or postgresql://HOST:PORT/DB")
     export.add_argument("-o", "--output", type=Path, help="output CSV (default: stdout)")
     export.add_argument("--reader", help="only this reader's reads (default: every reader)")
+    export.add_argument("--sr", type=Path, metavar="DIR", help="instead of the CSV: each signed "
+                        "timepoint read as a DICOM SR (TID 1500) file in this folder")
     export.add_argument(
         "--include-unsigned",
         action="store_true",
@@ -83,22 +89,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except (StoreError, UsageError) as error:
         print(f"recist-review: {error}", file=sys.stderr)
-        print("recist-review: nothing written", file=sys.stderr)
+        if not isinstance(error, CannotStart):
+            print("recist-review: nothing written", file=sys.stderr)
         return 2
+
+
+def _check_platform() -> None:
+    """Refuse to start Qt where it would abort (a missing system library, no display)."""
+    from reviewer_gui.qt_platform import platform_problem
+
+    problem = platform_problem()
+    if problem is not None:
+        raise CannotStart(problem.removeprefix("recist-review: "))
 
 
 def _app(args: argparse.Namespace) -> int:
     if args.dicom is not None and not args.dicom.is_dir():
         raise UsageError(f"{args.dicom}: no such folder of DICOM studies")
+    _check_platform()
+    dicom = args.dicom
+    if args.demo and dicom is None:
+        from reviewer_gui.sample_scans import SampleScansError, sample_scans_folder
+
+        try:
+            dicom = sample_scans_folder()
+        except SampleScansError as error:
+            raise CannotStart(str(error)) from None
     from reviewer_gui.qt.app import run
 
-    return run(args.project, dicom=args.dicom, reader=args.reader, demo=args.demo,
+    return run(args.project, dicom=dicom, reader=args.reader, demo=args.demo,
                screenshot=args.screenshot)
 
 
 def _adjudicate(args: argparse.Namespace) -> int:
     if not args.project.is_file():
         raise UsageError(f"{args.project}: no such reading project")
+    _check_platform()
     from reviewer_gui.qt.adjudication_app import run_adjudication
 
     return run_adjudication(args.project, screenshot=args.screenshot)
@@ -111,6 +137,17 @@ def _location(text: str) -> str | Path:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.sr is not None and isinstance(args.project, str):
+        raise UsageError(f"{args.project}: --sr is not available for PostgreSQL projects yet: "
+                         "export the measurements CSV")  # fmt: skip
+    if args.sr is not None:
+        from reviewer_gui.sr import SrExportError
+        from reviewer_gui.sr.cli import export_sr
+
+        try:
+            return export_sr(args)
+        except SrExportError as error:
+            raise UsageError(str(error)) from None
     from reviewer_gui.engine_adapter import export_project
     from reviewer_gui.store import Store
 

@@ -1,7 +1,7 @@
 """The one module of the reviewer app that calls the RECIST engine (``recist``).
 
 It turns a read (``reviewer_gui.reading.ReadView``) into the measurement rows of the CSV
-contract (``shared/spec/csv-contract.md``, input 1), has ``recist.assess`` compute every
+contract (``docs/csv-format.md``, input 1), has ``recist.assess`` compute every
 timepoint's sums and responses (RECIST 1.1 sections 4.3-4.4, Tables 1-2) and
 ``recist.validate`` the baseline (sections 3.1-3.3), and gives the reading model its lesion x
 timepoint grid. The export writes exactly those rows, so ``recist assess`` on the exported CSV

@@ -22,7 +22,7 @@ import pytest
 
 from recist.cli import main
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pharmaverse-recist"
+DATA = Path(__file__).resolve().parent / "data" / "pharmaverse-recist"
 ADMIRALONCO = ["--sd-min-days", "42", "--confirm-days", "28"]
 NEW = ("PD", "RSP", "CB", "BCP", "CRSP", "CBCP", "LSTA", "DEATH")
 CBCP_BUG = ("01-701-1118", "CBCP")

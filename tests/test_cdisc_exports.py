@@ -27,7 +27,7 @@ import pytest
 
 from recist.cli import main
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pharmaverse-recist"
+DATA = Path(__file__).resolve().parent / "data" / "pharmaverse-recist"
 ADMIRALONCO = ["--sd-min-days", "42", "--confirm-days", "28", "--reader", "INVESTIGATOR"]
 
 Row = dict[str, str]

@@ -1,7 +1,7 @@
 """Conformance: ``sdtm-import`` + ``assess`` on pharmaverse's SDTM reads reproduce every RS
 OVRLRESP record of the three evaluators (66 records), but one documented deviation.
 
-Source: ``shared/data/pharmaverse-recist/`` (pharmaversesdtm ``tu_onco_recist``,
+Source: ``tests/data/pharmaverse-recist/`` (pharmaversesdtm ``tu_onco_recist``,
 ``tr_onco_recist``, ``rs_onco_recist``; Apache-2.0). TR has partial dates (``2014-02`` at
 WEEK 6 of subject 01-701-1015), so the import runs with ``--impute-dates last``, the
 imputation admiralonco's ADRS template uses (``derive_vars_dt(date_imputation = "last")``).
@@ -21,7 +21,7 @@ import pytest
 
 from recist.cli import main
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pharmaverse-recist"
+DATA = Path(__file__).resolve().parent / "data" / "pharmaverse-recist"
 DEVIATION = ("01-701-1133", "RADIOLOGIST 2", "WEEK 9")
 
 

@@ -1,6 +1,6 @@
 """Conformance: best response, PFS and clinical benefit against admiralonco / admiral vectors.
 
-Source: ``shared/data/admiral-vectors/`` (Apache-2.0), re-typed from pharmaverse/admiralonco
+Source: ``tests/data/admiral-vectors/`` (Apache-2.0), re-typed from pharmaverse/admiralonco
 ``test-derive_param_bor.R``, ``test-derive_param_confirmed_bor.R``,
 ``test-derive_param_clinbenefit.R`` and pharmaverse/admiral ``test-derive_param_tte.R`` (test 2).
 
@@ -63,7 +63,7 @@ import pytest
 
 from recist.cli import main
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "admiral-vectors"
+DATA = Path(__file__).resolve().parent / "data" / "admiral-vectors"
 
 Row = dict[str, str]
 Outputs = dict[str, dict[str, Row]]  # run name -> subject id -> endpoints row
@@ -139,7 +139,7 @@ def our_options(params: dict[str, str]) -> list[str]:
 
 
 def bor_inputs(case: str) -> tuple[list[Row], list[Row]]:
-    """Our responses and subjects for a case, built from the shared admiral files."""
+    """Our responses and subjects for a case, built from the admiral files in tests/data."""
     ovr = [(r["USUBJID"], r["ADT"], r["AVALC"]) for r in read_csv(DATA / "ovr_input_9subj.csv")]
     adsl = read_csv(DATA / "adsl_9subj.csv")
     subjects = [{"subject_id": r["USUBJID"], "randomization_date": r["TRTSDT"]} for r in adsl]

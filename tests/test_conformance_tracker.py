@@ -1,6 +1,6 @@
 """Conformance: the lesion-level scenarios of heyhey-yoyo/RECIST-tracker (MIT).
 
-Source: ``shared/data/recist-tracker-vectors/target_vectors.csv`` (re-expressed from the
+Source: ``tests/data/recist-tracker-vectors/target_vectors.csv`` (re-expressed from the
 project's ``tests/recist.test.js``). Each scenario is written here as a measurements CSV
 (contract input 1) and run through ``recist assess`` in-process; the assertions are the
 ``expected`` column of the vector, plus values that follow directly from the contract's rules
@@ -25,7 +25,7 @@ import pytest
 
 from recist.cli import main
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+DATA = Path(__file__).resolve().parent / "data"
 VECTORS = DATA / "recist-tracker-vectors" / "target_vectors.csv"
 
 SUBJECT = "TRK-01"
@@ -265,7 +265,7 @@ SUM_COLUMNS = {"target_sum_mm", "baseline_sum_mm", "nadir_mm"}
 
 
 def vector_cases() -> dict[str, str]:
-    """Scenario id -> the vector's ``expected`` text, as the shared file has them."""
+    """Scenario id -> the vector's ``expected`` text, as the vectors file has them."""
     with VECTORS.open(encoding="utf-8", newline="") as handle:
         return {row["case"]: row["expected"] for row in csv.DictReader(handle)}
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import re
-import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,11 +15,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from recist.examples import generate_trial as gen
 
-from examples import generate_trial as gen  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 EXAMPLE = ROOT / "examples" / "reluth"
 ALLOWED_STATES = {

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from examples import generate_trial as gen
-from examples.trial_course import simulate_subject
+from recist.examples import generate_trial as gen
+from recist.examples.trial_course import simulate_subject
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "reluth"
 

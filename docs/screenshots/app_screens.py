@@ -30,7 +30,7 @@ KEY = ReadKey("SUBJ-001", "alice")
 
 
 def _generator():  # type: ignore[no-untyped-def]
-    """``sample_scans/generate.py`` as a module, through the test kit's one loader."""
+    """The sample scans' generator (``reviewer_gui.sample_scans.generator``), via the test kit."""
     sys.path.insert(0, str(SAMPLE_SCANS.parent / "tests"))
     from sample_generator import load_generator
 

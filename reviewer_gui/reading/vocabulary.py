@@ -1,6 +1,6 @@
 """The words of a RECIST 1.1 read: lesion categories, lesion states, axes, organs.
 
-The values are those of the measurement CSV contract (``shared/spec/csv-contract.md``, the
+The values are those of the measurement CSV contract (``docs/csv-format.md``, the
 state table), so that what the reader picks is what the export writes. They mirror
 ``recist.model`` on purpose: the reading model must not import the engine (only
 ``reviewer_gui.engine_adapter`` does); a test checks that both vocabularies agree.

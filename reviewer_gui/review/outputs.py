@@ -1,6 +1,6 @@
 """The final measurement CSV of a blinded independent central review.
 
-One read per subject, in the measurement CSV contract's format (``shared/spec/csv-contract.md``
+One read per subject, in the measurement CSV contract's format (``docs/csv-format.md``
 input 1, ``reader`` column = whose read it is), ready for ``recist endpoints``: the read the
 adjudicator chose, or reader 1's when the two reads agree (``reviewer_gui.review.adjudication``
 says why). An optional column ``final_basis`` (``ADJUDICATED`` or ``AGREED``) says which; the

@@ -11,8 +11,8 @@ chained (SQLite: in the writing transaction; PostgreSQL: by a database function)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol, Self, runtime_checkable
 
 from reviewer_gui.reading import (
@@ -91,6 +91,16 @@ class ProjectStore(Protocol):
 
     def load(self, *, reader: str | None = None) -> ProjectState: ...
 
+    def attaching(
+        self, attached: Mapping[str, Sequence[Mapping[str, object]]]
+    ) -> AbstractContextManager[None]: ...
+
+    def last_record(self) -> tuple[int, str]: ...
+
+    def project_info(self, key: str) -> str | None: ...
+
+    def add_project_info(self, key: str, value: str, actor: str, *, reason: str = "") -> int: ...
+
     def server_checks_password(self, name: str, password: str) -> bool | None: ...
 
     def password_hash(self, name: str, password: str, hasher: Callable[[str], str]) -> str: ...
@@ -126,6 +136,7 @@ class SqlStore:
     """The writing and reading both backends share; subclasses give the primitives below."""
 
     _db: audit.Database
+    _attached: Mapping[str, Sequence[Mapping[str, object]]]
 
     # -- the backend's primitives ----------------------------------------------------------
 
@@ -164,8 +175,41 @@ class SqlStore:
             change_id = self._log(change)
             for table, values in rows.entity_rows(change, change_id):
                 self._insert(table, values)
+            for table, attached in self._attached.items():
+                for row in attached:
+                    self._insert(table, {"change_id": change_id, **row})
+            self._attached = {}
             before = audit.superseded_rows(self._db, change, change_id)
             self._append(audit.change_entry(self._db, change_id, before))
+
+    @contextmanager
+    def attaching(self, attached: Mapping[str, Sequence[Mapping[str, object]]]) -> Iterator[None]:
+        """Rows of tables keyed by ``change_id`` (``image_file``) that the next change
+        :meth:`record` saves gets, in its transaction (so in its audit record's *after*)."""
+        self._attached = attached
+        try:
+            yield
+        finally:
+            self._attached = {}
+
+    def last_record(self) -> tuple[int, str]:
+        """``(seq, hash)`` of the audit trail's last record (a receipt of what it holds)."""
+        found = self._query("SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
+        return (0, audit.GENESIS) if not found else (int(found[0]["seq"]), str(found[0]["hash"]))
+
+    def project_info(self, key: str) -> str | None:
+        """A ``project_info`` value (``None``: not set)."""
+        found = self._query("SELECT value FROM project_info WHERE key = ?", key)
+        return None if not found else str(found[0]["value"])
+
+    def add_project_info(self, key: str, value: str, actor: str, *, reason: str = "") -> int:
+        """Add a ``project_info`` row (never changed afterwards) with its audit record."""
+        with self._transaction():
+            self._insert("project_info", {"key": key, "value": value})
+            entry = audit.Entry(f"set-{key.replace('_', '-')}", actor, audit.now(),
+                                reason=reason, after={"project_info": [
+                                    {"key": key, "value": value}]})  # fmt: skip
+            return self._append(entry)
 
     def log_action(
         self,
@@ -250,7 +294,7 @@ class SqlStore:
         """Add rows to tables keyed by their audit record (``AUDIT_SEQ_TABLES``: adjudication
         settings, reference dates, adjudications) and that record, in one transaction;
         returns the record's sequence number. The record's *after* is the rows as stored."""
-        unknown = set(rows) - set(ADJUDICATION_TABLES)
+        unknown = set(rows) - {*ADJUDICATION_TABLES, "image_update"}
         if unknown:
             raise ValueError(f"not a table of audited records: {', '.join(sorted(unknown))}")
         with self._transaction():

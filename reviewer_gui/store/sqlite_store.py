@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from reviewer_gui.store.schema import (
     account_statements,
     addition_statements,
     create_statements,
+    image_statements,
     upgrade_summary,
 )
 
@@ -55,6 +57,7 @@ class Store(SqlStore):
         self.path = path
         self._db = connection
         self._audit_key = audit_key
+        self._attached = {}
 
     @classmethod
     def open(
@@ -69,8 +72,9 @@ class Store(SqlStore):
         if not create and path.stat().st_size == 0:
             raise StoreError(f"{path}: an empty file, not a reading project")
         try:
+            _create_private(path)
             connection = sqlite3.connect(path, isolation_level=None)
-        except sqlite3.Error as error:
+        except (sqlite3.Error, OSError) as error:
             raise StoreError(f"{path}: cannot open ({error})") from error
         store = cls(path, connection, audit_key)
         try:
@@ -169,6 +173,8 @@ class Store(SqlStore):
                 db.execute(statement)
             for statement in account_statements(present, user_columns):
                 db.execute(statement)
+            for statement in image_statements(present):
+                db.execute(statement)
             if version < SCHEMA_VERSION:
                 audit.chain_unaudited(db, self._audit_key, _os_account())
             if 2 <= version < SCHEMA_VERSION:
@@ -207,6 +213,13 @@ class Store(SqlStore):
         if last and last[0]["seal"] != audit.seal_of(self._audit_key, last[0]["hash"]):
             raise StoreError(f"{self.path}: wrong audit key (the last record's seal does not "
                              "match it)")  # fmt: skip
+
+
+def _create_private(path: Path) -> None:
+    """Create a new project file readable by its owner only (SQLite gives its -wal and -shm
+    the database file's permissions)."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _os_account() -> str:

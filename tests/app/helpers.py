@@ -1,6 +1,6 @@
 """Helpers shared by the in-process tests and the app driven in a child process: where the
-sample scans' lesions are (from ``sample_scans/generate.py``, the truth of ``truth.csv``) and
-mouse drags as a reader makes them."""
+sample scans' lesions are (from ``reviewer_gui.sample_scans.generator``, the truth of
+``truth.csv``) and mouse drags as a reader makes them."""
 
 from __future__ import annotations
 

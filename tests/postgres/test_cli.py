@@ -108,6 +108,8 @@ def test_bad_input_is_one_line_and_exit_2(
          "wrong-password-1\nnew-password-long-1\n", "wrong name or password"),
         (("export", study, "--user", "alice", "--password-stdin"), "wrong-password-1\n",
          "wrong name or password"),
+        (("export", study, "--sr", "sr-out", "--user", "alice", "--password-stdin"),
+         f"{PASSWORDS['alice']}\n", "--sr is not available for PostgreSQL projects yet"),
         (("audit", "verify", study.rsplit("/", 1)[0] + "/nothere", "--admin", "ada",
           "--password-stdin"), f"{PASSWORDS['ada']}\n", "no such database"),
     ]  # fmt: skip

@@ -15,7 +15,7 @@ from reviewer_gui.store.verify import connect, verify
 from .kit import CASE, DATES
 
 #: Each user's password (the administrator's first).
-PASSWORDS = {"ada": "admin-pass-1", "alice": "alice-pass-1", "bob": "bob-pass-12",
+PASSWORDS = {"ada": "admin-pass-1", "alice": "alice-pass-1", "bob": "bob-pass-123",
              "carol": "carol-pass-1"}  # fmt: skip
 ROLES = {"alice": Role.READER, "bob": Role.READER, "carol": Role.ADJUDICATOR}
 
@@ -83,8 +83,9 @@ def intact(location: Path | str) -> bool:
         return verify(store.database).intact
 
 
-def make_study(tmp_path: Path) -> Path:
-    path = tmp_path / "study.db"
+def make_study(folder: Path) -> Path:
+    """The ``study`` fixture's project, in ``folder``."""
+    path = folder / "study.db"
     with Store.open(path) as store:
         admin = add_user(store, "ada", Role.ADMINISTRATOR, PASSWORDS["ada"], by=None)
         for name, role in ROLES.items():

@@ -1,4 +1,5 @@
-"""Where the sample scans' lesions are (from ``sample_scans/generate.py``) and their truth."""
+"""Where the sample scans' lesions are (``reviewer_gui.sample_scans.generator``), and their
+truth."""
 
 from __future__ import annotations
 

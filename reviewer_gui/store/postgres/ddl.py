@@ -43,6 +43,8 @@ from reviewer_gui.store.schema import (
     ACCOUNT_TABLES,
     ADDED_TABLES,
     ALL_TABLES,
+    IMAGE_INDEXES,
+    IMAGE_TABLES,
     INDEXES,
     REVIEW_INDEXES,
     REVIEW_TABLES,
@@ -107,6 +109,9 @@ POLICIES: dict[str, tuple[str, dict[str, str]]] = {
         **{group: "name = session_user AND event <> 'unlocked'" for group in ROLES},
         "administrator": "true"}),
     "account_setting": ("true", {"administrator": "true"}),
+    # the de-identified images' SHA-256s (schema 4): study structure, recorded by the import
+    "image_file": ("true", {"administrator": "true"}),
+    "image_update": ("true", {"administrator": "true"}),
 }  # fmt: skip
 
 
@@ -137,7 +142,7 @@ def _column_types(body: str) -> str:
 
 def table_statements() -> list[str]:
     """The tables and indexes (created by the owner, in schema ``recist``)."""
-    bodies = {**TABLES, **REVIEW_TABLES, **ADDED_TABLES, **ACCOUNT_TABLES}
+    bodies = {**TABLES, **REVIEW_TABLES, **ADDED_TABLES, **ACCOUNT_TABLES, **IMAGE_TABLES}
     missing = [t for t in ALL_TABLES if t not in POLICIES]
     if missing:
         raise RuntimeError(f"no row-level security policy for table(s) {', '.join(missing)}: "
@@ -145,7 +150,8 @@ def table_statements() -> list[str]:
     statements = [f"CREATE TABLE {name} ({_column_types(bodies[name])}\n)" for name in ALL_TABLES]
     statements.append("CREATE TABLE store_version (application_id bigint NOT NULL, "
                       "schema_version integer NOT NULL, role_prefix text NOT NULL)")  # fmt: skip
-    statements.extend((*INDEXES, *REVIEW_INDEXES, *SERIES_INDEXES, *ACCOUNT_INDEXES))
+    statements.extend((*INDEXES, *REVIEW_INDEXES, *SERIES_INDEXES, *ACCOUNT_INDEXES,
+                       *IMAGE_INDEXES))
     return statements
 
 

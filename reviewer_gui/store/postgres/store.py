@@ -86,6 +86,7 @@ class PostgresStore(SqlStore):
         self._db = Database(connection)
         self.user = str(connection.execute("SELECT session_user").fetchone()[0])  # type: ignore[index]
         self._verifiers: dict[str, str] = {}
+        self._attached = {}
 
     @classmethod
     def open(

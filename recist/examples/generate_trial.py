@@ -11,7 +11,9 @@ and of the per-protocol exclusions (``eligible`` N, ``major_protocol_deviation``
 Standard library only; the output depends on ``(n_subjects, seed, options)`` and nothing else.
 Measurement rows are streamed, so a 100 000-subject trial is written in constant memory::
 
-    python examples/generate_trial.py --subjects 40 --seed 2026 --out examples/reluth
+    python -m recist.examples.generate_trial --subjects 40 --seed 2026 --out examples/reluth
+
+(``recist example reluth DIR`` writes that same 40-subject trial.)
 """
 
 from __future__ import annotations
@@ -20,16 +22,12 @@ import argparse
 import csv
 import dataclasses
 import random
-import sys
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TypedDict, Unpack
 
-if __package__ in (None, ""):  # run as a script: make the repository root importable
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from examples.trial_course import (
+from recist.examples.trial_course import (
     ARM_PRRT,
     ARM_SURVEILLANCE,
     MEASUREMENT_COLUMNS,

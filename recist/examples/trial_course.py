@@ -11,7 +11,7 @@ import math
 import random
 from datetime import date, timedelta
 
-from examples.trial_model import (
+from recist.examples.trial_model import (
     ARM_PRRT,
     ARM_SURVEILLANCE,
     MEASUREMENT_COLUMNS,
