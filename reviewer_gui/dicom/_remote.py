@@ -1,0 +1,135 @@
+"""``load_series`` from a DICOMweb server: progressive, cached, and then the folder loader.
+
+The series' files are fetched into the cache's staging folder (the middle slice first, shown
+through `on_first_image` as a one-slice Volume, then the rest in parallel requests) and loaded by
+the same code as a folder, so the Volume and its warnings are the folder path's. The series
+becomes a complete cache entry only when every listed instance arrived and loaded cleanly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from pathlib import Path
+from typing import Any
+
+from ._cache import SeriesCache, Staging
+from ._dicomweb import Connection, parse_server
+from ._model import DicomLoadError, LoadWarning, Volume
+
+FirstImage = Callable[[Volume], None]
+Progress = Callable[[int, int], None]
+PARALLEL_REQUESTS = 4
+# Warnings that mean a file did not load: such a series is shown but never cached as complete.
+_INCOMPLETE = {"not-dicom", "unreadable", "no-pixels", "other-series"}
+
+
+def _value(item: dict[str, Any], tag: str) -> str | None:
+    values = item.get(tag, {}).get("Value") or [None]
+    return None if values[0] is None else str(values[0])
+
+
+def load_remote(source: str, series_uid: str | None, *, workers: int | None = None,
+                on_first_image: FirstImage | None = None, on_progress: Progress | None = None,
+                cache: SeriesCache | None = None, timeout: float | None = None,
+                parallel: int = PARALLEL_REQUESTS) -> Volume:
+    from ._loader import load_series
+
+    server = parse_server(source)
+    if not series_uid:
+        raise DicomLoadError(f"{server.url}: a DICOMweb source needs series_uid=... (the "
+                             "server holds many series)")
+    cache = SeriesCache() if cache is None else cache
+    hit = cache.lookup(server.url, series_uid)
+    if hit is not None:
+        volume = load_series(sorted(hit), series_uid=series_uid, workers=workers)
+        if all(hit.get(p) == s for p, s in zip(volume.files, volume.sop_instance_uids,
+                                               strict=True)):
+            return volume
+        cache.drop(server.url, series_uid)  # a file is not what the manifest says: fetch again
+    conn = Connection(server, timeout, pool=max(parallel, 1))
+    staging = cache.begin(server.url, series_uid)
+    try:
+        files = _fetch(conn, series_uid, staging, parallel, workers, on_first_image,
+                       on_progress)
+        volume = load_series(files, series_uid=series_uid, workers=workers)
+    except BaseException:
+        staging.discard()
+        raise
+    finally:
+        conn.close()
+    if _INCOMPLETE & set(volume.warning_codes()):
+        return dataclasses.replace(volume, warnings=(*volume.warnings, LoadWarning(
+            "not-cached", f"{series_uid} from {server.url} loaded with problems: not cached, "
+            "it will be fetched again next time")))
+    sop_by_file = {p.name: s for p, s in zip(volume.files, volume.sop_instance_uids,
+                                             strict=True)}
+    final = staging.commit(sop_by_file)
+    return _moved(volume, staging.folder, final)
+
+
+def _fetch(conn: Connection, series_uid: str, staging: Staging, parallel: int,
+           workers: int | None, on_first_image: FirstImage | None,
+           on_progress: Progress | None) -> list[Path]:
+    from ._loader import load_series
+
+    listed = conn.search_instances(series_uid)
+    if not listed:
+        raise DicomLoadError(f"series {series_uid} is not on the DICOMweb server at "
+                             f"{conn.server.url}: check the UID (the server's study browser "
+                             "or `find_series` on the site's folder lists them)")
+    wanted: list[tuple[int, str, str]] = []
+    for item in listed:
+        study, sop = _value(item, "0020000D"), _value(item, "00080018")
+        if not study or not sop:
+            raise DicomLoadError(f"{conn.server.url}: a search result without Study or SOP "
+                                 "Instance UID: not a DICOMweb server?")
+        number = _value(item, "00200013")
+        wanted.append((int(float(number)) if number else 0, study, sop))
+    wanted.sort()
+    total = len(wanted)
+    first = wanted[total // 2]
+    files = [staging.add(first[2], conn.fetch_file(first[1], series_uid, first[2]))]
+    if on_progress is not None:
+        on_progress(1, total)
+    if on_first_image is not None:
+        on_first_image(load_series(files, workers=1))
+    rest = [w for w in wanted if w is not first]
+    if not rest:
+        return files
+    with ThreadPoolExecutor(max_workers=max(1, parallel),
+                            thread_name_prefix="dicomweb") as pool:
+        pending: set[Future[bytes]] = set()
+        sops: dict[Future[bytes], str] = {}
+        for _, study, sop in rest:
+            fut = pool.submit(conn.fetch_file, study, series_uid, sop)
+            pending.add(fut)
+            sops[fut] = sop
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for fut in done:
+                    files.append(staging.add(sops[fut], fut.result()))
+                    if on_progress is not None:
+                        on_progress(len(files), total)
+        except BaseException as exc:
+            for fut in pending:
+                fut.cancel()
+            if isinstance(exc, DicomLoadError):
+                raise DicomLoadError(f"{exc} (after {len(files)} of {total} images; nothing "
+                                     "was cached)") from exc
+            raise
+    return files
+
+
+def _moved(volume: Volume, old: Path, new: Path) -> Volume:
+    """The volume with its file paths (and the paths in its warnings) under `new`."""
+    def move(p: Path) -> Path:
+        return new / p.relative_to(old) if p.is_relative_to(old) else p
+
+    warnings = tuple(dataclasses.replace(
+        w, message=w.message.replace(str(old), str(new)),
+        path=None if w.path is None else move(w.path)) for w in volume.warnings)
+    return dataclasses.replace(volume, files=tuple(move(p) for p in volume.files),
+                               warnings=warnings)
