@@ -1,10 +1,11 @@
 """A DICOMweb server as a source of series: its URL, the reader's credentials, and the requests.
 
-The search (QIDO-RS) goes through dicomweb-client. Instances are fetched with plain requests
-(WADO-RS, ``transfer-syntax=*`` so the server sends the stored bytes): dicomweb-client's
-retrieve decodes every instance into a pydicom Dataset, while the loader wants the file's bytes
-on disk (the folder loader then reads headers and pixels as for any folder). The only parsing
-here is of the MIME multipart envelope around each file; DICOM itself is parsed by pydicom.
+Plain requests, not dicomweb-client: its requests retry 5 times with a growing wait, so a hung
+server takes minutes to report, and its retrieve decodes every instance into a pydicom Dataset,
+while the loader wants each file's stored bytes on disk (WADO-RS with ``transfer-syntax=*``;
+the folder loader then reads headers and pixels as for any folder). The only parsing here is
+of the QIDO-RS JSON and of the MIME multipart envelope around each file; DICOM itself is parsed
+by pydicom. (benchmarks/pacs.py compares with dicomweb-client's retrieve_series.)
 
 Credentials come from the URL (``https://user:password@host/dicom-web``), else from the
 environment (``RECIST_REVIEW_DICOMWEB_USER`` / ``RECIST_REVIEW_DICOMWEB_PASSWORD``), else from
@@ -20,7 +21,6 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
-from dicomweb_client.api import DICOMwebClient
 
 from ._model import DicomLoadError
 
@@ -28,6 +28,7 @@ USER_ENV = "RECIST_REVIEW_DICOMWEB_USER"
 PASSWORD_ENV = "RECIST_REVIEW_DICOMWEB_PASSWORD"
 TIMEOUT_ENV = "RECIST_REVIEW_DICOMWEB_TIMEOUT"
 DEFAULT_TIMEOUT_S = 30.0
+QIDO_PAGE = 1000
 _ACCEPT_FILE = 'multipart/related; type="application/dicom"; transfer-syntax=*'
 
 
@@ -94,20 +95,38 @@ class Connection:
         self.session.mount("https://", adapter)
         if server.user is not None:
             self.session.auth = (server.user, server.password or "")
-        self.client = DICOMwebClient(server.url, session=self.session, timeout=self.timeout)
 
     def close(self) -> None:
         self.session.close()
 
+    def search(self, level: str, filters: dict[str, str],
+               fields: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """QIDO-RS ``/studies``, ``/series`` or ``/instances`` with `filters`, every page."""
+        found: list[dict[str, Any]] = []
+        doing = f"searching {level} ({', '.join(f'{k}={v}' for k, v in filters.items())})"
+        while True:
+            params: dict[str, str | list[str]] = {
+                **filters, "includefield": list(fields), "limit": str(QIDO_PAGE),
+                "offset": str(len(found))}
+            try:
+                response = self.session.get(
+                    f"{self.server.url}/{level}", params=params, timeout=self.timeout,
+                    headers={"Accept": "application/dicom+json"})
+                response.raise_for_status()
+                page = response.json() if response.content.strip() else []
+            except Exception as exc:
+                raise self.explain(exc, doing) from exc
+            if not isinstance(page, list):
+                raise DicomLoadError(f"{self.server.url}: the answer to {doing} is not a "
+                                     "DICOM JSON list: not a DICOMweb server?")
+            found.extend(page)
+            if len(page) < QIDO_PAGE:
+                return found
+
     def search_instances(self, series_uid: str) -> list[dict[str, Any]]:
         """Every instance of the series (QIDO-RS), as DICOM JSON."""
-        try:
-            found = self.client.search_for_instances(
-                search_filters={"SeriesInstanceUID": series_uid},
-                fields=["InstanceNumber"], get_remaining=True)
-        except Exception as exc:  # dicomweb-client raises requests' and its own errors
-            raise self.explain(exc, f"searching for series {series_uid}") from exc
-        return list(found)
+        return self.search("instances", {"SeriesInstanceUID": series_uid},
+                           ("InstanceNumber",))
 
     def fetch_file(self, study_uid: str, series_uid: str, sop_uid: str) -> bytes:
         """The stored bytes of one instance (WADO-RS, the server's own transfer syntax)."""
