@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import netrc
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -90,6 +91,9 @@ class Connection:
         self.timeout = timeout_s() if timeout is None else timeout
         self.session = requests.Session()
         self.session.trust_env = False  # no proxies from the environment; netrc done above
+        # No gzip: Orthanc (HttpCompressionEnabled, on by default) then compresses every CT
+        # slice on the fly, about 45 ms per 512 x 512 slice, for little gain on CT noise.
+        self.session.headers["Accept-Encoding"] = "identity"
         adapter = requests.adapters.HTTPAdapter(pool_connections=pool, pool_maxsize=pool)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -99,34 +103,40 @@ class Connection:
     def close(self) -> None:
         self.session.close()
 
+    def search_page(self, level: str, filters: dict[str, str], fields: tuple[str, ...] = (),
+                    limit: int = QIDO_PAGE, offset: int = 0) -> list[dict[str, Any]]:
+        """One page of QIDO-RS ``/studies``, ``/series`` or ``/instances``, as DICOM JSON."""
+        doing = f"searching {level} ({', '.join(f'{k}={v}' for k, v in filters.items())})"
+        params: dict[str, str | list[str]] = {
+            **filters, "includefield": list(fields), "limit": str(limit), "offset": str(offset)}
+        try:
+            response = self.session.get(f"{self.server.url}/{level}", params=params,
+                                        timeout=self.timeout,
+                                        headers={"Accept": "application/dicom+json"})
+            response.raise_for_status()
+            page = response.json() if response.content.strip() else []
+        except Exception as exc:
+            raise self.explain(exc, doing) from exc
+        if not isinstance(page, list):
+            raise DicomLoadError(f"{self.server.url}: the answer to {doing} is not a DICOM "
+                                 "JSON list: not a DICOMweb server?")
+        return page
+
+    def search_pages(self, level: str, filters: dict[str, str], fields: tuple[str, ...] = (),
+                     page: int = QIDO_PAGE) -> Iterator[list[dict[str, Any]]]:
+        """Every page of a QIDO-RS search, one request each, until a short page."""
+        offset = 0
+        while True:
+            found = self.search_page(level, filters, fields, page, offset)
+            yield found
+            offset += len(found)
+            if len(found) < page:
+                return
+
     def search(self, level: str, filters: dict[str, str],
                fields: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-        """QIDO-RS ``/studies``, ``/series`` or ``/instances`` with `filters`, every page."""
-        found: list[dict[str, Any]] = []
-        doing = f"searching {level} ({', '.join(f'{k}={v}' for k, v in filters.items())})"
-        while True:
-            params: dict[str, str | list[str]] = {
-                **filters, "includefield": list(fields), "limit": str(QIDO_PAGE),
-                "offset": str(len(found))}
-            try:
-                response = self.session.get(
-                    f"{self.server.url}/{level}", params=params, timeout=self.timeout,
-                    headers={"Accept": "application/dicom+json"})
-                response.raise_for_status()
-                page = response.json() if response.content.strip() else []
-            except Exception as exc:
-                raise self.explain(exc, doing) from exc
-            if not isinstance(page, list):
-                raise DicomLoadError(f"{self.server.url}: the answer to {doing} is not a "
-                                     "DICOM JSON list: not a DICOMweb server?")
-            found.extend(page)
-            if len(page) < QIDO_PAGE:
-                return found
-
-    def search_instances(self, series_uid: str) -> list[dict[str, Any]]:
-        """Every instance of the series (QIDO-RS), as DICOM JSON."""
-        return self.search("instances", {"SeriesInstanceUID": series_uid},
-                           ("InstanceNumber",))
+        """Every result of a QIDO-RS search."""
+        return [item for found in self.search_pages(level, filters, fields) for item in found]
 
     def fetch_file(self, study_uid: str, series_uid: str, sop_uid: str) -> bytes:
         """The stored bytes of one instance (WADO-RS, the server's own transfer syntax)."""

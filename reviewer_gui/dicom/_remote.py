@@ -20,7 +20,8 @@ from ._model import DicomLoadError, LoadWarning, Volume
 
 FirstImage = Callable[[Volume], None]
 Progress = Callable[[int, int], None]
-PARALLEL_REQUESTS = 4
+PARALLEL_REQUESTS = 6
+QIDO_PAGE_FETCH = 50  # instances listed per search request while the fetches run
 # Warnings that mean a file did not load: such a series is shown but never cached as complete.
 _INCOMPLETE = {"not-dicom", "unreadable", "no-pixels", "other-series"}
 
@@ -69,58 +70,84 @@ def load_remote(source: str, series_uid: str | None, *, workers: int | None = No
     return _moved(volume, staging.folder, final)
 
 
+def _uids(conn: Connection, item: dict[str, Any]) -> tuple[str, str]:
+    study, sop = _value(item, "0020000D"), _value(item, "00080018")
+    if not study or not sop:
+        raise DicomLoadError(f"{conn.server.url}: a search result without Study or SOP "
+                             "Instance UID: not a DICOMweb server?")
+    return study, sop
+
+
 def _fetch(conn: Connection, series_uid: str, staging: Staging, parallel: int,
            workers: int | None, on_first_image: FirstImage | None,
            on_progress: Progress | None) -> list[Path]:
+    """Fetch every instance into `staging`: the middle one first, then the rest in parallel.
+
+    The first image needs two small searches (the series' instance count, then the one
+    instance at the middle offset); the full listing is then read page by page, and each page's
+    instances are requested while the next page is searched.
+    """
     from ._loader import load_series
 
-    listed = conn.search_instances(series_uid)
-    if not listed:
+    filters = {"SeriesInstanceUID": series_uid}
+    found = conn.search_page("series", filters, ("00201209",), limit=1)
+    if not found:
         raise DicomLoadError(f"series {series_uid} is not on the DICOMweb server at "
                              f"{conn.server.url}: check the UID (the server's study browser "
                              "or `find_series` on the site's folder lists them)")
-    wanted: list[tuple[int, str, str]] = []
-    for item in listed:
-        study, sop = _value(item, "0020000D"), _value(item, "00080018")
-        if not study or not sop:
-            raise DicomLoadError(f"{conn.server.url}: a search result without Study or SOP "
-                                 "Instance UID: not a DICOMweb server?")
-        number = _value(item, "00200013")
-        wanted.append((int(float(number)) if number else 0, study, sop))
-    wanted.sort()
-    total = len(wanted)
-    first = wanted[total // 2]
-    files = [staging.add(first[2], conn.fetch_file(first[1], series_uid, first[2]))]
+    count = _value(found[0], "00201209")
+    expected = int(float(count)) if count else 0
+    middle = conn.search_page("instances", filters, limit=1, offset=expected // 2)
+    if not middle:  # no count from this server, or the series shrank: the first instance
+        middle = conn.search_page("instances", filters, limit=1)
+    if not middle:
+        raise DicomLoadError(f"series {series_uid} on {conn.server.url} has no instances")
+    study, first_sop = _uids(conn, middle[0])
+    files = [staging.add(first_sop, conn.fetch_file(study, series_uid, first_sop))]
     if on_progress is not None:
-        on_progress(1, total)
+        on_progress(1, max(expected, 1))
     if on_first_image is not None:
         on_first_image(load_series(files, workers=1))
-    rest = [w for w in wanted if w is not first]
-    if not rest:
-        return files
+
+    def fetch(study: str, sop: str) -> Path:
+        return staging.add(sop, conn.fetch_file(study, series_uid, sop))  # write + hash here
+
+    listed = 1
+    pending: set[Future[Path]] = set()
     with ThreadPoolExecutor(max_workers=max(1, parallel),
                             thread_name_prefix="dicomweb") as pool:
-        pending: set[Future[bytes]] = set()
-        sops: dict[Future[bytes], str] = {}
-        for _, study, sop in rest:
-            fut = pool.submit(conn.fetch_file, study, series_uid, sop)
-            pending.add(fut)
-            sops[fut] = sop
         try:
+            seen = {first_sop}
+            for page in conn.search_pages("instances", filters, page=QIDO_PAGE_FETCH):
+                for item in page:
+                    item_study, sop = _uids(conn, item)
+                    if sop not in seen:
+                        seen.add(sop)
+                        pending.add(pool.submit(fetch, item_study, sop))
+                listed = len(seen)
+                pending = _collect(pending, files, max(listed, expected), on_progress,
+                                   block=False)
             while pending:
-                done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-                for fut in done:
-                    files.append(staging.add(sops[fut], fut.result()))
-                    if on_progress is not None:
-                        on_progress(len(files), total)
+                pending = _collect(pending, files, listed, on_progress, block=True)
         except BaseException as exc:
             for fut in pending:
                 fut.cancel()
             if isinstance(exc, DicomLoadError):
-                raise DicomLoadError(f"{exc} (after {len(files)} of {total} images; nothing "
-                                     "was cached)") from exc
+                raise DicomLoadError(f"{exc} (after {len(files)} of {max(listed, expected)} "
+                                     "images; nothing was cached)") from exc
             raise
     return files
+
+
+def _collect(pending: set[Future[Path]], files: list[Path], total: int,
+             on_progress: Progress | None, block: bool) -> set[Future[Path]]:
+    """Take the finished fetches (waiting for one at least when `block`); raise the first error."""
+    done, rest = wait(pending, timeout=None if block else 0, return_when=FIRST_EXCEPTION)
+    for fut in done:
+        files.append(fut.result())
+        if on_progress is not None:
+            on_progress(len(files), total)
+    return rest
 
 
 def _moved(volume: Volume, old: Path, new: Path) -> Volume:

@@ -13,7 +13,7 @@ from dicom_testkit import small_hu, write_small_series
 from orthanc_kit import USER, Orthanc
 from pydicom.encaps import encapsulate
 
-from reviewer_gui.dicom import DicomLoadError, SeriesCache, Volume, load_series
+from reviewer_gui.dicom import DicomLoadError, SeriesCache, Volume, _remote, load_series
 
 
 def series(tmp_path: Path, server: Orthanc, key: str, n: int = 20, **kw: object) -> list[Path]:
@@ -75,17 +75,23 @@ def test_an_unknown_series(orthanc: Orthanc, cache: SeriesCache) -> None:
 
 
 def test_an_instance_deleted_while_loading(own_orthanc: Orthanc, tmp_path: Path,
-                                           cache: SeriesCache) -> None:
-    files = series(tmp_path, own_orthanc, "deleted", n=10)
+                                           cache: SeriesCache,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_remote, "QIDO_PAGE_FETCH", 1000)  # all listed before the deletion
+    files = write_small_series(tmp_path / "del", small_hu(n=200, size=16), key="deleted")
+    own_orthanc.upload(files)
     local = load_series(files)
-    victim = local.sop_instance_uids[0]  # the first slice is fetched after the middle one
+    listing = own_orthanc.rest("GET", "/dicom-web/instances",
+                               params={"SeriesInstanceUID": local.series_uid}).json()
+    victim = listing[-1]["00080018"]["Value"][0]  # listed, then requested last (of 200)
 
-    def delete(first: Volume) -> None:
-        own_orthanc.delete_instance(victim)
+    def delete(done: int, total: int) -> None:
+        if done == 2:  # listed already, fetches under way
+            own_orthanc.delete_instance(victim)
 
     with pytest.raises(DicomLoadError) as exc:
         load_series(own_orthanc.url_with_credentials, series_uid=local.series_uid,
-                    cache=cache, on_first_image=delete)
+                    cache=cache, on_progress=delete)
     text = one_line(exc)
     assert f"(HTTP 404) while fetching instance {victim}" in text
     assert "load it again" in text and "nothing was cached" in text
