@@ -24,12 +24,14 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import requests
 
 from ._model import DicomLoadError
+from ._multipart import first_part, iter_parts
 
 USER_ENV = "RECIST_REVIEW_DICOMWEB_USER"
 PASSWORD_ENV = "RECIST_REVIEW_DICOMWEB_PASSWORD"
 TIMEOUT_ENV = "RECIST_REVIEW_DICOMWEB_TIMEOUT"
 DEFAULT_TIMEOUT_S = 30.0
 QIDO_PAGE = 1000
+STREAM_CHUNK = 1 << 20
 _ACCEPT_FILE = 'multipart/related; type="application/dicom"; transfer-syntax=*'
 
 
@@ -150,6 +152,28 @@ class Connection:
             raise self.explain(exc, f"fetching instance {sop_uid}") from exc
         return first_part(response.content, response.headers.get("Content-Type", ""), sop_uid)
 
+    def stream_series(self, study_uid: str, series_uid: str) -> Iterator[bytes]:
+        """Every instance's stored bytes, from one streamed WADO-RS series answer."""
+        url = f"{self.server.url}/studies/{study_uid}/series/{series_uid}"
+        doing = f"fetching series {series_uid}"
+        try:
+            response = self.session.get(url, headers={"Accept": _ACCEPT_FILE},
+                                        timeout=self.timeout, stream=True)
+            response.raise_for_status()
+        except Exception as exc:
+            raise self.explain(exc, doing) from exc
+        with response:
+            parts = iter_parts(response.iter_content(STREAM_CHUNK),
+                               response.headers.get("Content-Type", ""), doing)
+            while True:
+                try:
+                    part = next(parts)
+                except StopIteration:
+                    return
+                except Exception as exc:
+                    raise self.explain(exc, doing) from exc
+                yield part
+
     def explain(self, exc: BaseException, doing: str) -> DicomLoadError:
         """One line that says what failed and what to do about it."""
         where = f"the DICOMweb server at {self.server.url}"
@@ -166,7 +190,7 @@ class Connection:
         if status is not None:
             return DicomLoadError(f"{where} answered HTTP {status} while {doing}: see the "
                                   "server's log")
-        if isinstance(exc, requests.Timeout):
+        if isinstance(exc, requests.Timeout) or "timed out" in str(exc):
             return DicomLoadError(f"{where} did not answer within {self.timeout:g} s while "
                                   f"{doing}: the server is overloaded or hung; try again, or "
                                   f"raise {TIMEOUT_ENV}")
@@ -185,26 +209,3 @@ def _root_cause(exc: BaseException) -> str:
         exc = nxt
     text = str(exc).split("] ")[-1].strip()
     return text[:120] or type(exc).__name__
-
-
-def first_part(body: bytes, content_type: str, what: str) -> bytes:
-    """The payload of the single part of a ``multipart/related`` body (or the body itself)."""
-    if not content_type.lower().startswith("multipart/"):
-        return body
-    boundary = ""
-    for param in content_type.split(";")[1:]:
-        key, _, value = param.strip().partition("=")
-        if key.lower() == "boundary":
-            boundary = value.strip().strip('"')
-    if not boundary:
-        raise DicomLoadError(f"{what}: multipart answer without a boundary: not a DICOMweb "
-                             "server?")
-    delimiter = b"--" + boundary.encode()
-    start = body.find(delimiter)
-    head_end = body.find(b"\r\n\r\n", start)
-    end = body.find(b"\r\n" + delimiter, head_end)
-    if start < 0 or head_end < 0 or end < 0:
-        raise DicomLoadError(f"{what}: truncated multipart answer (the connection was cut?)")
-    if not body.startswith(delimiter + b"--", end + 2):
-        raise DicomLoadError(f"{what}: the server sent several files for one instance")
-    return body[head_end + 4:end]

@@ -10,7 +10,8 @@ from dicom_testkit import small_hu, write_small_series
 from pydicom.encaps import encapsulate
 
 from reviewer_gui.dicom import DicomLoadError, load_series
-from reviewer_gui.dicom._dicomweb import first_part, is_dicomweb_url, parse_server
+from reviewer_gui.dicom._dicomweb import is_dicomweb_url, parse_server
+from reviewer_gui.dicom._multipart import first_part, iter_parts
 
 
 @pytest.fixture(autouse=True)
@@ -48,13 +49,19 @@ def test_a_url_source_needs_a_series_uid() -> None:
 
 
 def test_the_multipart_envelope() -> None:
-    body = b"--b1\r\nContent-Type: application/dicom\r\n\r\nDATA\r\n--b1\r\n--b1--\r\n"
+    head = b"Content-Type: application/dicom\r\n\r\n"
+    body = b"--b1\r\n" + head + b"DATA\r\n--b1\r\n" + head + b"MORE\r\n--b1--\r\n"
     ctype = 'multipart/related; type="application/dicom"; boundary=b1'
-    with pytest.raises(DicomLoadError, match="several files"):
+    one_byte_chunks = [body[i:i + 1] for i in range(len(body))]
+    assert list(iter_parts(one_byte_chunks, ctype, "x")) == [b"DATA", b"MORE"]
+    assert list(iter_parts([b"preamble\r\n" + body], ctype, "x")) == [b"DATA", b"MORE"]
+    with pytest.raises(DicomLoadError, match="ended before its last part"):
+        list(iter_parts([body[:-9]], ctype, "x"))
+    with pytest.raises(DicomLoadError, match="sent 2 files"):
         first_part(body, ctype, "x")
     one = b"--b1\r\nContent-Type: application/dicom\r\n\r\nDA\r\nTA\r\n--b1--\r\n"
     assert first_part(one, ctype, "x") == b"DA\r\nTA"
-    with pytest.raises(DicomLoadError, match="truncated"):
+    with pytest.raises(DicomLoadError, match="the connection was cut"):
         first_part(one[:30], ctype, "x")
     assert first_part(b"raw", "application/dicom", "x") == b"raw"
 
