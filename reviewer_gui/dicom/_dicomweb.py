@@ -154,8 +154,12 @@ class Connection:
 
     def stream_series(self, study_uid: str, series_uid: str) -> Iterator[bytes]:
         """Every instance's stored bytes, from one streamed WADO-RS series answer."""
-        url = f"{self.server.url}/studies/{study_uid}/series/{series_uid}"
-        doing = f"fetching series {series_uid}"
+        return self.stream(f"studies/{study_uid}/series/{series_uid}",
+                           f"fetching series {series_uid}")
+
+    def stream(self, path: str, doing: str) -> Iterator[bytes]:
+        """Every instance's stored bytes from one streamed WADO-RS answer (study or series)."""
+        url = f"{self.server.url}/{path}"
         try:
             response = self.session.get(url, headers={"Accept": _ACCEPT_FILE},
                                         timeout=self.timeout, stream=True)
