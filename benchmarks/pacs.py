@@ -16,13 +16,16 @@ In one run, page cache warm, each timing the median of ``--repeat`` runs after o
   rescaled to HU as the loader does), with the same ``Accept-Encoding: identity`` as ours
   (by default requests asks for gzip, and Orthanc then compresses each slice: ~8x slower);
 - re-opening from the cache, against ``load_series(folder)`` of the same files (alternated,
-  2 x ``--repeat`` + 1 runs each).
+  2 x ``--repeat`` + 1 runs each);
+- DIMSE: C-GET of the study (the same series) into files, as ``recist-review import
+  dicom://...`` does, with TCP_NODELAY on both sides (reported).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import shutil
 import statistics
 import sys
 import tempfile
@@ -39,6 +42,7 @@ sys.path[:0] = [str(REPO / "tests" / "pacs"), str(REPO / "tests")]
 from orthanc_kit import PASSWORD, USER, Orthanc, loopback_only_problem  # noqa: E402
 
 from reviewer_gui.dicom import SeriesCache, Volume, load_series, shutdown_pool  # noqa: E402
+from reviewer_gui.pacs._dimse_source import fetch_dimse  # noqa: E402
 
 
 def _series_writer() -> Callable[..., None]:
@@ -141,8 +145,19 @@ def run(server: Orthanc, folder: Path, root: Path, repeat: int) -> dict[str, flo
     assert isinstance(again, Volume)
     np.testing.assert_array_equal(again.voxels, local.voxels)
     t_reopen, t_folder = statistics.median(reopen), statistics.median(folder_load)
+    dimse = f"dicom://{server.aet}@127.0.0.1:{server.dicom_port}"
+
+    def c_get() -> int:
+        target = Path(tempfile.mkdtemp(dir=root))
+        try:
+            return fetch_dimse(dimse, target, study=local.study_uid)
+        finally:
+            shutil.rmtree(target)
+
+    t_dimse, n = timed(c_get, repeat)
+    assert n == len(local.sop_instance_uids)
     return {"first": statistics.median(firsts), "cold": t_cold, "baseline": t_base,
-            "reopen": t_reopen, "folder": t_folder}
+            "reopen": t_reopen, "folder": t_folder, "dimse": t_dimse}
 
 
 def render(r: dict[str, float], slices: int) -> str:
@@ -158,6 +173,8 @@ def render(r: dict[str, float], slices: int) -> str:
         "| <= 1.0x (aim 0.5x) |",
         f"| re-open from the cache | {r['reopen']:.3f} s | {r['folder']:.3f} s (folder load) "
         f"| {r['reopen'] / r['folder']:.2f}x | <= 1.2x |",
+        f"| DIMSE C-GET of the study into files (pynetdicom, TCP_NODELAY) | {r['dimse']:.2f} s "
+        f"| | {r['dimse'] / r['cold']:.2f}x our DICOMweb load | reported |",
         "",
     ])
 
