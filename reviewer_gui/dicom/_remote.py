@@ -53,8 +53,7 @@ def load_remote(source: str, series_uid: str | None, *, workers: int | None = No
     conn = Connection(server, timeout)
     staging = cache.begin(server.url, series_uid)
     try:
-        files, listed = _fetch(conn, series_uid, staging, workers, on_first_image,
-                               on_progress)
+        files, listed = _fetch(conn, series_uid, staging, on_first_image, on_progress)
         volume = load_series(files, series_uid=series_uid, workers=workers)
     except BaseException:
         staging.discard()
@@ -84,7 +83,7 @@ def _uids(conn: Connection, item: dict[str, Any]) -> tuple[str, str]:
     return study, sop
 
 
-def _fetch(conn: Connection, series_uid: str, staging: Staging, workers: int | None,
+def _fetch(conn: Connection, series_uid: str, staging: Staging,
            on_first_image: FirstImage | None, on_progress: Progress | None,
            ) -> tuple[list[Path], int]:
     """Fetch every instance into `staging`; the files and the number the server listed.
