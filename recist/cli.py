@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from recist import api
+from recist.io.outputs import (
+    STDOUT,
+    OutputError,
+    check_file_target,
+    check_folder_target,
+    write_stdout,
+)
 from recist.io.readers import (
+    check_subject_dates,
     is_responses_file,
     read_measurements,
     read_responses,
@@ -125,26 +133,51 @@ def endpoint_options(args: argparse.Namespace) -> EndpointOptions:
     )
 
 
+#: The arguments that name input files, in every command.
+INPUT_ARGUMENTS = ("file", "subjects", "tu", "tr")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
+        check_output(args)
         status: int = args.handler(args)
         return status
     except InvalidInput as error:
         _report(error.problems)
+        return 2
+    except OutputError as error:  # on standard output, the message says what was written
+        _say(str(error) if str(error).startswith(STDOUT) else f"{error}\nrecist: nothing written")
         return 2
     except BrokenPipeError:  # e.g. `recist assess f.csv | head`
         sys.stderr.close()
         return 0
 
 
+def check_output(args: argparse.Namespace) -> None:
+    """Before any work: refuse an ``-o`` that is an input (or, for a folder output, holds
+    one), a directory where a file is expected, a device or a pipe, or has no folder."""
+    output = getattr(args, "output", None)
+    if output is None:
+        return
+    inputs = [p for p in (getattr(args, n, None) for n in INPUT_ARGUMENTS) if isinstance(p, Path)]
+    if getattr(args, "output_kind", "file") == "folder":
+        check_folder_target(output, inputs)
+    else:
+        check_file_target(output, inputs)
+
+
+def _say(text: str) -> None:
+    if sys.stderr is not None:
+        print(text, file=sys.stderr)
+
+
 def _report(problems: Sequence[InputProblem]) -> None:
-    for problem in problems[:MAX_PRINTED_PROBLEMS]:
-        print(problem, file=sys.stderr)
+    lines = [str(problem) for problem in problems[:MAX_PRINTED_PROBLEMS]]
     if len(problems) > MAX_PRINTED_PROBLEMS:
-        print(f"... and {len(problems) - MAX_PRINTED_PROBLEMS} more problems", file=sys.stderr)
-    print("recist: invalid input, nothing written", file=sys.stderr)
+        lines.append(f"... and {len(problems) - MAX_PRINTED_PROBLEMS} more problems")
+    _say("\n".join([*lines, "recist: invalid input, nothing written"]))
 
 
 def _read_measurements(path: Path) -> tuple[list[Measurement], bool]:
@@ -175,6 +208,8 @@ def _endpoints(args: argparse.Namespace) -> int:
     else:
         rows, with_reader = _read_measurements(args.file)
         assessments = api.assess(rows, checked=True)
+    if args.subjects:
+        check_subject_dates(args.subjects, subjects, assessments)
     results = api.endpoints(assessments, subjects, options)
     write_csv(
         args.output,
@@ -187,6 +222,7 @@ def _endpoints(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     rows, _ = read_measurements(args.file)
     findings = api.validate(rows)
+    lines = []
     for finding in findings:
         who = (
             finding.subject_id
@@ -194,9 +230,10 @@ def _validate(args: argparse.Namespace) -> int:
             else (f"{finding.subject_id} ({finding.reader})")
         )
         lesion = f" {finding.lesion_id}" if finding.lesion_id else ""
-        print(f"{args.file}:{finding.line}: {who}{lesion}: {finding.message}")
+        lines.append(f"{args.file}:{finding.line}: {who}{lesion}: {finding.message}\n")
+    write_stdout(lambda stream: stream.writelines(lines))
     subjects = len(api.group_by_subject(rows))
-    print(f"{len(findings)} finding(s) in {subjects} subject(s)", file=sys.stderr)
+    _say(f"{len(findings)} finding(s) in {subjects} subject(s)")
     return 1 if findings else 0
 
 

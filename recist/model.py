@@ -8,7 +8,7 @@ statistical programmer expects to read.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
@@ -131,10 +131,12 @@ class Timepoint:
 
 @dataclass(frozen=True, slots=True)
 class SubjectInfo:
-    """One row of the subjects CSV (contract input 2). ``extra`` holds arm, strata, ..."""
+    """One row of the subjects CSV (contract input 2). ``extra`` holds arm, strata, ...;
+    ``line`` is the row's line in the file (0 when built in code), not part of equality."""
 
     subject_id: str
     randomization_date: dt.date | None = None
     death_date: dt.date | None = None
     new_therapy_date: dt.date | None = None
     extra: tuple[tuple[str, str], ...] = ()
+    line: int = field(default=0, compare=False)

@@ -81,7 +81,7 @@ def test_subject_columns_are_the_readers() -> None:
     required, optional = _required(_columns("Input 2: subjects"))
     assert required == set(readers.SUBJECT_COLUMNS)
     assert optional == set(readers.SUBJECT_OPTIONAL_COLUMNS)
-    fields = {f.name for f in dataclasses.fields(SubjectInfo)} - {"extra"}
+    fields = {f.name for f in dataclasses.fields(SubjectInfo)} - {"extra", "line"}
     assert fields == required | optional
 
 

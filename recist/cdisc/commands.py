@@ -60,11 +60,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def _sdtm_import(args: argparse.Namespace) -> int:
-    from recist.cdisc.sdtm_import import TR_COLUMNS, TU_COLUMNS
+    from recist.cdisc.sdtm_import import TR_COLUMNS, TR_USED, TU_COLUMNS, TU_USED
 
     imputation = Imputation(args.impute_dates) if args.impute_dates else None
-    tu = read_dataset(args.tu, TU_COLUMNS)
-    tr = read_dataset(args.tr, TR_COLUMNS)
+    tu = read_dataset(args.tu, TU_COLUMNS, TU_USED)
+    tr = read_dataset(args.tr, TR_COLUMNS, TR_USED)
     rows = import_tumor_results(tu, tr, imputation)
     header, lines = measurement_table(rows, with_imputation=imputation is not None)
     write_csv(args.output, header, lines)

@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import math
-import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from recist.io.outputs import replace_file
 from recist.io.table import InputProblem, InvalidInput, Table
 from recist.io.writers import write_csv
 
@@ -52,12 +51,17 @@ class Dataset:
         return InputProblem(self.name, record.line, column, message)
 
 
-def read_dataset(path: Path, required: Sequence[str]) -> Dataset:
-    """Read a CSV or ``.xpt`` dataset; raises ``InvalidInput`` naming any missing column."""
+def read_dataset(
+    path: Path, required: Sequence[str], used: Collection[str] | None = None
+) -> Dataset:
+    """Read a CSV or ``.xpt`` dataset; raises ``InvalidInput`` naming any missing column.
+    With ``used`` (upper-case names), records keep only those columns: the work and memory
+    are bounded by the columns needed, however wide the file."""
+    keep = None if used is None else {name.upper() for name in used} | set(required)
     if path.suffix.lower() == ".xpt":
-        columns, records = _read_xpt(path)
+        columns, records = _read_xpt(path, keep)
     else:
-        columns, records = _read_csv(path)
+        columns, records = _read_csv(path, keep)
     missing = [c for c in required if c not in columns]
     if missing:
         raise InvalidInput(
@@ -66,9 +70,10 @@ def read_dataset(path: Path, required: Sequence[str]) -> Dataset:
     return Dataset(str(path), frozenset(columns), tuple(records))
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[Record]]:
-    table = Table(path, ())
+def _read_csv(path: Path, keep: set[str] | None) -> tuple[list[str], list[Record]]:
+    table = Table(path, (), None if keep is None else {name.lower() for name in keep})
     names = {index: name.upper() for name, index in table.columns.items()}
+    every = [name.upper() for name in table.names]
     records = [
         Record(
             line,
@@ -76,14 +81,17 @@ def _read_csv(path: Path) -> tuple[list[str], list[Record]]:
         )
         for line, values in table.rows()
     ]
-    return list(names.values()), records
+    return every, records
 
 
-def _read_xpt(path: Path) -> tuple[list[str], list[Record]]:
+def _read_xpt(path: Path, keep: set[str] | None) -> tuple[list[str], list[Record]]:
     import pyreadstat  # heavy: only for .xpt
 
     try:
-        data, _ = pyreadstat.read_xport(str(path), output_format="dict")
+        _, meta = pyreadstat.read_xport(str(path), metadataonly=True)
+        every = [str(name).upper() for name in meta.column_names]
+        wanted = [n for n in meta.column_names if keep is None or str(n).upper() in keep]
+        data, _ = pyreadstat.read_xport(str(path), output_format="dict", usecols=wanted)
     except Exception as error:  # pyreadstat raises its own ReadstatError and OSError
         raise InvalidInput(
             [InputProblem(str(path), 0, "file", f"is not a readable SAS transport file: {error}")]
@@ -95,7 +103,7 @@ def _read_xpt(path: Path) -> tuple[list[str], list[Record]]:
         Record(index + 1, {name: _text(values[index]) for name, values in columns.items()})
         for index in range(count)
     ]
-    return list(columns), records
+    return every, records
 
 
 def _text(value: object) -> str:
@@ -104,7 +112,7 @@ def _text(value: object) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() else format(Decimal(repr(value)), "f")
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()[:10]
     return str(value).strip()
@@ -140,28 +148,13 @@ def _csv_text(value: Value) -> str:
 def write_dataset(dataset: OutputDataset, destination: Path | None) -> None:
     """Write ``dataset`` as CSV (or to stdout), or as SAS transport v5 when it ends in .xpt."""
     if destination is not None and destination.suffix.lower() == ".xpt":
-        _write_atomically(destination, lambda temporary: _write_xpt(dataset, temporary))
+        replace_file(destination, lambda temporary: _write_xpt(dataset, temporary))
         return
     write_csv(
         destination,
         [c.name for c in dataset.columns],
         ([_csv_text(v) for v in row] for row in dataset.rows),
     )
-
-
-def _write_atomically(destination: Path, write: Callable[[Path], None]) -> None:
-    descriptor, name = tempfile.mkstemp(
-        dir=destination.resolve().parent, prefix=f".{destination.name}.", suffix=".tmp"
-    )
-    os.close(descriptor)
-    temporary = Path(name)
-    try:
-        write(temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, destination)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _write_xpt(dataset: OutputDataset, path: Path) -> None:
@@ -184,12 +177,15 @@ def _write_xpt(dataset: OutputDataset, path: Path) -> None:
     for column in dataset.columns:
         if column.kind == "date":
             frame[column.name] = frame[column.name].dt.date
-    pyreadstat.write_xport(
-        frame,
-        str(path),
-        file_label=dataset.label[:40],
-        column_labels={c.name: c.label[:40] for c in dataset.columns},
-        table_name=dataset.name,
-        file_format_version=5,
-        variable_format=formats or None,
-    )
+    try:
+        pyreadstat.write_xport(
+            frame,
+            str(path),
+            file_label=dataset.label[:40],
+            column_labels={c.name: c.label[:40] for c in dataset.columns},
+            table_name=dataset.name,
+            file_format_version=5,
+            variable_format=formats or None,
+        )
+    except (pyreadstat.PyreadstatError, pyreadstat.ReadstatError) as error:
+        raise OSError(f"SAS transport writer: {error}") from None

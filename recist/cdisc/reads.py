@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from recist import api
-from recist.io.readers import is_responses_file, read_measurements, read_responses, read_subjects
+from recist.io.readers import (
+    check_subject_dates,
+    is_responses_file,
+    read_measurements,
+    read_responses,
+    read_subjects,
+)
 from recist.io.table import InputProblem, InvalidInput, Table
 from recist.model import SubjectInfo, SubjectKey
 from recist.results import SubjectAssessment, SubjectEndpoints
@@ -69,6 +75,9 @@ def load_reads(
     else:
         rows, _ = read_measurements(path)
         assessments = api.assess(rows, checked=True)
+    if subjects_path is not None:
+        check_subject_dates(subjects_path, subjects, assessments)
+
     def by_subject(confirm: bool) -> dict[SubjectKey, SubjectEndpoints]:
         chosen = dataclasses.replace(options, confirm=confirm)
         return {e.key: e for e in api.endpoints(assessments, subjects, chosen)}

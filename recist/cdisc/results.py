@@ -12,13 +12,13 @@ it counts 5 mm), while 0 mm is a lesion that disappeared.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Literal
 
 from recist.cdisc.datasets import Dataset, Record
 from recist.cdisc.dates import Imputation, SdtmDate, parse_dtc
 from recist.cdisc.tumors import IdentifiedLesion, ReadKey, read_key, resolve_link
-from recist.io.table import FieldError, InputProblem
+from recist.io.table import FieldError, InputProblem, is_plain_decimal
 from recist.model import LesionState
 
 Axis = Literal["long", "short", "governing"]
@@ -169,13 +169,15 @@ class TumorResults:
         if not text:
             self.fail(record, column, f"empty {test} result; give the diameter, or TRSTAT NOT DONE")
             return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = Decimal("NaN")
-        if not number.is_finite() or number < 0:
-            self.fail(record, column, f"'{text}' is not a diameter (a number of mm, 0 or more)")
+        if not is_plain_decimal(text):
+            self.fail(
+                record,
+                column,
+                f"'{text[:40]}' is not a diameter: a plain number of mm, 0 or more (digits with "
+                "at most one decimal point)",
+            )
             return None
+        number = Decimal(text)
         unit = record.get(unit_column).upper()
         if unit not in _UNITS:
             self.fail(record, unit_column, f"unit '{unit}' is not mm or cm")

@@ -27,6 +27,11 @@ from recist.rules.checks import check_rows
 
 TU_COLUMNS = ("USUBJID", "TULNKID", "TULOC")
 TR_COLUMNS = ("USUBJID", "TRLNKID", "TRTESTCD", "VISIT", "TRDTC")
+#: Every column the import reads (a wider dataset's other columns are never held in memory).
+TU_USED = (*TU_COLUMNS, "STUDYID", "VISIT", "VISITNUM", "TUDTC", "TUTESTCD", "TUORRES",
+           "TUSTRESC", "TUEVAL", "TUEVALID")  # fmt: skip
+TR_USED = (*TR_COLUMNS, "STUDYID", "VISITNUM", "TRSTAT", "TRORRES", "TRORRESU", "TRSTRESC",
+           "TRSTRESN", "TRSTRESU", "TREVAL", "TREVALID")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

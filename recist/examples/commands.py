@@ -6,13 +6,10 @@ existing file is never replaced."""
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
-import sys
-import tempfile
 from pathlib import Path
 
 from recist.examples.generate_trial import write_trial
+from recist.io.outputs import add_files
 
 #: The example trials: name -> (subjects, seed), as committed under ``examples/NAME``.
 EXAMPLES = {"reluth": (40, 2026)}
@@ -29,42 +26,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
-    folder: Path = args.folder
-    problem = _problem(folder)
-    if problem is not None:
-        print(f"recist: {problem}; nothing written", file=sys.stderr)
-        return 2
+    """Write the example's files through ``recist.io.outputs.add_files`` (both or none)."""
     subjects, seed = EXAMPLES[args.name]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        building = Path(tempfile.mkdtemp(prefix=".example-", dir=folder))
-    except OSError as error:
-        print(f"recist: {folder}: cannot write there ({error.strerror}); choose a folder you "
-              "can write to; nothing written", file=sys.stderr)  # fmt: skip
-        return 2
-    try:
-        _, _, rows = write_trial(building, subjects, seed)
-        for name in FILES:
-            os.link(building / name, folder / name)  # fails, touching nothing, if one exists
-    except OSError as error:
-        for name in FILES:
-            if (folder / name).exists() and os.path.samefile(folder / name, building / name):
-                (folder / name).unlink()
-        print(f"recist: {folder}: cannot write the example there ({error.strerror}); "
-              "nothing written", file=sys.stderr)  # fmt: skip
-        return 2
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-    print(f"wrote the {args.name} example trial ({subjects} subjects, {rows} measurement rows) "
-          f"to {folder / FILES[0]} and {folder / FILES[1]}")  # fmt: skip
+    counted: list[int] = []
+
+    def write(staging: Path) -> None:
+        counted.append(write_trial(staging, subjects, seed)[2])
+
+    add_files(args.folder, FILES, write)  # an OutputError is exit 2 (recist.cli.main)
+    print(f"wrote the {args.name} example trial ({subjects} subjects, {counted[0]} measurement "
+          f"rows) to {args.folder / FILES[0]} and {args.folder / FILES[1]}")  # fmt: skip
     return 0
-
-
-def _problem(folder: Path) -> str | None:
-    if folder.exists() and not folder.is_dir():
-        return f"{folder} is not a folder; give a folder to write the example into"
-    existing = [str(folder / name) for name in FILES if (folder / name).exists()]
-    if existing:
-        verb = "already exists" if len(existing) == 1 else "already exist"
-        return f"{' and '.join(existing)} {verb}; give an empty or a new folder"
-    return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,7 +18,7 @@ from recist.io.table import (
 )
 from recist.model import Category, LesionState, Measurement, Response, SubjectInfo, SubjectKey
 from recist.results import SubjectAssessment, TimepointResult
-from recist.rules.checks import check_rows
+from recist.rules.checks import check_rows, subject_date_problems, timeline_problems
 
 # The contract's columns (docs/csv-format.md, whose tables a test compares with these).
 MEASUREMENT_COLUMNS = ("subject_id", "timepoint", "date", "lesion_id", "category")
@@ -210,7 +210,11 @@ def read_subjects(path: Path) -> dict[str, SubjectInfo]:
             death_date=row.parsed("death_date", _optional_date, None),
             new_therapy_date=row.parsed("new_therapy_date", _optional_date, None),
             extra=tuple((name, row.text(name)) for name in extra_columns),
+            line=line,
         )
+        if row.ok:
+            for problem in subject_date_problems(info, None):
+                row.fail(problem.column, problem.message)
         if subject_id in subjects:
             row.fail(
                 "subject_id",
@@ -223,6 +227,26 @@ def read_subjects(path: Path) -> dict[str, SubjectInfo]:
     if problems:
         raise InvalidInput(problems)
     return subjects
+
+
+def check_subject_dates(
+    path: Path, subjects: Mapping[str, SubjectInfo], assessments: Iterable[SubjectAssessment]
+) -> None:
+    """Raise ``InvalidInput`` when a subject without a randomization date in the subjects
+    file ``path`` died or started a new therapy before its baseline (the reference date)."""
+    found: dict[tuple[int, str], InputProblem] = {}
+    for assessment in assessments:
+        info = subjects.get(assessment.key.subject_id)
+        baseline = assessment.baseline
+        if info is None or baseline is None:
+            continue
+        for problem in subject_date_problems(info, baseline.date):
+            found.setdefault(
+                (problem.line, problem.column),
+                InputProblem(str(path), problem.line, problem.column, problem.message),
+            )
+    if found:
+        raise InvalidInput(sorted(found.values(), key=lambda p: (p.line, p.column)))
 
 
 def _optional_date(text: str) -> dt.date | None:
@@ -264,6 +288,11 @@ def read_responses(
         )
     subjects = subjects or {}
     for key, tps in grouped.items():
+        dated = {label: (tp.date, lines[(key, label)]) for label, tp in tps.items()}
+        problems.extend(
+            InputProblem(table.name, p.line, p.column, p.message)
+            for p in timeline_problems(key.subject_id, dated)
+        )
         info = subjects.get(key.subject_id)
         has_reference = info is not None and info.randomization_date is not None
         if not has_reference and not any(t.is_baseline for t in tps.values()):

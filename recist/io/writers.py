@@ -1,17 +1,17 @@
 """Writers of the contract's two outputs. A file is written whole or not at all: rows go to a
-temporary file beside the target, which then replaces it in one rename."""
+temporary file beside the target, which then replaces it in one rename (``recist.io.outputs``,
+which also raises ``OutputError`` for a target that must not be replaced or cannot be
+written)."""
 
 from __future__ import annotations
 
 import csv
-import os
-import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from recist.display import fmt_mm, fmt_pct
+from recist.io.outputs import replace_file, write_stdout
 from recist.results import SubjectAssessment, SubjectEndpoints, TimeToEvent
 
 ASSESS_COLUMNS = (
@@ -106,25 +106,17 @@ def endpoint_rows(
 
 
 def write_csv(destination: Path | None, header: Sequence[str], rows: Iterable[list[str]]) -> None:
-    """Write a CSV to ``destination`` atomically, or to standard output when it is None."""
+    """Write a CSV to ``destination`` atomically, or to standard output when it is None;
+    raises ``OutputError`` when it cannot (nothing changed)."""
     if destination is None:
-        _write(sys.stdout, header, rows)
+        write_stdout(lambda stream: _write(stream, header, rows))
         return
-    directory = destination.resolve().parent
-    mode = destination.stat().st_mode & 0o777 if destination.exists() else 0o644
-    descriptor, temporary = tempfile.mkstemp(
-        dir=directory, prefix=f".{destination.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+
+    def write(temporary: Path) -> None:
+        with temporary.open("w", encoding="utf-8", newline="") as handle:
             _write(handle, header, rows)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, destination)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    replace_file(destination, write)
 
 
 def _write(stream: TextIO, header: Sequence[str], rows: Iterable[list[str]]) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
 
 from recist.report.populations import PER_PROTOCOL_EVALUATIONS, AnalysisSubject, Population
 from recist.report.populations import populations as make_populations
@@ -17,6 +19,27 @@ from recist.report.tables import (
     subjects_table,
 )
 from recist.rules.endpoints import EndpointOptions
+
+T = TypeVar("T")
+
+
+class ArmOrderError(ValueError):
+    """``--arms`` does not list each arm of the subjects file once."""
+
+
+class AnalysisError(Exception):
+    """A statistic that could not be computed; the message names which one and why."""
+
+
+def _computed(what: str, compute: Callable[[], T]) -> T:
+    """``compute()``, naming ``what`` failed when a statistics library refuses the data."""
+    try:
+        return compute()
+    except (ValueError, ArithmeticError) as error:
+        raise AnalysisError(
+            f"{what} could not be computed ({type(error).__name__}: {error}); check the "
+            "subjects and measurements this analysis uses, or report it with both files"
+        ) from error
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,14 +60,14 @@ class Analysis:
 
 def trial_arms(subjects: Sequence[AnalysisSubject], order: Sequence[str] = ()) -> tuple[str, ...]:
     """The arms in ``order`` (the first is compared with the second), else sorted; raises
-    ``ValueError`` for an arm no subject is in, or an arm left out of ``order``."""
+    ``ArmOrderError`` for an arm no subject is in, or an arm left out of ``order``."""
     present = sorted({s.arm for s in subjects})
     if not order:
         return tuple(present)
     unknown = [arm for arm in order if arm not in present]
     missing = [arm for arm in present if arm not in order]
     if unknown or missing or len(set(order)) != len(order):
-        raise ValueError(
+        raise ArmOrderError(
             f"--arms {' '.join(order)} does not list each arm once; the arms are: "
             + ", ".join(present)
         )
@@ -59,19 +82,29 @@ def analyse_trial(
     options: EndpointOptions | None = None,
     min_evaluations: int = PER_PROTOCOL_EVALUATIONS,
 ) -> Analysis:
-    """The protocol's analysis of ``subjects`` (see ``load_trial``) for ITT and per-protocol."""
+    """The protocol's analysis of ``subjects`` (see ``load_trial``) for ITT and per-protocol;
+    raises ``ArmOrderError`` (``arms``) or ``AnalysisError`` naming the statistic that failed."""
     options = options or EndpointOptions()
     arm_order = trial_arms(subjects, arms)
     populations = make_populations(tuple(subjects), min_evaluations)
     survival = tuple(
-        analyse(population, endpoint, arm_order, stratified=bool(strata_columns))
+        _computed(
+            f"{endpoint} in the {population.name} population (Kaplan-Meier, log-rank, Cox)",
+            partial(analyse, population, endpoint, arm_order, stratified=bool(strata_columns)),
+        )
         for population in populations
         for endpoint in ENDPOINTS
     )
     tables = (
-        *binary_tables(populations, arm_order, options.dcr_day),
-        bor_table(populations, arm_order),
-        *survival_tables(survival, arm_order, strata_columns),
+        *_computed(
+            "disease control and objective response (Clopper-Pearson, Newcombe, chi-square or "
+            "Fisher)",
+            lambda: binary_tables(populations, arm_order, options.dcr_day),
+        ),
+        _computed("best overall response per arm", lambda: bor_table(populations, arm_order)),
+        *_computed(
+            "the survival tables", lambda: survival_tables(survival, arm_order, strata_columns)
+        ),
         subjects_table(populations, strata_columns),
         exclusions_table(populations[0], arm_order, min_evaluations),
         excluded_subjects_table(populations[0], arm_order, min_evaluations),

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
+import sys
 from pathlib import Path
 
 
@@ -69,14 +68,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     report.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
     add_endpoint_options(report)
-    report.set_defaults(handler=run)
+    report.set_defaults(handler=run, output_kind="folder")
 
 
 def run(args: argparse.Namespace) -> int:
     """Handler of ``recist report``: heavy imports happen here, not at registration."""
     from recist.cli import endpoint_options
     from recist.io.table import InputProblem, InvalidInput
-    from recist.report.analysis import analyse_trial
+    from recist.report.analysis import AnalysisError, ArmOrderError, analyse_trial
     from recist.report.inputs import load_trial
     from recist.report.render import render_report
 
@@ -97,26 +96,20 @@ def run(args: argparse.Namespace) -> int:
             options=endpoint_options(args),
             min_evaluations=args.pp_evaluations,
         )
-    except ValueError as error:
-        raise InvalidInput([InputProblem(str(args.subjects), 0, "arm", str(error))]) from None
+    except ArmOrderError as error:
+        column = args.arm_column.strip().lower()
+        raise InvalidInput([InputProblem(str(args.subjects), 1, column, str(error))]) from None
+    except AnalysisError as error:
+        print(f"recist report: {error}; nothing written", file=sys.stderr)
+        return 2
     files = render_report(analysis, title=f"RECIST 1.1 trial report: {args.file.name}")
     write_files(args.output, files)
     return 0
 
 
 def write_files(directory: Path, files: dict[str, bytes]) -> None:
-    """Write every file into ``directory``, each atomically (temporary file, then rename)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        target = directory / name
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    """Make ``directory`` hold the report's files, all at once: written into a temporary folder
+    beside it, then swapped in (``recist.io.outputs.replace_folder``)."""
+    from recist.io.outputs import replace_folder
+
+    replace_folder(directory, files)

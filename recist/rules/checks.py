@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from recist.model import ALLOWED_STATES, Category, LesionState, Measurement
+from recist.model import ALLOWED_STATES, Category, LesionState, Measurement, SubjectInfo
 from recist.rules.lesions import lesions_of
 
 
@@ -45,6 +45,7 @@ def check_subject(rows: list[Measurement]) -> list[Problem]:
     baseline_label = min(
         (date, label) for label, date in first_date_of.items() if date == baseline_date
     )[1]
+    problems.extend(_check_timeline(rows, first_date_of, baseline_label))
     seen: dict[tuple[str, str, str], int] = {}
     category_of: dict[str, tuple[Category, int]] = {}
     for row in sorted(rows, key=lambda r: r.line):
@@ -77,6 +78,74 @@ def check_subject(rows: list[Measurement]) -> list[Problem]:
         if row.timepoint == baseline_label:
             problems.extend(_check_baseline_row(row))
     return problems
+
+
+def _check_timeline(
+    rows: list[Measurement], first_date_of: dict[str, dt.date], baseline_label: str
+) -> list[Problem]:
+    first_row: dict[str, Measurement] = {}
+    for row in sorted(rows, key=lambda r: (r.date, r.line)):
+        first_row.setdefault(row.timepoint, row)
+    dated = {label: (date, first_row[label].line) for label, date in first_date_of.items()}
+    return timeline_problems(rows[0].subject_id, dated)
+
+
+def timeline_problems(subject: str, timepoints: dict[str, tuple[dt.date, int]]) -> list[Problem]:
+    """The baseline is the one earliest timepoint: two timepoints on the earliest date make it
+    ambiguous, and a timepoint labelled BASELINE must be it. ``timepoints`` maps each label to
+    its date and the line of its first row."""
+    baseline_date, baseline_label = min((date, label) for label, (date, _) in timepoints.items())
+    problems = []
+    for label, (date, line) in timepoints.items():
+        if date == baseline_date and label != baseline_label:
+            problems.append(
+                Problem(
+                    line,
+                    "date",
+                    f"timepoints '{baseline_label}' and '{label}' of subject '{subject}' are both "
+                    f"dated {date.isoformat()}, the subject's earliest date, so the baseline is "
+                    "ambiguous; correct the date, or record both as one timepoint",
+                )
+            )
+        elif label.strip().upper() == "BASELINE" and label != baseline_label:
+            problems.append(
+                Problem(
+                    line,
+                    "timepoint",
+                    f"timepoint '{label}' of subject '{subject}' is dated {date.isoformat()}, "
+                    f"after '{baseline_label}' ({baseline_date.isoformat()}, line "
+                    f"{timepoints[baseline_label][1]}); the baseline is the earliest timepoint: "
+                    "correct the dates or the labels",
+                )
+            )
+    return problems
+
+
+def subject_date_problems(info: SubjectInfo, baseline: dt.date | None) -> list[Problem]:
+    """A death or new therapy dated before the subject's reference date: the randomization
+    date, else the ``baseline`` date (none when unknown). ``line`` is ``info.line``."""
+    randomized = info.randomization_date is not None
+    reference = info.randomization_date if randomized else baseline
+    if reference is None:
+        return []
+    what = (
+        f"the randomization_date {reference.isoformat()}"
+        if randomized
+        else f"the baseline scan of {reference.isoformat()} (there is no randomization_date)"
+    )
+    return [
+        Problem(
+            info.line,
+            column,
+            f"{column} {date.isoformat()} of subject '{info.subject_id}' is before {what}; "
+            "days from the reference date would be negative: correct the date",
+        )
+        for column, date in (
+            ("death_date", info.death_date),
+            ("new_therapy_date", info.new_therapy_date),
+        )
+        if date is not None and date < reference
+    ]
 
 
 def _check_baseline_row(row: Measurement) -> list[Problem]:
