@@ -14,7 +14,7 @@ from typing import Any
 
 
 def add_import_command(commands: argparse._SubParsersAction[Any]) -> None:
-    """Add ``import SOURCE_DIR PROJECT_DIR`` to the ``recist-review`` sub-commands."""
+    """Add ``import SOURCE PROJECT_DIR`` to the ``recist-review`` sub-commands."""
     command = commands.add_parser(
         "import",
         help="copy site DICOM studies into a reading project, de-identified (PS3.15 Annex E)",
@@ -27,7 +27,14 @@ def add_import_command(commands: argparse._SubParsersAction[Any]) -> None:
         "study with a damaged image is not imported (exit 2, the others are). Imports into "
         "one project take turns.",
     )
-    command.add_argument("source", type=Path, metavar="SOURCE_DIR", help="site data (DICOM)")
+    command.add_argument("source", metavar="SOURCE",
+                         help="site data: a folder of DICOM files, a DICOMweb URL "
+                         "http(s)://[user:password@]host:port/dicom-web, or a DIMSE node "
+                         "dicom://AET@HOST:PORT (reviewer_gui.pacs)")
+    command.add_argument("--patient", metavar="ID",
+                         help="from a PACS: only this patient's studies")
+    command.add_argument("--study", metavar="UID",
+                         help="from a PACS: only this study")
     command.add_argument("project", type=Path, metavar="PROJECT_DIR",
                          help="reading project folder (created if missing)")  # fmt: skip
     command.add_argument("--key-file", type=Path,
@@ -41,6 +48,7 @@ def add_import_command(commands: argparse._SubParsersAction[Any]) -> None:
 def run_import(args: argparse.Namespace) -> int:
     from reviewer_gui.deid.importer import ImportRefused, import_studies
     from reviewer_gui.deid.key import KeyFileError
+    from reviewer_gui.pacs import PacsError, fetched, is_pacs_source
     from reviewer_gui.store import StoreError
 
     def waiting() -> None:
@@ -48,9 +56,17 @@ def run_import(args: argparse.Namespace) -> int:
               "for it to finish", file=sys.stderr)  # fmt: skip
 
     try:
-        report = import_studies(args.source, args.project, key_file=args.key_file, by=args.by,
-                                waiting=waiting)  # fmt: skip
-    except (ImportRefused, KeyFileError, StoreError, FileNotFoundError) as error:
+        if is_pacs_source(args.source):
+            with fetched(args.source, patient=args.patient, study=args.study) as folder:
+                report = import_studies(folder, args.project, key_file=args.key_file,
+                                        by=args.by, waiting=waiting)
+        elif args.patient or args.study:
+            raise ImportRefused("--patient and --study filter a PACS source (a DICOMweb URL "
+                                "or dicom://AET@HOST:PORT), not a folder")
+        else:
+            report = import_studies(Path(args.source), args.project, key_file=args.key_file,
+                                    by=args.by, waiting=waiting)
+    except (ImportRefused, KeyFileError, StoreError, FileNotFoundError, PacsError) as error:
         print(f"recist-review import: {error}", file=sys.stderr)
         return 2
     except OSError as error:

@@ -6,13 +6,19 @@ import math
 import os
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._cache import SeriesCache
+from ._dicomweb import is_dicomweb_url
 from ._headers import FrameHeader, read_frames
 from ._model import DicomLoadError, LoadWarning, Vec3, Volume
 from ._pixels import fill
 from ._scan import Source, collect_files
+
+if TYPE_CHECKING:
+    from ._remote import FirstImage, Progress
 
 ORIENTATION_TOL = 1e-3  # direction cosines
 SPACING_TOL = 1e-3  # relative, pixel spacing
@@ -22,12 +28,24 @@ GAP_FACTOR = 1.5  # an interval this many times the median is a gap (missing sli
 
 
 def load_series(source: Source, *, series_uid: str | None = None,
-                workers: int | None = None) -> Volume:
+                workers: int | None = None, on_first_image: FirstImage | None = None,
+                on_progress: Progress | None = None, cache: SeriesCache | None = None,
+                timeout: float | None = None) -> Volume:
     """Load one DICOM series as a :class:`Volume` of Hounsfield units.
 
-    `source` is a folder (searched recursively) or an iterable of files. When it holds several
-    series, pass `series_uid` (see :func:`find_series`). `workers` is the number of processes
-    that decode compressed files (default: all cores; 1 decodes in this process).
+    `source` is a folder (searched recursively), an iterable of files, or a DICOMweb base URL
+    ``http(s)://[user:password@]host:port/dicom-web`` (then `series_uid` is required;
+    credentials from the URL, ``RECIST_REVIEW_DICOMWEB_USER``/``_PASSWORD`` or ``~/.netrc``).
+    When a folder holds several series, pass `series_uid` (see :func:`find_series`). `workers`
+    is the number of processes that decode compressed files (default: all cores; 1 decodes in
+    this process).
+
+    From DICOMweb only: `on_first_image(volume)` gets the middle slice as a one-slice Volume
+    before the rest arrives, `on_progress(done, total)` counts the images fetched (neither is
+    called when the series comes from the `cache`, a :class:`SeriesCache`, default
+    ``SeriesCache()``); `timeout` is per request in seconds (default
+    ``RECIST_REVIEW_DICOMWEB_TIMEOUT`` or 30). Fetched files are loaded by the folder code, so
+    the Volume and its warnings are the same (file paths are the cached copies).
 
     Problems that still allow a trustworthy volume are reported in ``Volume.warnings``:
     non-DICOM, unreadable and non-image files (skipped), files of other series, duplicated
@@ -36,6 +54,12 @@ def load_series(source: Source, *, series_uid: str | None = None,
     not (mixed orientations, sizes or pixel spacings, no image at all) raise
     :class:`DicomLoadError` with a message that says what to do.
     """
+    if is_dicomweb_url(source):
+        from ._remote import load_remote
+
+        assert isinstance(source, str)
+        return load_remote(source, series_uid, workers=workers, on_first_image=on_first_image,
+                           on_progress=on_progress, cache=cache, timeout=timeout)
     warnings: list[LoadWarning] = []
     frames: list[FrameHeader] = []
     for path in collect_files(source):

@@ -21,7 +21,8 @@ class LoadWarning:
 
     ``code`` is stable and machine-readable: ``not-dicom``, ``unreadable``, ``no-pixels``,
     ``unsupported``, ``other-series``, ``duplicate-slice``, ``duplicate-position``, ``gap``,
-    ``uneven-spacing``, ``no-rescale``, ``not-ct``, ``decoder-processes``. ``path`` names the
+    ``uneven-spacing``, ``no-rescale``, ``not-ct``, ``decoder-processes``, ``not-cached``
+    and ``series-changed`` (DICOMweb). ``path`` names the
     file concerned, if any.
     """
 

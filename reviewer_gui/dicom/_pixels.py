@@ -105,7 +105,10 @@ def _gdcm_read(path: str) -> npt.NDArray[Any] | None:
     dims = list(image.GetDimensions())
     if dtype is None or fmt.GetSamplesPerPixel() != 1 or len(dims) not in (2, 3):
         return None
-    raw = image.GetBuffer().encode("utf-8", "surrogateescape")  # SWIG gives char* as str
+    buffer = image.GetBuffer()  # SWIG gives char* as str; None when GDCM could not decode
+    if buffer is None:
+        return None  # corrupt data: the other decoders try, and their errors are reported
+    raw = buffer.encode("utf-8", "surrogateescape")
     frames = dims[2] if len(dims) == 3 else 1
     if len(raw) != frames * dims[0] * dims[1] * np.dtype(dtype).itemsize:
         return None
@@ -130,7 +133,8 @@ def decode_file(path: str, transfer_syntax: str) -> npt.NDArray[Any]:
             decoded = pixel_array(path, decoding_plugin=plugin, raw=True)
             return decoded.reshape((-1, *decoded.shape[-2:])) if decoded.ndim == 2 else decoded
         except Exception as exc:  # decoders raise anything; try the next one
-            errors.append(f"{plugin or 'default'}: {type(exc).__name__}: {exc}")
+            detail = " ".join(str(exc).split())  # one line: pydicom lists plugins on lines
+            errors.append(f"{plugin or 'default'}: {type(exc).__name__}: {detail}")
     raise DicomLoadError(
         f"{path}: cannot decode {UID(transfer_syntax).name} pixel data "
         f"({'; '.join(errors)}). Install the decoders with `pip install recist-toolkit` "
