@@ -41,18 +41,21 @@ from .adjudication_texts import (
     in_words,
 )
 from .lesion_grid import RESPONSE_COLOURS, SUMMARY_ROWS, cell_text, cell_tip, summary
+from .plain import tip
 
 READER_COLOURS = (QColor(30, 110, 220), QColor(215, 105, 0))  # reader 1 blue, reader 2 orange
 DIFFERS = QColor(255, 190, 110)
 BAND = QColor(244, 244, 244)
+PLAIN_TIP = Qt.ItemDataRole.UserRole + 1  # a tooltip's text before escaping (:func:`tip`)
 MAX_COLUMN = 170  # px: a long location or state is elided; the tooltip has it whole
 
 
-def _item(text: str, tip: str = "") -> QTableWidgetItem:
+def _item(text: str, text_tip: str = "") -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if tip:
-        item.setToolTip(tip)
+    if text_tip:
+        item.setToolTip(tip(text_tip))
+        item.setData(PLAIN_TIP, text_tip)
     return item
 
 
@@ -61,8 +64,9 @@ def _mark(items: Sequence[QTableWidgetItem], bold: QFont) -> None:
     for item in items:
         item.setBackground(QBrush(DIFFERS))
         item.setFont(bold)
-        item.setToolTip("the readers differ here: " + " / ".join(texts)
-                        + (f"\n{item.toolTip()}" if item.toolTip() else ""))
+        before = item.data(PLAIN_TIP) or ""
+        item.setToolTip(tip("the readers differ here: " + " / ".join(texts)
+                            + (f"\n{before}" if before else "")))
 
 
 class EndpointsTable(QTableWidget):

@@ -27,6 +27,7 @@ from PyQt6.QtWidgets import (
 
 from reviewer_gui.reading import Category, Grid, GridCell, GridRow, ReadKey, State, TimepointColumn
 
+from .plain import quoted, tip
 from .session import ReadingSession
 
 FINDING = QColor(255, 225, 225)
@@ -48,10 +49,6 @@ SUMMARY_ROWS = (
 
 def mm(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.1f}"
-
-
-def pct(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:+.1f}%"
 
 
 def cell_text(row: GridRow, cell: GridCell | None) -> str:
@@ -96,8 +93,8 @@ def summary(column: TimepointColumn) -> list[tuple[str, str]]:
         (mm(column.target_sum_mm) + nadir,
          f"sum of target diameters; nadir so far {mm(column.nadir_mm)} mm" if column.nadir_mm
          is not None else ""),
-        (pct(column.change_from_baseline_pct), f"baseline sum {mm(column.baseline_sum_mm)} mm"),
-        (pct(column.change_from_nadir_pct), f"nadir {mm(column.nadir_mm)} mm"),
+        (column.change_from_baseline_shown, f"baseline sum {mm(column.baseline_sum_mm)} mm"),
+        (column.change_from_nadir_shown, f"nadir {mm(column.nadir_mm)} mm"),
         (column.target_response or "", why),
         (column.non_target_response or "", why),
         (column.new_lesions or "", why),
@@ -211,10 +208,10 @@ class LesionGrid(QWidget):
             table.setItem(base + s, len(columns) + 1, self._item("", ""))
         followed = any(c.target_sum_mm is not None for c in columns[1:])
         for c, column in enumerate(columns, start=1):
-            for s, (text, tip) in enumerate(summary(column)):
+            for s, (text, about) in enumerate(summary(column)):
                 if s == 0 and not followed:  # no follow-up yet: nothing to compare with
                     text = text.removesuffix("  nadir")
-                item = self._item(text, tip)
+                item = self._item(text, about)
                 if s == 0 and column.is_nadir and followed:
                     item.setBackground(QBrush(NADIR))
                 elif s >= 3 and text in RESPONSE_COLOURS:
@@ -253,13 +250,13 @@ class LesionGrid(QWidget):
             self.why.setText("")
             return
         self.why.setText(f"<b>Why {column.overall_response} at {column.label}?</b> "
-                         f"{column.reason or 'no reason given by the engine'}")  # fmt: skip
+                         f"{quoted(column.reason or 'no reason given by the engine')}")  # fmt: skip
 
     @staticmethod
-    def _item(text: str, tip: str) -> QTableWidgetItem:
+    def _item(text: str, text_tip: str) -> QTableWidgetItem:
         item = QTableWidgetItem(text)
-        if tip:
-            item.setToolTip(tip)
+        if text_tip:
+            item.setToolTip(tip(text_tip))
         return item
 
     # -- choosing --------------------------------------------------------------------------

@@ -112,6 +112,7 @@ class LesionPanel(QWidget):
         self.lesion_label.setWordWrap(True)
         grid.addWidget(self.lesion_label, 0, 0, 1, 2)
         self.findings = QLabel()  # the chosen lesion's findings, beside its states
+        self.findings.setTextFormat(Qt.TextFormat.PlainText)  # the engine's words, as written
         self.findings.setWordWrap(True)
         self.findings.setStyleSheet("QLabel { color: #b00000; font-weight: bold; }")
         grid.addWidget(self.findings, 5, 0, 1, 2)
@@ -185,9 +186,9 @@ class LesionPanel(QWidget):
             node = ", node" if lesion.is_node and lesion.organ != NODE_ORGAN else ""
             now = "no entry yet" if observation is None else observation.state.value.lower()
             where = current.label if current else ""
-            self.lesion_label.setText(f"<b>{lesion.lesion_id}</b> "
-                                      f"{CATEGORY_TEXT[lesion.category].lower()}, "
-                                      f"{lesion.location}{node}<br>at {where}: {now}")  # fmt: skip
+            self.lesion_label.setText(
+                f"<b>{lesion.lesion_id}</b> {CATEGORY_TEXT[lesion.category].lower()}, "
+                f"{escape(lesion.location)}{node}<br>at {where}: {now}")  # fmt: skip
         self.findings.setText("\n".join(self.findings_of(lesion.lesion_id)) if lesion else "")
         editable = lesion is not None and current is not None and not signed and not (
             lesion.category is Category.NEW and is_baseline)

@@ -45,6 +45,7 @@ from .help_panel import HelpPanel
 from .lesion_grid import LesionGrid
 from .lesion_panel import LesionPanel
 from .loading import FolderScanner
+from .plain import tip
 from .reading_views import ReadingViews
 from .session import ReadingSession
 from .shortcuts import SHORTCUTS
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         assert bar is not None
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # messages quote the engine
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy: the loader gives no count
         self.progress.setMaximumWidth(160)
@@ -237,7 +239,7 @@ class MainWindow(QMainWindow):
     # -- actions -------------------------------------------------------------------------
     def show_message(self, text: str, error: bool) -> None:
         self.message.setText(text)
-        self.message.setToolTip(text)
+        self.message.setToolTip(tip(text))
         self.message.setStyleSheet("QLabel { color: #b00000; font-weight: bold; }" if error
                                    else "QLabel { color: #005000; }")  # fmt: skip
 
