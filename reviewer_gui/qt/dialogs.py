@@ -65,11 +65,16 @@ class _Form(QDialog):
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = QPushButton(ok_text)
-        self.ok_button.setDefault(True)
         buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.submit_form)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # Enter submits, Esc cancels: the default is set once the button is inside the dialog
+        # (before, Qt made the first button of the focus chain, Cancel, the default).
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        assert cancel is not None
+        cancel.setAutoDefault(False)
+        self.ok_button.setDefault(True)
 
     def submit_form(self) -> None:
         raise NotImplementedError
