@@ -263,7 +263,15 @@ class ReadingViews(QWidget):
         """Show the lesion's measured slice in both views (each its own slice); a view whose
         timepoint has the measurement on another series switches to it when the timepoint
         may change (else the message line says where the measurement is)."""
+        self.drop_drafts()
         self._jump(lesion_id, follow=True)
+
+    def drop_drafts(self) -> None:
+        """Clear half-drawn measurements (a long axis still awaiting its short axis): the
+        reader moved on to another lesion, so they would belong to nothing."""
+        for view in self.views():
+            if view.viewport.layer.drop_drafts():
+                view.update()
 
     def _jump(self, lesion_id: str, *, follow: bool) -> None:
         read = self.session.read()
