@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self._build_status(database)
         self.actions_by_name = self._build_actions()
         self.reader_choice = self._build_reader_choice()
+        self.panel.confirm = lambda text: self.confirm(text)  # asked by the window
         self.panel.sign_button.clicked.connect(self.sign)
         self.panel.reread_button.clicked.connect(self.reread)
         self.session.message.connect(self.show_message)

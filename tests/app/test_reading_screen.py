@@ -1,0 +1,86 @@
+"""The reading screen holds still and offers only what makes sense (issue 15, bugs 5-6): the
+images never move while reading, baseline offers no state that means change, and no single
+key drops a measurement without asking."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from reviewer_gui.dicom import load_series
+from reviewer_gui.qt.main_window import MainWindow
+from reviewer_gui.reading import Category, ReadKey, State
+
+from .helpers import SAMPLE_SCANS, ready, truth_segments
+from .test_measuring import add_lesion
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+KEY = ReadKey("SUBJ-001", "alice")
+
+
+def image_geometry(window: MainWindow) -> tuple[int, int, int, int]:
+    view = window.views.current
+    assert view is not None
+    corner = view.mapTo(window, QPoint(0, 0))
+    return corner.x(), corner.y(), view.width(), view.height()
+
+
+def test_the_images_do_not_move_while_lesions_are_added_and_chosen(
+        qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.wait(50)
+    before = image_geometry(window)
+    add_lesion(qtbot, window, "T", "liver")
+    assert image_geometry(window) == before
+    add_lesion(qtbot, window, "T", "lymph node", shift=True)  # a node: other state buttons
+    assert image_geometry(window) == before
+    for lesion_id in ("T1", "NT1", "T1"):
+        window.session.select_lesion(lesion_id)
+        assert image_geometry(window) == before, lesion_id
+    qtbot.keyClick(window, "S", Qt.KeyboardModifier.ShiftModifier)  # measuring a fragment
+    assert image_geometry(window) == before
+
+
+def enabled_states(window: MainWindow) -> set[State]:
+    return {s for s, b in window.panel.state_buttons.items() if b.isEnabled() and b.isVisible()}
+
+
+def test_baseline_offers_no_state_that_means_change(qtbot: QtBot, window: MainWindow) -> None:
+    add_lesion(qtbot, window, "T", "liver")
+    assert enabled_states(window) == set()  # a target is measured, nothing else at baseline
+    absent = window.panel.state_buttons[State.ABSENT]
+    assert absent.isVisible() and "not at baseline" in absent.toolTip()
+    add_lesion(qtbot, window, "T", "bone", shift=True)
+    assert enabled_states(window) == {State.PRESENT}
+    assert not window.panel.reason.isEnabled()  # no unequivocal progression at baseline
+    qtbot.keyClick(window, "A")  # the key does not do what the button may not
+    assert window.session.project.read(KEY).observation("BASELINE", "NT1") is None
+    assert "not offered for NT1 at BASELINE" in window.message.text()
+
+
+def test_a_measured_lesion_is_set_absent_only_once_the_reader_confirms(
+        qtbot: QtBot, window: MainWindow) -> None:
+    project = window.session.project
+    for label in ("BASELINE", "M2"):
+        volume = load_series(SAMPLE_SCANS / "SUBJ-001" / label, workers=1)
+        if label == "BASELINE":
+            project.add_lesion(KEY, Category.TARGET, "liver", lesion_id="T1")
+        long, short, plane = truth_segments(volume, "SUBJ-001", label, "T1")
+        project.measure(KEY, label, "T1", long, plane, short_axis=short)
+        if label == "BASELINE":
+            project.sign(KEY, label)
+    qtbot.keyClick(window, Qt.Key.Key_Right, CTRL)
+    qtbot.waitUntil(lambda: ready(window), timeout=20_000)
+    window.session.select_lesion("T1")
+    assert enabled_states(window) == {State.ABSENT, State.TOO_SMALL, State.NOT_EVALUATED,
+                                      State.MERGED}  # fmt: skip
+    asked: list[str] = []
+    window.confirm = lambda text: asked.append(text) is not None  # answered no
+    qtbot.keyClick(window, "A")
+    qtbot.keyClick(window, Qt.Key.Key_Delete)
+    observation = project.read(KEY).observation("M2", "T1")
+    assert observation is not None and observation.state is State.PRESENT
+    assert observation.fragments and len(asked) == 2 and "drop its diameters" in asked[0]
+    window.confirm = lambda text: True
+    qtbot.keyClick(window, "A")
+    observation = project.read(KEY).observation("M2", "T1")
+    assert observation is not None and observation.state is State.ABSENT
