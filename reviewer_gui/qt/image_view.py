@@ -38,10 +38,12 @@ from ._overlay import (
     ERROR,
     TEXT,
     Sprites,
+    corner_boxes,
     image_target,
     paint_corners,
     paint_measurements,
     paint_scale_bar,
+    scale_bar_box,
     text_font,
 )
 
@@ -108,6 +110,7 @@ class ImageView(QWidget):
         self.identity: str | None = None
         self.status: tuple[str, QColor] | None = None
         self.paint_count = 0
+        self.label_boxes: list[tuple[float, float, float, float]] = []  # last paint's labels
         self.loader: QThread | None = None  # the background load of the whole series, if any
         self._wheel_rest = 0
         self._refine = QTimer(self)
@@ -207,9 +210,12 @@ class ImageView(QWidget):
         if self._sprites.ratio != self.devicePixelRatioF():  # moved to another screen
             self._sprites = Sprites(self._overlay_font, self.devicePixelRatioF())
         sprites = self._sprites
-        paint_measurements(p, vp, sprites)
+        title, sides = self.title_lines(), self.sides()
+        avoid = corner_boxes(vp, w, h, title, self.status, sides, sprites) + scale_bar_box(
+            vp, w, h, sprites)  # fmt: skip
+        self.label_boxes = paint_measurements(p, vp, sprites, (w, h), avoid)
         paint_scale_bar(p, vp, w, h, sprites)
-        paint_corners(p, vp, w, h, self.title_lines(), self.status, self.sides(), sprites)
+        paint_corners(p, vp, w, h, title, self.status, sides, sprites)
         p.end()
         self.paint_count += 1
 
