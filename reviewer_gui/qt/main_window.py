@@ -48,7 +48,7 @@ from .loading import FolderScanner
 from .plain import tip
 from .reading_views import ReadingViews
 from .session import ReadingSession
-from .shortcuts import SHORTCUTS
+from .shortcuts import SHORTCUTS, not_offered
 from .signed_in import ReadingModel
 from .studies import FolderScan, apply_scan
 from .study_tree import StudyTree
@@ -87,7 +87,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
         self.tree = StudyTree(self.session)
         self.panel = LesionPanel(self.session)
-        self.help = HelpPanel()
+        signed_in = self.session.signed_in
+        self.hidden = not_offered(signed_in=signed_in is not None,
+                                  read_only=self.session.read_only)  # fmt: skip
+        self.help = HelpPanel(hidden=self.hidden)
         self.tree_dock = self._dock("Reading", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("Lesion", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.help_dock = self._dock("Keys (F1)", self.help, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -207,6 +210,8 @@ class MainWindow(QMainWindow):
             handlers[f"window_{preset}"] = self._preset(preset)
         actions = {}
         for shortcut in SHORTCUTS:
+            if shortcut.name in self.hidden:  # not offered to this user at all
+                continue
             action = QAction(shortcut.text, self)
             action.setShortcut(QKeySequence(shortcut.keys))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -219,7 +224,8 @@ class MainWindow(QMainWindow):
         project_menu = menu.addMenu("&Project")
         assert project_menu is not None
         for name in ("open_project", "import_folder", "export"):
-            project_menu.addAction(actions[name])
+            if name in actions:
+                project_menu.addAction(actions[name])
         if self.session.signed_in is not None:  # a project with users: the user's account
             account_menu = menu.addMenu("&Account")
             assert account_menu is not None

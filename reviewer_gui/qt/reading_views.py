@@ -72,8 +72,10 @@ class ReadingViews(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setHandleWidth(3)
         self.splitter.setStyleSheet("QSplitter::handle { background: #404040; }")
-        self.placeholder = QLabel("Open a reading project (Ctrl+O) or a DICOM folder "
-                                  "(Ctrl+D); choose a subject on the left.")  # fmt: skip
+        self.placeholder = QLabel(
+            "Choose a case on the left." if session.signed_in is not None else
+            "Open a reading project (Ctrl+O) or a DICOM folder (Ctrl+D); choose a subject "
+            "on the left.")  # fmt: skip
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("QLabel { background: black; color: #bbbbbb; }")
         self.stack = QStackedLayout(self)

@@ -80,6 +80,23 @@ IMAGE_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
-def grouped() -> list[tuple[str, list[Shortcut]]]:
-    """The shortcuts by group, in the help panel's order."""
-    return [(g, [s for s in SHORTCUTS if s.group == g]) for g in _GROUPS]
+#: What changes a read: not offered to whoever only views reads (adjudicator, administrator).
+EDITING = frozenset({
+    "sign", "reread", "add_target", "add_non_target", "add_new", "clear", "split", "absent",
+    "too_small", "not_evaluated", "merged", "progression", "equivocal", "present",
+})  # fmt: skip
+
+
+def not_offered(*, signed_in: bool, read_only: bool) -> frozenset[str]:
+    """The shortcuts a user is not shown (no action, no menu entry, no help line): in a
+    project with users, studies are added by the study administrator with
+    ``recist-review import`` (de-identified), never from the window; reads only viewed are
+    not edited."""
+    hidden = {"import_folder"} if signed_in else set()
+    return frozenset(hidden | (EDITING if read_only else set()))
+
+
+def grouped(hidden: frozenset[str] = frozenset()) -> list[tuple[str, list[Shortcut]]]:
+    """The shortcuts by group, in the help panel's order (without the ``hidden`` ones)."""
+    return [(g, [s for s in SHORTCUTS if s.group == g and s.name not in hidden])
+            for g in _GROUPS]  # fmt: skip
