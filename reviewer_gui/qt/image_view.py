@@ -20,6 +20,7 @@ import math
 from PyQt6.QtCore import QRectF, Qt, QThread, QTimer, pyqtSignal
 from PyQt6.QtGui import (
     QColor,
+    QCursor,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -269,12 +270,17 @@ class ImageView(QWidget):
     def keyPressEvent(self, event: QKeyEvent | None) -> None:
         name = None if event is None else _KEYS.get(Qt.Key(event.key()))
         before = self.viewport.window
-        if event is not None and name is not None and self.viewport.key(name):
+        if event is not None and name is not None and self.viewport.key(name, self.pointer()):
             self.update()
             self._window_moved(before)
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def pointer(self) -> tuple[float, float] | None:
+        """Where the mouse pointer is over this view (screen), if it is."""
+        pos = self.mapFromGlobal(QCursor.pos())
+        return (pos.x(), pos.y()) if self.rect().contains(pos) else None
 
     def _window_moved(self, before: WindowLevel) -> None:
         if self.viewport.window != before:

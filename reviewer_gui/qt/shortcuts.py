@@ -72,11 +72,11 @@ IMAGE_KEYS: tuple[tuple[str, str], ...] = (
     ("Up / Down, wheel", "previous / next slice (prior and current scroll together)"),
     ("PgUp / PgDown", "10 slices"),
     ("Home / End", "top / bottom slice"),
-    ("+ / -, Ctrl+wheel", "zoom"),
+    ("+ / -, Ctrl+wheel", "zoom toward the pointer (prior and current together)"),
     ("F", "fit the image"),
     ("left-drag", "measure with the tool; drag an end point to adjust it"),
     ("right-drag", "window / level"),
-    ("middle-drag, Shift+left-drag", "pan"),
+    ("middle-drag, Shift+left-drag", "pan (prior and current together)"),
 )
 
 

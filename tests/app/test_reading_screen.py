@@ -4,14 +4,16 @@ key drops a measurement without asking."""
 
 from __future__ import annotations
 
+import pytest
 from PyQt6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from reviewer_gui.dicom import load_series
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import Category, ReadKey, State
+from reviewer_gui.viewer.view_link import shared_view
 
-from .helpers import SAMPLE_SCANS, ready, truth_segments
+from .helpers import SAMPLE_SCANS, ready, truth_segments, wheel
 from .test_measuring import add_lesion
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -84,3 +86,16 @@ def test_a_measured_lesion_is_set_absent_only_once_the_reader_confirms(
     qtbot.keyClick(window, "A")
     observation = project.read(KEY).observation("M2", "T1")
     assert observation is not None and observation.state is State.ABSENT
+
+
+def test_zooming_the_current_image_zooms_the_prior_on_the_same_region(
+        qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_Right, CTRL)  # M2 beside the baseline
+    qtbot.waitUntil(lambda: ready(window), timeout=20_000)
+    prior, current = window.views.prior, window.views.current
+    assert prior is not None and current is not None
+    wheel(current, 3, QPoint(120, 200), ctrl=True)
+    assert current.viewport.transform.zoom > 1.9 * current.viewport.fitted_transform().zoom
+    a, b = shared_view(prior.viewport), shared_view(current.viewport)
+    assert a.zoom_over_fit == pytest.approx(b.zoom_over_fit)
+    assert (a.row_fraction, a.col_fraction) == pytest.approx((b.row_fraction, b.col_fraction))
