@@ -21,6 +21,7 @@ from PyQt6.QtCore import QRectF, Qt, QThread, QTimer, pyqtSignal
 from PyQt6.QtGui import (
     QColor,
     QCursor,
+    QEnterEvent,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -29,7 +30,16 @@ from PyQt6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PyQt6.QtWidgets import QSizePolicy, QWidget
+from PyQt6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QTextEdit,
+    QWidget,
+)
 
 from reviewer_gui.dicom import Volume
 from reviewer_gui.viewer import Button, MeasurementRefused, PixelSpacing, Viewport, WindowLevel
@@ -66,6 +76,13 @@ _KEYS = {
     Qt.Key.Key_Escape: "Esc", Qt.Key.Key_F: "F", Qt.Key.Key_C: "C", Qt.Key.Key_B: "B",
     **{getattr(Qt.Key, f"Key_{n}"): str(n) for n in range(1, 7)},
 }  # fmt: skip
+
+
+def typing_in(widget: QWidget | None) -> bool:
+    """True when ``widget`` (the focus) takes typed text or a choice (a pick list, e.g. the
+    organ after T): the keys must stay there."""
+    return isinstance(widget, QLineEdit | QComboBox | QAbstractSpinBox | QTextEdit
+                      | QPlainTextEdit)  # fmt: skip
 
 
 def _around(image: QRectF, width: float, height: float) -> list[QRectF]:
@@ -225,6 +242,13 @@ class ImageView(QWidget):
         super().resizeEvent(event)
 
     # -- input: translate, forward, repaint if asked ----------------------------------------
+    def enterEvent(self, event: QEnterEvent | None) -> None:
+        """The pointer came over the image: the keys (arrows, +/-, the window's) go to it
+        from now on, unless the reader is typing somewhere."""
+        if not typing_in(QApplication.focusWidget()) and self.isActiveWindow():
+            self.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().enterEvent(event)
+
     def mousePressEvent(self, event: QMouseEvent | None) -> None:
         button = None if event is None else _BUTTONS.get(event.button())
         if event is None or button is None:

@@ -322,6 +322,9 @@ class MainWindow(QMainWindow):
     def _dialog_closed(self) -> None:
         self.dialog = None
         self.activateWindow()  # the keys work here again at once
+        for view in self.views.views():  # and go to the image under the pointer
+            if view.pointer() is not None:
+                view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def next_fragment(self) -> None:
         """Shift+S: measure the next fragment of a split target; after the last, whole."""

@@ -5,7 +5,9 @@ key drops a measurement without asking."""
 from __future__ import annotations
 
 import pytest
-from PyQt6.QtCore import QPoint, Qt
+from PyQt6.QtCore import QPoint, QPointF, Qt
+from PyQt6.QtGui import QEnterEvent
+from PyQt6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from reviewer_gui.dicom import load_series
@@ -99,3 +101,23 @@ def test_zooming_the_current_image_zooms_the_prior_on_the_same_region(
     a, b = shared_view(prior.viewport), shared_view(current.viewport)
     assert a.zoom_over_fit == pytest.approx(b.zoom_over_fit)
     assert (a.row_fraction, a.col_fraction) == pytest.approx((b.row_fraction, b.col_fraction))
+
+
+def test_keys_go_to_the_image_under_the_pointer_unless_the_reader_types(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """Issue 15, friction 4: arrow keys went to the grid until the image was clicked."""
+    view = window.views.current
+    assert view is not None
+    window.grid.table.setFocus()
+    assert window.grid.table.hasFocus()
+    qtbot.mouseMove(view, QPoint(view.width() // 2, view.height() // 2))
+    QApplication.sendEvent(view, QEnterEvent(QPointF(20, 20), QPointF(20, 20),
+                                             QPointF(view.mapToGlobal(QPoint(20, 20)))))
+    assert view.hasFocus()
+    before = view.viewport.nav.index
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert view.viewport.nav.index != before  # the slice moved, not the grid's row
+    window.panel.detail.setFocus()  # typing a location: the pointer does not take the keys
+    QApplication.sendEvent(view, QEnterEvent(QPointF(30, 30), QPointF(30, 30),
+                                             QPointF(view.mapToGlobal(QPoint(30, 30)))))
+    assert window.panel.detail.hasFocus()
