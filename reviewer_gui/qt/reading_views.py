@@ -283,9 +283,8 @@ class ReadingViews(QWidget):
         lesion = self.session.lesion()
         if read is None or not lesion_id or lesion is None:
             return
-        if self.current is not None and lesion.is_node:
-            self.current.viewport.layer.tool = Tool.BIDIRECTIONAL  # nodes: short axis
-            self.current.update()
+        if focus:  # one tool for the window, the lesion's: a node's short axis, else long
+            self.set_tool(Tool.BIDIRECTIONAL if lesion.is_node else Tool.CALIPER)
         current, prior = self.session.current(), self.session.prior()
         shown = [(view, tp) for view, tp in ((self.prior, prior), (self.current, current))
                  if view is not None and tp is not None]  # fmt: skip

@@ -121,3 +121,27 @@ def test_keys_go_to_the_image_under_the_pointer_unless_the_reader_types(
     QApplication.sendEvent(view, QEnterEvent(QPointF(30, 30), QPointF(30, 30),
                                              QPointF(view.mapToGlobal(QPoint(30, 30)))))
     assert window.panel.detail.hasFocus()
+
+
+def test_one_tool_for_the_window_chosen_by_the_lesion(qtbot: QtBot, window: MainWindow) -> None:
+    """Issue 15, friction 6: after a node, the next mass was still drawn bidirectionally (its
+    long axis then waited for a short one); the prior said another tool than the current."""
+    add_lesion(qtbot, window, "T", "lymph node", shift=True)  # NT1, a node
+    tools = {v.viewport.layer.tool.value for v in window.views.views()}
+    assert tools == {"bidirectional"}
+    add_lesion(qtbot, window, "T", "liver")
+    assert {v.viewport.layer.tool.value for v in window.views.views()} == {"caliper"}
+
+
+def test_the_colours_are_explained_and_column_widths_kept_across_subjects(
+        qtbot: QtBot, window: MainWindow) -> None:
+    grid = window.grid
+    assert "timepoint being read" in grid.legend.text() and "nadir" in grid.legend.text()
+    add_lesion(qtbot, window, "T", "liver")
+    row = next(r for r in range(grid.table.rowCount()) if grid.lesion_at(r) == "T1")
+    current = grid.table.item(row, 1)
+    assert current is not None and "yellow: the timepoint being read" in current.toolTip()
+    grid.table.horizontalHeader().resizeSection(0, 260)  # type: ignore[union-attr]
+    qtbot.keyClick(window, Qt.Key.Key_Down, CTRL)  # the next subject
+    qtbot.waitUntil(lambda: ready(window), timeout=20_000)
+    assert window.session.case_id == "SUBJ-002" and grid.table.columnWidth(0) == 260

@@ -35,7 +35,7 @@ def test_sign_in_is_refused_with_a_wrong_password(qtbot: QtBot, study: Path) -> 
     dialog = sign_in_dialog(study, opened.append)
     qtbot.addWidget(dialog)
     dialog.open()
-    assert dialog.name.text()  # the operating-system account, prefilled
+    assert dialog.name.text() == ""  # typed, not the OS login
     dialog.name.setText("alice")
     dialog.password.setText("not-her-password")
     dialog.ok_button.click()
