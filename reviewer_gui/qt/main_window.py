@@ -197,6 +197,8 @@ class MainWindow(QMainWindow):
             "add_non_target": lambda: panel.start_adding(Category.NON_TARGET),
             "add_new": lambda: panel.start_adding(Category.NEW),
             "clear": panel.clear_measurement,
+            "undo": session.undo,
+            "redo": lambda: session.undo(redo=True),
             "split": self.next_fragment,
             "absent": lambda: panel.set_state(State.ABSENT),
             "too_small": lambda: panel.set_state(State.TOO_SMALL),

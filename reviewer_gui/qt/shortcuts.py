@@ -54,6 +54,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("Del", "clear", "clear the lesion's measurement here", "Lesions"),
     Shortcut("Shift+S", "split",
              "split target: measure the next fragment (a, b, c...); again: whole", "Lesions"),
+    Shortcut("Ctrl+Z", "undo", "undo the last entry on this read (kept in the record)",
+             "Lesions"),
+    Shortcut("Ctrl+Shift+Z", "redo", "redo the entry undone", "Lesions"),
     Shortcut("A", "absent", "absent (disappeared)", "States"),
     Shortcut("S", "too_small", "too small to measure (counts 5 mm)", "States"),
     Shortcut("E", "not_evaluated", "not evaluated (not assessable)", "States"),
@@ -83,7 +86,8 @@ IMAGE_KEYS: tuple[tuple[str, str], ...] = (
 #: What changes a read: not offered to whoever only views reads (adjudicator, administrator).
 EDITING = frozenset({
     "sign", "reread", "add_target", "add_non_target", "add_new", "clear", "split", "absent",
-    "too_small", "not_evaluated", "merged", "progression", "equivocal", "present",
+    "too_small", "not_evaluated", "merged", "progression", "equivocal", "present", "undo",
+    "redo",
 })  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import Category, ReadKey, State
 from reviewer_gui.viewer.view_link import shared_view
 
-from .helpers import SAMPLE_SCANS, ready, truth_segments, wheel
+from .helpers import SAMPLE_SCANS, measure_across, ready, truth_segments, wheel
 from .test_measuring import add_lesion
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -145,3 +145,28 @@ def test_the_colours_are_explained_and_column_widths_kept_across_subjects(
     qtbot.keyClick(window, Qt.Key.Key_Down, CTRL)  # the next subject
     qtbot.waitUntil(lambda: ready(window), timeout=20_000)
     assert window.session.case_id == "SUBJ-002" and grid.table.columnWidth(0) == 260
+
+
+def test_ctrl_z_takes_back_the_last_entry_and_ctrl_shift_z_puts_it_back(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """Issue 15, friction 3: a measurement erased by mistake came back only by drawing it
+    again."""
+    project = window.session.project
+    view = window.views.current
+    assert view is not None
+    add_lesion(qtbot, window, "T", "liver")
+    measure_across(view, "SUBJ-001", "BASELINE", "T1")
+    measured = project.read(KEY).observation("BASELINE", "T1")
+    assert measured is not None and measured.fragments
+    qtbot.keyClick(window, Qt.Key.Key_Delete)  # confirmed (the fixture answers yes)
+    cleared = project.read(KEY).observation("BASELINE", "T1")
+    assert cleared is not None and not cleared.fragments
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    back = project.read(KEY).observation("BASELINE", "T1")
+    assert back is not None and [f.long_axis.segment for f in back.fragments] == [
+        f.long_axis.segment for f in measured.fragments]
+    assert "undone: T1 at BASELINE" in window.message.text()
+    assert [m.caption for m in view.viewport.layer.items] == ["T1"]  # drawn again
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    redone = project.read(KEY).observation("BASELINE", "T1")
+    assert redone is not None and not redone.fragments
