@@ -286,6 +286,8 @@ class LesionPanel(QWidget):
             is_node=self.nodal.isChecked()))
         if lesion is not None:
             self.detail.clear()
+            for field in (self.organ, self.detail):  # added: the keys go to the images again
+                field.clearFocus()
             session.select_lesion(lesion.lesion_id)
             session.message.emit(f"{lesion.lesion_id} added ({lesion.location}): now measure "
                                  "it, or set its state", False)  # fmt: skip
