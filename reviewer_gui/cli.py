@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("project", type=Path, help="reading project file (PROJECT.db)")
     export.add_argument("-o", "--output", type=Path, help="output CSV (default: stdout)")
     export.add_argument("--reader", help="only this reader's reads (default: every reader)")
+    export.add_argument("--sr", type=Path, metavar="DIR", help="instead of the CSV: each signed "
+                        "timepoint read as a DICOM SR (TID 1500) file in this folder")
     export.add_argument(
         "--include-unsigned",
         action="store_true",
@@ -128,6 +130,14 @@ def _adjudicate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    if args.sr is not None:
+        from reviewer_gui.sr import SrExportError
+        from reviewer_gui.sr.cli import export_sr
+
+        try:
+            return export_sr(args)
+        except SrExportError as error:
+            raise UsageError(str(error)) from None
     from reviewer_gui.engine_adapter import export_project
     from reviewer_gui.store import Store
 

@@ -8,9 +8,14 @@ Temporal Information with Modified Dates Option (E.3.6): every date of a subject
 same secret whole-day offset, so intervals survive. Each subject gets a random case id
 (``CASE-7K3F``), each study a timepoint label (``BASELINE``, ``FU1``...) in date order, and
 is registered through the reading model. The mapping (real id -> case id, offsets, UID map)
-goes to a key file outside the project (:class:`DeidKey`), mode 0600.
+goes to a key file outside the project (:class:`DeidKey`), mode 0600, and the project
+records which key it is imported with. Imports into one project take turns (a lock); every
+image is read and decoded before its study is stored (:mod:`reviewer_gui.deid.checks`), and
+every stored file's SHA-256 is recorded with its timepoint (``audit verify`` checks them); a
+damaged stored study is replaced by a clean re-send (:mod:`reviewer_gui.deid.resend`).
 """
 
+from reviewer_gui.deid.checks import DamagedImage
 from reviewer_gui.deid.dataset import (
     METHOD,
     METHOD_CODES,
@@ -47,6 +52,7 @@ __all__ = [
     "STANDARD_EDITION",
     "Action",
     "BasicProfile",
+    "DamagedImage",
     "DeidKey",
     "DeidentificationRefused",
     "ImportRefused",

@@ -5,6 +5,7 @@ Layout of a reading project folder (everything in it is what readers may open)::
     PROJECT_DIR/project.db                          the reading database (reviewer_gui.store)
     PROJECT_DIR/images/CASE-7K3F/BASELINE/S01/IM0001.dcm ...   de-identified series
     PROJECT_DIR/.incoming/                          studies being written (then renamed)
+    PROJECT_DIR/.import.lock                        held by the import running (one at a time)
 
 A timepoint's ``SeriesRef`` names the study's folder relative to ``PROJECT_DIR`` (the folder
 of ``project.db``: ``images/CASE-7K3F/BASELINE``), so a project folder moved or copied
@@ -15,8 +16,19 @@ and the series it is read on: the CT series with the most images.
 and, outside it, the key (``reviewer_gui.deid.key``). Each study of the source becomes one
 timepoint of its subject, labelled ``BASELINE``, ``FU1``, ``FU2``... in date order; its series
 are written to a temporary folder, renamed into place (atomic), then registered through the
-reading model, then recorded in the key. A study already in the project is skipped, so
-importing the same source again changes nothing.
+reading model (with the SHA-256 of every file it stored, in the same transaction), then
+recorded in the key. Every image is read in full and decoded first: a study with a damaged
+image is not imported (nor the subject's later ones: their labels would be wrong) and is
+reported; the site's corrected re-send is then imported like any new study. A study already in
+the project is skipped, so importing the same source again changes nothing, unless its stored
+files are damaged (missing, altered, or not decodable): then a clean re-send replaces them
+(``reviewer_gui.deid.resend``, an audited ``replace-images`` record).
+
+Imports into one project take turns (``checks.project_lock``); under the lock, what an
+interrupted import left (``.incoming``, a study folder no timepoint registers) is removed, and
+a folder a timepoint registers is never removed. The project records which key it is imported
+with (``project_info.deid_key``): another key, or a missing key file, is refused before
+anything is written (a new key would give every subject a second case id).
 """
 
 from __future__ import annotations
@@ -27,27 +39,34 @@ import random
 import secrets
 import shutil
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import pydicom
-
+from reviewer_gui.deid.checks import (
+    DamagedImage,
+    ImportRefused,
+    check_source,
+    project_lock,
+    read_image,
+)
 from reviewer_gui.deid.dataset import DeidentificationRefused, SubjectKey, deidentify
 from reviewer_gui.deid.key import DeidKey
+from reviewer_gui.deid.resend import repair_present
 from reviewer_gui.dicom import SeriesInfo, find_series
 from reviewer_gui.reading import ReadingProject, SeriesRef
-from reviewer_gui.store import open_project
+from reviewer_gui.store import Store, open_project
+from reviewer_gui.store.images import ImageFile, file_digest, image_rows
 
 PROJECT_DB = "project.db"
 IMAGES = "images"
 INCOMING = ".incoming"
 BASELINE = "BASELINE"
+KEY_INFO = "deid_key"
 
-
-class ImportRefused(ValueError):
-    """The import cannot go on (the message says why and what to do); studies imported before
-    the problem stay imported, the one that failed left nothing behind."""
+__all__ = ["BASELINE", "IMAGES", "INCOMING", "PROJECT_DB", "ImportRefused", "ImportReport",
+           "ImportedStudy", "default_key_file", "import_studies", "timepoint_label"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,8 @@ class ImportReport:
     skipped: tuple[str, ...]  # files or series left out, and why
     project_file: Path
     key_file: Path
+    incomplete: tuple[str, ...] = ()  # studies not imported (a damaged image), and why
+    replaced: tuple[str, ...] = ()  # stored studies repaired from the re-send, and why
 
 
 def default_key_file(project_dir: Path) -> Path:
@@ -81,10 +102,12 @@ def timepoint_label(index: int) -> str:
 
 
 def import_studies(source: Path, project_dir: Path, *, key_file: Path | None = None,
-                   by: str = "import") -> ImportReport:  # fmt: skip
+                   by: str = "import",
+                   waiting: Callable[[], None] | None = None) -> ImportReport:  # fmt: skip
     """Copy every image study under ``source`` into the reading project ``project_dir``,
     de-identified; the mapping goes to ``key_file`` (default :func:`default_key_file`), which
-    must lie outside ``project_dir``."""
+    must lie outside ``project_dir``. ``waiting`` is called when another import holds the
+    project's lock (this one then waits for it)."""
     source, project_dir = Path(source), Path(project_dir)
     key_path = Path(key_file) if key_file is not None else default_key_file(project_dir)
     if not source.is_dir():
@@ -92,27 +115,72 @@ def import_studies(source: Path, project_dir: Path, *, key_file: Path | None = N
     if key_path.resolve().is_relative_to(project_dir.resolve()):
         raise ImportRefused(f"{key_path}: the key file must not be inside the reading project "
                             f"{project_dir} (readers could open it); give a path outside it")
+    check_source(source)
     catalog = find_series(source)
     skipped = [w.message for w in catalog.warnings]
     studies = _studies_by_patient(catalog.series)
+    for patient_studies in studies.values():  # every date readable before anything is written
+        for series in patient_studies.values():
+            _study_date(series)
     project_dir.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(project_dir / INCOMING)
-    imported: list[ImportedStudy] = []
-    present = 0
-    with DeidKey.open(key_path) as key:
+    results = _Results()
+    with project_lock(project_dir, waiting):
+        _remove_abandoned(project_dir / INCOMING)
         project, store = open_project(project_dir / PROJECT_DB)
         try:
-            order = sorted(studies)
-            random.SystemRandom().shuffle(order)  # the database's order tells nothing
-            for patient_id in order:
-                session = _SubjectImport(project, key, project_dir, patient_id, by)
-                done, already = session.run(studies[patient_id])
-                imported.extend(done)
-                present += already
+            _check_key_file(store, project, project_dir, key_path)
+            with DeidKey.open(key_path) as key:
+                _bind_key(store, project, key, project_dir, by)
+                order = sorted(studies)
+                random.SystemRandom().shuffle(order)  # the database's order tells nothing
+                for patient_id in order:
+                    session = _SubjectImport(project, store, key, project_dir, patient_id, by)
+                    session.run(studies[patient_id], results)
         finally:
             store.close()
-    return ImportReport(tuple(imported), present, tuple(skipped), project_dir / PROJECT_DB,
-                        key_path)  # fmt: skip
+    return ImportReport(tuple(results.imported), results.present, tuple(skipped),
+                        project_dir / PROJECT_DB, key_path, tuple(results.incomplete),
+                        tuple(results.replaced))  # fmt: skip
+
+
+class _Results:
+    """What a run did so far (every subject adds to it)."""
+
+    def __init__(self) -> None:
+        self.imported: list[ImportedStudy] = []
+        self.incomplete: list[str] = []
+        self.replaced: list[str] = []
+        self.present = 0
+
+
+def _check_key_file(store: Store, project: ReadingProject, project_dir: Path,
+                    key_path: Path) -> None:  # fmt: skip
+    """Refuse, before a key file is created, an import whose key would not be the project's."""
+    if key_path.exists():
+        return
+    if store.project_info(KEY_INFO) is not None or project.case_ids:
+        raise ImportRefused(
+            f"{key_path}: no such key file, but {project_dir} was imported with a "
+            "de-identification key: give that key file with --key-file (a new key would give "
+            "every subject a second case id); nothing imported")
+
+
+def _bind_key(store: Store, project: ReadingProject, key: DeidKey, project_dir: Path,
+              by: str) -> None:  # fmt: skip
+    recorded = store.project_info(KEY_INFO)
+    if recorded is not None:
+        if recorded != key.key_id:
+            raise ImportRefused(
+                f"{key.path}: not the key {project_dir} was imported with (key "
+                f"{recorded[:8]}...); give that key file with --key-file (another key would "
+                "give every subject a second case id); nothing imported")
+        return
+    if project.case_ids and not set(project.case_ids) & set(key.case_ids().values()):
+        raise ImportRefused(
+            f"{key.path}: knows none of the subjects already in {project_dir}: give the key "
+            "file they were imported with (--key-file); nothing imported")
+    store.add_project_info(KEY_INFO, key.key_id, by,
+                           reason="the de-identification key this project is imported with")
 
 
 def _studies_by_patient(series: tuple[SeriesInfo, ...]) -> dict[str, dict[str, list[SeriesInfo]]]:
@@ -130,44 +198,53 @@ def _study_date(series: list[SeriesInfo]) -> dt.date:
     try:
         return dt.datetime.strptime(value.strip()[:8], "%Y%m%d").date()
     except ValueError:
-        raise ImportRefused(f"{series[0].files[0]}: Study Date {value!r} is not a date "
-                            "(YYYYMMDD), so the timepoints cannot be ordered") from None
+        what = f"Study Date {value!r} is not a date (YYYYMMDD)" if value.strip() else (
+            "no Study Date")  # fmt: skip
+        raise ImportRefused(f"{series[0].files[0]}: {what}, so the timepoints cannot be "
+                            "ordered; have the site fill it in (nothing imported)") from None
 
 
 class _SubjectImport:
-    def __init__(self, project: ReadingProject, key: DeidKey, project_dir: Path,
+    def __init__(self, project: ReadingProject, store: Store, key: DeidKey, project_dir: Path,
                  patient_id: str, by: str) -> None:  # fmt: skip
-        self.project, self.key, self.project_dir, self.by = project, key, project_dir, by
+        self.project, self.store, self.key = project, store, key
+        self.project_dir, self.by = project_dir, by
         self.patient_id = patient_id
         self.subject = key.subject(patient_id)
 
-    def run(self, studies: dict[str, list[SeriesInfo]]) -> tuple[list[ImportedStudy], int]:
+    def run(self, studies: dict[str, list[SeriesInfo]], results: _Results) -> None:
         case_id = self.subject.case_id
-        if case_id not in self.project.case_ids:
-            self.project.add_subject(case_id, by=self.by)
+        known = case_id in self.project.case_ids
         existing = {tp.series.study_uid: tp for tp in self.project.timepoints(case_id)
-                    if tp.series is not None}  # fmt: skip
+                    if tp.series is not None} if known else {}  # fmt: skip
         new: list[tuple[dt.date, str, list[SeriesInfo]]] = []
-        already = 0
         for study_uid, series in studies.items():
             date = _study_date(series)
             present = existing.get(self.key.new_uid(study_uid))
-            if present is None:
+            if present is None or present.series is None:
                 new.append((date, study_uid, series))
                 continue
-            already += 1
+            results.present += 1
+            repair_present(self, present, series, results)
             self.key.record_study(self.patient_id, study_uid, date, present.scan_date,
-                                  present.label, present.series.study_uid if present.series
-                                  else "")  # fmt: skip
+                                  present.label, present.series.study_uid)  # fmt: skip
         new.sort(key=lambda item: item[0])
         self._check_order(new)
-        done = [self._import(date, uid, series) for date, uid, series in new]
-        return done, already
+        for date, uid, series in new:
+            try:
+                results.imported.append(self._import(date, uid, series))
+            except DamagedImage as damaged:
+                later = " (nor the later ones of this subject)" if uid != new[-1][1] else ""
+                results.incomplete.append(
+                    f"{damaged}: study of {date.isoformat()} ({case_id}) not imported{later}; "
+                    "have the site re-send it, then import again")
+                return
 
     def _check_order(self, new: list[tuple[dt.date, str, list[SeriesInfo]]]) -> None:
         shift = dt.timedelta(days=self.subject.date_offset_days)
+        known = self.subject.case_id in self.project.case_ids
         last = max((tp.scan_date for tp in self.project.timepoints(self.subject.case_id)),
-                   default=None)  # fmt: skip
+                   default=None) if known else None  # fmt: skip
         for index, (date, uid, series) in enumerate(new):
             following = new[index + 1] if index + 1 < len(new) else None
             if last is not None and date + shift <= last:
@@ -180,34 +257,65 @@ class _SubjectImport:
                     f"{series[0].files[0]} and {following[2][0].files[0]}: two studies of one "
                     "subject on the same date; import the one to read (a timepoint is one scan)")
 
-    def _import(self, date: dt.date, study_uid: str, series: list[SeriesInfo]) -> ImportedStudy:
-        case_id = self.subject.case_id
-        label = timepoint_label(len(self.project.timepoints(case_id)))
-        relative = Path(IMAGES, case_id, label)
-        final = self.project_dir / relative
-        if final.exists():  # left by an import that stopped before registering it
-            shutil.rmtree(final)
+    def write(self, series: list[SeriesInfo], relative: Path) -> tuple[Path, _Written]:
+        """The study de-identified into a new folder of ``.incoming`` (removed again if that
+        fails), its files hashed as they will be named at ``relative``."""
         incoming = self.project_dir / INCOMING
         incoming.mkdir(exist_ok=True)
         temporary = incoming / f"{os.getpid()}-{secrets.token_hex(4)}"
         try:
-            written = _write_study(series, temporary, self.subject, self.key)
+            written = _write_study(series, temporary, self.subject, self.key, relative)
+        except BaseException:
+            shutil.rmtree(temporary, ignore_errors=True)
+            raise
+        return temporary, written
+
+    def _import(self, date: dt.date, study_uid: str, series: list[SeriesInfo]) -> ImportedStudy:
+        case_id = self.subject.case_id
+        known = case_id in self.project.case_ids
+        label = timepoint_label(len(self.project.timepoints(case_id)) if known else 0)
+        relative = Path(IMAGES, case_id, label)
+        final = self.project_dir / relative
+        temporary, written = self.write(series, relative)
+        try:
+            if final.exists():
+                _remove_unregistered(final, relative, self.project)
             final.parent.mkdir(parents=True, exist_ok=True)
             temporary.rename(final)
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)
             raise
-        main, thickness, n_files = written
-        ref = SeriesRef(self.key.new_uid(study_uid), self.key.new_uid(main.series_uid),
-                        relative.as_posix(), thickness)
+        ref = SeriesRef(self.key.new_uid(study_uid), self.key.new_uid(written.main.series_uid),
+                        relative.as_posix(), written.thickness)  # fmt: skip
         scan_date = date + dt.timedelta(days=self.subject.date_offset_days)
         try:
-            self.project.add_timepoint(case_id, label, scan_date, ref, by=self.by)
+            if not known:
+                self.project.add_subject(case_id, by=self.by)
+            with self.store.attaching({"image_file": image_rows(written.files)}):
+                self.project.add_timepoint(case_id, label, scan_date, ref, by=self.by)
         except BaseException:
-            shutil.rmtree(final, ignore_errors=True)
+            shutil.rmtree(final, ignore_errors=True)  # this run's folder, not registered
             raise
         self.key.record_study(self.patient_id, study_uid, date, scan_date, label, ref.study_uid)
-        return ImportedStudy(case_id, label, scan_date, ref, n_files)
+        return ImportedStudy(case_id, label, scan_date, ref, len(written.files))
+
+
+def _remove_unregistered(final: Path, relative: Path, project: ReadingProject) -> None:
+    """Remove a study folder an interrupted import moved into place but never registered (the
+    caller holds the project lock); a folder a timepoint registers is never removed."""
+    registered = {tp.series.folder for case_id in project.case_ids
+                  for tp in project.timepoints(case_id) if tp.series is not None}  # fmt: skip
+    if relative.as_posix() in registered or str(final) in registered:
+        raise ImportRefused(f"{final}: a registered timepoint's images are already there; "
+                            "nothing was changed (run recist-review audit verify)")  # fmt: skip
+    shutil.rmtree(final)
+
+
+@dataclass(frozen=True)
+class _Written:
+    main: SeriesInfo
+    thickness: Decimal | None
+    files: list[ImageFile]
 
 
 def _ordered(series: list[SeriesInfo]) -> list[SeriesInfo]:
@@ -224,25 +332,31 @@ def _main_series(series: list[SeriesInfo]) -> SeriesInfo:
     return max(_ordered(series), key=lambda s: (s.modality == "CT", s.n_images))
 
 
-def _write_study(series: list[SeriesInfo], folder: Path, subject: SubjectKey,
-                 key: DeidKey) -> tuple[SeriesInfo, Decimal | None, int]:  # fmt: skip
+def _write_study(series: list[SeriesInfo], folder: Path, subject: SubjectKey, key: DeidKey,
+                 relative: Path) -> _Written:  # fmt: skip
     main = _main_series(series)
     thickness: Decimal | None = None
-    n_files = 0
+    files: list[ImageFile] = []
     for info in _ordered(series):
-        target = folder / _series_folder(series, info)
+        name = _series_folder(series, info)
+        target = folder / name
         target.mkdir(parents=True)
         for number, path in enumerate(info.files, start=1):
-            dataset = pydicom.dcmread(path)
+            dataset = read_image(path)
             try:
                 deidentify(dataset, subject, key.new_uid)
             except DeidentificationRefused as error:
                 raise ImportRefused(f"{path}: {error}") from None
             if info is main and thickness is None and "SliceThickness" in dataset:
                 thickness = _decimal(dataset.SliceThickness)
-            dataset.save_as(target / f"IM{number:04d}.dcm", enforce_file_format=True)
-            n_files += 1
-    return main, thickness, n_files
+            output = target / f"IM{number:04d}.dcm"
+            dataset.save_as(output, enforce_file_format=True)
+            with open(output, "rb+") as stream:
+                os.fsync(stream.fileno())
+            digest = file_digest(output)
+            files.append(ImageFile((relative / name / output.name).as_posix(), digest.size,
+                                   digest.sha256))  # fmt: skip
+    return _Written(main, thickness, files)
 
 
 def _decimal(value: object) -> Decimal | None:
@@ -270,4 +384,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-

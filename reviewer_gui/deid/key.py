@@ -63,6 +63,7 @@ class DeidKey:
         self._db = connection
         self._secret = secret
         self._new_uids: dict[str, str] = {}
+        self.key_id = _key_id(connection)
 
     @classmethod
     def open(cls, path: Path) -> DeidKey:
@@ -154,6 +155,13 @@ class DeidKey:
             self._new_uids.clear()
 
 
+def _key_id(db: sqlite3.Connection) -> str:
+    """The key's own random id (the project records it: another key is refused); a key made
+    before ids existed gets one now."""
+    db.execute("INSERT OR IGNORE INTO key_info VALUES ('key_id', ?)", (secrets.token_hex(16),))
+    return str(db.execute("SELECT value FROM key_info WHERE name = 'key_id'").fetchone()[0])
+
+
 def _draw(make: Callable[[], T], taken: set[T]) -> T:
     while (value := make()) in taken:
         pass
@@ -172,6 +180,7 @@ def _prepare(db: sqlite3.Connection, path: Path) -> bytes:
         db.execute(f"PRAGMA application_id = {KEY_APPLICATION_ID}")
         secret = secrets.token_bytes(32)
         db.execute("INSERT INTO key_info VALUES ('uid_secret', ?)", (secret.hex(),))
+        db.execute("INSERT INTO key_info VALUES ('key_id', ?)", (secrets.token_hex(16),))
         db.execute("INSERT INTO key_info VALUES ('created_at', ?)",
                    (dt.datetime.now(dt.UTC).isoformat(),))  # fmt: skip
         db.execute("COMMIT")

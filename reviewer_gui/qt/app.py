@@ -24,6 +24,8 @@ from PyQt6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 from reviewer_gui.engine_adapter import RecistEngine, export_project
 from reviewer_gui.review import Role, sign_in
 from reviewer_gui.sample_scans import sample_scans_folder
+from reviewer_gui.sr import write_srs
+from reviewer_gui.sr.access import write_session_srs
 from reviewer_gui.store import Store, UserRecord, open_project
 
 from .dialogs import SignInDialog
@@ -62,9 +64,13 @@ def open_window(path: Path, *, reader: str, dicom: Path | None = None) -> MainWi
     def export(output: Path, whose: str) -> int:  # `recist-review export PROJECT --reader`
         return export_project(output, store.load(), reader=whose).rows
 
+    def export_sr(folder: Path, whose: str) -> int:  # `... export PROJECT --sr DIR --reader`
+        reads = [read for key, read in sorted(store.load().reads.items()) if key.reader == whose]
+        return len(write_srs(reads, folder, images_base=store.path.parent).files)
+
     window = MainWindow(project, reader=reader, database=store.path.resolve(),
                         opener=lambda other: _replace(window, other, reader),
-                        exporter=export)  # fmt: skip
+                        exporter=export, sr_exporter=export_sr)  # fmt: skip
     window.on_close = store.close
     if dicom is not None:
         window.import_folder(dicom)
@@ -85,7 +91,10 @@ def open_signed_in(path: Path, name: str, password: str) -> MainWindow:
         viewed = session.user if not project.read_only else (readers or [session.user])[0]
         window = MainWindow(project, reader=viewed, database=Path(path).resolve(),
                             opener=lambda other: _replace(window, other, viewed),
-                            exporter=project.export)  # `recist-review export --user`  # fmt: skip
+                            exporter=project.export,  # `recist-review export --user`
+                            sr_exporter=lambda folder, whose: len(write_session_srs(
+                                session, folder, reader=whose,
+                                images_base=Path(path).parent).files))  # fmt: skip
     except BaseException:
         session.close()
         raise

@@ -50,6 +50,7 @@ from .reading_views import ReadingViews
 from .session import ReadingSession
 from .shortcuts import SHORTCUTS, not_offered
 from .signed_in import ReadingModel
+from .sr_action import SrExporter, export_srs
 from .studies import FolderScan, apply_scan
 from .study_tree import StudyTree
 
@@ -66,11 +67,13 @@ class MainWindow(QMainWindow):
 
     def __init__(self, project: ReadingModel, *, reader: str, database: Path,
                  opener: Callable[[Path], None] | None = None,
-                 exporter: Exporter | None = None) -> None:  # fmt: skip
+                 exporter: Exporter | None = None,
+                 sr_exporter: SrExporter | None = None) -> None:  # fmt: skip
         super().__init__()
         self.session = ReadingSession(project, reader, database)
         self.opener = opener
         self.exporter = exporter  # recist-review export's own function (see .export_action)
+        self.sr_exporter = sr_exporter  # and export --sr's (see .sr_action)
         self.confirm: Callable[[str], bool] = lambda text: ask(self, text)
         self.dialog: QDialog | None = None  # the signature or re-read dialog, while open
         self.scanner: FolderScanner | None = None
@@ -225,8 +228,10 @@ class MainWindow(QMainWindow):
         assert menu is not None
         project_menu = menu.addMenu("&Project")
         assert project_menu is not None
-        for name in ("open_project", "import_folder", "export"):
-            if name in actions:
+        actions["export_sr"] = QAction("Export DICOM SR…", self)
+        actions["export_sr"].triggered.connect(lambda _=False: self.export_sr())
+        for name in ("open_project", "import_folder", "export", "export_sr"):
+            if name in actions:  # not what the user may not do (qt.shortcuts.not_offered)
                 project_menu.addAction(actions[name])
         if self.session.signed_in is not None:  # a project with users: the user's account
             account_menu = menu.addMenu("&Account")
@@ -313,6 +318,10 @@ class MainWindow(QMainWindow):
         """Ctrl+E: the measurements CSV of the read shown, as ``recist-review export``
         writes it, to ``path`` (asked for when ``None``); returns the rows written."""
         return export_measurements(self, self.session, self.exporter, path)
+
+    def export_sr(self, folder: Path | None = None) -> int | None:
+        """Project > Export DICOM SR...: ``recist-review export --sr`` for the read shown."""
+        return export_srs(self, self.session, self.sr_exporter, folder)
 
     def _open_dialog(self, dialog: QDialog) -> None:
         if self.dialog is not None:

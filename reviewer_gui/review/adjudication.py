@@ -35,6 +35,7 @@ from enum import StrEnum
 from reviewer_gui.engine_adapter import ReadEndpoints, export_rows, read_endpoints
 from reviewer_gui.reading import ProjectState, ReadingError, ReadKey, ReadView, utc_now
 from reviewer_gui.review.identity import AuthenticationFailed, NotPermitted, Role
+from reviewer_gui.review.receipts import signing
 from reviewer_gui.review.session import Session
 from reviewer_gui.review.triggers import AdjudicationSettings, Trigger, compare, encode
 from reviewer_gui.review.users import authenticate
@@ -217,8 +218,9 @@ class AdjudicationDesk:
             "other_read": fingerprint(state.reads[ReadKey(case_id, other)]),
             "signed_by": user.name, "signed_at": signed_at.isoformat(), "meaning": meaning,
         }  # fmt: skip
-        self._store.record_rows("adjudicate", user.name, {"adjudication": [row]},
-                                case_id=case_id, reason=reason)  # fmt: skip
+        with signing(self._store, f"adjudicate {case_id}: {chosen_reader}'s read"):
+            self._store.record_rows("adjudicate", user.name, {"adjudication": [row]},
+                                    case_id=case_id, reason=reason)  # fmt: skip
         decision = self.case(case_id).decision
         assert decision is not None
         return decision

@@ -5,9 +5,12 @@ study administrator and creates the file; later ones need ``--admin NAME`` and t
 administrator's password); ``users list PROJECT.db`` lists names, roles and status (locked,
 must change password); ``users passwd|reset|unlock|lockout`` are in
 ``reviewer_gui.review.accounts_cli``.
-``audit verify PROJECT.db`` recomputes the hash chain and compares it with the tables (exit 1
-naming the first broken record); ``--head SEQ:HASH`` checks a head kept outside the project,
-``--audit-key-file`` the seals. ``audit export PROJECT.db -o trail.csv`` writes the trail.
+``audit verify PROJECT.db`` recomputes the hash chain and compares it with the tables, the
+image files with their recorded SHA-256 and the e-signature receipts with the chain (exit 1
+naming the first broken record; ``reviewer_gui.review.audit_cli``); ``--head SEQ:HASH`` checks a
+head kept outside the project, ``--audit-key-file`` the seals. ``audit receipts PROJECT.db
+--file PATH`` sets where e-signatures write their receipts. ``audit export PROJECT.db -o
+trail.csv`` writes the trail.
 
 Passwords are asked for on the terminal, or read one per line from standard input with
 ``--password-stdin`` (the administrator's first, then the new user's). The audit key is read
@@ -53,8 +56,21 @@ def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     verify.add_argument("project", type=Path, help="reading project file")
     verify.add_argument("--head", metavar="SEQ:HASH",
                         help="a head printed earlier and kept outside the project")
+    verify.add_argument("--receipts", type=Path, metavar="FILE",
+                        help="the e-signature receipts file (default: the project's setting, "
+                        "else PROJECT.db.receipts)")  # fmt: skip
+    verify.add_argument("--skip-images", action="store_true",
+                        help="do not check the image files against their recorded SHA-256")
     _secrets(verify)
     verify.set_defaults(handler=_guarded(_audit_verify))
+    receipts = audit_commands.add_parser(
+        "receipts", help="set the file every e-signature writes its receipt to (study "
+        "administrator; keep it outside the project)")  # fmt: skip
+    receipts.add_argument("project", type=Path, help="reading project file")
+    receipts.add_argument("--file", type=Path, required=True, help="the receipts file")
+    receipts.add_argument("--admin", required=True, help="the study administrator")
+    _secrets(receipts)
+    receipts.set_defaults(handler=_guarded(_audit_receipts))
     export = audit_commands.add_parser("export", help="write the audit trail as CSV")
     export.add_argument("project", type=Path, help="reading project file")
     export.add_argument("-o", "--output", type=Path, required=True, help="output CSV")
@@ -154,27 +170,15 @@ def _users_list(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    from reviewer_gui.store.verify import connect, verify
+    from reviewer_gui.review.audit_cli import audit_verify
 
-    db = connect(args.project)
-    try:
-        report = verify(db, key=_audit_key(args), head=args.head)
-    finally:
-        db.close()
-    if report.intact:
-        seals = ("seals checked" if report.seals_checked else
-                 "seals NOT checked (no audit key given)" if report.sealed else "not sealed")
-        print(f"audit trail intact: {report.records} records, {seals}")
-        print(f"head {report.head}")
-        print("keep the head outside the project (--head checks it later): it reveals a "
-              "rewritten or cut-off chain")
-        return 0
-    where = f"first broken record: {report.first_broken}" if report.first_broken else (
-        "no record broken, but the database was changed")  # fmt: skip
-    print(f"audit trail BROKEN ({where}); {len(report.problems)} finding(s):")
-    for problem in report.problems:
-        print(f"  {problem}")
-    return 1
+    return audit_verify(args, _audit_key(args))
+
+
+def _audit_receipts(args: argparse.Namespace) -> int:
+    from reviewer_gui.review.audit_cli import audit_receipts
+
+    return audit_receipts(args, _audit_key(args), next(_passwords(args)))
 
 
 def _audit_export(args: argparse.Namespace) -> int:

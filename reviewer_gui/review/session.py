@@ -41,6 +41,7 @@ from reviewer_gui.reading import (
 from reviewer_gui.reading.vocabulary import Axis
 from reviewer_gui.review.accounts import change_password
 from reviewer_gui.review.identity import AuthenticationFailed, NotPermitted, Role
+from reviewer_gui.review.receipts import signing
 from reviewer_gui.review.users import authenticate
 from reviewer_gui.store import Store, UserRecord
 
@@ -276,7 +277,8 @@ class Session:
                                    reason=f"signed with another user's name ({user.name})")
             raise AuthenticationFailed(f"sign with your own name ({self.user}): a signature "
                                        "is its signer's only")  # fmt: skip
-        return self._project.sign(key, timepoint, meaning=meaning)
+        with signing(self._store, f"sign {case_id}/{self.user}/{timepoint}"):
+            return self._project.sign(key, timepoint, meaning=meaning)
 
     def reread(self, case_id: str, timepoint: str, *, reason: str) -> tuple[str, ...]:
         """Reopen a signed timepoint of the reader's own read (and the later signed ones)."""

@@ -5,6 +5,8 @@ name, once used, is never given to anyone else (deactivated users keep theirs)."
 
 from __future__ import annotations
 
+import re
+
 from reviewer_gui.review.identity import (
     AccountLocked,
     AuthenticationFailed,
@@ -13,11 +15,30 @@ from reviewer_gui.review.identity import (
     Role,
 )
 from reviewer_gui.review.lockout import locked_message, record_failure, record_success
-from reviewer_gui.review.passwords import check_new_password, hash_password, password_matches
+from reviewer_gui.review.passwords import (
+    MIN_LENGTH,
+    check_new_password,
+    hash_password,
+    password_matches,
+)
 from reviewer_gui.store import Store, UserRecord
 
 #: The action of a password change: the one a reset password still allows.
 CHANGE_PASSWORD = "change-password"
+#: The actor of a refused sign-in whose name is no user's: what was typed is never recorded
+#: (it may be a password typed into the name field).
+UNKNOWN_USER = "(unknown user)"
+#: A user name: 1 to 64 ASCII letters, digits, ``.``, ``_``, ``-``, starting with a letter
+#: or digit, no ``..`` (names appear in file names, exports and the audit trail).
+NAME_RULE = ("1 to 64 letters (a-z, A-Z), digits, '.', '_' or '-', starting with a letter or "
+             "digit, no '..'")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def check_user_name(name: str) -> None:
+    """``ValueError`` unless ``name`` is a safe user name (:data:`NAME_RULE`)."""
+    if not _NAME.fullmatch(name) or ".." in name:
+        raise ValueError(f"user name {name!r}: give {NAME_RULE}")
 
 
 def add_user(
@@ -25,9 +46,7 @@ def add_user(
 ) -> UserRecord:
     """Add a user. ``by`` is the signed-in administrator (``None`` only for the first user of
     a project, who must be an administrator)."""
-    name = name.strip()
-    if not name or any(c.isspace() or not c.isprintable() for c in name):
-        raise ValueError(f"user name {name!r}: give one word (letters, digits, . _ -)")
+    check_user_name(name)
     users = store.users()
     if by is None and users:
         raise NotPermitted("the project has users: an administrator must sign in to add one")
@@ -40,7 +59,7 @@ def add_user(
     if name in users:
         raise ValueError(f"user {name!r} exists already (a name is never reused, 21 CFR "
                          "11.100(a))")  # fmt: skip
-    check_new_password(password, name)
+    check_new_password(password, name, minimum=MIN_LENGTH)
     user = UserRecord(name, Role(role).value, hash_password(password))
     reason = "first study administrator of the project" if by is None else ""
     store.save_user(user, by=name if by is None else by.name, action="add-user", reason=reason)
@@ -88,7 +107,8 @@ def authenticate(
                 f"{user.name}: the study administrator reset your password; choose a new one "
                 f"first (recist-review users passwd PROJECT.db --user {user.name})")
         return user
-    store.log_action(f"{action}-refused", name.strip() or "(no name given)", case_id=case_id,
+    store.log_action(f"{action}-refused", user.name if user is not None else UNKNOWN_USER,
+                     case_id=case_id,
                      reader=reader, timepoint=timepoint,
                      reason=why)  # fmt: skip
     raise AuthenticationFailed(f"{action}: wrong name or password")

@@ -40,7 +40,7 @@ GENESIS = "0" * 64
 #: The tables whose rows belong to a change of the reading (by their ``change_id``).
 CHANGE_TABLES = (
     "change_log", "subject", "timepoint", "lesion_version", "observation_version",
-    "axis_measurement", "signature", "reread", "series_choice",
+    "axis_measurement", "signature", "reread", "series_choice", "image_file",
 )  # fmt: skip
 
 #: The fields a record's hash covers, in the order of the CSV export.

@@ -19,6 +19,12 @@ change" flag of a password the study administrator reset (``app_user.must_change
 version of its own, not an addition within schema 2: a program of schema 2 would open the file
 and let a locked account, or a password only the administrator knows, sign in.
 
+Schema 4 adds what makes the images and the signatures checkable (:data:`IMAGE_TABLES`):
+the SHA-256 of every image file an import stored (``image_file``, rows of the change that
+registered the timepoint, in its transaction), and later records of a study's files
+(``image_update``: a damaged study replaced by the site's corrected re-send, or the files of a
+study imported before hashes were recorded), keyed by their audit record.
+
 ``PRAGMA application_id`` marks the file as a reading project; ``PRAGMA user_version`` is the
 schema version (migrations go in :data:`MIGRATIONS`).
 """
@@ -27,7 +33,7 @@ from __future__ import annotations
 
 #: "RCST" in ASCII: identifies a reading project file (``PRAGMA application_id``).
 APPLICATION_ID = 0x52435354
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 TABLES: dict[str, str] = {
     "project_info": """
@@ -212,11 +218,33 @@ ACCOUNT_TABLES: dict[str, str] = {
 USER_COLUMNS = ("must_change INTEGER CHECK (must_change IN (0, 1))",)
 ACCOUNT_INDEXES = ("CREATE INDEX account_event_name ON account_event (name, audit_seq)",)
 
+#: Schema 4: the image files of each timepoint as stored (path relative to the project
+#: folder, SHA-256, size). ``image_file`` rows belong to the change that registered the
+#: timepoint; ``image_update`` rows replace a timepoint's whole set (the latest set in force).
+IMAGE_TABLES: dict[str, str] = {
+    "image_file": """
+        change_id INTEGER NOT NULL REFERENCES change_log,
+        path TEXT NOT NULL,            -- relative to the project folder, POSIX separators
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL CHECK (size >= 0),
+        PRIMARY KEY (change_id, path)""",
+    "image_update": """
+        audit_seq INTEGER NOT NULL,    -- the audit record that recorded this set
+        case_id TEXT NOT NULL,
+        timepoint TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL CHECK (size >= 0),
+        PRIMARY KEY (audit_seq, path),
+        FOREIGN KEY (case_id, timepoint) REFERENCES timepoint (case_id, label)""",
+}
+IMAGE_INDEXES = ("CREATE INDEX image_update_key ON image_update (case_id, timepoint)",)
+
 #: Tables created within schema 2 on the first opening for writing (absent from older files).
 ADDED_TABLES: dict[str, str] = {**ADJUDICATION_TABLES, **SERIES_TABLES}
 
 #: Tables whose rows belong to one audit record by ``audit_seq`` (not to a change).
-AUDIT_SEQ_TABLES = ("app_user", *ADJUDICATION_TABLES, *ACCOUNT_TABLES)
+AUDIT_SEQ_TABLES = ("app_user", *ADJUDICATION_TABLES, *ACCOUNT_TABLES, "image_update")
 
 INDEXES = (
     "CREATE INDEX lesion_key ON lesion_version (case_id, reader, lesion_id)",
@@ -252,7 +280,7 @@ def create_statements() -> list[str]:
     """DDL of schema version :data:`SCHEMA_VERSION`, append-only triggers included."""
     return _tables(TABLES, INDEXES) + _tables(REVIEW_TABLES, REVIEW_INDEXES) + (
         addition_statements(set(), tuple(c.split()[0] for c in AXIS_SERIES_COLUMNS))) + (
-        _tables(ACCOUNT_TABLES, ACCOUNT_INDEXES))
+        _tables(ACCOUNT_TABLES, ACCOUNT_INDEXES)) + _tables(IMAGE_TABLES, IMAGE_INDEXES)
 
 
 def addition_statements(tables: set[str], axis_columns: tuple[str, ...]) -> list[str]:
@@ -286,20 +314,31 @@ def account_statements(tables: set[str], user_columns: tuple[str, ...]) -> list[
     return statements
 
 
+def image_statements(tables: set[str]) -> list[str]:
+    """DDL of schema 4 that a file lacks (:data:`IMAGE_TABLES`), given its tables."""
+    if set(IMAGE_TABLES) <= tables:
+        return []
+    return [statement.replace("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1)
+            .replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1)
+            .replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
+            for statement in _tables(IMAGE_TABLES, IMAGE_INDEXES)]  # fmt: skip
+
+
 #: Every table of the current schema, in creation order.
-ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES, *ADDED_TABLES, *ACCOUNT_TABLES)
+ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES, *ADDED_TABLES, *ACCOUNT_TABLES,
+                               *IMAGE_TABLES)
 
 #: ``MIGRATIONS[n]`` upgrades a file from schema version ``n`` to ``n + 1`` (the store then
 #: chains the changes recorded before the audit trail existed: ``audit.chain_unaudited``).
 #: Schema 2 to 3 depends on what the file holds: :func:`account_statements`, run by the
-#: store on every opening for writing after these.
+#: store on every opening for writing after these; so does 3 to 4 (:func:`image_statements`).
 MIGRATIONS: dict[int, tuple[str, ...]] = {1: tuple(_tables(REVIEW_TABLES, REVIEW_INDEXES)),
-                                          2: ()}  # fmt: skip
+                                          2: (), 3: ()}  # fmt: skip
 
 def upgrade_summary(tables: set[str], columns: dict[str, tuple[str, ...]]) -> str:
     """What opening a file adds to it, for the ``upgrade-schema`` audit record: the tables
     and columns it lacks (given its tables and the columns of the tables that gain some)."""
-    wanted = {**ADJUDICATION_TABLES, **SERIES_TABLES, **ACCOUNT_TABLES}
+    wanted = {**ADJUDICATION_TABLES, **SERIES_TABLES, **ACCOUNT_TABLES, **IMAGE_TABLES}
     new_tables = [name for name in wanted if name not in tables]
     new_columns = [f"{table}.{column.split()[0]}"
                    for table, added in (("axis_measurement", AXIS_SERIES_COLUMNS),

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ from reviewer_gui.store.schema import (
     account_statements,
     addition_statements,
     create_statements,
+    image_statements,
     upgrade_summary,
 )
 from reviewer_gui.store.users import (
@@ -74,6 +76,7 @@ class Store:
         self.path = path
         self._db = connection
         self._audit_key = audit_key
+        self._attached: Mapping[str, Sequence[Mapping[str, object]]] = {}
 
     @classmethod
     def open(
@@ -88,8 +91,9 @@ class Store:
         if not create and path.stat().st_size == 0:
             raise StoreError(f"{path}: an empty file, not a reading project")
         try:
+            _create_private(path)
             connection = sqlite3.connect(path, isolation_level=None)
-        except sqlite3.Error as error:
+        except (sqlite3.Error, OSError) as error:
             raise StoreError(f"{path}: cannot open ({error})") from error
         store = cls(path, connection, audit_key)
         try:
@@ -125,9 +129,43 @@ class Store:
             change_id = self._log(change)
             for table, values in rows.entity_rows(change, change_id):
                 self._insert(table, values)
+            for table, attached in self._attached.items():
+                for row in attached:
+                    self._insert(table, {"change_id": change_id, **row})
+            self._attached = {}
             before = audit.superseded_rows(self._db, change, change_id)
             audit.append(self._db, audit.change_entry(self._db, change_id, before),
                          self._audit_key)  # fmt: skip
+
+    @contextmanager
+    def attaching(self, attached: Mapping[str, Sequence[Mapping[str, object]]]) -> Iterator[None]:
+        """Rows of tables keyed by ``change_id`` (``image_file``) that the next change
+        :meth:`record` saves gets, in its transaction (so in its audit record's *after*)."""
+        self._attached = attached
+        try:
+            yield
+        finally:
+            self._attached = {}
+
+    def last_record(self) -> tuple[int, str]:
+        """``(seq, hash)`` of the audit trail's last record (a receipt of what it holds)."""
+        row = self._db.execute("SELECT seq, hash FROM audit_record ORDER BY seq DESC "
+                               "LIMIT 1").fetchone()  # fmt: skip
+        return (0, audit.GENESIS) if row is None else (int(row[0]), str(row[1]))
+
+    def project_info(self, key: str) -> str | None:
+        """A ``project_info`` value (``None``: not set)."""
+        row = self._db.execute("SELECT value FROM project_info WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def add_project_info(self, key: str, value: str, actor: str, *, reason: str = "") -> int:
+        """Add a ``project_info`` row (never changed afterwards) with its audit record."""
+        with self._transaction():
+            self._insert("project_info", {"key": key, "value": value})
+            entry = audit.Entry(f"set-{key.replace('_', '-')}", actor, audit.now(),
+                                reason=reason, after={"project_info": [
+                                    {"key": key, "value": value}]})  # fmt: skip
+            return audit.append(self._db, entry, self._audit_key)
 
     def log_action(
         self,
@@ -212,7 +250,7 @@ class Store:
         """Add rows to tables keyed by their audit record (``AUDIT_SEQ_TABLES``: adjudication
         settings, reference dates, adjudications) and that record, in one transaction;
         returns the record's sequence number. The record's *after* is the rows as stored."""
-        unknown = set(rows) - set(ADJUDICATION_TABLES)
+        unknown = set(rows) - {*ADJUDICATION_TABLES, "image_update"}
         if unknown:
             raise ValueError(f"not a table of audited records: {', '.join(sorted(unknown))}")
         with self._transaction():
@@ -341,6 +379,8 @@ class Store:
                 db.execute(statement)
             for statement in account_statements(present, user_columns):
                 db.execute(statement)
+            for statement in image_statements(present):
+                db.execute(statement)
             if version < SCHEMA_VERSION:
                 audit.chain_unaudited(db, self._audit_key, _os_account())
             if 2 <= version < SCHEMA_VERSION:
@@ -379,6 +419,13 @@ class Store:
         if last and last[0]["seal"] != audit.seal_of(self._audit_key, last[0]["hash"]):
             raise StoreError(f"{self.path}: wrong audit key (the last record's seal does not "
                              "match it)")  # fmt: skip
+
+
+def _create_private(path: Path) -> None:
+    """Create a new project file readable by its owner only (SQLite gives its -wal and -shm
+    the database file's permissions)."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _os_account() -> str:

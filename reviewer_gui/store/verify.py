@@ -46,6 +46,7 @@ from reviewer_gui.store.schema import (
     ALL_TABLES,
     APPLICATION_ID,
     AUDIT_SEQ_TABLES,
+    IMAGE_TABLES,
 )
 
 #: The columns of the exported trail.
@@ -93,6 +94,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
     if not path.is_file() or path.stat().st_size == 0:
         raise AuditUnreadable(f"{path}: no such reading project file")
     db = sqlite3.connect(path)
+    db.text_factory = _text  # damaged text is shown and fails its hash, never a crash
     try:
         db.execute("PRAGMA query_only = ON")
         application_id, version = (db.execute(f"PRAGMA {p}").fetchone()[0]
@@ -108,6 +110,10 @@ def connect(path: str | Path) -> sqlite3.Connection:
             raise
         raise AuditUnreadable(f"{path}: not a reading project ({error})") from error
     return db
+
+
+def _text(value: bytes) -> str:
+    return value.decode("utf-8", errors="replace")
 
 
 def _all(db: sqlite3.Connection, sql: str) -> list[Row]:
@@ -238,7 +244,7 @@ def _absent_additions(db: sqlite3.Connection) -> set[str]:
     them, and one whose table was dropped still shows the loss: its records name rows no
     longer there)."""
     present = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
-    return (set(ADDED_TABLES) | set(ACCOUNT_TABLES)) - present
+    return (set(ADDED_TABLES) | set(ACCOUNT_TABLES) | set(IMAGE_TABLES)) - present
 
 
 def _missing_triggers(db: sqlite3.Connection, absent: set[str]) -> list[Problem]:
@@ -253,11 +259,16 @@ def _missing_triggers(db: sqlite3.Connection, absent: set[str]) -> list[Problem]
     ]  # fmt: skip
 
 
-def _check_head(records: list[Row], head: str) -> list[Problem]:
+def check_head_format(head: str) -> tuple[int, str]:
+    """``(seq, hash)`` of a kept head; ``ValueError`` when it is not ``SEQ:HASH``."""
     seq_text, _, expected_hash = head.partition(":")
     if not seq_text.isdigit() or len(expected_hash) != 64:
         raise ValueError(f"head {head!r} is not SEQ:HASH (as audit verify prints it)")
-    seq = int(seq_text)
+    return int(seq_text), expected_hash
+
+
+def _check_head(records: list[Row], head: str) -> list[Problem]:
+    seq, expected_hash = check_head_format(head)
     found = [r for r in records if r["seq"] == seq]
     if not found:
         return [Problem(seq, f"the kept head names record {seq}, which the chain no longer "

@@ -36,7 +36,7 @@ from reviewer_gui.store import Store
 
 from .helpers import ready, sample_lesions, truth_segments
 
-PASSWORDS = {"ada": "admin-pass-1", "alice": "alice-pass-1", "bob": "bob-pass-12",
+PASSWORDS = {"ada": "admin-pass-1", "alice": "alice-pass-1", "bob": "bob-pass-123",
              "carol": "carol-pass-1"}  # fmt: skip
 ROLES = {"alice": Role.READER, "bob": Role.READER, "carol": Role.ADJUDICATOR}
 PATIENTS = (HENRIETTA, MAXIMILIAN)

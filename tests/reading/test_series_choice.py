@@ -160,15 +160,15 @@ def test_each_reader_reads_on_their_own_choice(tmp_path: Path) -> None:
     with Store.open(path) as store:
         admin = add_user(store, "ada", Role.ADMINISTRATOR, "admin-pass-1", by=None)
         for name in ("alice", "bob"):
-            add_user(store, name, Role.READER, f"{name}-pass-12", by=admin)
+            add_user(store, name, Role.READER, f"{name}-pass-123", by=admin)
     with sign_in(path, "ada", "admin-pass-1") as ada:
         ada.add_subject(CASE)
         for label, date in DATES.items():
             ada.add_timepoint(CASE, label, date, PORTAL[label])
-    with sign_in(path, "bob", "bob-pass-12", engine=RecistEngine()) as bob:
+    with sign_in(path, "bob", "bob-pass-123", engine=RecistEngine()) as bob:
         bob.choose_series(CASE, "BASELINE", THICK["BASELINE"])
         assert bob.read(CASE).series_of("BASELINE") == THICK["BASELINE"]
-    with sign_in(path, "alice", "alice-pass-12", engine=RecistEngine()) as alice:
+    with sign_in(path, "alice", "alice-pass-123", engine=RecistEngine()) as alice:
         assert alice.read(CASE).series_of("BASELINE") == PORTAL["BASELINE"]
         alice.choose_series(CASE, "BASELINE", PORTAL["BASELINE"])  # hers already: no record
     with Store.open(path) as store:

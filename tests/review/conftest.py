@@ -11,7 +11,7 @@ from reviewer_gui.store import Store
 from .kit import CASE, DATES
 
 #: Each user's password (the administrator's first).
-PASSWORDS = {"ada": "admin-pass-1", "alice": "alice-pass-1", "bob": "bob-pass-12",
+PASSWORDS = {"ada": "admin-pass-1", "alice": "alice-pass-1", "bob": "bob-pass-123",
              "carol": "carol-pass-1"}  # fmt: skip
 ROLES = {"alice": Role.READER, "bob": Role.READER, "carol": Role.ADJUDICATOR}
 
@@ -24,7 +24,12 @@ def open_as(path: Path, name: str) -> Session:
 def study(tmp_path: Path) -> Path:
     """A project with its administrator ada, readers alice and bob, adjudicator carol, and
     one case with three timepoints added by ada."""
-    path = tmp_path / "study.db"
+    return make_study(tmp_path)
+
+
+def make_study(folder: Path) -> Path:
+    """The ``study`` fixture's project, in ``folder``."""
+    path = folder / "study.db"
     with Store.open(path) as store:
         admin = add_user(store, "ada", Role.ADMINISTRATOR, PASSWORDS["ada"], by=None)
         for name, role in ROLES.items():

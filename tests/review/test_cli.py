@@ -44,10 +44,10 @@ def test_users_are_added_by_the_administrator_and_listed(
 ) -> None:
     capsys.readouterr()
     assert run(monkeypatch, "users", "add", project, "bob", "--role", "reader", "--admin",
-               "ada", "--password-stdin", stdin="wrong-pass-1\nbob-pass-12\n") == 2
+               "ada", "--password-stdin", stdin="wrong-pass-1\nbob-pass-123\n") == 2
     assert "wrong name or password" in capsys.readouterr().err
     assert run(monkeypatch, "users", "add", project, "bob", "--role", "reader",
-               "--password-stdin", stdin="bob-pass-12\n") == 2
+               "--password-stdin", stdin="bob-pass-123\n") == 2
     assert "--admin NAME" in capsys.readouterr().err
     assert run(monkeypatch, "users", "add", project, "carol", "--role", "adjudicator",
                "--admin", "ada", "--password-stdin", stdin=f"{ADA}\ncarol-pass-1\n") == 0
@@ -119,7 +119,7 @@ def test_a_project_sealed_with_a_key_file_is_verified_with_it(
     assert run(monkeypatch, "users", "add", path, "ada", "--role", "administrator",
                "--password-stdin", "--audit-key-file", key, stdin=f"{ADA}\n") == 0
     assert run(monkeypatch, "users", "add", path, "bob", "--role", "reader", "--admin", "ada",
-               "--password-stdin", stdin=f"{ADA}\nbob-pass-12\n") == 2  # no key: refused
+               "--password-stdin", stdin=f"{ADA}\nbob-pass-123\n") == 2  # no key: refused
     assert "sealed" in capsys.readouterr().err
     monkeypatch.setenv("RECIST_REVIEW_AUDIT_KEY_FILE", str(key))
     assert run(monkeypatch, "audit", "verify", path) == 0

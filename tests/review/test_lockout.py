@@ -182,11 +182,12 @@ def test_deleting_the_lockout_row_is_detected(study: Path) -> None:
 #: the series tables that were added within schema 2 the same day.
 SCHEMA_2_FILES = {
     "release": (Path(__file__).resolve().parent / "data" / "schema2_release.db",
-                "schema 2 -> 3: added tables series_choice, account_event, account_setting; "
-                "columns axis_measurement.series_uid, axis_measurement.slice_thickness_mm, "
+                "schema 2 -> 4: added tables series_choice, account_event, account_setting, "
+                "image_file, image_update; columns axis_measurement.series_uid, "
+                "axis_measurement.slice_thickness_mm, "
                 "app_user.must_change"),
-    "with series": (SCHEMA_2, "schema 2 -> 3: added tables account_event, account_setting; "
-                    "columns app_user.must_change"),
+    "with series": (SCHEMA_2, "schema 2 -> 4: added tables account_event, account_setting, "
+                    "image_file, image_update; columns app_user.must_change"),
 }
 
 

@@ -1,9 +1,13 @@
-"""Make ``schema2_release.db``: a reading project as the release before 2026-11-23 wrote it.
+"""Make ``schema2_release.db``: a reading project as the release before 2026-11-23 wrote it
+(and ``schema3_release.db``, as the release before image hashes and receipts, 48b39cb).
 
-Run with a checkout of that release (commit 75c33ea), not this one::
+Run with a checkout of that release (commit 75c33ea, or 48b39cb), not this one::
 
     git worktree add /tmp/release 75c33ea
     python tests/review/data/make_schema2_release.py /tmp/release OUT.db
+
+(``git archive 48b39cb reviewer_gui recist tests | tar -x -C /tmp/release3`` made the
+schema 3 file.)
 
 Users ada (administrator), alice and bob (readers), carol (adjudicator); CASE-7 with three
 timepoints; alice's baseline read (one target, one non-target) signed.

@@ -1,0 +1,155 @@
+"""Signature receipts: what each e-signature left outside the project, to check it against.
+
+The audit chain proves that nothing in it was changed, but not that nothing was cut off its
+end: records lost together with their rows (a WAL file deleted under a killed session) leave a
+shorter chain that still verifies. So every e-signature (a reader signing a timepoint, an
+adjudicator's decision) appends a receipt to a file outside the project: the project's id, the
+sequence number and hash of the audit record, when, and what was signed. ``recist-review audit
+verify`` checks that the chain still holds every receipt's record with that hash (the latest
+receipt above all): a signed read lost with the trailing records is then reported, without
+anyone having to keep a head.
+
+The file is set by the study administrator (``recist-review audit receipts PROJECT.db --file
+PATH``, an audited project setting); by default it is ``PROJECT.db.receipts`` beside the
+project file. It is opened before signing, so a signature that could not leave its receipt
+is never made; each receipt is flushed to disk (fsync) before the signature is reported done.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from reviewer_gui.review.identity import NotPermitted
+from reviewer_gui.store import Store
+
+#: The project setting (``account_setting``) naming the receipts file.
+SETTING = "receipt_file"
+
+
+class ReceiptUnwritable(NotPermitted):
+    """The receipts file cannot be written: nothing was signed (the message says where)."""
+
+
+def receipt_file(project: Path, setting: object | None) -> Path:
+    """The receipts file of the project file ``project`` (the setting, else the default)."""
+    return Path(setting) if isinstance(setting, str) and setting else Path(f"{project}.receipts")
+
+
+def set_receipt_file(store: Store, path: Path, *, by: str) -> Path:
+    """The study administrator ``by`` (checked by the caller) sets the receipts file."""
+    path = Path(path).absolute()
+    project = store.path.absolute()
+    if path.parent == project.parent and path.name in {
+            project.name, *(f"{project.name}-{s}" for s in ("wal", "shm", "journal"))}:
+        raise ValueError(f"{path}: the receipts must be kept outside the project file")
+    if path.is_dir():
+        raise ValueError(f"{path}: a folder; give a file (created if missing)")
+    with _opened(path):
+        pass
+    store.record_account("set-receipt-file", by, setting=(SETTING, str(path)),
+                         reason="e-signature receipts are written to this file")  # fmt: skip
+    return path
+
+
+@contextmanager
+def signing(store: Store, what: str) -> Iterator[None]:
+    """Around an e-signature: open the receipts file first (:class:`ReceiptUnwritable`:
+    nothing is signed), then append the receipt of the audit trail's last record."""
+    path = receipt_file(store.path, store.account_setting(SETTING))
+    with _opened(path) as stream:
+        yield
+        seq, digest = store.last_record()
+        project_uid = store.project_info("project_uid") or "-"
+        from reviewer_gui.store.audit import now
+
+        line = f"{project_uid} {seq}:{digest} {now()} {what}\n"
+        try:
+            stream.write(line)
+            stream.flush()
+            os.fsync(stream.fileno())
+        except OSError as error:
+            raise ReceiptUnwritable(f"signed, but its receipt could not be written to {path} "
+                                    f"({error.strerror or error}): tell the study "
+                                    "administrator") from error  # fmt: skip
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[IO[str]]:
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise ReceiptUnwritable(f"{path}: the e-signature receipts file cannot be written "
+                                f"({error.strerror or error}); nothing was signed: ask the "
+                                "study administrator") from error  # fmt: skip
+    with os.fdopen(handle, "a", encoding="utf-8") as stream:
+        yield stream
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptReport:
+    """What :func:`check_receipts` found."""
+
+    path: Path
+    receipts: int
+    latest: int | None  # the latest receipt's record
+    problems: tuple[str, ...]
+    note: str = ""
+
+
+def check_receipts(db: sqlite3.Connection, project: Path,
+                   override: Path | None = None) -> ReceiptReport:  # fmt: skip
+    """Every receipt of this project in its receipts file against the chain."""
+    setting = None
+    if db.execute("SELECT 1 FROM sqlite_schema WHERE name = 'account_setting'").fetchone():
+        row = db.execute("SELECT value FROM account_setting WHERE name = ? ORDER BY audit_seq "
+                         "DESC LIMIT 1", (SETTING,)).fetchone()  # fmt: skip
+        setting = _json_text(row[0]) if row else None
+    path = override or receipt_file(project, setting)
+    uid_row = db.execute("SELECT value FROM project_info WHERE key = 'project_uid'").fetchone()
+    project_uid = str(uid_row[0]) if uid_row else "-"
+    if not path.is_file():
+        signed = db.execute("SELECT count(*) FROM signature").fetchone()[0]
+        note = (f"no e-signature receipts at {path} although the project holds {signed} "
+                "signature(s) (made before receipts existed, or the file was moved or "
+                "deleted)") if signed else ""  # fmt: skip
+        return ReceiptReport(path, 0, None, (), note)
+    hashes = dict(db.execute("SELECT seq, hash FROM audit_record"))
+    problems: list[str] = []
+    count, latest = 0, None
+    with open(path, encoding="utf-8", errors="replace") as stream:
+        for number, line in enumerate(stream, start=1):
+            fields = line.split(" ", 3)
+            if not line.strip() or fields[0] != project_uid:
+                continue
+            seq_text, _, digest = fields[1].partition(":") if len(fields) > 2 else ("", "", "")
+            if not seq_text.isdigit() or len(digest) != 64:
+                problems.append(f"{path}:{number}: not a receipt (SEQ:HASH expected)")
+                continue
+            count, seq = count + 1, int(seq_text)
+            latest = seq if latest is None else max(latest, seq)
+            what = fields[3].strip() if len(fields) > 3 else ""
+            if seq not in hashes:
+                problems.append(f"record {seq} ({what}) is gone: {path}:{number} received it, "
+                                "the chain now ends at record "
+                                f"{max(hashes, default=0)} (signed records were lost or cut "
+                                "off)")  # fmt: skip
+            elif hashes[seq] != digest:
+                problems.append(f"record {seq} ({what}) differs from its receipt "
+                                f"({path}:{number}): the chain was rewritten up to there")
+    return ReceiptReport(path, count, latest, tuple(problems))
+
+
+def _json_text(value: object) -> str | None:
+    import json
+
+    try:
+        loaded = json.loads(str(value))
+    except ValueError:
+        return None
+    return loaded if isinstance(loaded, str) else None

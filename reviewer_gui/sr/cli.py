@@ -1,0 +1,99 @@
+"""``recist-review export PROJECT.db --sr DIR``: every signed timepoint read as a DICOM SR.
+Refusals raise :class:`~reviewer_gui.sr.SrExportError` (the command says it, exit 2).
+
+The access rules of the CSV export: in a project without users every read (``--reader R``:
+one reader's); in a blinded review the user signs in (``--user``) and a reader exports their
+own read only, the adjudicator and the study administrator every read (or ``--reader``'s);
+``--final`` writes the final read of each subject (adjudicator or administrator). Each
+export in a blinded review is an audit record naming the files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reviewer_gui.reading import ReadKey, ReadView
+from reviewer_gui.sr.export import SrExport, SrExportError, write_srs
+
+if TYPE_CHECKING:
+    from reviewer_gui.review.adjudication import AdjudicationDesk
+
+
+def export_sr(args: argparse.Namespace) -> int:
+    """The ``--sr`` branch of ``recist-review export`` (``args`` as its parser makes them)."""
+    from reviewer_gui.store import Store
+
+    if args.output is not None or args.include_unsigned:
+        raise SrExportError("--sr writes the signed timepoints as SR files into a folder: leave "
+                         "out -o and --include-unsigned (the CSV export's options)")
+    if args.sr.exists() and not args.sr.is_dir():
+        raise SrExportError(f"{args.sr}: not a folder; --sr names the folder the SRs go into")
+    with Store.open(args.project, create=False) as store:
+        state, has_users = store.load(), bool(store.users())
+    if args.final:
+        if not has_users:
+            raise SrExportError(f"{args.project}: --final needs a blinded review (a project with "
+                             "users, two readers and an adjudicator)")  # fmt: skip
+        if not args.user:
+            raise SrExportError("the final SRs hold adjudicated reads: sign in as the adjudicator "
+                             "or the study administrator (--user NAME)")
+        from reviewer_gui.review.adjudication_cli import _signed_in as with_desk
+        from reviewer_gui.review.cli import _guarded
+
+        return _guarded(with_desk(_final))(args)
+    if has_users:
+        from reviewer_gui.review.cli import _guarded
+
+        return _guarded(_signed_in)(args)
+    reads = [state.reads[key] for key in sorted(state.reads)]
+    if args.reader is not None:
+        known = sorted({key.reader for key in state.reads})
+        reads = [read for read in reads if read.key.reader == args.reader]
+        if not reads:
+            raise SrExportError(f"{args.project}: no read by reader {args.reader!r}; readers: "
+                             f"{', '.join(known) or 'none yet'}")  # fmt: skip
+    try:
+        done = write_srs(reads, args.sr, images_base=args.project.parent)
+    except ValueError as error:  # images missing, files in the way
+        raise SrExportError(str(error)) from None
+    return _report(done, args.sr)
+
+
+def _signed_in(args: argparse.Namespace) -> int:
+    from reviewer_gui.review import sign_in
+    from reviewer_gui.review.cli import _audit_key, _passwords
+    from reviewer_gui.sr.access import write_session_srs
+
+    if not args.user:
+        raise ValueError("the project has users: sign in to export (--user NAME); a reader "
+                         "exports only their own read")  # fmt: skip
+    password = next(_passwords(args))
+    with sign_in(args.project, args.user, password, audit_key=_audit_key(args)) as session:
+        done = write_session_srs(session, args.sr, reader=args.reader,
+                                 images_base=args.project.parent)  # fmt: skip
+    return _report(done, args.sr)
+
+
+def _final(args: argparse.Namespace, desk: AdjudicationDesk) -> int:
+    state = desk.state()
+    reads: list[ReadView] = []
+    for review in desk.cases():
+        if review.final_reader is None:
+            print(f"recist-review: {review.case_id} left out: {review.status.value}: "
+                  f"{review.note}", file=sys.stderr)  # fmt: skip
+            continue
+        reads.append(state.reads[ReadKey(review.case_id, review.final_reader)])
+    done = write_srs(reads, args.sr, images_base=args.project.parent)
+    desk.session._store.log_action("export-final-sr", desk.session.user, after={"export": [{
+        "folder": str(args.sr), "files": [p.name for p in done.files],
+        "final": list(done.reads)}]})  # fmt: skip
+    return _report(done, args.sr)
+
+
+def _report(done: SrExport, folder: Path) -> int:
+    print(f"recist-review: {len(done.files)} SR file(s) of {len(done.reads)} read(s) written "
+          f"to {folder}", file=sys.stderr)  # fmt: skip
+    return 0
