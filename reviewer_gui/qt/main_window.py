@@ -17,6 +17,7 @@ Account -> "Change password..." changes the user's own password
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PyQt6.QtCore import Qt
@@ -35,7 +36,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_gui.reading import DEFAULT_MEANING, Category, ReadingProject, State
+from reviewer_gui.reading import DEFAULT_MEANING, Category, ReadingProject
 from reviewer_gui.review.accounts import password_change_problem
 from reviewer_gui.viewer import PRESETS, Tool
 
@@ -48,7 +49,7 @@ from .loading import FolderScanner
 from .plain import tip
 from .reading_views import ReadingViews
 from .session import ReadingSession
-from .shortcuts import SHORTCUTS, not_offered
+from .shortcuts import SHORTCUTS, STATE_KEYS, not_offered
 from .signed_in import ReadingModel
 from .sr_action import SrExporter, export_srs
 from .studies import FolderScan, apply_scan
@@ -203,13 +204,7 @@ class MainWindow(QMainWindow):
             "undo": session.undo,
             "redo": lambda: session.undo(redo=True),
             "split": self.next_fragment,
-            "absent": lambda: panel.set_state(State.ABSENT),
-            "too_small": lambda: panel.set_state(State.TOO_SMALL),
-            "not_evaluated": lambda: panel.set_state(State.NOT_EVALUATED),
-            "merged": lambda: panel.set_state(State.MERGED),
-            "progression": lambda: panel.set_state(State.PROGRESSION),
-            "equivocal": lambda: panel.set_state(State.EQUIVOCAL),
-            "present": lambda: panel.set_state(State.PRESENT),
+            **{name: partial(panel.set_state, state) for name, state in STATE_KEYS.items()},
         }
         for preset in PRESETS:
             handlers[f"window_{preset}"] = self._preset(preset)
@@ -333,9 +328,7 @@ class MainWindow(QMainWindow):
     def _dialog_closed(self) -> None:
         self.dialog = None
         self.activateWindow()  # the keys work here again at once
-        for view in self.views.views():  # and go to the image under the pointer
-            if view.pointer() is not None:
-                view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.views.focus_under_pointer()
 
     def next_fragment(self) -> None:
         """Shift+S: measure the next fragment of a split target; after the last, whole."""

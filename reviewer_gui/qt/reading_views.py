@@ -271,6 +271,12 @@ class ReadingViews(QWidget):
         self.drop_drafts()
         self._jump(lesion_id, follow=True, focus=True)
 
+    def focus_under_pointer(self) -> None:
+        """The keys go to the image under the mouse pointer, if any (after a dialog)."""
+        for view in self.views():
+            if view.pointer() is not None:
+                view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def drop_drafts(self) -> None:
         """Clear half-drawn measurements (a long axis still awaiting its short axis): the
         reader moved on to another lesion, so they would belong to nothing."""

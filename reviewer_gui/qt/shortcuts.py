@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reviewer_gui.reading import State
 from reviewer_gui.viewer import PRESETS
 
 
@@ -82,6 +83,13 @@ IMAGE_KEYS: tuple[tuple[str, str], ...] = (
     ("middle-drag, Shift+left-drag", "pan (prior and current together)"),
 )
 
+
+#: The state each state shortcut sets.
+STATE_KEYS: dict[str, State] = {
+    "absent": State.ABSENT, "too_small": State.TOO_SMALL, "not_evaluated": State.NOT_EVALUATED,
+    "merged": State.MERGED, "progression": State.PROGRESSION, "equivocal": State.EQUIVOCAL,
+    "present": State.PRESENT,
+}  # fmt: skip
 
 #: What changes a read: not offered to whoever only views reads (adjudicator, administrator).
 EDITING = frozenset({
