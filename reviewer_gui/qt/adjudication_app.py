@@ -25,7 +25,7 @@ from reviewer_gui.review.side_by_side import SideBySide, side_by_side
 from reviewer_gui.store import Store
 
 from .adjudication_window import AdjudicationWindow
-from .app import save_when_ready
+from .app import default_reader, save_when_ready
 from .dialogs import SignInDialog
 from .sign_in_flow import sign_in_submit
 
@@ -93,7 +93,7 @@ def adjudication_sign_in(path: Path, done: Callable[[AdjudicationWindow], None],
     dialogs: list[SignInDialog] = []
     submit = sign_in_submit(path, lambda name, password: open_adjudication(path, name, password),
                             done, lambda: dialogs[0] if dialogs else None)  # fmt: skip
-    dialog = SignInDialog(str(path), "", submit, parent)  # a study account: typed
+    dialog = SignInDialog(str(path), default_reader(), submit, parent)
     dialogs.append(dialog)
     dialog.setWindowTitle("Sign in - RECIST adjudication")
     dialog.intro.setText(f"<b>{path}</b><br>Adjudication of the blinded central review: sign "

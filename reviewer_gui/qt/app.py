@@ -115,7 +115,7 @@ def sign_in_dialog(path: Path, done: Callable[[MainWindow], None],
     dialog: list[SignInDialog] = []
     submit = sign_in_submit(path, lambda name, password: open_signed_in(path, name, password),
                             done, lambda: dialog[0] if dialog else None)  # fmt: skip
-    dialog.append(SignInDialog(str(path), "", submit, parent))  # a study account: typed
+    dialog.append(SignInDialog(str(path), default_reader(), submit, parent))
     return dialog[0]
 
 

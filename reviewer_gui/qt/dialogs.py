@@ -1,8 +1,8 @@
 """The reviewer's dialogs of identity: sign in, e-signature, re-read (21 CFR Part 11 spirit).
 
-- :class:`SignInDialog`: the study account's name and password, before a project with users
-  opens. The name is not guessed from the operating-system account (on a shared reading
-  workstation that is not the reader's study account).
+- :class:`SignInDialog`: the study account's name (the operating-system account prefilled, the
+  cursor in the password field; the reader overtypes it on a shared workstation) and password,
+  before a project with users opens.
 - :class:`SignatureDialog`: signing a timepoint is an electronic signature: the signer's name
   and password entered again (21 CFR 11.200(a)) and what the signature means (11.50: picked
   from a list, or typed); the timepoint is then locked.

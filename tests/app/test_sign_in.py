@@ -13,7 +13,7 @@ from PyQt6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from reviewer_gui.cli import main
-from reviewer_gui.qt.app import sign_in_dialog
+from reviewer_gui.qt.app import default_reader, sign_in_dialog
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import Category, ReadKey
 from reviewer_gui.review import sign_in
@@ -35,7 +35,7 @@ def test_sign_in_is_refused_with_a_wrong_password(qtbot: QtBot, study: Path) -> 
     dialog = sign_in_dialog(study, opened.append)
     qtbot.addWidget(dialog)
     dialog.open()
-    assert dialog.name.text() == ""  # typed, not the OS login
+    assert dialog.name.text() == default_reader()  # the OS login, prefilled (issue 15)
     dialog.name.setText("alice")
     dialog.password.setText("not-her-password")
     dialog.ok_button.click()
