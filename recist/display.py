@@ -7,7 +7,7 @@ crosses a RECIST threshold the exact value did not cross: a change of -29.999 % 
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, localcontext
 
 _ONE_DECIMAL = Decimal("0.1")
 _TWO_DECIMALS = Decimal("0.01")
@@ -17,10 +17,12 @@ def fmt_mm(value: Decimal | None) -> str:
     """Millimetres as recorded, with at least one decimal: ``36`` -> ``36.0``, ``70.01`` kept."""
     if value is None:
         return ""
-    normal = value.normalize()
-    exponent = normal.as_tuple().exponent
-    if isinstance(exponent, int) and exponent >= -1:
-        return str(normal.quantize(_ONE_DECIMAL))
+    with localcontext() as context:  # every recorded digit, however many (never rounded)
+        context.prec = max(context.prec, len(value.as_tuple().digits) + 2)
+        normal = value.normalize()
+        exponent = normal.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= -1:
+            return str(normal.quantize(_ONE_DECIMAL))
     return str(normal)
 
 
@@ -28,7 +30,9 @@ def fmt_pct(value: Decimal | None) -> str:
     """A percentage with two decimals, truncated toward zero (see module docstring)."""
     if value is None:
         return ""
-    shown = value.quantize(_TWO_DECIMALS, rounding=ROUND_DOWN)
+    with localcontext() as context:
+        context.prec = max(context.prec, len(value.as_tuple().digits) + 4)
+        shown = value.quantize(_TWO_DECIMALS, rounding=ROUND_DOWN)
     if shown == 0:
         shown = abs(shown)  # never print "-0.00"
     return str(shown)

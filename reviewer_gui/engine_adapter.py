@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import recist
+from recist.display import fmt_signed_pct
 from recist.io.writers import write_csv
 from reviewer_gui.reading import (
     TOO_SMALL_MM,
@@ -106,8 +107,16 @@ def _columns(read: ReadView, results: dict[str, recist.TimepointResult]) -> tupl
             new_lesions=_value(result.new_lesions),
             overall_response=_value(result.overall_response),
             reason=result.reason, is_nadir=index == nadir_index,
+            change_from_baseline_shown=shown_pct(result.change_from_baseline_pct),
+            change_from_nadir_shown=shown_pct(result.change_from_nadir_pct),
         ))  # fmt: skip
     return tuple(columns)
+
+
+def shown_pct(value: Decimal | None) -> str:
+    """A % change as every window and the CLI show it: the engine's own formatting, two
+    decimals truncated toward zero (``-29.95 %``, never ``-30.0 %`` next to SD)."""
+    return "" if value is None else fmt_signed_pct(value)
 
 
 def _value(response: recist.Response | recist.NewLesions | None) -> str | None:

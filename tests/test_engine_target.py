@@ -8,6 +8,7 @@ import pytest
 from engine_builders import assess_one, at, day, row, target_series
 
 from recist import Response
+from recist.display import fmt_mm, fmt_pct
 
 CR, PR, SD, PD, NE = Response.CR, Response.PR, Response.SD, Response.PD, Response.NE
 
@@ -187,3 +188,16 @@ def test_a_target_without_a_row_at_follow_up_is_not_evaluated() -> None:
     last = assess_one(rows).timepoints[-1]
     assert last.target_response is NE
     assert "T2 not evaluated" in last.reason
+
+
+@pytest.mark.parametrize(
+    ("recorded", "shown"),
+    [("36", "36.0"), ("70.01", "70.01"), ("1" * 60, "1" * 60 + ".0"),
+     ("1" * 40 + ".25", "1" * 40 + ".25")],
+)  # fmt: skip
+def test_millimetres_are_shown_as_recorded_however_many_digits(recorded: str, shown: str) -> None:
+    assert fmt_mm(Decimal(recorded)) == shown
+
+
+def test_a_percentage_of_many_digits_is_truncated_not_an_error() -> None:
+    assert fmt_pct(Decimal("-" + "9" * 40 + ".999")) == "-" + "9" * 40 + ".99"

@@ -22,11 +22,12 @@ from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication
 
 from reviewer_gui.dicom import load_series
-from reviewer_gui.qt.app import SAMPLE_SCANS, open_window
+from reviewer_gui.qt.app import open_window
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import Category, Point, ReadKey, Segment, plane_of
 
 KEY = ReadKey("SUBJ-001", "alice")
+SAMPLE_SCANS = Path(__file__).resolve().parents[2] / "sample_scans"  # the checkout's copy
 
 
 def _generator():  # type: ignore[no-untyped-def]

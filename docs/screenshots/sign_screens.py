@@ -21,7 +21,7 @@ from PyQt6.QtCore import QEventLoop, QTimer
 from PyQt6.QtWidgets import QApplication, QDialog, QWidget
 
 from reviewer_gui.deid import PROJECT_DB, import_studies
-from reviewer_gui.qt.app import SAMPLE_SCANS, open_signed_in, sign_in_dialog
+from reviewer_gui.qt.app import open_signed_in, sign_in_dialog
 from reviewer_gui.qt.dialogs import RereadDialog, SignatureDialog
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import Category
@@ -30,6 +30,7 @@ from reviewer_gui.store import Store
 
 PASSWORDS = {"ada": "admin-pass-1", "alice": "alice-pass-1", "carol": "carol-pass-1"}
 TESTS = Path(__file__).resolve().parents[2] / "tests"
+SAMPLE_SCANS = TESTS.parent / "sample_scans"  # the checkout's copy
 
 
 def settle(ms: int = 400) -> None:
@@ -89,7 +90,8 @@ def _same_pixels(view: object, sample: str) -> bool:
     from reviewer_gui.dicom import load_series
 
     volume = load_series(SAMPLE_SCANS / sample / "BASELINE", workers=1)
-    return bool((volume.voxels == view.volume.voxels).all())  # type: ignore[attr-defined]
+    shown = view.volume.voxels  # type: ignore[attr-defined]
+    return volume.voxels.shape == shown.shape and bool((volume.voxels == shown).all())
 
 
 def main(out: Path) -> None:

@@ -14,14 +14,14 @@ from PyQt6.QtCore import QLineF, QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from reviewer_gui.viewer import Measurement, Viewport
-from reviewer_gui.viewer.corner_layout import layout_corners
+from reviewer_gui.viewer.corner_layout import BOX_PAD, Box, layout_corners, place_label
 from reviewer_gui.viewer.scale_bar import format_mm
 
 from ._sprites import BOX, HANDLE_RADIUS, TEXT, Placed, Sprites
 
 __all__ = ["BOX", "EDITABLE", "ERROR", "HANDLE_RADIUS", "LOCKED", "TEXT", "WARNING",
-           "Sprites", "image_target", "measurement_label", "paint_corners",
-           "paint_measurements", "paint_scale_bar", "text_font"]
+           "Sprites", "corner_boxes", "image_target", "measurement_label", "paint_corners",
+           "paint_measurements", "paint_scale_bar", "scale_bar_box", "text_font"]
 
 EDITABLE = QColor(255, 214, 0)
 LOCKED = QColor(0, 200, 255)
@@ -66,11 +66,19 @@ def measurement_label(m: Measurement) -> str:
     return f"{who}{long_mm:.1f} mm"
 
 
-def paint_measurements(p: QPainter, vp: Viewport, sprites: Sprites) -> None:
-    """Lines, end handles and mm labels of the measurements on the shown slice."""
+def paint_measurements(p: QPainter, vp: Viewport, sprites: Sprites,
+                       view: tuple[float, float] | None = None,
+                       avoid: list[Box] | None = None) -> list[Box]:  # fmt: skip
+    """Lines, end handles and mm labels of the measurements on the shown slice; each label
+    inside the ``view`` (width, height) and clear of the ``avoid`` boxes and of the labels
+    before it (:func:`~reviewer_gui.viewer.corner_layout.place_label`). Returns the labels'
+    boxes."""
     shown = vp.layer.on_slice(vp.nav.index)
+    taken = list(avoid or ())
+    labels: list[Box] = []
     if not shown:
-        return
+        return labels
+    size = view or (float(vp.width), float(vp.height))
     to_screen = vp.transform.to_screen
     line = sprites.line
     p.setBrush(Qt.BrushStyle.NoBrush)
@@ -86,23 +94,61 @@ def paint_measurements(p: QPainter, vp: Viewport, sprites: Sprites) -> None:
                 sprites.draw_handle(p, *to_screen(*h), color)
         if not ends:
             continue
-        x = max(e[0] for e in ends) + 8
-        y = min(e[1] for e in ends) + sprites.ascent / 2
-        for k, text in enumerate([measurement_label(m), *m.notes()]):
-            sprites.draw(p, x, y + k * line, text, color if k == 0 else WARNING)
+        texts = [measurement_label(m), *m.notes()]
+        colors = [color] + [WARNING] * (len(texts) - 1)
+        block = (max(sprites.width(t, c) for t, c in zip(texts, colors, strict=True))
+                 + 2 * BOX_PAD, len(texts) * line)  # fmt: skip
+        box = place_label(ends, block, size, taken, line=line)
+        taken.append(box)
+        labels.append(box)
+        for k, (text, c) in enumerate(zip(texts, colors, strict=True)):
+            sprites.draw(p, box[0] + BOX_PAD, box[1] + 1 + sprites.ascent + k * line, text, c)
+    return labels
 
 
 def paint_scale_bar(p: QPainter, vp: Viewport, width: float, height: float,
                     sprites: Sprites) -> None:
     """A horizontal 1-2-5 bar in mm at the bottom right (none without a pixel spacing)."""
+    placed = _scale_bar(vp, width, height, sprites)
+    if placed is not None:
+        p.drawImage(*placed)
+
+
+def _scale_bar(vp: Viewport, width: float, height: float, sprites: Sprites) -> Placed | None:
     bar = vp.scale_bar(max_px=min(200.0, width / 3))
     if bar is None:
-        return
+        return None
     mm, px = bar
     sprite = sprites.scale_bar(px, format_mm(mm))
     # Right end MARGIN from the edge, the line MARGIN + 4 from the bottom; whole pixels.
-    p.drawImage(QPointF(round(width - MARGIN - sprite.right),
-                        round(height - MARGIN - 4 - sprite.baseline)), sprite.image)
+    return Placed(QPointF(round(width - MARGIN - sprite.right),
+                          round(height - MARGIN - 4 - sprite.baseline)), sprite.image)
+
+
+def _box(placed: Placed) -> Box:
+    size = placed.image.deviceIndependentSize()
+    x, y = placed.point.x(), placed.point.y()
+    return (x, y, x + size.width(), y + size.height())
+
+
+def scale_bar_box(vp: Viewport, width: float, height: float, sprites: Sprites) -> list[Box]:
+    """Where the scale bar is drawn (none without a pixel spacing)."""
+    placed = _scale_bar(vp, width, height, sprites)
+    return [] if placed is None else [_box(placed)]
+
+
+def corner_boxes(vp: Viewport, width: float, height: float, title: list[str],
+                 status: tuple[str, QColor] | None, sides: tuple[str, str, str, str],
+                 sprites: Sprites) -> list[Box]:  # fmt: skip
+    """Where :func:`paint_corners` draws: the readout, title, messages and orientation
+    letters, for measurement labels to keep clear of."""
+    line = sprites.line
+    readout = vp.readout()
+    boxes = [(MARGIN - BOX_PAD, MARGIN + k * line - 1,
+              MARGIN + sprites.metrics.horizontalAdvance(text) + BOX_PAD,
+              MARGIN + (k + 1) * line + 1) for k, text in enumerate(readout)]  # fmt: skip
+    return boxes + [_box(placed) for placed in _corner_plan(vp, width, height, title, status,
+                                                             sides, sprites)]
 
 
 def paint_corners(p: QPainter, vp: Viewport, width: float, height: float,
@@ -118,14 +164,20 @@ def paint_corners(p: QPainter, vp: Viewport, width: float, height: float,
     readout = vp.readout()
     for k, text in enumerate(readout):
         sprites.draw(p, MARGIN, MARGIN + ascent + k * line, text)
+    for point, image in _corner_plan(vp, width, height, title, status, sides, sprites):
+        p.drawImage(point, image)
+
+
+def _corner_plan(vp: Viewport, width: float, height: float, title: list[str],
+                 status: tuple[str, QColor] | None, sides: tuple[str, str, str, str],
+                 sprites: Sprites) -> list[Placed]:  # fmt: skip
     message = vp.layer.message
     # Digits have one width in the overlay font: the layout holds for every slice number.
-    shape = tuple(_DIGIT.sub("0", text) for text in readout)
+    shape = tuple(_DIGIT.sub("0", text) for text in vp.readout())
     key = ("corners", width, height, tuple(title), message, sides, shape,
            None if status is None else (status[0], status[1].rgba()))
-    for point, image in sprites.plan(key, lambda: _corners(width, height, title, message,
-                                                           status, sides, shape, sprites)):
-        p.drawImage(point, image)
+    return sprites.plan(key, lambda: _corners(width, height, title, message, status, sides,
+                                              shape, sprites))
 
 
 def _corners(width: float, height: float, title: list[str], message: str,

@@ -143,8 +143,7 @@ class ReaderImages(QWidget):
 
     def loading(self) -> bool:
         """A series is still loading (or loaded but not yet shown)."""
-        return any(not loader.isFinished() for loader in self.loaders.values()) or any(
-            v.status is not None and v.status[0].startswith("Loading") for v in self.views())
+        return bool(self._first) or any(not loader.isFinished() for loader in self.loaders.values())
 
     def clear(self) -> None:
         self._settle()
@@ -193,8 +192,9 @@ class ReaderImages(QWidget):
         view, other = pane.view, self.panes[1 - pane.index].view
         if view is None or series is None:
             return
-        loader = self.loaders.get(series.uid)
-        busy = loader is not None and not loader.isFinished()
+        # Showing the middle slice while the whole series loads: until its "loaded" arrives,
+        # even when the loading thread has already finished (its signal still queued).
+        busy = series.uid in self._first
         view.set_status(f"Loading {len(series.info.files)} images..." if busy and series.info
                         else READ_ONLY)  # fmt: skip
         if other is not None:  # one window/level for both
@@ -231,6 +231,7 @@ class ReaderImages(QWidget):
                 and pane.series is not None and pane.series.uid == uid]  # fmt: skip
 
     def _failed(self, uid: str, text: str) -> None:
+        self._first.pop(uid, None)  # no whole volume will come: not loading any more
         for view in self._showing(uid):
             view.set_status(text, error=True)
 

@@ -9,8 +9,10 @@ builds them).
 - :class:`ComparisonTable`: one row per lesion and reader (reader 1 above reader 2), one
   column per timepoint (label and day from baseline, never a date), then each reader's sum
   of diameters, changes from baseline and nadir, and responses (RECIST 1.1 sections 4.3-4.4,
-  Tables 1-2) with the engine's reasons as tooltips; every cell where the readers differ is
-  highlighted in both rows.
+  Tables 1-2) with the engine's reasons as tooltips. Where the readers differ in what matters
+  (``reviewer_gui.reading.discordance``: a response, a lesion's presence, category or state,
+  a diameter beyond 20 % or 5 mm) both cells are orange and bold; smaller differences are
+  tinted quietly. A new lesion's cells before it appeared are empty.
 - :class:`EndpointsTable`: each read's progression, best overall response, landmark and
   rPFS, differences highlighted. Each reader's calipers on the images are
   :mod:`.adjudication_images`'s.
@@ -31,8 +33,10 @@ from PyQt6.QtWidgets import (
 )
 
 from reviewer_gui.reading import (
+    Category,
     GridRow,
 )
+from reviewer_gui.reading.discordance import Level, cell_level, lesion_level, summary_level
 
 from .adjudication_texts import (
     Comparison,
@@ -41,28 +45,35 @@ from .adjudication_texts import (
     in_words,
 )
 from .lesion_grid import RESPONSE_COLOURS, SUMMARY_ROWS, cell_text, cell_tip, summary
+from .plain import tip
 
 READER_COLOURS = (QColor(30, 110, 220), QColor(215, 105, 0))  # reader 1 blue, reader 2 orange
-DIFFERS = QColor(255, 190, 110)
+DIFFERS = QColor(255, 190, 110)  # a difference that matters
+QUIET = QColor(250, 243, 226)  # any other difference
 BAND = QColor(244, 244, 244)
+PLAIN_TIP = Qt.ItemDataRole.UserRole + 1  # a tooltip's text before escaping (:func:`tip`)
 MAX_COLUMN = 170  # px: a long location or state is elided; the tooltip has it whole
 
 
-def _item(text: str, tip: str = "") -> QTableWidgetItem:
+def _item(text: str, text_tip: str = "") -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if tip:
-        item.setToolTip(tip)
+    if text_tip:
+        item.setToolTip(tip(text_tip))
+        item.setData(PLAIN_TIP, text_tip)
     return item
 
 
-def _mark(items: Sequence[QTableWidgetItem], bold: QFont) -> None:
+def _mark(items: Sequence[QTableWidgetItem], bold: QFont, level: Level = Level.MAJOR) -> None:
     texts = [i.text() for i in items]
     for item in items:
-        item.setBackground(QBrush(DIFFERS))
-        item.setFont(bold)
-        item.setToolTip("the readers differ here: " + " / ".join(texts)
-                        + (f"\n{item.toolTip()}" if item.toolTip() else ""))
+        before = item.data(PLAIN_TIP) or ""
+        item.setBackground(QBrush(DIFFERS if level is Level.MAJOR else QUIET))
+        if level is Level.MAJOR:
+            item.setFont(bold)
+        what = "differ here" if level is Level.MAJOR else "differ slightly here"
+        item.setToolTip(tip(f"the readers {what}: " + " / ".join(texts)
+                            + (f"\n{before}" if before else "")))
 
 
 class EndpointsTable(QTableWidget):
@@ -128,7 +139,8 @@ class ComparisonTable(QTableWidget):
         assert rows is not None
         rows.setDefaultSectionSize(self.fontMetrics().height() + 5)  # compact: rows in pairs
         self.row_lesions: list[str | None] = []  # the lesion of each row (None: summary rows)
-        self.differing: set[tuple[int, int]] = set()
+        self.differing: set[tuple[int, int]] = set()  # where the difference matters
+        self.slight: set[tuple[int, int]] = set()  # other differences, shown quietly
         self.comparison: Comparison | None = None
         self.currentCellChanged.connect(self._cell_chosen)
 
@@ -137,7 +149,7 @@ class ComparisonTable(QTableWidget):
         self.clear()
         self.clearSpans()
         self.comparison = comparison
-        self.row_lesions, self.differing = [], set()
+        self.row_lesions, self.differing, self.slight = [], set(), set()
         timepoints = comparison.timepoints
         baseline = timepoints[0].scan_date if timepoints else None
         self.setColumnCount(self.FIRST + len(timepoints))
@@ -169,14 +181,22 @@ class ComparisonTable(QTableWidget):
         self.setItem(row + r, 1, who)
 
     def _pair(self, row: int, column: int, items: Sequence[QTableWidgetItem], bold: QFont,
-              band: QColor | None = None) -> None:  # fmt: skip
+              band: QColor | None = None, level: Level | None = None) -> None:  # fmt: skip
+        """Both readers' cells; ``level``: how much their difference matters (by default,
+        any different text matters)."""
         for r, item in enumerate(items):
             if band is not None:
                 item.setBackground(QBrush(band))
             self.setItem(row + r, column, item)
-        if items[0].text() != items[1].text():
-            _mark(items, bold)
-            self.differing |= {(row, column), (row + 1, column)}
+        if level is None:
+            level = Level.MAJOR if items[0].text() != items[1].text() else Level.SAME
+        if level is not Level.SAME:
+            _mark(items, bold, level)
+            cells = {(row, column), (row + 1, column)}
+            if level is Level.MAJOR:
+                self.differing |= cells
+            else:
+                self.slight |= cells
 
     def _lesion_rows(self, row: int, pair: LesionPairLike, readers: tuple[str, str],
                      bold: QFont, *, banded: bool) -> None:  # fmt: skip
@@ -194,20 +214,25 @@ class ComparisonTable(QTableWidget):
             self._reader_cell(row, r, readers, bold)
         where = [_item(lesion.location if lesion else "not recorded by this reader")
                  for lesion in pair.lesions]  # fmt: skip
-        self._pair(row, 2, where, bold, band)
+        self._pair(row, 2, where, bold, band, lesion_level(*pair.lesions))
+        seen = [next((t for t, cells in enumerate(pair.cells) if cells[r] is not None),
+                     len(pair.cells)) for r in range(2)]  # fmt: skip
         for t, cells in enumerate(pair.cells):
             items = []
-            for lesion, read_cell in zip(pair.lesions, cells, strict=True):
+            for r, (lesion, read_cell) in enumerate(zip(pair.lesions, cells, strict=True)):
                 if lesion is None:
                     items.append(_item("-", "this reader has no such lesion"))
                     continue
                 grid_row = GridRow(lesion, ())
                 cell = None if read_cell is None else read_cell.cell
-                tip = cell_tip(grid_row, cell)
-                text = cell_text(grid_row, cell) or "no entry"
+                about = cell_tip(grid_row, cell)
+                not_yet = lesion.category is Category.NEW and t < seen[r]  # did not exist yet
+                text = cell_text(grid_row, cell) or ("" if not_yet else "no entry")
                 short, _, why = text.partition(": ")  # the state; its reason in the tooltip
-                items.append(_item(short, f"{text}\n{tip}" if why else tip))
-            self._pair(row, self.FIRST + t, items, bold, band)
+                items.append(_item(short, f"{text}\n{about}" if why else about))
+            a, b = (None if c is None else c.cell for c in cells)
+            level = None if None in pair.lesions else cell_level(a, b)  # one reader's only:
+            self._pair(row, self.FIRST + t, items, bold, band, level)  # any text differs
 
     def _summary_rows(self, row: int, s: int, title: str, comparison: Comparison,
                       bold: QFont) -> None:  # fmt: skip
@@ -227,7 +252,8 @@ class ComparisonTable(QTableWidget):
                 if s >= 3 and text in RESPONSE_COLOURS:
                     item.setBackground(QBrush(RESPONSE_COLOURS[text]))
                 items.append(item)
-            self._pair(row, self.FIRST + t, items, bold)
+            self._pair(row, self.FIRST + t, items, bold, None,
+                       summary_level(s, items[0].text(), items[1].text()))
 
     def mark_series(self, timepoints: Sequence[int], readers: tuple[str, str]) -> None:
         """Mark the columns of the timepoints the two readers read on different series."""
@@ -253,7 +279,7 @@ class ComparisonTable(QTableWidget):
     def first_difference(self) -> tuple[str | None, int]:
         """The first lesion and timepoint where the readers differ (a lesion's cell before a
         summary's); the first lesion at the baseline when they differ nowhere."""
-        cells = sorted((r, c) for r, c in self.differing if c >= self.FIRST)
+        cells = sorted((r, c) for r, c in self.differing or self.slight if c >= self.FIRST)
         lesion_cells = [(r, c) for r, c in cells if self.row_lesions[r] is not None]
         for r, c in lesion_cells or cells:
             return self.row_lesions[r], c - self.FIRST

@@ -1,7 +1,8 @@
 """The reviewer's dialogs of identity: sign in, e-signature, re-read (21 CFR Part 11 spirit).
 
-- :class:`SignInDialog`: the study account's name (the operating-system account prefilled)
-  and password, before a project with users opens.
+- :class:`SignInDialog`: the study account's name (the operating-system account prefilled, the
+  cursor in the password field; the reader overtypes it on a shared workstation) and password,
+  before a project with users opens.
 - :class:`SignatureDialog`: signing a timepoint is an electronic signature: the signer's name
   and password entered again (21 CFR 11.200(a)) and what the signature means (11.50: picked
   from a list, or typed); the timepoint is then locked.
@@ -65,11 +66,16 @@ class _Form(QDialog):
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = QPushButton(ok_text)
-        self.ok_button.setDefault(True)
         buttons.addButton(self.ok_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.submit_form)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # Enter submits, Esc cancels: the default is set once the button is inside the dialog
+        # (before, Qt made the first button of the focus chain, Cancel, the default).
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        assert cancel is not None
+        cancel.setAutoDefault(False)
+        self.ok_button.setDefault(True)
 
     def submit_form(self) -> None:
         raise NotImplementedError

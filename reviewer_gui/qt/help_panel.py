@@ -9,10 +9,12 @@ from PyQt6.QtWidgets import QTextBrowser, QWidget
 from .shortcuts import IMAGE_KEYS, grouped
 
 
-def help_html() -> str:
-    """The shortcut table as HTML, grouped."""
+def help_html(hidden: frozenset[str] = frozenset()) -> str:
+    """The shortcut table as HTML, grouped (without the ``hidden`` shortcuts)."""
     parts = ["<h3>Keyboard</h3>"]
-    for group, shortcuts in grouped():
+    for group, shortcuts in grouped(hidden):
+        if not shortcuts:
+            continue
         parts.append(f"<p><b>{escape(group)}</b></p><table cellspacing='0' cellpadding='2'>")
         parts.extend(f"<tr><td width='110'><code>{escape(s.keys)}</code></td>"
                      f"<td>{escape(s.text)}</td></tr>" for s in shortcuts)  # fmt: skip
@@ -29,7 +31,8 @@ def help_html() -> str:
 class HelpPanel(QTextBrowser):
     """The shortcut list; the main window shows it in a dock toggled by F1."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 hidden: frozenset[str] = frozenset()) -> None:  # fmt: skip
         super().__init__(parent)
-        self.setHtml(help_html())
+        self.setHtml(help_html(hidden))
         self.setMinimumWidth(320)

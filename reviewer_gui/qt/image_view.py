@@ -20,6 +20,8 @@ import math
 from PyQt6.QtCore import QRectF, Qt, QThread, QTimer, pyqtSignal
 from PyQt6.QtGui import (
     QColor,
+    QCursor,
+    QEnterEvent,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -28,7 +30,16 @@ from PyQt6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PyQt6.QtWidgets import QSizePolicy, QWidget
+from PyQt6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QTextEdit,
+    QWidget,
+)
 
 from reviewer_gui.dicom import Volume
 from reviewer_gui.viewer import Button, MeasurementRefused, PixelSpacing, Viewport, WindowLevel
@@ -38,10 +49,12 @@ from ._overlay import (
     ERROR,
     TEXT,
     Sprites,
+    corner_boxes,
     image_target,
     paint_corners,
     paint_measurements,
     paint_scale_bar,
+    scale_bar_box,
     text_font,
 )
 
@@ -63,6 +76,13 @@ _KEYS = {
     Qt.Key.Key_Escape: "Esc", Qt.Key.Key_F: "F", Qt.Key.Key_C: "C", Qt.Key.Key_B: "B",
     **{getattr(Qt.Key, f"Key_{n}"): str(n) for n in range(1, 7)},
 }  # fmt: skip
+
+
+def typing_in(widget: QWidget | None) -> bool:
+    """True when ``widget`` (the focus) takes typed text or a choice (a pick list, e.g. the
+    organ after T): the keys must stay there."""
+    return isinstance(widget, QLineEdit | QComboBox | QAbstractSpinBox | QTextEdit
+                      | QPlainTextEdit)  # fmt: skip
 
 
 def _around(image: QRectF, width: float, height: float) -> list[QRectF]:
@@ -108,6 +128,7 @@ class ImageView(QWidget):
         self.identity: str | None = None
         self.status: tuple[str, QColor] | None = None
         self.paint_count = 0
+        self.label_boxes: list[tuple[float, float, float, float]] = []  # last paint's labels
         self.loader: QThread | None = None  # the background load of the whole series, if any
         self._wheel_rest = 0
         self._refine = QTimer(self)
@@ -207,9 +228,12 @@ class ImageView(QWidget):
         if self._sprites.ratio != self.devicePixelRatioF():  # moved to another screen
             self._sprites = Sprites(self._overlay_font, self.devicePixelRatioF())
         sprites = self._sprites
-        paint_measurements(p, vp, sprites)
+        title, sides = self.title_lines(), self.sides()
+        avoid = corner_boxes(vp, w, h, title, self.status, sides, sprites) + scale_bar_box(
+            vp, w, h, sprites)  # fmt: skip
+        self.label_boxes = paint_measurements(p, vp, sprites, (w, h), avoid)
         paint_scale_bar(p, vp, w, h, sprites)
-        paint_corners(p, vp, w, h, self.title_lines(), self.status, self.sides(), sprites)
+        paint_corners(p, vp, w, h, title, self.status, sides, sprites)
         p.end()
         self.paint_count += 1
 
@@ -218,6 +242,13 @@ class ImageView(QWidget):
         super().resizeEvent(event)
 
     # -- input: translate, forward, repaint if asked ----------------------------------------
+    def enterEvent(self, event: QEnterEvent | None) -> None:
+        """The pointer came over the image: the keys (arrows, +/-, the window's) go to it
+        from now on, unless the reader is typing somewhere."""
+        if not typing_in(QApplication.focusWidget()) and self.isActiveWindow():
+            self.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().enterEvent(event)
+
     def mousePressEvent(self, event: QMouseEvent | None) -> None:
         button = None if event is None else _BUTTONS.get(event.button())
         if event is None or button is None:
@@ -263,12 +294,17 @@ class ImageView(QWidget):
     def keyPressEvent(self, event: QKeyEvent | None) -> None:
         name = None if event is None else _KEYS.get(Qt.Key(event.key()))
         before = self.viewport.window
-        if event is not None and name is not None and self.viewport.key(name):
+        if event is not None and name is not None and self.viewport.key(name, self.pointer()):
             self.update()
             self._window_moved(before)
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def pointer(self) -> tuple[float, float] | None:
+        """Where the mouse pointer is over this view (screen), if it is."""
+        pos = self.mapFromGlobal(QCursor.pos())
+        return (pos.x(), pos.y()) if self.rect().contains(pos) else None
 
     def _window_moved(self, before: WindowLevel) -> None:
         if self.viewport.window != before:

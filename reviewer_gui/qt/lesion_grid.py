@@ -27,12 +27,14 @@ from PyQt6.QtWidgets import (
 
 from reviewer_gui.reading import Category, Grid, GridCell, GridRow, ReadKey, State, TimepointColumn
 
+from .plain import quoted, tip
 from .session import ReadingSession
 
 FINDING = QColor(255, 225, 225)
 CURRENT = QColor(255, 248, 215)
 NADIR = QColor(215, 235, 255)
 MISSING = QColor(200, 0, 0)
+PLAIN = Qt.ItemDataRole.UserRole + 1  # a cell's tooltip before escaping
 RESPONSE_COLOURS = {"CR": QColor(200, 240, 200), "PR": QColor(215, 245, 215),
                     "SD": QColor(240, 240, 240), "PD": QColor(255, 205, 205)}  # fmt: skip
 
@@ -40,6 +42,10 @@ _STATE_TEXT = {
     State.ABSENT: "absent", State.TOO_SMALL: "too small", State.NOT_EVALUATED: "not evaluated",
     State.MERGED: "merged", State.PROGRESSION: "unequivocal PD", State.EQUIVOCAL: "equivocal",
 }  # fmt: skip
+_SWATCH = "<span style='background:{}'>&nbsp;&nbsp;&nbsp;&nbsp;</span> {}"
+LEGEND = "&nbsp;&nbsp; ".join(_SWATCH.format(colour.name(), text) for colour, text in (
+    (CURRENT, "timepoint being read"), (NADIR, "nadir (smallest sum so far)"),
+    (FINDING, "finding")))  # fmt: skip
 SUMMARY_ROWS = (
     "Sum of diameters (mm)", "Change from baseline", "Change from nadir", "Target response",
     "Non-target response", "New lesions", "Overall response",
@@ -48,10 +54,6 @@ SUMMARY_ROWS = (
 
 def mm(value: Decimal | None) -> str:
     return "" if value is None else f"{value:.1f}"
-
-
-def pct(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:+.1f}%"
 
 
 def cell_text(row: GridRow, cell: GridCell | None) -> str:
@@ -96,8 +98,8 @@ def summary(column: TimepointColumn) -> list[tuple[str, str]]:
         (mm(column.target_sum_mm) + nadir,
          f"sum of target diameters; nadir so far {mm(column.nadir_mm)} mm" if column.nadir_mm
          is not None else ""),
-        (pct(column.change_from_baseline_pct), f"baseline sum {mm(column.baseline_sum_mm)} mm"),
-        (pct(column.change_from_nadir_pct), f"nadir {mm(column.nadir_mm)} mm"),
+        (column.change_from_baseline_shown, f"baseline sum {mm(column.baseline_sum_mm)} mm"),
+        (column.change_from_nadir_shown, f"nadir {mm(column.nadir_mm)} mm"),
         (column.target_response or "", why),
         (column.non_target_response or "", why),
         (column.new_lesions or "", why),
@@ -127,6 +129,11 @@ class LesionGrid(QWidget):
         rows = self.table.verticalHeader()
         assert rows is not None
         rows.setDefaultSectionSize(self.fontMetrics().height() + 6)  # compact: all rows show
+        self.legend = QLabel(LEGEND)  # what the cell colours mean
+        self.legend.setToolTip("yellow: the column of the timepoint being read; blue: the "
+                               "nadir, the smallest sum of diameters so far (RECIST 1.1 "
+                               "section 4.3.1), which progression is measured from; pink: a "
+                               "finding about the lesion")  # fmt: skip
         self.why = QLabel()
         self.why.setWordWrap(True)
         self.why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -134,11 +141,15 @@ class LesionGrid(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.why)
         self.table.itemSelectionChanged.connect(self._row_chosen)
         header = self.table.horizontalHeader()
         assert header is not None
         header.sectionClicked.connect(self._column_chosen)
+        self.widths: dict[int, int] = {}  # columns the reader resized: kept for every subject
+        self._sizing = False
+        header.sectionResized.connect(self._resized)
         session.project.events.grid_changed.connect(self._grid_changed)
         session.place_changed.connect(self.refresh)
         session.refusal_changed.connect(self.refresh)
@@ -186,13 +197,15 @@ class LesionGrid(QWidget):
             for c, (column, cell) in enumerate(zip(columns, row.cells, strict=True), start=1):
                 item = self._item(cell_text(row, cell), cell_tip(row, cell))
                 if cell is None and expected_from <= c - 1 <= upto:
-                    item.setText("no entry")
-                    item.setToolTip("neither a measurement nor a state yet: measure it, or "
-                                    "set its state (the timepoint cannot be signed without)")
+                    item = self._item("no entry", "neither a measurement nor a state yet: "
+                                      "measure it, or set its state (the timepoint cannot "
+                                      "be signed without)")  # fmt: skip
                 if (cell is None and item.text()) or (cell is not None and not cell.complete):
                     item.setForeground(QBrush(MISSING))
                 if column.label == current:
                     item.setBackground(QBrush(CURRENT))
+                    item.setToolTip(tip("\n".join(filter(None, [
+                        item.data(PLAIN), "(yellow: the timepoint being read)"]))))
                 table.setItem(r, c, item)
             findings = [*row.findings, *refused.get(lesion.lesion_id, ())]
             found = self._item("; ".join(dict.fromkeys(findings)), "\n".join(findings))
@@ -211,18 +224,25 @@ class LesionGrid(QWidget):
             table.setItem(base + s, len(columns) + 1, self._item("", ""))
         followed = any(c.target_sum_mm is not None for c in columns[1:])
         for c, column in enumerate(columns, start=1):
-            for s, (text, tip) in enumerate(summary(column)):
+            for s, (text, about) in enumerate(summary(column)):
                 if s == 0 and not followed:  # no follow-up yet: nothing to compare with
                     text = text.removesuffix("  nadir")
-                item = self._item(text, tip)
+                item = self._item(text, about)
                 if s == 0 and column.is_nadir and followed:
                     item.setBackground(QBrush(NADIR))
+                    item.setToolTip(tip(f"{about}\n(blue: the nadir, the smallest sum so far: "
+                                        "progression is measured from it)"))
                 elif s >= 3 and text in RESPONSE_COLOURS:
                     item.setBackground(QBrush(RESPONSE_COLOURS[text]))
                 if s == 6:
                     item.setFont(bold)
                 table.setItem(base + s, c, item)
+        self._sizing = True
         table.resizeColumnsToContents()
+        for section, width in self.widths.items():
+            if section <= len(columns):  # the findings column stretches
+                table.setColumnWidth(section, width)
+        self._sizing = False
         header = table.horizontalHeader()
         assert header is not None
         header.setSectionResizeMode(len(columns) + 1, QHeaderView.ResizeMode.Stretch)
@@ -253,14 +273,19 @@ class LesionGrid(QWidget):
             self.why.setText("")
             return
         self.why.setText(f"<b>Why {column.overall_response} at {column.label}?</b> "
-                         f"{column.reason or 'no reason given by the engine'}")  # fmt: skip
+                         f"{quoted(column.reason or 'no reason given by the engine')}")  # fmt: skip
 
     @staticmethod
-    def _item(text: str, tip: str) -> QTableWidgetItem:
+    def _item(text: str, text_tip: str) -> QTableWidgetItem:
         item = QTableWidgetItem(text)
-        if tip:
-            item.setToolTip(tip)
+        if text_tip:
+            item.setToolTip(tip(text_tip))
+            item.setData(PLAIN, text_tip)
         return item
+
+    def _resized(self, column: int, _old: int, width: int) -> None:
+        if not self._sizing and column < self.table.columnCount() - 1:
+            self.widths[column] = width
 
     # -- choosing --------------------------------------------------------------------------
     def lesion_at(self, row: int) -> str | None:

@@ -12,6 +12,7 @@ model (through ``ReadingSession.attempt``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PyQt6.QtCore import Qt
@@ -30,7 +31,6 @@ from PyQt6.QtWidgets import (
 )
 
 from reviewer_gui.reading import (
-    ALLOWED_STATES,
     NODE_ORGAN,
     ORGANS,
     Category,
@@ -40,6 +40,8 @@ from reviewer_gui.reading import (
     State,
     TimepointReopened,
     TimepointSigned,
+    erases_measurement,
+    states_offered,
 )
 
 from .session import ReadingSession
@@ -61,6 +63,8 @@ class LesionPanel(QWidget):
     def __init__(self, session: ReadingSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        #: Asks the reader before an entry's diameters are dropped (the window's question).
+        self.confirm: Callable[[str], bool] = lambda text: True
         layout = QVBoxLayout(self)
         self.add_box = self._build_add()
         layout.addWidget(self.add_box)
@@ -112,6 +116,7 @@ class LesionPanel(QWidget):
         self.lesion_label.setWordWrap(True)
         grid.addWidget(self.lesion_label, 0, 0, 1, 2)
         self.findings = QLabel()  # the chosen lesion's findings, beside its states
+        self.findings.setTextFormat(Qt.TextFormat.PlainText)  # the engine's words, as written
         self.findings.setWordWrap(True)
         self.findings.setStyleSheet("QLabel { color: #b00000; font-weight: bold; }")
         grid.addWidget(self.findings, 5, 0, 1, 2)
@@ -127,6 +132,7 @@ class LesionPanel(QWidget):
         self.reason.returnPressed.connect(lambda: self.set_state(State.PROGRESSION))
         grid.addWidget(self.reason, row, 0, 1, 2)
         self.fragment_label = QLabel()
+        self.fragment_label.setWordWrap(True)
         grid.addWidget(self.fragment_label, row + 1, 0, 1, 2)
         self.clear_button = QPushButton("Clear measurement (Del)")
         self.clear_button.clicked.connect(self.clear_measurement)
@@ -185,25 +191,43 @@ class LesionPanel(QWidget):
             node = ", node" if lesion.is_node and lesion.organ != NODE_ORGAN else ""
             now = "no entry yet" if observation is None else observation.state.value.lower()
             where = current.label if current else ""
-            self.lesion_label.setText(f"<b>{lesion.lesion_id}</b> "
-                                      f"{CATEGORY_TEXT[lesion.category].lower()}, "
-                                      f"{lesion.location}{node}<br>at {where}: {now}")  # fmt: skip
+            self.lesion_label.setText(
+                f"<b>{lesion.lesion_id}</b> {CATEGORY_TEXT[lesion.category].lower()}, "
+                f"{escape(lesion.location)}{node}<br>at {where}: {now}")  # fmt: skip
         self.findings.setText("\n".join(self.findings_of(lesion.lesion_id)) if lesion else "")
         editable = lesion is not None and current is not None and not signed and not (
             lesion.category is Category.NEW and is_baseline)
+        offered = self.offered()
         for state, button in self.state_buttons.items():
-            allowed = lesion is not None and state in ALLOWED_STATES[lesion.category] and not (
-                state is State.PRESENT and lesion.category is Category.TARGET)  # measure it
-            button.setEnabled(editable and allowed)
-            button.setVisible(lesion is None or allowed)
-        progression = lesion is not None and lesion.category is Category.NON_TARGET
-        self.reason.setEnabled(editable and progression)
-        self.reason.setVisible(lesion is None or progression)
+            # never hidden: a button that comes and goes moves the images (issue 15, bug 5)
+            button.setEnabled(editable and state in offered)
+            button.setToolTip(self._why_not(state, offered, is_baseline))
+        self.reason.setEnabled(editable and State.PROGRESSION in offered)
         self.clear_button.setEnabled(editable)
         self.retire_button.setEnabled(lesion is not None and not signed)
         self.fragment_label.setText(f"Measuring fragment {session.fragment!r} (Shift+S: next)"
                                     if session.fragment else "")  # fmt: skip
         self._show_signature(session.signed)
+
+    def offered(self) -> frozenset[State]:
+        """The states the chosen lesion may be given here (none of them for a target's
+        Present: a target is present by being measured)."""
+        session, read, current = self.session, self.session.read(), self.session.current()
+        lesion = session.lesion()
+        if lesion is None or read is None or current is None:
+            return frozenset()
+        states = states_offered(lesion.category, is_baseline=read.baseline == current)
+        return states - {State.PRESENT} if lesion.category is Category.TARGET else states
+
+    def _why_not(self, state: State, offered: frozenset[State], is_baseline: bool) -> str:
+        lesion = self.session.lesion()
+        if lesion is None or state in offered:
+            return ""
+        if state is State.PRESENT and lesion.category is Category.TARGET:
+            return "a target is present by its measurement: draw it on the image"
+        if is_baseline:
+            return "not at baseline: lesions are chosen and measured there"
+        return f"not a state of a {CATEGORY_TEXT[lesion.category].lower()}"
 
     def findings_of(self, lesion_id: str) -> list[str]:
         """The engine's findings about the lesion, and the last refused signature's."""
@@ -262,6 +286,8 @@ class LesionPanel(QWidget):
             is_node=self.nodal.isChecked()))
         if lesion is not None:
             self.detail.clear()
+            for field in (self.organ, self.detail):  # added: the keys go to the images again
+                field.clearFocus()
             session.select_lesion(lesion.lesion_id)
             session.message.emit(f"{lesion.lesion_id} added ({lesion.location}): now measure "
                                  "it, or set its state", False)  # fmt: skip
@@ -271,6 +297,19 @@ class LesionPanel(QWidget):
                                           self.session.timepoint, self.session.lesion_id)
         if key is None or label is None or lesion_id is None:
             session.message.emit("choose a lesion first (click its row, or ] / [)", True)
+            return
+        read = session.read()
+        if state not in self.offered():
+            what = dict(STATE_BUTTONS)[state].split(" (")[0]
+            at_baseline = read is not None and read.baseline == session.current()
+            why = self._why_not(state, frozenset(), at_baseline)
+            session.message.emit(f"{what} is not offered for {lesion_id} at {label}: {why}",
+                                 True)  # fmt: skip
+            return
+        observation = None if read is None else read.observation(label, lesion_id)
+        if erases_measurement(observation, state) and not self.confirm(
+                f"{lesion_id} at {label} is measured. Set it to {state.value.lower()} and "
+                "drop its diameters?"):  # fmt: skip
             return
         if state is State.PROGRESSION and not self.reason.text().strip():
             self.reason.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -286,7 +325,8 @@ class LesionPanel(QWidget):
     def clear_measurement(self) -> None:
         session, key, label, lesion_id = (self.session, self.session.key,
                                           self.session.timepoint, self.session.lesion_id)
-        if key is not None and label is not None and lesion_id is not None:
+        if key is not None and label is not None and lesion_id is not None and self.confirm(
+                f"Clear the measurement of {lesion_id} at {label}?"):  # fmt: skip
             session.attempt(lambda: session.project.clear_measurement(key, label, lesion_id))
 
     def retire_lesion(self) -> None:

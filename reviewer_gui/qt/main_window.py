@@ -17,6 +17,7 @@ Account -> "Change password..." changes the user's own password
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PyQt6.QtCore import Qt
@@ -35,7 +36,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_gui.reading import DEFAULT_MEANING, Category, ReadingProject, State
+from reviewer_gui.reading import DEFAULT_MEANING, Category, ReadingProject
 from reviewer_gui.review.accounts import password_change_problem
 from reviewer_gui.viewer import PRESETS, Tool
 
@@ -45,9 +46,10 @@ from .help_panel import HelpPanel
 from .lesion_grid import LesionGrid
 from .lesion_panel import LesionPanel
 from .loading import FolderScanner
+from .plain import tip
 from .reading_views import ReadingViews
 from .session import ReadingSession
-from .shortcuts import SHORTCUTS
+from .shortcuts import SHORTCUTS, STATE_KEYS, not_offered
 from .signed_in import ReadingModel
 from .sr_action import SrExporter, export_srs
 from .studies import FolderScan, apply_scan
@@ -89,7 +91,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
         self.tree = StudyTree(self.session)
         self.panel = LesionPanel(self.session)
-        self.help = HelpPanel()
+        signed_in = self.session.signed_in
+        self.hidden = not_offered(signed_in=signed_in is not None,
+                                  read_only=self.session.read_only)  # fmt: skip
+        self.help = HelpPanel(hidden=self.hidden)
         self.tree_dock = self._dock("Reading", self.tree, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("Lesion", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.help_dock = self._dock("Keys (F1)", self.help, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -98,6 +103,7 @@ class MainWindow(QMainWindow):
         self._build_status(database)
         self.actions_by_name = self._build_actions()
         self.reader_choice = self._build_reader_choice()
+        self.panel.confirm = lambda text: self.confirm(text)  # asked by the window
         self.panel.sign_button.clicked.connect(self.sign)
         self.panel.reread_button.clicked.connect(self.reread)
         self.session.message.connect(self.show_message)
@@ -150,6 +156,7 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         assert bar is not None
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # messages quote the engine
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy: the loader gives no count
         self.progress.setMaximumWidth(160)
@@ -194,19 +201,17 @@ class MainWindow(QMainWindow):
             "add_non_target": lambda: panel.start_adding(Category.NON_TARGET),
             "add_new": lambda: panel.start_adding(Category.NEW),
             "clear": panel.clear_measurement,
+            "undo": session.undo,
+            "redo": lambda: session.undo(redo=True),
             "split": self.next_fragment,
-            "absent": lambda: panel.set_state(State.ABSENT),
-            "too_small": lambda: panel.set_state(State.TOO_SMALL),
-            "not_evaluated": lambda: panel.set_state(State.NOT_EVALUATED),
-            "merged": lambda: panel.set_state(State.MERGED),
-            "progression": lambda: panel.set_state(State.PROGRESSION),
-            "equivocal": lambda: panel.set_state(State.EQUIVOCAL),
-            "present": lambda: panel.set_state(State.PRESENT),
+            **{name: partial(panel.set_state, state) for name, state in STATE_KEYS.items()},
         }
         for preset in PRESETS:
             handlers[f"window_{preset}"] = self._preset(preset)
         actions = {}
         for shortcut in SHORTCUTS:
+            if shortcut.name in self.hidden:  # not offered to this user at all
+                continue
             action = QAction(shortcut.text, self)
             action.setShortcut(QKeySequence(shortcut.keys))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -221,7 +226,8 @@ class MainWindow(QMainWindow):
         actions["export_sr"] = QAction("Export DICOM SR…", self)
         actions["export_sr"].triggered.connect(lambda _=False: self.export_sr())
         for name in ("open_project", "import_folder", "export", "export_sr"):
-            project_menu.addAction(actions[name])
+            if name in actions:  # not what the user may not do (qt.shortcuts.not_offered)
+                project_menu.addAction(actions[name])
         if self.session.signed_in is not None:  # a project with users: the user's account
             account_menu = menu.addMenu("&Account")
             assert account_menu is not None
@@ -242,7 +248,7 @@ class MainWindow(QMainWindow):
     # -- actions -------------------------------------------------------------------------
     def show_message(self, text: str, error: bool) -> None:
         self.message.setText(text)
-        self.message.setToolTip(text)
+        self.message.setToolTip(tip(text))
         self.message.setStyleSheet("QLabel { color: #b00000; font-weight: bold; }" if error
                                    else "QLabel { color: #005000; }")  # fmt: skip
 
@@ -322,6 +328,7 @@ class MainWindow(QMainWindow):
     def _dialog_closed(self) -> None:
         self.dialog = None
         self.activateWindow()  # the keys work here again at once
+        self.views.focus_under_pointer()
 
     def next_fragment(self) -> None:
         """Shift+S: measure the next fragment of a split target; after the last, whole."""

@@ -35,6 +35,8 @@ from reviewer_gui.reading import (
     plane_of,
 )
 from reviewer_gui.viewer import Measurement, Tool
+from reviewer_gui.viewer.focus import focus_on, window_for
+from reviewer_gui.viewer.view_link import shared_view, show_view
 
 from .image_view import ImageView
 from .linking import LinkedViews
@@ -69,11 +71,14 @@ class ReadingViews(QWidget):
         self.link: LinkedViews | None = None
         self.shown: dict[int, Shown] = {}  # id(measurement) -> what it stands for
         self._shown_for: tuple[str | None, ...] = ()
+        self._focus_pending = ""  # the lesion to focus on once its slice is loaded
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setHandleWidth(3)
         self.splitter.setStyleSheet("QSplitter::handle { background: #404040; }")
-        self.placeholder = QLabel("Open a reading project (Ctrl+O) or a DICOM folder "
-                                  "(Ctrl+D); choose a subject on the left.")  # fmt: skip
+        self.placeholder = QLabel(
+            "Choose a case on the left." if session.signed_in is not None else
+            "Open a reading project (Ctrl+O) or a DICOM folder (Ctrl+D); choose a subject "
+            "on the left.")  # fmt: skip
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("QLabel { background: black; color: #bbbbbb; }")
         self.stack = QStackedLayout(self)
@@ -129,7 +134,7 @@ class ReadingViews(QWidget):
             view.volume_replaced.connect(self._volume_loaded)
         self.stack.setCurrentIndex(1 if self.current is not None else 0)
         self.refresh_overlays()
-        self._jump(self.session.lesion_id or "", follow=False)
+        self._jump(self.session.lesion_id or "", follow=False, focus=True)
         self._loads_changed()
 
     def _read_on(self, timepoint: Timepoint | None) -> SeriesRef | None:
@@ -263,16 +268,29 @@ class ReadingViews(QWidget):
         """Show the lesion's measured slice in both views (each its own slice); a view whose
         timepoint has the measurement on another series switches to it when the timepoint
         may change (else the message line says where the measurement is)."""
-        self._jump(lesion_id, follow=True)
+        self.drop_drafts()
+        self._jump(lesion_id, follow=True, focus=True)
 
-    def _jump(self, lesion_id: str, *, follow: bool) -> None:
+    def focus_under_pointer(self) -> None:
+        """The keys go to the image under the mouse pointer, if any (after a dialog)."""
+        for view in self.views():
+            if view.pointer() is not None:
+                view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def drop_drafts(self) -> None:
+        """Clear half-drawn measurements (a long axis still awaiting its short axis): the
+        reader moved on to another lesion, so they would belong to nothing."""
+        for view in self.views():
+            if view.viewport.layer.drop_drafts():
+                view.update()
+
+    def _jump(self, lesion_id: str, *, follow: bool, focus: bool = False) -> None:
         read = self.session.read()
         lesion = self.session.lesion()
         if read is None or not lesion_id or lesion is None:
             return
-        if self.current is not None and lesion.is_node:
-            self.current.viewport.layer.tool = Tool.BIDIRECTIONAL  # nodes: short axis
-            self.current.update()
+        if focus:  # one tool for the window, the lesion's: a node's short axis, else long
+            self.set_tool(Tool.BIDIRECTIONAL if lesion.is_node else Tool.CALIPER)
         current, prior = self.session.current(), self.session.prior()
         shown = [(view, tp) for view, tp in ((self.prior, prior), (self.current, current))
                  if view is not None and tp is not None]  # fmt: skip
@@ -292,6 +310,39 @@ class ReadingViews(QWidget):
         finally:
             if link is not None:
                 link.enabled = True
+        if focus or self._focus_pending == lesion_id:
+            points = [(view, self._points(view, tp.label, lesion_id)) for view, tp in shown]
+            self._focus(lesion.organ, points)
+            # a series still loading may not have the lesion's slice yet: focus once it has
+            self._focus_pending = "" if any(p for _, p in points) else lesion_id
+
+    def _focus(self, organ: str, points: list[tuple[ImageView, list[tuple[float, float]]]],
+               ) -> None:  # fmt: skip
+        """Each view centred on its own measurement of the lesion and magnified to it (a view
+        without one follows the other's view), both in the organ's window."""
+        measured = [(view, p) for view, p in points if p]
+        for view, p in measured:
+            focus_on(view.viewport, p)
+        views = self.link.view_link if self.link is not None else None
+        if len(measured) == 1 and views is not None:
+            leader = measured[0][0].viewport
+            follower = views.second if leader is views.first else views.first
+            show_view(follower, shared_view(leader))
+        for view, _ in points:
+            view.set_window(window_for(organ))
+            view.update()
+
+    def _points(self, view: ImageView, label: str, lesion_id: str) -> list[tuple[float, float]]:
+        """The end points (image row, col) of the lesion's measurement at ``label`` on the
+        slice the view shows, if it shows that measurement's slice."""
+        read = self.session.read()
+        observation = None if read is None else read.observation(label, lesion_id)
+        uids = view.volume.sop_instance_uids
+        shown_uid = uids[view.viewport.nav.index] if uids else None
+        return [(p.row, p.col) for f in (observation.fragments if observation else ())
+                for axis in (f.long_axis, f.short_axis) if axis is not None
+                and axis.sop_instance_uid == shown_uid
+                for p in (axis.segment.start, axis.segment.end)]  # fmt: skip
 
     def _lies_on(self, timepoint: Timepoint, lesion_id: str) -> str | None:
         """The series the lesion's measurement at ``timepoint`` lies on (``None``: none)."""

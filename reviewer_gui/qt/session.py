@@ -33,6 +33,7 @@ from reviewer_gui.reading import (
     Timepoint,
 )
 from reviewer_gui.reading.signing import check_reading_order
+from reviewer_gui.reading.undo import UndoHistory
 
 from .signed_in import ReadingModel, SignedInProject
 from .studies import series_ref_for, study_series
@@ -60,6 +61,28 @@ class ReadingSession(QObject):
         self.prior_is_baseline = False  # compare with the baseline instead of the previous
         self.refusal: SigningRefused | None = None  # the last refused signature, shown
         self.study_series: dict[str, tuple[SeriesInfo, ...]] = {}  # by Study Instance UID
+        self.histories: dict[ReadKey, UndoHistory] = {}  # each read's undoable entries
+        self.place_changed.connect(self._follow_history)
+
+    # -- undo / redo ---------------------------------------------------------------------
+    def _follow_history(self) -> None:
+        """Start recording the shown read's entries (for Ctrl+Z) when it is first shown."""
+        key = self.key
+        if key is not None and not self.read_only and key not in self.histories:
+            self.histories[key] = UndoHistory(self.project, key)
+
+    def undo(self, *, redo: bool = False) -> None:
+        """Ctrl+Z (``redo``: Ctrl+Shift+Z): the read's last entry taken back (or put back)
+        as a new version, through the model; refusals are said."""
+        key = self.key
+        history = None if key is None else self.histories.get(key)
+        if history is None:
+            self.message.emit("nothing to undo in this read", True)
+            return
+        step = self.attempt(history.redo if redo else history.undo)
+        if step is not None:
+            self.message.emit(f"{'redone' if redo else 'undone'}: {step.describe()} (the "
+                              "record keeps every version)", False)  # fmt: skip
 
     # -- who we are --------------------------------------------------------------------
     @property

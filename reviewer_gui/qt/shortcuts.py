@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reviewer_gui.reading import State
 from reviewer_gui.viewer import PRESETS
 
 
@@ -54,6 +55,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("Del", "clear", "clear the lesion's measurement here", "Lesions"),
     Shortcut("Shift+S", "split",
              "split target: measure the next fragment (a, b, c...); again: whole", "Lesions"),
+    Shortcut("Ctrl+Z", "undo", "undo the last entry on this read (kept in the record)",
+             "Lesions"),
+    Shortcut("Ctrl+Shift+Z", "redo", "redo the entry undone", "Lesions"),
     Shortcut("A", "absent", "absent (disappeared)", "States"),
     Shortcut("S", "too_small", "too small to measure (counts 5 mm)", "States"),
     Shortcut("E", "not_evaluated", "not evaluated (not assessable)", "States"),
@@ -72,14 +76,39 @@ IMAGE_KEYS: tuple[tuple[str, str], ...] = (
     ("Up / Down, wheel", "previous / next slice (prior and current scroll together)"),
     ("PgUp / PgDown", "10 slices"),
     ("Home / End", "top / bottom slice"),
-    ("+ / -, Ctrl+wheel", "zoom"),
+    ("+ / -, Ctrl+wheel", "zoom toward the pointer (prior and current together)"),
     ("F", "fit the image"),
     ("left-drag", "measure with the tool; drag an end point to adjust it"),
     ("right-drag", "window / level"),
-    ("middle-drag, Shift+left-drag", "pan"),
+    ("middle-drag, Shift+left-drag", "pan (prior and current together)"),
 )
 
 
-def grouped() -> list[tuple[str, list[Shortcut]]]:
-    """The shortcuts by group, in the help panel's order."""
-    return [(g, [s for s in SHORTCUTS if s.group == g]) for g in _GROUPS]
+#: The state each state shortcut sets.
+STATE_KEYS: dict[str, State] = {
+    "absent": State.ABSENT, "too_small": State.TOO_SMALL, "not_evaluated": State.NOT_EVALUATED,
+    "merged": State.MERGED, "progression": State.PROGRESSION, "equivocal": State.EQUIVOCAL,
+    "present": State.PRESENT,
+}  # fmt: skip
+
+#: What changes a read: not offered to whoever only views reads (adjudicator, administrator).
+EDITING = frozenset({
+    "sign", "reread", "add_target", "add_non_target", "add_new", "clear", "split", "absent",
+    "too_small", "not_evaluated", "merged", "progression", "equivocal", "present", "undo",
+    "redo",
+})  # fmt: skip
+
+
+def not_offered(*, signed_in: bool, read_only: bool) -> frozenset[str]:
+    """The shortcuts a user is not shown (no action, no menu entry, no help line): in a
+    project with users, studies are added by the study administrator with
+    ``recist-review import`` (de-identified), never from the window; reads only viewed are
+    not edited."""
+    hidden = {"import_folder"} if signed_in else set()
+    return frozenset(hidden | (EDITING if read_only else set()))
+
+
+def grouped(hidden: frozenset[str] = frozenset()) -> list[tuple[str, list[Shortcut]]]:
+    """The shortcuts by group, in the help panel's order (without the ``hidden`` ones)."""
+    return [(g, [s for s in SHORTCUTS if s.group == g and s.name not in hidden])
+            for g in _GROUPS]  # fmt: skip

@@ -8,6 +8,7 @@ their length in mm), and signatures that lock timepoints. It emits typed events
 lesion x timepoint :class:`Grid`; the store (``reviewer_gui.store``) saves every change.
 """
 
+from reviewer_gui.reading.entries import erases_measurement
 from reviewer_gui.reading.errors import (
     MeasurementRefused,
     ReadingError,
@@ -51,16 +52,19 @@ from reviewer_gui.reading.records import (
 )
 from reviewer_gui.reading.vocabulary import (
     ALLOWED_STATES,
+    BASELINE_STATES,
     NODE_ORGAN,
     ORGANS,
     Axis,
     Category,
     State,
     lesion_order,
+    states_offered,
 )
 
 __all__ = [
     "ALLOWED_STATES",
+    "BASELINE_STATES",
     "DEFAULT_MEANING",
     "NODE_ORGAN",
     "ORGANS",
@@ -102,9 +106,11 @@ __all__ = [
     "TimepointLocked",
     "TimepointReopened",
     "TimepointSigned",
+    "erases_measurement",
     "length_mm",
     "lesion_order",
     "measure_axis",
     "plane_of",
+    "states_offered",
     "utc_now",
 ]

@@ -70,6 +70,13 @@ def check_state(lesion: Lesion, state: State, reason: str) -> tuple[State, str]:
     return state, reason
 
 
+def erases_measurement(observation: Observation | None, state: State) -> bool:
+    """True when setting ``state`` drops recorded diameters (any state but Present of a
+    measured lesion): the reader confirms first, never one key away."""
+    return (observation is not None and observation.state is State.PRESENT
+            and bool(observation.fragments) and state is not State.PRESENT)  # fmt: skip
+
+
 def check_axes(long: AxisMeasurement, short: AxisMeasurement | None) -> None:
     """A short axis is never longer than the long axis (RECIST 1.1 section 3.2)."""
     if short is not None and short.length_mm > long.length_mm:

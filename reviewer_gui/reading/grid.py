@@ -48,7 +48,10 @@ class GridRow:
 class TimepointColumn:
     """A timepoint's figures and responses, as the engine computed them (``None`` where the
     engine has nothing: e.g. no complete observation yet). ``is_nadir`` marks the timepoint
-    whose sum is the nadir, the smallest complete sum so far (RECIST 1.1 section 4.3.1)."""
+    whose sum is the nadir, the smallest complete sum so far (RECIST 1.1 section 4.3.1).
+    ``change_from_baseline_shown`` and ``change_from_nadir_shown`` are the percentages as the
+    engine prints them (``-29.95 %``: two decimals truncated toward zero, never rounded across
+    a threshold); every window shows these, none formats the numbers itself."""
 
     label: str
     scan_date: dt.date
@@ -66,6 +69,8 @@ class TimepointColumn:
     overall_response: str | None = None
     reason: str = ""
     is_nadir: bool = False
+    change_from_baseline_shown: str = ""
+    change_from_nadir_shown: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,23 @@ ALLOWED_STATES: dict[Category, frozenset[State]] = {
 }
 
 
+#: What a lesion's state can meaningfully be at baseline, where lesions are chosen and
+#: measured (RECIST 1.1 sections 3.1-3.3): a target is measured (Present, by its diameter;
+#: measurable means at least 10 mm, so never "too small"), a non-target is present. Absent,
+#: merged, not evaluated, too small, progression and equivocal describe change since.
+BASELINE_STATES: dict[Category, frozenset[State]] = {
+    Category.TARGET: frozenset({State.PRESENT}),
+    Category.NON_TARGET: frozenset({State.PRESENT}),
+    Category.NEW: frozenset(),
+}
+
+
+def states_offered(category: Category, *, is_baseline: bool) -> frozenset[State]:
+    """The states a reader is offered for a lesion of ``category`` (at baseline only those
+    that mean something there, :data:`BASELINE_STATES`)."""
+    return BASELINE_STATES[category] if is_baseline else ALLOWED_STATES[category]
+
+
 class Axis(StrEnum):
     """Which diameter a caliper measures: the longest diameter in the plane, or the longest
     diameter perpendicular to it (RECIST 1.1 section 3.2: nodes are followed by it)."""

@@ -8,6 +8,7 @@ pixels dressed as millimetres: without a spacing, measuring is refused.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .transform import Point, ViewTransform
@@ -15,6 +16,10 @@ from .transform import Point, ViewTransform
 Vec3 = tuple[float, float, float]
 
 HIT_TOLERANCE_PX = 8.0  # how near (screen pixels) a press must be to grab an end point
+#: While a drawing awaits its next axis, a press edits an end point only from on it (the
+#: drawn handle's radius), and never when another end point is nearly as near.
+ON_HANDLE_PX = 4.0
+CLEAR_MARGIN_PX = 3.0
 
 
 class MeasurementRefused(ValueError):
@@ -81,6 +86,23 @@ def nearest_handle(t: ViewTransform, handles: tuple[Point, ...], x: float, y: fl
         if d <= tolerance_px and (best is None or d < best[1]):
             best = (i, d)
     return best
+
+
+def handle_to_grab(t: ViewTransform, handle_sets: Sequence[tuple[Point, ...]], x: float,
+                   y: float, *, drafting: bool) -> tuple[int, int] | None:
+    """(set, handle) of the end point a press at screen (x, y) drags, or ``None``: the press
+    starts a new axis. Within :data:`HIT_TOLERANCE_PX` of an end point, or only
+    :data:`ON_HANDLE_PX` when ``drafting`` (a drawing awaits its short axis: on a small
+    lesion its start lies near the long axis' ends); never when a second end point is within
+    :data:`CLEAR_MARGIN_PX` of the nearest's distance (which one was meant is unclear)."""
+    tolerance = ON_HANDLE_PX if drafting else HIT_TOLERANCE_PX
+    hits = sorted((screen_distance(t, h, x, y), s, i) for s, handles in enumerate(handle_sets)
+                  for i, h in enumerate(handles))  # fmt: skip
+    if not hits or hits[0][0] > tolerance:
+        return None
+    if len(hits) > 1 and hits[1][0] - hits[0][0] < CLEAR_MARGIN_PX:
+        return None
+    return hits[0][1], hits[0][2]
 
 
 _LETTERS = (("R", "L"), ("A", "P"), ("F", "H"))  # LPS: -x right, +x left, -y anterior ...

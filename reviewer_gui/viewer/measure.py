@@ -14,7 +14,13 @@ from __future__ import annotations
 import math
 from enum import Enum
 
-from .geometry import PixelSpacing, nearest_handle, require_spacing
+from .geometry import (
+    HIT_TOLERANCE_PX,
+    PixelSpacing,
+    handle_to_grab,
+    nearest_handle,
+    require_spacing,
+)
 from .transform import Point, ViewTransform
 
 MIN_DRAG_PX = 3.0  # a press-release shorter than this (screen pixels) is a click, not a line
@@ -89,12 +95,19 @@ class Caliper:
         """True once the measurement can be recorded."""
         return self.phase == Phase.DONE
 
-    def grab(self, t: ViewTransform, x: float, y: float) -> bool:
+    def grab(self, t: ViewTransform, x: float, y: float,
+             tolerance_px: float = HIT_TOLERANCE_PX) -> bool:  # fmt: skip
         """Start dragging the end point under (x, y), if any (and not locked)."""
-        hit = None if self.locked else nearest_handle(t, self.handles, x, y)
+        hit = None if self.locked else nearest_handle(t, self.handles, x, y, tolerance_px)
         if hit is None:
             return False
-        self._grabbed, self.phase = hit[0], Phase.EDITING
+        return self.grab_handle(hit[0])
+
+    def grab_handle(self, index: int) -> bool:
+        """Start dragging end point ``index`` of :attr:`handles` (not when locked)."""
+        if self.locked or not 0 <= index < len(self.handles):
+            return False
+        self._grabbed, self.phase = index, Phase.EDITING
         return True
 
     def press(self, t: ViewTransform, x: float, y: float) -> bool:
@@ -197,7 +210,8 @@ class Bidirectional(Caliper):
         if self.locked:
             return False
         if self.phase == Phase.AWAIT_SHORT:
-            if self.grab(t, x, y):
+            hit = handle_to_grab(t, [self.handles], x, y, drafting=True)
+            if hit is not None and self.grab_handle(hit[1]):  # from on an end only
                 return True
             self._along, across = self._locate(t, x, y)
             self._across, self.phase = [across, across], Phase.SHORT

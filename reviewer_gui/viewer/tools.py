@@ -1,8 +1,11 @@
 """The measurements on one image stack and the tool that draws the next one.
 
 Routes pointer events: a press near an end point of an unlocked measurement on the shown
-slice drags that end point; else a bidirectional measurement waiting for its short axis
-gets it; else the active tool starts a new measurement. Without a pixel spacing nothing is
+slice drags that end point (:func:`.geometry.handle_to_grab`: only from on it while a drawing
+awaits its short axis, never when two end points are nearly as near); else a bidirectional
+measurement waiting for its short axis gets it; else the active tool starts a new
+measurement. Drafts (a long axis still waiting for its short one) are dropped when the reader
+moves on (:meth:`MeasurementLayer.drop_drafts`). Without a pixel spacing nothing is
 started and :attr:`MeasurementLayer.message` says why (never pixels shown as mm).
 """
 
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum
 
-from .geometry import MeasurementRefused, PixelSpacing
+from .geometry import MeasurementRefused, PixelSpacing, handle_to_grab
 from .measure import Bidirectional, Caliper, Phase
 from .transform import ViewTransform
 
@@ -78,15 +81,24 @@ class MeasurementLayer:
         self.remove(pending)
         return True
 
+    def drop_drafts(self) -> bool:
+        """Remove every unfinished, unlocked drawing (the reader moved to another lesion or
+        timepoint); True if there was one."""
+        drafts = [m for m in self.items if not m.complete and not m.locked]
+        for m in drafts:
+            self.remove(m)
+        return bool(drafts)
+
     def press(self, t: ViewTransform, x: float, y: float, slice_index: int) -> bool:
         """Left button down at screen (x, y) on slice `slice_index`; True if taken."""
         self.message = ""
         shown = self.on_slice(slice_index)
-        for m in reversed(shown):
-            if m.grab(t, x, y):
-                self.active = m
-                return True
         waiting = [m for m in shown if m.phase == Phase.AWAIT_SHORT and not m.locked]
+        editable = [m for m in reversed(shown) if not m.locked]
+        hit = handle_to_grab(t, [m.handles for m in editable], x, y, drafting=bool(waiting))
+        if hit is not None and editable[hit[0]].grab_handle(hit[1]):
+            self.active = editable[hit[0]]
+            return True
         if waiting:
             self.active = waiting[-1]
             return self.active.press(t, x, y)

@@ -10,7 +10,7 @@ scrolls slices and ctrl + wheel zooms about the pointer. Keys: :data:`KEYS`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 
 import numpy as np
@@ -51,8 +51,8 @@ KEYS: dict[str, str] = {
     "PgDown": f"{PAGE} slices towards the feet",
     "Home": "top slice",
     "End": "bottom slice",
-    "+": "zoom in",
-    "-": "zoom out",
+    "+": "zoom in (toward the pointer)",
+    "-": "zoom out (from the pointer)",
     "F": "fit the image to the viewport",
     "C": "caliper (long axis)",
     "B": "bidirectional (long axis, then perpendicular short axis)",
@@ -88,6 +88,7 @@ class Viewport:
         self._pan_from: tuple[float, float] | None = None
         #: False in a read-only view (e.g. the adjudicator's): the readout says no tool.
         self.measuring = True
+        self._view_listeners: list[Callable[[], None]] = []
 
     @property
     def rows(self) -> int:
@@ -102,6 +103,28 @@ class Viewport:
     def _fit(self) -> ViewTransform:
         aspect = 1.0 if self.spacing is None else self.spacing.aspect
         return ViewTransform.fit(self.rows, self.cols, self.width, self.height, aspect)
+
+    def fitted_transform(self) -> ViewTransform:
+        """The transform that fits the whole image to the viewport."""
+        return self._fit()
+
+    def subscribe_view(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` whenever the reader zooms, pans or fits (not on a resize)."""
+        self._view_listeners.append(listener)
+
+    def unsubscribe_view(self, listener: Callable[[], None]) -> None:
+        if listener in self._view_listeners:
+            self._view_listeners.remove(listener)
+
+    def _view_moved(self) -> None:
+        for listener in tuple(self._view_listeners):
+            listener()
+
+    def set_transform(self, transform: ViewTransform, *, notify: bool = True) -> None:
+        """Show the image with ``transform`` (zoomed or panned by the reader or a link)."""
+        self.fitted, self.transform = False, transform
+        if notify:
+            self._view_moved()
 
     def image(self) -> npt.NDArray[np.uint8]:
         """The shown slice, window/levelled, in a buffer reused from frame to frame."""
@@ -130,15 +153,18 @@ class Viewport:
                                                (height - self.height) / 2)
         self.width, self.height = width, height
 
-    def fit(self) -> None:
+    def fit(self, *, notify: bool = True) -> None:
         """Fit the whole image to the viewport again."""
         self.fitted, self.transform = True, self._fit()
+        if notify:
+            self._view_moved()
 
     def zoom(self, factor: float, x: float | None = None, y: float | None = None) -> None:
-        """Zoom by `factor` about screen (x, y) (default: the viewport's centre)."""
+        """Zoom by `factor` about screen (x, y) (default: the viewport's centre): the image
+        point under the pointer stays under it."""
         cx = self.width / 2 if x is None else x
         cy = self.height / 2 if y is None else y
-        self.fitted, self.transform = False, self.transform.zoomed(factor, cx, cy)
+        self.set_transform(self.transform.zoomed(factor, cx, cy))
 
     def set_window(self, window: WindowLevel) -> None:
         """Show the slice with `window`."""
@@ -164,8 +190,8 @@ class Viewport:
             return changed
         if self._pan_from is not None:
             px, py = self._pan_from
-            self.transform, self._pan_from = self.transform.panned(x - px, y - py), (x, y)
-            self.fitted = False
+            self._pan_from = (x, y)
+            self.set_transform(self.transform.panned(x - px, y - py))
             return True
         return self.layer.move(self.transform, x, y)
 
@@ -191,8 +217,9 @@ class Viewport:
             return True
         return self.nav.step(notches)
 
-    def key(self, name: str) -> bool:
-        """A key from :data:`KEYS` (its name there); True if it was handled."""
+    def key(self, name: str, at: tuple[float, float] | None = None) -> bool:
+        """A key from :data:`KEYS` (its name there); True if it was handled. ``at``: where
+        the pointer is (screen), if over the viewport: +/- zoom toward it."""
         if name in PRESETS:
             self.window = PRESETS[name]
             return True
@@ -202,7 +229,7 @@ class Viewport:
         elif name in ("Home", "End"):
             self.nav.go_to(self.nav.count - 1 if name == "Home" else 0)
         elif name in ("+", "-"):
-            self.zoom(ZOOM_STEP if name == "+" else 1 / ZOOM_STEP)
+            self.zoom(ZOOM_STEP if name == "+" else 1 / ZOOM_STEP, *(at or (None, None)))
         elif name == "F":
             self.fit()
         elif name in ("C", "B"):

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PyQt6.QtCore import QPoint, Qt
+from PyQt6.QtCore import QPoint, QPointF, Qt
+from PyQt6.QtGui import QWheelEvent
 from PyQt6.QtTest import QTest
+from PyQt6.QtWidgets import QApplication
 from sample_generator import load_generator as generator
 
 from reviewer_gui.dicom import Volume
@@ -87,6 +89,15 @@ def drag(view: ImageView, a: QPoint, b: QPoint) -> None:
     for k in range(1, 6):
         QTest.mouseMove(view, a + (b - a) * (k / 5))
     QTest.mouseRelease(view, left, none, b)
+
+
+def wheel(view: ImageView, notches: int, pos: QPoint, ctrl: bool = False) -> None:
+    """Wheel notches over the view at ``pos`` (with Ctrl: zoom)."""
+    mods = Qt.KeyboardModifier.ControlModifier if ctrl else Qt.KeyboardModifier.NoModifier
+    event = QWheelEvent(QPointF(pos), QPointF(view.mapToGlobal(pos)), QPoint(0, 0),
+                        QPoint(0, 120 * notches), Qt.MouseButton.NoButton, mods,
+                        Qt.ScrollPhase.NoScrollPhase, False)  # fmt: skip
+    QApplication.sendEvent(view, event)
 
 
 def measure_across(view: ImageView, subject: str, timepoint: str, lesion_id: str) -> None:

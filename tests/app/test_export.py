@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QTextDocument
 from pytestqt.qtbot import QtBot
 
 from recist.cli import main as recist_main
@@ -60,11 +61,20 @@ def shown(window: MainWindow) -> dict[str, dict[str, str]]:
 
 
 def as_shown(name: str, value: str) -> str:
-    """A recomputed value written the way the grid writes it (0.1 mm, 0.1 %)."""
+    """A recomputed value written the way the grid writes it: 0.1 mm; the CLI's own
+    percentage (two decimals truncated toward zero) with its sign and unit."""
     if not value or name.endswith("response") or name == "new_lesions":
         return value
-    number = Decimal(value)
-    return f"{number:+.1f}%" if name.endswith("pct") else f"{number:.1f}"
+    if name.endswith("pct"):
+        return f"{value} %" if value.startswith("-") else f"+{value} %"
+    return f"{Decimal(value):.1f}"
+
+
+def rendered(label_text: str) -> str:
+    """What a rich-text label shows on screen (its HTML rendered to plain text)."""
+    document = QTextDocument()
+    document.setHtml(label_text)
+    return document.toPlainText()
 
 
 def test_recist_assess_on_the_export_equals_the_grid(
@@ -86,5 +96,6 @@ def test_recist_assess_on_the_export_equals_the_grid(
         expected = {name: as_shown(name, row[name]) for name in COLUMNS}
         expected["target_sum_mm"] += "  nadir" if row["timepoint"] == "M6" else ""
         assert texts == expected, row["timepoint"]
-    why = window.grid.why.text()
-    assert "Why PR at M6?" in why and rows[-1]["reason"] in why
+    why = rendered(window.grid.why.text())  # the engine's "<= -30 %" shown, not swallowed
+    assert why == f"Why PR at M6? {rows[-1]['reason']}"
+    assert "(<= -30 %)" in why

@@ -84,6 +84,18 @@ def test_choosing_a_lesion_jumps_both_views_to_it(qtbot: QtBot, window: MainWind
                                                    lesion_id).slice_index
         table = window.grid.table
         assert window.grid.lesion_at(table.currentRow()) == lesion_id
+        # each view centred on its own measurement, magnified, in the organ's window
+        for view, label in ((prior, "BASELINE"), (current, "M2")):
+            observation = project.read(KEY).observation(label, lesion_id)
+            assert observation is not None
+            segment = observation.fragments[0].long_axis.segment
+            ends = [view.viewport.transform.to_screen(p.row, p.col)
+                    for p in (segment.start, segment.end)]
+            centre = ((ends[0][0] + ends[1][0]) / 2, (ends[0][1] + ends[1][1]) / 2)
+            assert centre == pytest.approx((view.width() / 2, view.height() / 2), abs=1)
+            assert view.viewport.transform.zoom > 1.5 * view.viewport.fitted_transform().zoom
+        windows = {v.viewport.window.name for v in (prior, current)}
+        assert windows == {"liver" if lesion_id == "T1" else "lung"}
     shown = prior.viewport.layer.on_slice(prior.viewport.nav.index)
     assert [m.caption for m in shown if m.locked] == ["T2"]  # the prior's caliper, read only
     qtbot.keyClick(window, "A")  # T2 absent at M2

@@ -128,3 +128,18 @@ def test_a_split_target_is_measured_in_fragments_that_sum(
     assert abs(float(total) - 24.0) <= 1.0  # 2 x 6 pixels of 2 mm, to the screen pixel
     assert window.grid.table.item(0, 1).text() == f"{total:.1f} (2 fragments)"  # type: ignore[union-attr]
     assert sorted(m.caption for m in view.viewport.layer.items) == ["T1/a", "T1/b"]
+
+
+def test_a_half_drawn_node_is_cleared_when_another_lesion_is_chosen(
+        qtbot: QtBot, window: MainWindow) -> None:
+    """Issue 15, bug 4: the long axis awaiting its short one stayed on screen after the reader
+    changed lesion."""
+    add_lesion(qtbot, window, "T", "liver")
+    add_lesion(qtbot, window, "T", "lymph node", shift=True)  # NT1: bidirectional
+    view = window.views.current
+    assert view is not None
+    drag(view, QPoint(200, 200), QPoint(200, 240))  # its long axis only
+    assert [m.complete for m in view.viewport.layer.items] == [False]
+    window.session.select_lesion("T1")
+    assert view.viewport.layer.items == []
+    assert window.session.project.read(KEY).observations == {}

@@ -13,7 +13,7 @@ from PyQt6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from reviewer_gui.cli import main
-from reviewer_gui.qt.app import sign_in_dialog
+from reviewer_gui.qt.app import default_reader, sign_in_dialog
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import Category, ReadKey
 from reviewer_gui.review import sign_in
@@ -35,7 +35,7 @@ def test_sign_in_is_refused_with_a_wrong_password(qtbot: QtBot, study: Path) -> 
     dialog = sign_in_dialog(study, opened.append)
     qtbot.addWidget(dialog)
     dialog.open()
-    assert dialog.name.text()  # the operating-system account, prefilled
+    assert dialog.name.text() == default_reader()  # the OS login, prefilled (issue 15)
     dialog.name.setText("alice")
     dialog.password.setText("not-her-password")
     dialog.ok_button.click()
@@ -130,3 +130,22 @@ def test_the_free_reader_option_is_refused_on_a_project_with_users(
         study: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--reader", "mallory", "open", str(study)]) == 2
     assert "has users: sign in" in capsys.readouterr().err
+
+
+def test_users_are_shown_only_what_they_may_do(qtbot: QtBot, study: Path) -> None:
+    """Issue 15, bug 8: a reader was offered Project > Add a folder of DICOM studies (Ctrl+D),
+    which opened a file browser on the whole file system before refusing."""
+    for user, editing in (("alice", True), ("carol", False)):
+        window = open_as(qtbot, study, user)
+        menu = window.menuBar()
+        assert menu is not None
+        entries = [a.text() for m in menu.actions() if (sub := m.menu()) is not None
+                   for a in sub.actions()]  # fmt: skip
+        assert not any("folder of DICOM" in text for text in entries), entries
+        keys = {a.shortcut().toString() for a in window.actions()}
+        assert "Ctrl+D" not in keys and "import_folder" not in window.actions_by_name
+        assert "folder of DICOM" not in window.help.toPlainText()
+        assert ("Ctrl+Return" in keys) is editing  # sign: the reader's, never carol's
+        assert ("sign the current timepoint" in window.help.toPlainText()) is editing
+        assert "Ctrl+D" not in window.views.placeholder.text()
+        window.close()

@@ -11,7 +11,7 @@ from reviewer_gui.qt.lesion_grid import FINDING
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import Category, Point, ReadKey, Segment, State, plane_of
 
-from .helpers import measure_across
+from .helpers import measure_across, ready
 
 KEY = ReadKey("SUBJ-001", "alice")
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -88,17 +88,23 @@ def test_without_the_sixth_the_baseline_signs_and_locks(
 
 
 def test_progression_needs_the_reason_typed_first(qtbot: QtBot, window: MainWindow) -> None:
+    """At a follow-up (at baseline, progression is not offered: issue 15, bug 6)."""
     project = window.session.project
     qtbot.keyClick(window, "T", Qt.KeyboardModifier.ShiftModifier)
     window.panel.organ.setCurrentText("bone")
     qtbot.keyClick(window.panel.organ, Qt.Key.Key_Return)
+    project.set_state(KEY, "BASELINE", "NT1", State.PRESENT)
+    project.sign(KEY, "BASELINE")
+    qtbot.keyClick(window, Qt.Key.Key_Right, CTRL)
+    qtbot.waitUntil(lambda: ready(window), timeout=20_000)
+    window.session.select_lesion("NT1")
     qtbot.keyClick(window, "P")  # no reason yet: the reason field takes the focus
-    assert project.read(KEY).observation("BASELINE", "NT1") is None
+    assert project.read(KEY).observation("M2", "NT1") is None
     assert window.panel.reason.hasFocus()
     qtbot.keyClicks(window.panel.reason, "lytic lesion larger, cortical break")
     qtbot.keyClick(window.panel.reason, Qt.Key.Key_Return)
-    observation = project.read(KEY).observation("BASELINE", "NT1")
+    observation = project.read(KEY).observation("M2", "NT1")
     assert observation is not None and observation.state is State.PROGRESSION
     assert observation.reason == "lytic lesion larger, cortical break"
-    cell = window.grid.table.item(row_of(window, "NT1"), 1)
+    cell = window.grid.table.item(row_of(window, "NT1"), 2)
     assert cell is not None and cell.text() == "unequivocal PD: lytic lesion larger, cortical break"

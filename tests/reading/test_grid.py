@@ -131,3 +131,26 @@ def test_a_split_target_counts_the_sum_of_its_fragments(project: ReadingProject)
     assert grid.row("T1").cells[1].fragments == 2  # type: ignore[union-attr]
     assert grid.column("M2").target_sum_mm == 10 + 14 + 16  # T1 = 10 + 14 mm, T2 16 mm
     assert grid.row("T1").lesion.category is Category.TARGET
+
+
+def test_changes_are_shown_as_the_engine_prints_them_truncated_toward_zero(
+        project: ReadingProject) -> None:
+    """-30.1666... % shows as -30.16 % (never rounded to -30.17 %, nor to one decimal), as the
+    CLI's responses.csv writes it (README: percentages truncated toward zero)."""
+    key = ReadKey("SUBJ-001", "alice")
+    add_sample_subject(project, "SUBJ-001")
+    read_timepoint(project, key, "BASELINE")
+    project.sign(key, "BASELINE")
+    read_timepoint(project, key, "M2")
+    t1 = project.read(key).observation("M2", "T1")
+    assert t1 is not None
+    axis = t1.fragments[0].long_axis
+    plane = ImagePlane(axis.slice_index, axis.sop_instance_uid, axis.pixel_spacing_mm)
+    project.clear_measurement(key, "M2", "T1")
+    cols = Decimal("25.9") / Decimal(str(axis.pixel_spacing_mm[1]))  # T1 25.9 mm: sum 41.9
+    project.measure(key, "M2", "T1", Segment(Point(60, 40), Point(60, 40 + float(cols))), plane)
+    column = project.grid(key).column("M2")
+    assert column.target_sum_mm == Decimal("41.9")
+    assert column.change_from_baseline_shown == "-30.16 %"
+    assert column.change_from_nadir_shown == "-30.16 %"
+    assert project.grid(key).column("BASELINE").change_from_baseline_shown == ""

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewer_gui.viewer.corner_layout import BOX_PAD, layout_corners
+from reviewer_gui.viewer.corner_layout import BOX_PAD, layout_corners, place_label
 
 LINE = 16.0
 READOUT = [170.0, 120.0, 160.0]  # slice and position, W/L, zoom and tool
@@ -59,3 +59,33 @@ def test_nothing_overlaps(width: float, readout: list[float], title: list[float]
     for k, a in enumerate(boxes):
         for b in boxes[k + 1:]:
             assert not _overlap(a, b)
+
+
+# -- measurement labels (issue 15, bug 7) ---------------------------------------------------
+def test_a_label_stays_beside_its_measurement_when_there_is_room() -> None:
+    box = place_label([(100.0, 100.0), (140.0, 100.0)], (80.0, LINE), (600.0, 500.0), [],
+                      line=LINE)  # fmt: skip
+    assert box == (148.0, 100 - LINE / 2, 228.0, 100 + LINE / 2)
+
+
+def test_a_label_at_the_right_edge_goes_left_of_the_measurement_inside_the_view() -> None:
+    box = place_label([(560.0, 250.0), (590.0, 250.0)], (90.0, LINE), (600.0, 500.0), [],
+                      line=LINE)  # fmt: skip
+    assert box[2] <= 600 - 4 and box[2] <= 560  # inside, and not over the measurement
+
+
+def test_a_label_keeps_clear_of_the_orientation_letter() -> None:
+    letter = (584.0, 240.0, 597.0, 258.0)  # "L" at the middle of the right edge
+    box = place_label([(470.0, 250.0), (500.0, 250.0)], (95.0, LINE), (600.0, 500.0),
+                      [letter], line=LINE)  # fmt: skip
+    assert not (box[0] < letter[2] and letter[0] < box[2] and box[1] < letter[3]
+                and letter[1] < box[3])  # fmt: skip
+
+
+@given(st.floats(0, 600), st.floats(0, 500), st.floats(0, 600), st.floats(0, 500),
+       st.floats(20, 300))
+def test_a_label_is_always_inside_the_view(x0: float, y0: float, x1: float, y1: float,
+                                           width: float) -> None:
+    box = place_label([(x0, y0), (x1, y1)], (width, 2 * LINE), (600.0, 500.0),
+                      [(0.0, 0.0, 200.0, 60.0)], line=LINE)  # fmt: skip
+    assert box[0] >= 4 and box[2] <= 596 and box[1] >= 4 and box[3] <= 496
