@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export", help="write the measurements CSV (contract input 1, with a reader column)"
     )
-    export.add_argument("project", type=Path, help="reading project file (PROJECT.db)")
+    export.add_argument("project", type=_location,
+                        help="reading project file (PROJECT.db) or postgresql://HOST:PORT/DB")
     export.add_argument("-o", "--output", type=Path, help="output CSV (default: stdout)")
     export.add_argument("--reader", help="only this reader's reads (default: every reader)")
     export.add_argument("--sr", type=Path, metavar="DIR", help="instead of the CSV: each signed "
@@ -129,7 +130,16 @@ def _adjudicate(args: argparse.Namespace) -> int:
     return run_adjudication(args.project, screenshot=args.screenshot)
 
 
+def _location(text: str) -> str | Path:
+    from reviewer_gui.review.cli import project_location
+
+    return project_location(text)
+
+
 def _export(args: argparse.Namespace) -> int:
+    if args.sr is not None and isinstance(args.project, str):
+        raise UsageError(f"{args.project}: --sr is not available for PostgreSQL projects yet: "
+                         "export the measurements CSV")  # fmt: skip
     if args.sr is not None:
         from reviewer_gui.sr import SrExportError
         from reviewer_gui.sr.cli import export_sr
@@ -141,8 +151,11 @@ def _export(args: argparse.Namespace) -> int:
     from reviewer_gui.engine_adapter import export_project
     from reviewer_gui.store import Store
 
-    with Store.open(args.project, create=False) as store:
-        state, has_users = store.load(), bool(store.users())
+    if isinstance(args.project, str):  # a PostgreSQL URL: always a blinded review
+        state, has_users = None, True
+    else:
+        with Store.open(args.project, create=False) as store:
+            state, has_users = store.load(), bool(store.users())
     if args.final:
         if not has_users:
             raise UsageError(f"{args.project}: --final needs a blinded review (a project with "
@@ -154,6 +167,7 @@ def _export(args: argparse.Namespace) -> int:
         from reviewer_gui.review.cli import export_signed_in
 
         return export_signed_in(args)
+    assert state is not None
     try:
         done = export_project(args.output, state, reader=args.reader,
                               signed_only=not args.include_unsigned)  # fmt: skip

@@ -30,13 +30,13 @@ from reviewer_gui.review.passwords import (
     password_matches,
 )
 from reviewer_gui.review.users import CHANGE_PASSWORD, authenticate
-from reviewer_gui.store import AccountEvent, Store, UserRecord
+from reviewer_gui.store import AccountEvent, ProjectStore, UserRecord
 
 #: The highest lockout threshold a study may set (a higher one protects nothing).
 MAX_ATTEMPTS = 20
 
 
-def change_password(store: Store, name: str, current: str, new: str) -> UserRecord:
+def change_password(store: ProjectStore, name: str, current: str, new: str) -> UserRecord:
     """Change ``name``'s own password; :class:`AuthenticationFailed` (a wrong current password
     counts towards the lockout), :class:`AccountLocked`, or :class:`PasswordRejected` with the
     rule broken (recorded as ``change-password-refused``)."""
@@ -46,13 +46,14 @@ def change_password(store: Store, name: str, current: str, new: str) -> UserReco
     except PasswordRejected as rejected:
         store.log_action(f"{CHANGE_PASSWORD}-refused", user.name, reason=str(rejected))
         raise
-    changed = UserRecord(user.name, user.role, hash_password(new), user.active)
+    changed = UserRecord(user.name, user.role, store.password_hash(user.name, new, hash_password),
+                         user.active)  # fmt: skip
     reason = "the password the study administrator reset" if user.must_change else ""
     store.save_user(changed, by=user.name, action=CHANGE_PASSWORD, reason=reason)
     return changed
 
 
-def reset_password(store: Store, name: str, temporary: str, *, by: UserRecord) -> UserRecord:
+def reset_password(store: ProjectStore, name: str, temporary: str, *, by: UserRecord) -> UserRecord:
     """Set a temporary password for ``name`` (the study administrator ``by``, signed in); the
     user must change it at the next sign-in. Unlocks a locked account."""
     _require_administrator(store, by, "resets passwords")
@@ -65,8 +66,9 @@ def reset_password(store: Store, name: str, temporary: str, *, by: UserRecord) -
     except PasswordRejected as rejected:
         store.log_action("reset-password-refused", by.name, reason=f"{user.name}: {rejected}")
         raise
-    reset = UserRecord(user.name, user.role, hash_password(temporary), user.active,
-                       must_change=True)  # fmt: skip
+    reset = UserRecord(user.name, user.role, store.password_hash(user.name, temporary,
+                                                                 hash_password),
+                       user.active, must_change=True)  # fmt: skip
     locked = store.account_state(user.name).locked
     store.record_account("reset-password", by.name, user=reset,
                          event=AccountEvent(user.name, "unlocked", 0, False) if locked else None,
@@ -75,7 +77,7 @@ def reset_password(store: Store, name: str, temporary: str, *, by: UserRecord) -
     return reset
 
 
-def unlock(store: Store, name: str, *, by: UserRecord, reason: str = "") -> None:
+def unlock(store: ProjectStore, name: str, *, by: UserRecord, reason: str = "") -> None:
     """Unlock ``name``'s locked account (the study administrator ``by``, signed in)."""
     _require_administrator(store, by, "unlocks accounts")
     user = _existing(store, name)
@@ -85,7 +87,7 @@ def unlock(store: Store, name: str, *, by: UserRecord, reason: str = "") -> None
                          event=AccountEvent(user.name, "unlocked", 0, False))  # fmt: skip
 
 
-def set_lockout_attempts(store: Store, attempts: int, *, by: UserRecord) -> int:
+def set_lockout_attempts(store: ProjectStore, attempts: int, *, by: UserRecord) -> int:
     """Set how many consecutive failed password checks lock an account; returns the old one."""
     _require_administrator(store, by, "sets the lockout")
     if not 1 <= attempts <= MAX_ATTEMPTS:
@@ -120,21 +122,23 @@ def password_change_problem(
     return None
 
 
-def _check_rules(store: Store, user: UserRecord, new: str) -> None:
+def _check_rules(store: ProjectStore, user: UserRecord, new: str) -> None:
     check_new_password(new, user.name, minimum=CHANGED_MIN_LENGTH)
     previous = store.user_versions(user.name)[:2]  # the current password and the one before
-    if any(password_matches(new, version.password_hash) for version in previous):
+    same = store.server_checks_password(user.name, new)  # PostgreSQL: the current one only
+    if same if same is not None else any(password_matches(new, version.password_hash)
+                                         for version in previous):  # fmt: skip
         raise PasswordRejected("the new password must differ from the current and the "
                                "previous password")  # fmt: skip
 
 
-def _require_administrator(store: Store, by: UserRecord, what: str) -> None:
+def _require_administrator(store: ProjectStore, by: UserRecord, what: str) -> None:
     current = store.users().get(by.name)
     if current is None or current.role != Role.ADMINISTRATOR or not current.active:
         raise NotPermitted(f"{by.name} is not an active study administrator: only one {what}")
 
 
-def _existing(store: Store, name: str) -> UserRecord:
+def _existing(store: ProjectStore, name: str) -> UserRecord:
     user = store.users().get(name.strip())
     if user is None:
         raise ValueError(f"no user {name!r} in this project (recist-review users list)")

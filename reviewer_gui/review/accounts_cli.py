@@ -14,31 +14,30 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviewer_gui.review.cli import _audit_key, _guarded, _passwords, _secrets
+from reviewer_gui.review.cli import _audit_key, _guarded, _passwords, _secrets, project_location
 
 if TYPE_CHECKING:
-    from reviewer_gui.store import Store, UserRecord
+    from reviewer_gui.store import ProjectStore, UserRecord
 
 
 def add_account_commands(users: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``passwd``, ``reset``, ``unlock`` and ``lockout`` to ``recist-review users``."""
     passwd = users.add_parser("passwd", help="change your own password")
-    passwd.add_argument("project", type=Path, help="reading project file")
+    passwd.add_argument("project", type=project_location, help="reading project file")
     passwd.add_argument("--user", required=True, help="your sign-in name")
     _secrets(passwd)
     passwd.set_defaults(handler=_guarded(_passwd))
     reset = users.add_parser("reset", help="set a temporary password the user must change "
                              "(study administrator; also unlocks)")  # fmt: skip
-    reset.add_argument("project", type=Path, help="reading project file")
+    reset.add_argument("project", type=project_location, help="reading project file")
     reset.add_argument("name", help="the user whose password is reset")
     reset.add_argument("--admin", required=True, help="the study administrator")
     _secrets(reset)
     reset.set_defaults(handler=_guarded(_reset))
     unlock = users.add_parser("unlock", help="unlock a locked account (study administrator)")
-    unlock.add_argument("project", type=Path, help="reading project file")
+    unlock.add_argument("project", type=project_location, help="reading project file")
     unlock.add_argument("name", help="the user whose account is locked")
     unlock.add_argument("--admin", required=True, help="the study administrator")
     unlock.add_argument("--reason", default="", help="why (recorded in the audit trail)")
@@ -46,7 +45,7 @@ def add_account_commands(users: argparse._SubParsersAction[argparse.ArgumentPars
     unlock.set_defaults(handler=_guarded(_unlock))
     lockout = users.add_parser("lockout", help="show or set after how many failed password "
                                "checks an account locks (study administrator)")  # fmt: skip
-    lockout.add_argument("project", type=Path, help="reading project file")
+    lockout.add_argument("project", type=project_location, help="reading project file")
     lockout.add_argument("--admin", required=True, help="the study administrator")
     lockout.add_argument("--attempts", type=int, help="consecutive failed password checks "
                          "that lock an account (default 5)")  # fmt: skip
@@ -56,15 +55,14 @@ def add_account_commands(users: argparse._SubParsersAction[argparse.ArgumentPars
 
 def _passwd(args: argparse.Namespace) -> int:
     from reviewer_gui.review.accounts import change_password
-    from reviewer_gui.store import Store
 
     passwords = _passwords(args)
-    with Store.open(args.project, create=False, audit_key=_audit_key(args)) as store:
-        if not args.password_stdin:
-            print("current password, then the new one twice", file=sys.stderr)
-        current, new = next(passwords), next(passwords)
-        if not args.password_stdin and next(passwords) != new:
-            raise ValueError("the two new passwords differ: password not changed")
+    if not args.password_stdin:
+        print("current password, then the new one twice", file=sys.stderr)
+    current, new = next(passwords), next(passwords)
+    if not args.password_stdin and next(passwords) != new:
+        raise ValueError("the two new passwords differ: password not changed")
+    with _open(args, args.user, current) as store:
         change_password(store, args.user, current, new)
     print(f"recist-review: password of {args.user} changed", file=sys.stderr)
     return 0
@@ -72,11 +70,11 @@ def _passwd(args: argparse.Namespace) -> int:
 
 def _reset(args: argparse.Namespace) -> int:
     from reviewer_gui.review.accounts import reset_password
-    from reviewer_gui.store import Store
 
     passwords = _passwords(args)
-    with Store.open(args.project, create=False, audit_key=_audit_key(args)) as store:
-        admin = _administrator(store, args.admin, next(passwords))
+    admin_password = next(passwords)
+    with _open(args, args.admin, admin_password) as store:
+        admin = _administrator(store, args.admin, admin_password)
         if not args.password_stdin:
             print(f"temporary password for {args.name}, twice", file=sys.stderr)
         temporary = next(passwords)
@@ -90,10 +88,10 @@ def _reset(args: argparse.Namespace) -> int:
 
 def _unlock(args: argparse.Namespace) -> int:
     from reviewer_gui.review.accounts import unlock
-    from reviewer_gui.store import Store
 
-    with Store.open(args.project, create=False, audit_key=_audit_key(args)) as store:
-        admin = _administrator(store, args.admin, next(_passwords(args)))
+    admin_password = next(_passwords(args))
+    with _open(args, args.admin, admin_password) as store:
+        admin = _administrator(store, args.admin, admin_password)
         unlock(store, args.name, by=admin, reason=args.reason)
     print(f"recist-review: account of {args.name} unlocked", file=sys.stderr)
     return 0
@@ -102,10 +100,10 @@ def _unlock(args: argparse.Namespace) -> int:
 def _lockout(args: argparse.Namespace) -> int:
     from reviewer_gui.review.accounts import set_lockout_attempts
     from reviewer_gui.review.lockout import lockout_attempts
-    from reviewer_gui.store import Store
 
-    with Store.open(args.project, create=False, audit_key=_audit_key(args)) as store:
-        admin = _administrator(store, args.admin, next(_passwords(args)))
+    admin_password = next(_passwords(args))
+    with _open(args, args.admin, admin_password) as store:
+        admin = _administrator(store, args.admin, admin_password)
         if args.attempts is None:
             print(f"accounts lock after {lockout_attempts(store)} consecutive failed password "
                   "checks")  # fmt: skip
@@ -116,7 +114,21 @@ def _lockout(args: argparse.Namespace) -> int:
     return 0
 
 
-def _administrator(store: Store, name: str, password: str) -> UserRecord:
+def _open(args: argparse.Namespace, user: str, password: str) -> ProjectStore:
+    """The project file, or the PostgreSQL project signed in as ``user``."""
+    from reviewer_gui.review import AccountLocked
+    from reviewer_gui.store import StoreError, open_store
+
+    try:
+        return open_store(args.project, user=user, password=password, create=False,
+                          audit_key=_audit_key(args))  # fmt: skip
+    except StoreError as refused:
+        if "may not sign in" in str(refused):
+            raise AccountLocked(str(refused)) from None
+        raise
+
+
+def _administrator(store: ProjectStore, name: str, password: str) -> UserRecord:
     """The study administrator ``name``, signed in with ``password`` (refusals recorded)."""
     from reviewer_gui.review import NotPermitted, Role, authenticate
 

@@ -39,7 +39,7 @@ from reviewer_gui.review.receipts import signing
 from reviewer_gui.review.session import Session
 from reviewer_gui.review.triggers import AdjudicationSettings, Trigger, compare, encode
 from reviewer_gui.review.users import authenticate
-from reviewer_gui.store import Store
+from reviewer_gui.store import ProjectStore
 
 
 class Status(StrEnum):
@@ -108,7 +108,7 @@ class AdjudicationDesk:
             raise NotPermitted(f"{session.user} is a reader: adjudication records and the "
                                "other reader's read are never shown to a reader")  # fmt: skip
         self.session, self._clock = session, clock
-        self._store: Store = session._store  # the desk is part of the session's package
+        self._store: ProjectStore = session._store  # the desk is part of the session's package
 
     # -- settings and reference dates ----------------------------------------------------
 

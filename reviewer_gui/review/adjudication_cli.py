@@ -22,7 +22,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviewer_gui.review.cli import _audit_key, _guarded, _passwords, _secrets
+from reviewer_gui.review.cli import (
+    _audit_key,
+    _guarded,
+    _passwords,
+    _secrets,
+    project_location,
+)
 
 if TYPE_CHECKING:
     from reviewer_gui.review.adjudication import AdjudicationDesk
@@ -82,7 +88,8 @@ def _command(
     handler: Callable[[argparse.Namespace, AdjudicationDesk], int],
 ) -> argparse.ArgumentParser:
     parser = actions.add_parser(name, help=text)
-    parser.add_argument("project", type=Path, help="reading project file (PROJECT.db)")
+    parser.add_argument("project", type=project_location,
+                        help="reading project file (PROJECT.db) or postgresql://HOST:PORT/DB")
     parser.add_argument("--user", required=True, help="who signs in (adjudicator or study "
                         "administrator)")  # fmt: skip
     _secrets(parser)

@@ -24,8 +24,19 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reviewer_gui.store.verify import AuditReport
 
 KEY_VARIABLE = "RECIST_REVIEW_AUDIT_KEY_FILE"
+
+
+def project_location(text: str) -> str | Path:
+    """A project argument: a PostgreSQL URL as given, anything else a file's path."""
+    from reviewer_gui.store import is_postgres_url
+
+    return text if is_postgres_url(text) else Path(text)
 ROLES = ("reader", "adjudicator", "administrator")
 
 
@@ -34,15 +45,18 @@ def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     users = commands.add_parser("users", help="the study's users (study administrator)")
     users_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     add = users_commands.add_parser("add", help="add a reader, adjudicator or administrator")
-    add.add_argument("project", type=Path, help="reading project file (created for its first "
-                     "user, the study administrator)")  # fmt: skip
+    add.add_argument("project", type=project_location, help="reading project file, or "
+                     "postgresql://HOST:PORT/DBNAME (created for its first user, the study "
+                     "administrator)")  # fmt: skip
     add.add_argument("name", help="the user's sign-in name (one word, never reused)")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--admin", help="the study administrator adding the user")
     _secrets(add)
     add.set_defaults(handler=_guarded(_users_add))
     listing = users_commands.add_parser("list", help="list the users, their roles and status")
-    listing.add_argument("project", type=Path, help="reading project file")
+    listing.add_argument("project", type=project_location,
+                         help="reading project file or PostgreSQL URL")
+    listing.add_argument("--admin", help="the study administrator (a PostgreSQL project)")
     _secrets(listing)
     listing.set_defaults(handler=_guarded(_users_list))
     from reviewer_gui.review.accounts_cli import add_account_commands
@@ -53,7 +67,9 @@ def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
     verify = audit_commands.add_parser(
         "verify", help="recompute the hash chain; exit 1 naming the first broken record")
-    verify.add_argument("project", type=Path, help="reading project file")
+    verify.add_argument("project", type=project_location,
+                        help="reading project file or PostgreSQL URL")
+    verify.add_argument("--admin", help="the study administrator (a PostgreSQL project)")
     verify.add_argument("--head", metavar="SEQ:HASH",
                         help="a head printed earlier and kept outside the project")
     verify.add_argument("--receipts", type=Path, metavar="FILE",
@@ -72,11 +88,18 @@ def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     _secrets(receipts)
     receipts.set_defaults(handler=_guarded(_audit_receipts))
     export = audit_commands.add_parser("export", help="write the audit trail as CSV")
-    export.add_argument("project", type=Path, help="reading project file")
+    export.add_argument("project", type=project_location,
+                        help="reading project file or PostgreSQL URL")
     export.add_argument("-o", "--output", type=Path, required=True, help="output CSV")
     export.add_argument("--admin", help="the study administrator (needed once there are users)")
     _secrets(export)
     export.set_defaults(handler=_guarded(_audit_export))
+    migrate = commands.add_parser("migrate", help="copy a project file with its whole history "
+                                  "into an empty PostgreSQL database")  # fmt: skip
+    migrate.add_argument("project", type=Path, help="reading project file (PROJECT.db)")
+    migrate.add_argument("url", help="postgresql://USER@HOST:PORT/DBNAME of an empty database "
+                         "(a role that may create roles, e.g. the core lab's DBA account)")
+    migrate.set_defaults(handler=_guarded(_migrate))
     from reviewer_gui.review.adjudication_cli import add_adjudication_commands
 
     add_adjudication_commands(commands)
@@ -137,6 +160,10 @@ def _users_add(args: argparse.Namespace) -> int:
     from reviewer_gui.store import Store
 
     passwords = _passwords(args)
+    if isinstance(args.project, str):  # a PostgreSQL URL
+        from reviewer_gui.review.server_cli import users_add
+
+        return users_add(args, passwords)
     with Store.open(args.project, audit_key=_audit_key(args)) as store:
         admin = None
         if store.users():
@@ -155,8 +182,19 @@ def _users_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    from reviewer_gui.review.server_cli import migrate
+
+    return migrate(args)
+
+
 def _users_list(args: argparse.Namespace) -> int:
     from reviewer_gui.store import Store
+
+    if isinstance(args.project, str):  # a PostgreSQL URL
+        from reviewer_gui.review.server_cli import users_list
+
+        return users_list(args, _passwords(args))
 
     with Store.open(args.project, create=False, audit_key=_audit_key(args)) as store:
         for user in store.users().values():
@@ -172,7 +210,29 @@ def _users_list(args: argparse.Namespace) -> int:
 def _audit_verify(args: argparse.Namespace) -> int:
     from reviewer_gui.review.audit_cli import audit_verify
 
+    if isinstance(args.project, str):  # a PostgreSQL URL
+        from reviewer_gui.review.server_cli import audit_verify as verify_server
+
+        return verify_server(args, _passwords(args))
     return audit_verify(args, _audit_key(args))
+
+
+def print_report(report: AuditReport) -> int:
+    """Print ``audit verify``'s outcome; its exit status (0 intact, 1 broken)."""
+    if report.intact:
+        seals = ("seals checked" if report.seals_checked else
+                 "seals NOT checked (no audit key given)" if report.sealed else "not sealed")
+        print(f"audit trail intact: {report.records} records, {seals}")
+        print(f"head {report.head}")
+        print("keep the head outside the project (--head checks it later): it reveals a "
+              "rewritten or cut-off chain")
+        return 0
+    where = f"first broken record: {report.first_broken}" if report.first_broken else (
+        "no record broken, but the database was changed")  # fmt: skip
+    print(f"audit trail BROKEN ({where}); {len(report.problems)} finding(s):")
+    for problem in report.problems:
+        print(f"  {problem}")
+    return 1
 
 
 def _audit_receipts(args: argparse.Namespace) -> int:
@@ -185,6 +245,11 @@ def _audit_export(args: argparse.Namespace) -> int:
     from reviewer_gui.review import Role, authenticate
     from reviewer_gui.store import Store
     from reviewer_gui.store.verify import connect, export_csv
+
+    if isinstance(args.project, str):  # a PostgreSQL URL
+        from reviewer_gui.review.server_cli import audit_export
+
+        return audit_export(args, _passwords(args))
 
     with Store.open(args.project, create=False, audit_key=_audit_key(args)) as store:
         actor = "os:" + os.environ.get("USER", "unknown")

@@ -16,20 +16,20 @@ behind the application's back breaks the audit chain.
 from __future__ import annotations
 
 from reviewer_gui.review.identity import Role
-from reviewer_gui.store import AccountEvent, Store
+from reviewer_gui.store import AccountEvent, ProjectStore
 
 DEFAULT_ATTEMPTS = 5
 #: The ``account_setting`` name of the threshold.
 ATTEMPTS_SETTING = "lockout_attempts"
 
 
-def lockout_attempts(store: Store) -> int:
+def lockout_attempts(store: ProjectStore) -> int:
     """Consecutive failed password checks that lock an account in this project."""
     value = store.account_setting(ATTEMPTS_SETTING)
     return value if isinstance(value, int) and value > 0 else DEFAULT_ATTEMPTS
 
 
-def locked_message(store: Store, name: str) -> str:
+def locked_message(store: ProjectStore, name: str) -> str:
     """Why a locked account is refused, and who can unlock it."""
     admins = [user.name for user in store.users().values()
               if user.role == Role.ADMINISTRATOR and user.active and user.name != name]
@@ -40,7 +40,7 @@ def locked_message(store: Store, name: str) -> str:
 
 
 def record_failure(
-    store: Store,
+    store: ProjectStore,
     name: str,
     action: str,
     *,
@@ -60,7 +60,7 @@ def record_failure(
     return event
 
 
-def record_success(store: Store, name: str, action: str) -> None:
+def record_success(store: ProjectStore, name: str, action: str) -> None:
     """A correct password: resets the count of consecutive failures (recorded only when
     there were any)."""
     state = store.account_state(name)

@@ -40,10 +40,10 @@ from reviewer_gui.reading import (
 )
 from reviewer_gui.reading.vocabulary import Axis
 from reviewer_gui.review.accounts import change_password
-from reviewer_gui.review.identity import AuthenticationFailed, NotPermitted, Role
+from reviewer_gui.review.identity import AccountLocked, AuthenticationFailed, NotPermitted, Role
 from reviewer_gui.review.receipts import signing
 from reviewer_gui.review.users import authenticate
-from reviewer_gui.store import Store, UserRecord
+from reviewer_gui.store import ProjectStore, StoreError, UserRecord, is_postgres_url, open_store
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +65,17 @@ def sign_in(
     clock: Callable[[], dt.datetime] = utc_now,
     audit_key: bytes | None = None,
 ) -> Session:
-    """Open the project at ``path`` as the user ``name`` (close the session when done)."""
-    store = Store.open(path, create=False, audit_key=audit_key)
+    """Open the project at ``path`` (a file, or a PostgreSQL URL: connected as ``name``) as
+    the user ``name`` (close the session when done)."""
+    try:
+        store = open_store(path, user=name, password=password, create=False,
+                           audit_key=audit_key)  # fmt: skip
+    except StoreError as refused:
+        if is_postgres_url(path) and "may not sign in" in str(refused):
+            raise AccountLocked(str(refused)) from None
+        if is_postgres_url(path) and "wrong name or password" in str(refused):
+            raise AuthenticationFailed("sign-in: wrong name or password") from None
+        raise
     try:
         user = authenticate(store, name, password, action="sign-in")
         return Session(store, user, engine=engine, clock=clock)
@@ -80,7 +89,7 @@ class Session:
 
     def __init__(
         self,
-        store: Store,
+        store: ProjectStore,
         user: UserRecord,
         *,
         engine: Engine | None = None,
@@ -99,8 +108,10 @@ class Session:
         return self._project.events
 
     def close(self) -> None:
-        self._store.log_action("sign-out", self.user)
-        self._store.close()
+        try:
+            self._store.log_action("sign-out", self.user)
+        finally:  # the store closes even when the sign-out cannot be recorded (server gone)
+            self._store.close()
 
     def change_password(self, current: str, new: str) -> None:
         """Change this user's own password (``reviewer_gui.review.accounts.change_password``:

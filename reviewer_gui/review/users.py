@@ -21,7 +21,7 @@ from reviewer_gui.review.passwords import (
     hash_password,
     password_matches,
 )
-from reviewer_gui.store import Store, UserRecord
+from reviewer_gui.store import ProjectStore, UserRecord
 
 #: The action of a password change: the one a reset password still allows.
 CHANGE_PASSWORD = "change-password"
@@ -42,7 +42,7 @@ def check_user_name(name: str) -> None:
 
 
 def add_user(
-    store: Store, name: str, role: Role, password: str, *, by: UserRecord | None
+    store: ProjectStore, name: str, role: Role, password: str, *, by: UserRecord | None
 ) -> UserRecord:
     """Add a user. ``by`` is the signed-in administrator (``None`` only for the first user of
     a project, who must be an administrator)."""
@@ -60,14 +60,14 @@ def add_user(
         raise ValueError(f"user {name!r} exists already (a name is never reused, 21 CFR "
                          "11.100(a))")  # fmt: skip
     check_new_password(password, name, minimum=MIN_LENGTH)
-    user = UserRecord(name, Role(role).value, hash_password(password))
+    user = UserRecord(name, Role(role).value, store.password_hash(name, password, hash_password))
     reason = "first study administrator of the project" if by is None else ""
     store.save_user(user, by=name if by is None else by.name, action="add-user", reason=reason)
     return user
 
 
 def authenticate(
-    store: Store,
+    store: ProjectStore,
     name: str,
     password: str,
     *,
@@ -92,7 +92,7 @@ def authenticate(
         why = "no such user"
     elif not user.active:
         why = "user deactivated"
-    elif not password_matches(password, user.password_hash):
+    elif not _password_ok(store, user, password):
         if record_failure(store, user.name, action, case_id=case_id, reader=reader,
                           timepoint=timepoint).locked:
             raise AccountLocked(locked_message(store, user.name))
@@ -112,3 +112,10 @@ def authenticate(
                      reader=reader, timepoint=timepoint,
                      reason=why)  # fmt: skip
     raise AuthenticationFailed(f"{action}: wrong name or password")
+
+
+def _password_ok(store: ProjectStore, user: UserRecord, password: str) -> bool:
+    """The password check: the server's when it holds the passwords (PostgreSQL: a sign-in
+    as the user), else the stored salted hash's."""
+    by_server = store.server_checks_password(user.name, password)
+    return password_matches(password, user.password_hash) if by_server is None else by_server

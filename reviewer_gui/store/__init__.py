@@ -1,5 +1,10 @@
-"""Storage of reading projects: one SQLite file per project, every change saved at once.
+"""Storage of reading projects: one SQLite file or one PostgreSQL database per project, every
+change saved at once.
 
+:func:`open_store` opens the project at a location through the one interface both backends
+implement (:class:`ProjectStore`): a path is an SQLite file (:class:`Store`), a
+``postgresql://HOST:PORT/DBNAME`` URL a PostgreSQL database
+(``reviewer_gui.store.postgres``), signed in as a user of the project.
 :meth:`Store.open` opens or creates a project file; :func:`open_project` also restores the
 model, with the store as its journal, so every later change is saved before it is applied.
 The schema is append-only (``reviewer_gui.store.schema``); every action is a record of the
@@ -14,9 +19,29 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reviewer_gui.reading import Engine, ReadingProject, utc_now
+from reviewer_gui.store.base import ProjectStore, StoreError, is_postgres_url
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
-from reviewer_gui.store.sqlite_store import Store, StoreError
+from reviewer_gui.store.sqlite_store import Store
 from reviewer_gui.store.users import AccountEvent, UserRecord
+
+
+def open_store(
+    location: str | Path,
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    create: bool = True,
+    audit_key: bytes | None = None,
+) -> ProjectStore:
+    """The project at ``location``: an SQLite file (``create``: made when absent), or a
+    PostgreSQL database connected as ``user`` with ``password`` (``None``: the URL's own
+    credentials); close it when done."""
+    if is_postgres_url(location):
+        from reviewer_gui.store.postgres import PostgresStore
+
+        return PostgresStore.open(str(location), user=user, password=password,
+                                  audit_key=audit_key)  # fmt: skip
+    return Store.open(location, create=create, audit_key=audit_key)
 
 
 def open_project(
@@ -41,8 +66,11 @@ __all__ = [
     "APPLICATION_ID",
     "SCHEMA_VERSION",
     "AccountEvent",
+    "ProjectStore",
     "Store",
     "StoreError",
     "UserRecord",
+    "is_postgres_url",
     "open_project",
+    "open_store",
 ]

@@ -23,7 +23,7 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from reviewer_gui.reading import (
     Change,
@@ -51,6 +51,13 @@ FIELDS = (
 
 Row = dict[str, Any]
 Rows = dict[str, list[Row]]
+
+
+class Database(Protocol):
+    """What the row functions below need of a connection: ``execute`` with ``?``
+    placeholders, returning a DB-API cursor (``sqlite3``, or the PostgreSQL store's adapter)."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
 
 
 def canonical(value: object) -> str:
@@ -116,38 +123,49 @@ def append(db: sqlite3.Connection, entry: Entry, key: bytes | None) -> int:
     return seq
 
 
-def _rows(db: sqlite3.Connection, sql: str, *parameters: object) -> list[Row]:
+def _rows(db: Database, sql: str, *parameters: object) -> list[Row]:
     cursor = db.execute(sql, parameters)
     names = [d[0] for d in cursor.description]
     return sorted((dict(zip(names, r, strict=True)) for r in cursor.fetchall()), key=canonical)
 
 
-def change_rows(db: sqlite3.Connection, change_id: int) -> Rows:
+def change_rows(db: Database, change_id: int) -> Rows:
     """Every row of every reading table that the change added, as stored."""
     found = {t: _rows(db, f"SELECT * FROM {t} WHERE change_id = ?", change_id)
              for t in CHANGE_TABLES}  # fmt: skip
     return {table: rows for table, rows in found.items() if rows}
 
 
-def user_rows(db: sqlite3.Connection, seq: int) -> Rows:
+def user_rows(db: Database, seq: int) -> Rows:
     """The user version added by record ``seq``; the password hash appears only as its
     SHA-256, so the exported trail never carries anything to attack a password with."""
     rows = _rows(db, "SELECT * FROM app_user WHERE audit_seq = ?", seq)
     return {"app_user": [user_row(r) for r in rows]} if rows else {}
 
 
-def seq_rows(db: sqlite3.Connection, seq: int, tables: tuple[str, ...]) -> Rows:
+def seq_rows(db: Database, seq: int, tables: tuple[str, ...]) -> Rows:
     """The rows of ``tables`` (keyed by ``audit_seq``) that record ``seq`` added, as stored."""
     found = {t: _rows(db, f"SELECT * FROM {t} WHERE audit_seq = ?", seq) for t in tables}
     return {table: rows for table, rows in found.items() if rows}
 
 
-def user_row(row: Row) -> Row:
-    digest = hashlib.sha256(str(row["password_hash"]).encode("utf-8")).hexdigest()
+#: How a PostgreSQL project migrated from a file keeps the file's user versions: their
+#: ``password_hash`` is the digest their audit records show (``migrated:sha256:...``), never
+#: the salted hash itself (the server holds the passwords).
+MIGRATED = "migrated:"
+
+
+def user_row(row: Row, *, migrated: bool = False) -> Row:
+    """The user version as audit records show it: its password hash only as its SHA-256
+    (``migrated``: a version kept as that digest already, :data:`MIGRATED`)."""
+    stored = str(row["password_hash"])
+    if migrated and stored.startswith(MIGRATED):
+        return {**row, "password_hash": stored[len(MIGRATED):]}
+    digest = hashlib.sha256(stored.encode("utf-8")).hexdigest()
     return {**row, "password_hash": f"sha256:{digest}"}
 
 
-def superseded_rows(db: sqlite3.Connection, change: Change, change_id: int) -> Rows:
+def superseded_rows(db: Database, change: Change, change_id: int) -> Rows:
     """The current rows that ``change`` supersedes (its audit record's *before* values)."""
     if isinstance(change, LesionSaved | LesionRetired):
         key = (change.key.case_id, change.key.reader, change.lesion.lesion_id)
@@ -180,17 +198,17 @@ def superseded_rows(db: sqlite3.Connection, change: Change, change_id: int) -> R
 
 
 def _latest(
-    db: sqlite3.Connection, table: str, where: str, key: tuple[str, ...], change_id: int
+    db: Database, table: str, where: str, key: tuple[str, ...], change_id: int
 ) -> list[Row]:
     return _rows(db, f"SELECT * FROM {table} WHERE {where} AND change_id < ? "
                  "ORDER BY change_id DESC LIMIT 1", *key, change_id)  # fmt: skip
 
 
-def project_info_rows(db: sqlite3.Connection) -> Rows:
+def project_info_rows(db: Database) -> Rows:
     return {"project_info": _rows(db, "SELECT * FROM project_info")}
 
 
-def change_entry(db: sqlite3.Connection, change_id: int, before: Rows) -> Entry:
+def change_entry(db: Database, change_id: int, before: Rows) -> Entry:
     """The record of a change from its stored rows (the ``change_log`` row says who, what,
     when and why)."""
     after = change_rows(db, change_id)

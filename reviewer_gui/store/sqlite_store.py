@@ -22,26 +22,15 @@ import getpass
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from reviewer_gui.reading import (
-    Change,
-    LesionRetired,
-    LesionSaved,
-    ObservationSaved,
-    ProjectState,
-    SeriesChosen,
-    SubjectAdded,
-    TimepointAdded,
-    TimepointReopened,
-    TimepointSigned,
-)
-from reviewer_gui.store import audit, rows
+from reviewer_gui.reading import Change
+from reviewer_gui.store import audit
+from reviewer_gui.store.base import SqlStore, StoreError, log_row
 from reviewer_gui.store.schema import (
-    ADJUDICATION_TABLES,
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -51,24 +40,16 @@ from reviewer_gui.store.schema import (
     image_statements,
     upgrade_summary,
 )
-from reviewer_gui.store.users import (
-    AccountEvent,
-    UserRecord,
-    account_setting,
-    account_state,
-    current_users,
-    user_versions,
-)
+
+__all__ = ["BUSY_TIMEOUT_MS", "Store", "StoreError"]
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-class StoreError(RuntimeError):
-    """The file is not a usable reading project (the message names it and says why)."""
-
-
-class Store:
+class Store(SqlStore):
     """A reading project file. Use :meth:`open`; pass the store as the model's journal."""
+
+    _db: sqlite3.Connection
 
     def __init__(
         self, path: Path, connection: sqlite3.Connection, audit_key: bytes | None = None
@@ -76,7 +57,7 @@ class Store:
         self.path = path
         self._db = connection
         self._audit_key = audit_key
-        self._attached: Mapping[str, Sequence[Mapping[str, object]]] = {}
+        self._attached = {}
 
     @classmethod
     def open(
@@ -115,207 +96,25 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> Store:
-        return self
+    # -- the backend's primitives (the rest is SqlStore's) -----------------------------------
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # -- writing -------------------------------------------------------------------------
-
-    def record(self, change: Change) -> None:
-        """Save one change and its audit record in one transaction (the model's journal)."""
-        with self._transaction():
-            change_id = self._log(change)
-            for table, values in rows.entity_rows(change, change_id):
-                self._insert(table, values)
-            for table, attached in self._attached.items():
-                for row in attached:
-                    self._insert(table, {"change_id": change_id, **row})
-            self._attached = {}
-            before = audit.superseded_rows(self._db, change, change_id)
-            audit.append(self._db, audit.change_entry(self._db, change_id, before),
-                         self._audit_key)  # fmt: skip
-
-    @contextmanager
-    def attaching(self, attached: Mapping[str, Sequence[Mapping[str, object]]]) -> Iterator[None]:
-        """Rows of tables keyed by ``change_id`` (``image_file``) that the next change
-        :meth:`record` saves gets, in its transaction (so in its audit record's *after*)."""
-        self._attached = attached
-        try:
-            yield
-        finally:
-            self._attached = {}
-
-    def last_record(self) -> tuple[int, str]:
-        """``(seq, hash)`` of the audit trail's last record (a receipt of what it holds)."""
-        row = self._db.execute("SELECT seq, hash FROM audit_record ORDER BY seq DESC "
-                               "LIMIT 1").fetchone()  # fmt: skip
-        return (0, audit.GENESIS) if row is None else (int(row[0]), str(row[1]))
-
-    def project_info(self, key: str) -> str | None:
-        """A ``project_info`` value (``None``: not set)."""
-        row = self._db.execute("SELECT value FROM project_info WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def add_project_info(self, key: str, value: str, actor: str, *, reason: str = "") -> int:
-        """Add a ``project_info`` row (never changed afterwards) with its audit record."""
-        with self._transaction():
-            self._insert("project_info", {"key": key, "value": value})
-            entry = audit.Entry(f"set-{key.replace('_', '-')}", actor, audit.now(),
-                                reason=reason, after={"project_info": [
-                                    {"key": key, "value": value}]})  # fmt: skip
-            return audit.append(self._db, entry, self._audit_key)
-
-    def log_action(
-        self,
-        action: str,
-        actor: str,
-        *,
-        case_id: str | None = None,
-        reader: str | None = None,
-        timepoint: str | None = None,
-        reason: str = "",
-        after: dict[str, list[dict[str, object]]] | None = None,
-    ) -> int:
-        """Record an action that changes no reading (a sign-in, a refused password, an
-        export) in the audit trail; returns the record's sequence number."""
-        entry = audit.Entry(action, actor, audit.now(), None, case_id, reader, timepoint,
-                            None, reason, {}, dict(after or {}))  # fmt: skip
-        with self._transaction():
-            return audit.append(self._db, entry, self._audit_key)
-
-    def save_user(self, user: UserRecord, *, by: str, action: str, reason: str = "") -> int:
-        """Add a version of a study user (added, password changed, deactivated) with its audit
-        record, in one transaction; returns the record's sequence number."""
-        return self.record_account(action, by, user=user, reason=reason)
-
-    def record_account(
-        self,
-        action: str,
-        actor: str,
-        *,
-        user: UserRecord | None = None,
-        event: AccountEvent | None = None,
-        setting: tuple[str, object] | None = None,
-        reason: str = "",
-        case_id: str | None = None,
-        reader: str | None = None,
-        timepoint: str | None = None,
-    ) -> int:
-        """Add what an account action changes (a user version, an ``account_event``, an
-        ``account_setting``) and its audit record, in one transaction; returns the record's
-        sequence number. The record's *before* is the versions superseded; password hashes
-        appear in it only as their SHA-256 (``audit.user_row``)."""
-        with self._transaction():
-            seq = audit.next_seq(self._db)
-            before: audit.Rows = {}
-            if user is not None:
-                before["app_user"] = [audit.user_row(dict(r)) for r in self._query(
-                    "SELECT * FROM app_user WHERE name = ? ORDER BY audit_seq DESC LIMIT 1",
-                    user.name)]  # fmt: skip
-                self._insert("app_user", {"audit_seq": seq, "name": user.name,
-                                          "role": user.role, "password_hash": user.password_hash,
-                                          "active": int(user.active),
-                                          "must_change": int(user.must_change)})  # fmt: skip
-            if event is not None:
-                before["account_event"] = [dict(r) for r in self._query(
-                    "SELECT * FROM account_event WHERE name = ? ORDER BY audit_seq DESC "
-                    "LIMIT 1", event.name)]  # fmt: skip
-                self._insert("account_event", {"audit_seq": seq, "name": event.name,
-                                               "event": event.event, "failures": event.failures,
-                                               "locked": int(event.locked)})  # fmt: skip
-            if setting is not None:
-                self._insert("account_setting", {"audit_seq": seq, "name": setting[0],
-                                                 "value": audit.canonical(setting[1])})
-            after = {**audit.user_rows(self._db, seq),
-                     **audit.seq_rows(self._db, seq, ("account_event", "account_setting"))}
-            entry = audit.Entry(action, actor, audit.now(), case_id=case_id, reader=reader,
-                                timepoint=timepoint, reason=reason,
-                                before={t: rows for t, rows in before.items() if rows},
-                                after=after)  # fmt: skip
-            appended = audit.append(self._db, entry, self._audit_key)
-            assert appended == seq
-            return seq
-
-    def record_rows(
-        self,
-        action: str,
-        actor: str,
-        rows: Mapping[str, Sequence[Mapping[str, object]]],
-        *,
-        case_id: str | None = None,
-        reason: str = "",
-    ) -> int:
-        """Add rows to tables keyed by their audit record (``AUDIT_SEQ_TABLES``: adjudication
-        settings, reference dates, adjudications) and that record, in one transaction;
-        returns the record's sequence number. The record's *after* is the rows as stored."""
-        unknown = set(rows) - {*ADJUDICATION_TABLES, "image_update"}
-        if unknown:
-            raise ValueError(f"not a table of audited records: {', '.join(sorted(unknown))}")
-        with self._transaction():
-            seq = audit.next_seq(self._db)
-            for table, values in rows.items():
-                for row in values:
-                    self._insert(table, {"audit_seq": seq, **row})
-            entry = audit.Entry(action, actor, audit.now(), case_id=case_id, reason=reason,
-                                after=audit.seq_rows(self._db, seq, tuple(rows)))  # fmt: skip
-            appended = audit.append(self._db, entry, self._audit_key)
-            assert appended == seq
-            return seq
-
-    def audited_rows(self, table: str) -> list[dict[str, Any]]:
-        """Every row of an ``ADJUDICATION_TABLES`` table, oldest record first."""
-        if table not in ADJUDICATION_TABLES:
-            raise ValueError(f"{table}: not a table of audited records")
-        return [dict(r) for r in self._query(f"SELECT * FROM {table} ORDER BY audit_seq")]
-
-    def users(self) -> dict[str, UserRecord]:
-        """The study's users by name (their latest version, deactivated ones included)."""
-        return current_users(self._query)
-
-    def user_versions(self, name: str) -> list[UserRecord]:
-        """Every recorded version of a user, newest first (earlier passwords' hashes)."""
-        return user_versions(self._query, name)
-
-    def account_state(self, name: str) -> AccountEvent:
-        """An account's consecutive failed password checks and lock, as last recorded."""
-        return account_state(self._query, name)
-
-    def account_setting(self, name: str) -> object | None:
-        """The latest value of an account setting (``None``: never set)."""
-        return account_setting(self._query, name)
-
-    def _insert(self, table: str, values: dict[str, object]) -> None:
-        names = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        self._db.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})",
-                         tuple(values.values()))  # fmt: skip
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     def _log(self, change: Change) -> int:
-        reader = timepoint = lesion_id = None
-        reason = change.reason if isinstance(change, TimepointReopened) else ""
-        case_id = change.case_id if isinstance(change, SubjectAdded | TimepointAdded) else (
-            change.key.case_id)  # fmt: skip
-        if isinstance(change, TimepointAdded):
-            timepoint = change.timepoint.label
-        if not isinstance(change, SubjectAdded | TimepointAdded):
-            reader = change.key.reader
-        if isinstance(change, ObservationSaved | TimepointSigned | TimepointReopened
-                      | SeriesChosen):
-            timepoint = change.timepoint
-        if isinstance(change, LesionSaved):
-            lesion_id = change.lesion.lesion_id
-        elif isinstance(change, LesionRetired | ObservationSaved):
-            lesion_id = change.lesion_id
+        values = log_row(change)
         cursor = self._db.execute(
-            "INSERT INTO change_log (kind, actor, at, case_id, reader, timepoint, lesion_id, "
-            "reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (rows.kind_of(change), change.by, change.at.isoformat(), case_id, reader, timepoint,
-             lesion_id, reason),
-        )  # fmt: skip
+            f"INSERT INTO change_log ({', '.join(values)}) VALUES "
+            f"({', '.join('?' for _ in values)})", tuple(values.values()))  # fmt: skip
         assert cursor.lastrowid is not None
         return cursor.lastrowid
+
+    def _append(self, entry: audit.Entry) -> int:
+        return audit.append(self._db, entry, self._audit_key)
+
+    def _next_seq(self) -> int:
+        return audit.next_seq(self._db)
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -328,11 +127,6 @@ class Store:
         self._db.execute("COMMIT")
 
     # -- reading -------------------------------------------------------------------------
-
-    def load(self, *, reader: str | None = None) -> ProjectState:
-        """The project as recorded: the latest version of everything, nothing superseded;
-        only ``reader``'s reads when given (a reader's session loads nothing of another's)."""
-        return rows.project_state(self._query, reader=reader)
 
     def _query(self, sql: str, *parameters: Any) -> list[sqlite3.Row]:
         cursor = self._db.execute(sql, parameters)

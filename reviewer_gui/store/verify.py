@@ -33,6 +33,7 @@ from reviewer_gui.store.audit import (
     CHANGE_TABLES,
     FIELDS,
     GENESIS,
+    Database,
     Row,
     Rows,
     canonical,
@@ -116,13 +117,13 @@ def _text(value: bytes) -> str:
     return value.decode("utf-8", errors="replace")
 
 
-def _all(db: sqlite3.Connection, sql: str) -> list[Row]:
+def _all(db: Database, sql: str) -> list[Row]:
     cursor = db.execute(sql)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-def _grouped(db: sqlite3.Connection, tables: tuple[str, ...], key: str) -> dict[Any, Rows]:
+def _grouped(db: Database, tables: tuple[str, ...], key: str) -> dict[Any, Rows]:
     grouped: dict[Any, Rows] = defaultdict(dict)
     for table in tables:
         for row in _all(db, f"SELECT * FROM {table}"):
@@ -132,14 +133,15 @@ def _grouped(db: sqlite3.Connection, tables: tuple[str, ...], key: str) -> dict[
 
 
 def verify(
-    db: sqlite3.Connection, *, key: bytes | None = None, head: str | None = None
+    db: Database, *, key: bytes | None = None, head: str | None = None
 ) -> AuditReport:
     """Check the whole trail; ``key`` checks the seals, ``head`` (``"seq:hash"``, kept
     outside the database) checks that the chain still holds that record unchanged."""
     records = _all(db, "SELECT * FROM audit_record ORDER BY seq")
     absent = _absent_additions(db)
     by_change = _grouped(db, tuple(t for t in CHANGE_TABLES if t not in absent), "change_id")
-    users = {seq: {t: [user_row(r) for r in v] if t == "app_user" else v
+    migrated = not isinstance(db, sqlite3.Connection)  # a PostgreSQL project may hold them
+    users = {seq: {t: [user_row(r, migrated=migrated) for r in v] if t == "app_user" else v
                    for t, v in rows.items()}
              for seq, rows in _grouped(db, tuple(t for t in AUDIT_SEQ_TABLES if t not in absent),
                                        "audit_seq").items()}  # fmt: skip
@@ -238,17 +240,27 @@ def _uncovered(
     return found
 
 
-def _absent_additions(db: sqlite3.Connection) -> set[str]:
+def _schema_names(db: Database, kind: str) -> set[str]:
+    """The names of the project's tables or triggers: SQLite's ``sqlite_schema``, or what
+    the PostgreSQL store's connection reports (``schema_names``)."""
+    if isinstance(db, sqlite3.Connection):
+        return {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = ?",
+                                         (kind,))}  # fmt: skip
+    names: set[str] = db.schema_names(kind)  # type: ignore[attr-defined]
+    return names
+
+
+def _absent_additions(db: Database) -> set[str]:
     """The adjudication, series-choice and (schema 3) account tables a file does not have yet
     (created on the first opening for writing; a file verified before that holds no record of
     them, and one whose table was dropped still shows the loss: its records name rows no
     longer there)."""
-    present = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    present = _schema_names(db, "table")
     return (set(ADDED_TABLES) | set(ACCOUNT_TABLES) | set(IMAGE_TABLES)) - present
 
 
-def _missing_triggers(db: sqlite3.Connection, absent: set[str]) -> list[Problem]:
-    present = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger'")}
+def _missing_triggers(db: Database, absent: set[str]) -> list[Problem]:
+    present = _schema_names(db, "trigger")
     return [
         Problem(None, f"trigger {name} is missing: the table's append-only protection was "
                 "removed")
@@ -279,7 +291,7 @@ def _check_head(records: list[Row], head: str) -> list[Problem]:
     return []
 
 
-def export_csv(db: sqlite3.Connection, output: Path) -> int:
+def export_csv(db: Database, output: Path) -> int:
     """Write the trail as CSV (one row per record, :data:`EXPORT_COLUMNS`), atomically;
     returns the number of records."""
     records = _all(db, f"SELECT {', '.join(EXPORT_COLUMNS)} FROM audit_record ORDER BY seq")

@@ -1,0 +1,237 @@
+"""Multi-site central review on PostgreSQL: readers and an adjudicator as separate processes.
+
+A throw-away PostgreSQL 15 (``tests/pg_server.py``: loopback, SCRAM, fsync on) holds a project with
+``--readers`` readers, an adjudicator and the study administrator, who adds ``--subjects``
+subjects of four timepoints. Each reader process signs in (``reviewer_gui.review.sign_in``)
+and reads its subjects (two readers per subject, each pair of readers its own subjects) as a
+reader of the example trial does: per subject three targets and a
+non-target added once, then per timepoint the three targets measured (long axis, and short
+axis for the node), the non-target's state set, and the timepoint signed (an e-signature: the
+server checks the password by a new sign-in). Each action is timed from the call to its
+return, i.e. to the committed, audited row. The adjudicator process listens (LISTEN/NOTIFY)
+and refreshes its queue at every completed read, timed too. The same single-reader workload
+then runs on a project file (SQLite), in the same run. Afterwards: ``audit verify`` on the
+server, and every action counted exactly once (``change_log`` rows = actions).
+
+    python benchmarks/multisite.py --readers 8 --subjects 2 4 [--write FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+TARGET_P95_MS = 25.0
+PASSWORD = "benchmark-password-1"
+
+WORKER = r"""
+import json, sys, time
+sys.path.insert(0, {tests!r})
+from reviewer_gui.engine_adapter import RecistEngine
+from reviewer_gui.reading import Category, ImagePlane, Point, Segment, State
+from reviewer_gui.review import sign_in
+location, name, password, cases = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(",")
+plane = ImagePlane(11, "1.2.826.0.1.11", (0.5, 0.5))
+def seg(mm, row=50.0):
+    return Segment(Point(row, 40.0), Point(row, 40.0 + 2 * mm))
+times = {{}}
+def timed(kind, call, *args, **kwargs):
+    started = time.perf_counter()
+    result = call(*args, **kwargs)
+    times.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+    return result
+with sign_in(location, name, password, engine=RecistEngine()) as s:
+    print("ready", flush=True)
+    sys.stdin.readline()
+    for case in cases:
+        for organ, category, node in (("liver", Category.TARGET, False),
+                                      ("lung", Category.TARGET, False),
+                                      ("lymph node", Category.TARGET, True),
+                                      ("bone", Category.NON_TARGET, False)):
+            timed("add-lesion", s.add_lesion, case, category, organ, is_node=node)
+        for k, label in enumerate(("BASELINE", "M2", "M4", "M6")):
+            for n, lesion in enumerate(("T1", "T2", "T3")):
+                short = seg(18 - k, row=60.0) if lesion == "T3" else None  # the node's
+                timed("measure", s.measure, case, label, lesion, seg(30 - k - n), plane,
+                      short_axis=short)
+            timed("set-state", s.set_state, case, label, "NT1", State.PRESENT)
+            timed("sign", s.sign, case, label, name=name, password=password, meaning="Read")
+print(json.dumps(times), flush=True)
+"""
+
+ADJUDICATOR = r"""
+import json, sys, time
+from reviewer_gui.review import sign_in
+from reviewer_gui.review.adjudication import AdjudicationDesk
+from reviewer_gui.store.postgres import PostgresStore
+location, password, expected = sys.argv[1], sys.argv[2], int(sys.argv[3])
+times = []
+with sign_in(location, "carol", password) as carol:
+    store = carol._store
+    assert isinstance(store, PostgresStore)
+    store.listen_for_reads()
+    print("ready", flush=True)
+    deadline = time.monotonic() + 110
+    while time.monotonic() < deadline:
+        if store.wait_for_reads(1.0):
+            started = time.perf_counter()
+            cases = AdjudicationDesk(carol).cases()
+            times.append((time.perf_counter() - started) * 1000)
+            if sum(1 for c in cases if c.status.value != "waiting") >= expected:
+                break
+print(json.dumps({"refresh-queue": times}), flush=True)
+"""
+
+
+def _spawn(script: str, *argv: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", script, *argv], cwd=REPO, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+
+
+def _setup(location: str, readers: int, subjects: int, bootstrap: str | None) -> list[str]:
+    from reviewer_gui.review import Role, add_user, sign_in
+    from reviewer_gui.store import open_store
+    from reviewer_gui.store.postgres import create_project
+
+    if bootstrap is not None:
+        create_project(bootstrap, "ada", PASSWORD).close()
+    else:
+        with open_store(location) as store:
+            add_user(store, "ada", Role.ADMINISTRATOR, PASSWORD, by=None)
+    with open_store(location, user="ada", password=PASSWORD) as store:
+        admin = store.users()["ada"]
+        for i in range(readers):
+            add_user(store, f"reader{i}", Role.READER, PASSWORD, by=admin)
+        add_user(store, "carol", Role.ADJUDICATOR, PASSWORD, by=admin)
+    cases = [f"CASE-{n:03d}" for n in range(subjects)]
+    with sign_in(location, "ada", PASSWORD) as ada:
+        for case in cases:
+            ada.add_subject(case)
+            for k, label in enumerate(("BASELINE", "M2", "M4", "M6")):
+                ada.add_timepoint(case, label, dt.date(2024, 1, 8) + dt.timedelta(days=61 * k))
+    return cases
+
+
+def _run(location: str, readers: int, cases: list[str], adjudicate: bool) -> dict[str, object]:
+    worker = WORKER.format(tests=str(REPO / "tests"))
+    pairs = max(1, readers // 2)  # two readers read each subject, pairs read their own
+    procs = [_spawn(worker, location, f"reader{i}", PASSWORD, ",".join(cases[i % pairs::pairs]))
+             for i in range(readers)]  # fmt: skip
+    judge = _spawn(ADJUDICATOR, location, PASSWORD, str(len(cases))) if adjudicate else None
+    for proc in [*procs, *([judge] if judge else [])]:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    started = time.perf_counter()
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+    times: dict[str, list[float]] = {}
+    for proc in procs:
+        out, _ = proc.communicate(timeout=1800)
+        assert proc.returncode == 0, out
+        for kind, values in json.loads(out.strip().splitlines()[-1]).items():
+            times.setdefault(kind, []).extend(values)
+    elapsed = time.perf_counter() - started
+    if judge is not None:
+        try:
+            out, _ = judge.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            judge.kill()
+            raise
+        times.update(json.loads(out.strip().splitlines()[-1]))
+    return {"times": times, "elapsed": elapsed}
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _summary(label: str, result: dict[str, object], counted: int) -> list[str]:
+    times: dict[str, list[float]] = result["times"]  # type: ignore[assignment]
+    actions = [v for k, vs in times.items() if k != "refresh-queue" for v in vs]
+    elapsed: float = result["elapsed"]  # type: ignore[assignment]
+    lines = [f"| {label} | {kind} | {len(vs)} | {statistics.median(vs):.1f} | "
+             f"{_pct(vs, 0.95):.1f} |" for kind, vs in sorted(times.items())]  # fmt: skip
+    lines.append(f"| {label} | **all actions** | {len(actions)} | "
+                 f"{statistics.median(actions):.1f} | {_pct(actions, 0.95):.1f} |")
+    lines.append(f"| {label} | throughput | {len(actions) / elapsed:.0f} actions/s | "
+                 f"{elapsed:.1f} s | {elapsed / len(actions) * 1000:.2f} ms/action |")
+    assert counted == len(actions), f"{counted} changes stored for {len(actions)} actions"
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--readers", type=int, default=8)
+    parser.add_argument("--subjects", type=int, nargs="+", default=[2, 4],
+                        help="subjects per pair of readers, one run each (linearity)")
+    parser.add_argument("--write", type=Path, help="also save the Markdown report here")
+    args = parser.parse_args()
+    import psycopg
+    from pg_server import PgDatabase, PostgresServer, drop_project, with_database  # noqa: F401
+
+    from reviewer_gui.store import open_store
+    from reviewer_gui.store.postgres import PostgresStore
+    from reviewer_gui.store.verify import verify
+
+    report = ["| run | action | n | p50 ms | p95 ms |", "|---|---|---:|---:|---:|"]
+    worst = 0.0
+    server = PostgresServer(durable=True)  # fsync on, like SQLite's synchronous=FULL
+    try:
+        url = server.start()
+        for subjects in args.subjects:
+            name = f"bench_{subjects}"
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute(f'CREATE DATABASE "{name}"')
+            location = with_database(url, name, credentials=False)
+            pairs = max(1, args.readers // 2)
+            cases = _setup(location, args.readers, subjects * pairs, with_database(url, name))
+            result = _run(location, args.readers, cases, adjudicate=True)
+            with open_store(location, user="ada", password=PASSWORD) as store:
+                assert isinstance(store, PostgresStore)
+                assert verify(store.database).intact, "audit verify failed"
+                counted = store.database.execute(
+                    "SELECT count(*) FROM change_log WHERE reader IS NOT NULL").fetchone()[0]
+            label = f"PostgreSQL, {args.readers} readers x {subjects} subjects"
+            report += _summary(label, result, counted)
+            times: dict[str, list[float]] = result["times"]  # type: ignore[assignment]
+            worst = max(worst, _pct([v for k, vs in times.items() if k != "refresh-queue"
+                                     for v in vs], 0.95))  # fmt: skip
+            drop_project(url, name)
+        with tempfile.TemporaryDirectory() as folder:
+            path = str(Path(folder) / "bench.db")
+            cases = _setup(path, 1, args.subjects[-1], None)
+            result = _run(path, 1, cases, adjudicate=False)
+            import sqlite3
+
+            with sqlite3.connect(path) as db:
+                counted = db.execute("SELECT count(*) FROM change_log WHERE reader IS NOT "
+                                     "NULL").fetchone()[0]  # fmt: skip
+            report += _summary(f"SQLite, 1 reader x {args.subjects[-1]} subjects", result,
+                               counted)  # fmt: skip
+    finally:
+        server.stop()
+    verdict = "met" if worst <= TARGET_P95_MS else "NOT met"
+    report.append("")
+    report.append(f"Target p95 <= {TARGET_P95_MS:.0f} ms per action at {args.readers} readers: "
+                  f"**{verdict}** (worst p95 {worst:.1f} ms); audit verify clean; every action "
+                  "stored exactly once.")
+    text = "\n".join(report)
+    print(text)
+    if args.write:
+        args.write.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

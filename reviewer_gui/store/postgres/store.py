@@ -1,0 +1,300 @@
+"""A reading project in a PostgreSQL database, opened as one signed-in user.
+
+:class:`PostgresStore` is :class:`~reviewer_gui.store.base.SqlStore` (the same SQL, rows and
+audit records as the SQLite file) over a psycopg connection. What differs: a change's id comes
+from ``INSERT ... RETURNING``; the audit chain's advisory lock (``recist.lock_audit_chain``)
+is taken as late as possible in a writing transaction (when its record is appended, or first
+for rows keyed by their record) and held to its commit, so writers from any machine are
+serialised on the chain, which never forks, but not while they insert their rows; audit
+records are appended by ``recist.append_audit`` (which hashes them on the server and refuses
+another actor than the connected user); and reads go through the server's row-level
+security: a reader's ``load()`` holds only what PostgreSQL lets them see.
+
+psycopg 3 directly, not SQLAlchemy Core: the store's SQL already exists, written once for both
+backends with ``?`` placeholders (``reviewer_gui.store.rows``, ``.audit``, ``.users``); what
+PostgreSQL needs beyond it is its own DDL (roles, grants, policies, SECURITY DEFINER
+functions, none of which SQLAlchemy Core models) and precise control of transactions, advisory
+locks and sign-in errors. A query builder would add a dependency and a second way of writing
+the same queries without removing any PostgreSQL-specific code. psycopg 3's binary wheel
+needs no system libpq.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from reviewer_gui.reading import Change, ProjectState
+from reviewer_gui.store import audit
+from reviewer_gui.store.base import SqlStore, StoreError, log_row
+from reviewer_gui.store.postgres.connect import SignInRefused, connect, display, scram_verifier
+from reviewer_gui.store.postgres.ddl import (
+    READS_CHANNEL,
+    SCHEMA,
+    SERVER_PASSWORD,
+    ident,
+    literal,
+)
+from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from reviewer_gui.store.users import AccountEvent, UserRecord
+
+MAX_NAME_BYTES = 63  # PostgreSQL's identifier length
+LOCK_TIMEOUT_S = 10
+
+
+class Database:
+    """A psycopg connection with ``?`` placeholders (what ``audit`` and ``verify`` call)."""
+
+    def __init__(self, connection: psycopg.Connection[Any]) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, parameters: Any = ()) -> psycopg.Cursor[Any]:
+        # The store's SQL is built from its own constants (table and column names), never
+        # from input: values always travel as parameters.
+        return self.connection.execute(sql.replace("?", "%s"), tuple(parameters) or None)
+
+    def rows(self, sql: str, *parameters: Any) -> list[dict[str, Any]]:
+        cursor = self.connection.cursor(row_factory=dict_row)
+        return cursor.execute(sql.replace("?", "%s"), tuple(parameters) or None).fetchall()
+
+    def schema_names(self, kind: str) -> set[str]:
+        """The project's tables or triggers (``verify`` checks the protection is there)."""
+        if kind == "table":
+            sql = "SELECT tablename FROM pg_tables WHERE schemaname = %s"
+        else:
+            sql = ("SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                   "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+                   "AND t.tgenabled <> 'D'")  # fmt: skip
+        return {r[0] for r in self.connection.execute(sql, (SCHEMA,))}
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class PostgresStore(SqlStore):
+    """A reading project in PostgreSQL, connected as one user. Use :meth:`open`."""
+
+    _db: Database
+
+    def __init__(self, url: str, connection: psycopg.Connection[Any]) -> None:
+        self.url = url
+        self._db = Database(connection)
+        self.user = str(connection.execute("SELECT session_user").fetchone()[0])  # type: ignore[index]
+        self._verifiers: dict[str, str] = {}
+        self._attached = {}
+
+    @classmethod
+    def open(
+        cls,
+        url: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        audit_key: bytes | None = None,
+    ) -> PostgresStore:
+        """Connect to the project at ``url`` as ``user`` (``None``: the URL's credentials) and
+        check that the database holds a reading project this program can use."""
+        if audit_key is not None:
+            raise StoreError(f"{display(url)}: sealing the audit trail with a key is not "
+                             "available for PostgreSQL projects yet: open it without an audit "
+                             "key")  # fmt: skip
+        connection = connect(url, user, password)
+        try:
+            connection.execute(f"SET search_path = {SCHEMA}, pg_temp")
+            # a writer waits this long for the chain's lock (held by a stalled client?)
+            connection.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
+            check_project(connection, display(url))
+            return cls(url, connection)
+        except BaseException:
+            connection.close()
+            raise
+
+    @property
+    def location(self) -> str:
+        return display(self.url)
+
+    @property
+    def database(self) -> Database:
+        """The connection, ``?`` placeholders (``reviewer_gui.store.verify`` takes it)."""
+        return self._db
+
+    def close(self) -> None:
+        self._db.close()
+
+    def server_checks_password(self, name: str, password: str) -> bool | None:
+        """Whether the server signs ``name`` in with ``password`` (a connection, closed at
+        once): the e-signature's password check, made by PostgreSQL."""
+        try:
+            connect(self.url, name, password).close()
+        except SignInRefused:
+            return False
+        return True
+
+    def listen_for_reads(self) -> None:
+        """Be told (:meth:`wait_for_reads`) when any read is signed or reopened."""
+        self._db.execute(f"LISTEN {READS_CHANNEL}")
+
+    def wait_for_reads(self, timeout: float) -> bool:
+        """Whether a signature or re-read was committed since the last call (waits up to
+        ``timeout`` seconds; :meth:`listen_for_reads` first)."""
+        try:
+            return any(True for _ in self._db.connection.notifies(timeout=timeout,
+                                                                  stop_after=1))  # fmt: skip
+        except psycopg.Error as error:
+            raise StoreError(refusal(self.location, error)) from error
+
+    def password_hash(self, name: str, password: str, hasher: Callable[[str], str]) -> str:
+        """The server keeps the password: its SCRAM verifier waits for the next version of
+        ``name`` (:meth:`record_account`); the table gets :data:`SERVER_PASSWORD`."""
+        self._verifiers[name] = scram_verifier(password)
+        return SERVER_PASSWORD
+
+    def add_login(self, name: str, role: str, password: str, *, reason: str = "") -> int:
+        """Add the study user ``name`` (a login role of the project's group ``role``) as this
+        store's user, the study administrator; returns the ``add-user`` record's number."""
+        user = UserRecord(name, role, self.password_hash(name, password, str))
+        return self.save_user(user, by=self.user, action="add-user", reason=reason)
+
+    def record_account(
+        self,
+        action: str,
+        actor: str,
+        *,
+        user: UserRecord | None = None,
+        event: AccountEvent | None = None,
+        setting: tuple[str, object] | None = None,
+        reason: str = "",
+        case_id: str | None = None,
+        reader: str | None = None,
+        timepoint: str | None = None,
+    ) -> int:
+        """As :meth:`SqlStore.record_account`, and the server's side of it in the same
+        transaction: a new user's login role (``recist.create_login``), a changed password
+        (``ALTER ROLE`` for one's own, ``recist.reset_login`` for another's), and the lock or
+        unlock of the login (``recist.set_login``)."""
+        with self._transaction():
+            if user is not None:
+                self._server_password(user, adding=action == "add-user")
+            if event is not None and (event.locked or event.event == "unlocked"):
+                self._db.execute("SELECT recist.set_login(?, ?)", (event.name, not event.locked))
+            return super().record_account(action, actor, user=user, event=event,
+                                          setting=setting, reason=reason, case_id=case_id,
+                                          reader=reader, timepoint=timepoint)  # fmt: skip
+
+    def _server_password(self, user: UserRecord, *, adding: bool) -> None:
+        verifier = self._verifiers.pop(user.name, None)
+        if verifier is None or user.password_hash != SERVER_PASSWORD:
+            raise StoreError(f"{self.location}: a user version needs its password given to "
+                             "the store (password_hash) first")  # fmt: skip
+        if not user.name or len(user.name.encode("utf-8")) > MAX_NAME_BYTES:
+            raise StoreError(f"{self.location}: user name {user.name!r}: give 1 to "
+                             f"{MAX_NAME_BYTES} bytes (PostgreSQL's limit)")  # fmt: skip
+        if adding:  # a new login role: refused for any name the server knows already
+            self._db.execute("SELECT recist.create_login(?, ?, ?)",
+                             (user.name, user.role, verifier))  # fmt: skip
+        elif user.name == self.user:  # PostgreSQL lets every role change its own password
+            self._db.execute(f"ALTER ROLE {ident(user.name)} PASSWORD {literal(verifier)}")
+        else:
+            self._db.execute("SELECT recist.reset_login(?, ?)", (user.name, verifier))
+
+    # -- the backend's primitives ----------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        try:
+            with self._db.connection.transaction():
+                # the chain's lock is taken as late as possible: by recist.append_audit, or by
+                # _next_seq for rows keyed by their record, and held until the commit
+                yield
+        except psycopg.Error as error:
+            raise StoreError(refusal(self.location, error)) from error
+
+    def _log(self, change: Change) -> int:
+        values = log_row(change)
+        row = self._one(f"INSERT INTO change_log ({', '.join(values)}) VALUES "
+                               f"({', '.join('?' for _ in values)}) RETURNING change_id",
+                        tuple(values.values()))  # fmt: skip
+        return int(row)
+
+    def _append(self, entry: audit.Entry) -> int:
+        if entry.actor != self.user:  # e.g. a refused e-signature given another user's name
+            entry = dataclasses.replace(entry, actor=self.user, reason=(
+                f"{entry.reason}; name given: {entry.actor}".lstrip("; ")))  # fmt: skip
+        row = self._one(
+            "SELECT recist.append_audit(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry.actor, entry.action, entry.at, entry.change_id, entry.case_id, entry.reader,
+             entry.timepoint, entry.lesion_id, entry.reason, audit.canonical(entry.before),
+             audit.canonical(entry.after)))  # fmt: skip
+        return int(row)
+
+    def _next_seq(self) -> int:
+        return int(self._one("SELECT recist.lock_audit_chain()"))
+
+    def _one(self, sql: str, parameters: tuple[Any, ...] = ()) -> Any:
+        """The first column of the one row a statement returns."""
+        row = self._db.execute(sql, parameters).fetchone()
+        assert row is not None
+        return row[0]
+
+    def _query(self, sql: str, *parameters: Any) -> list[Any]:
+        try:
+            return self._db.rows(sql, *parameters)
+        except psycopg.Error as error:
+            raise StoreError(refusal(self.location, error)) from error
+
+    def load(self, *, reader: str | None = None) -> ProjectState:
+        """As :meth:`SqlStore.load`, from one snapshot (REPEATABLE READ, read only)."""
+        try:
+            with self._db.connection.transaction():
+                self._db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                return super().load(reader=reader)
+        except psycopg.Error as error:
+            raise StoreError(refusal(self.location, error)) from error
+
+
+def refusal(where: str, error: psycopg.Error) -> str:
+    """One line for an error the server returned (a refused write, a lost connection)."""
+    if isinstance(error, psycopg.errors.LockNotAvailable):
+        return (f"{where}: not saved: another session has held the audit trail for "
+                f"{LOCK_TIMEOUT_S} s (a stalled client?); try again, or ask the database "
+                "administrator to end that session")  # fmt: skip
+    if isinstance(error, psycopg.OperationalError):
+        return (f"{where}: the connection to the server was lost ({_primary(error)}); nothing "
+                "of the last action was saved unless it is shown: reopen the project")
+    return f"{where}: refused by the database: {_primary(error)}"
+
+
+def _primary(error: psycopg.Error) -> str:
+    message = error.diag.message_primary if error.diag else None
+    return message or str(error).strip().splitlines()[0]
+
+
+def check_project(connection: psycopg.Connection[Any], where: str) -> None:
+    """Refuse a database that is not a reading project (empty, another application's, a
+    newer schema), or that the connected role may not use."""
+    schema_exists = connection.execute("SELECT has_schema_privilege(oid, 'USAGE') FROM "
+                                       "pg_namespace WHERE nspname = %s", (SCHEMA,)).fetchone()
+    if schema_exists is None:
+        others = connection.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN "
+            "('pg_catalog', 'information_schema')").fetchone()  # fmt: skip
+        if others and others[0]:
+            raise StoreError(f"{where}: a database of another application (tables but no "
+                             "reading project): give the URL of the project's own database")
+        raise StoreError(f"{where}: an empty database, not a reading project yet: create it "
+                         "with recist-review users add URL NAME --role administrator")
+    if not schema_exists[0]:
+        raise StoreError(f"{where}: you are not a user of this reading project: ask the study "
+                         "administrator")  # fmt: skip
+    version = connection.execute("SELECT application_id, schema_version FROM "
+                                 "recist.store_version").fetchone()  # fmt: skip
+    if version is None or version[0] != APPLICATION_ID:
+        raise StoreError(f"{where}: schema recist is not a reading project's")
+    if version[1] > SCHEMA_VERSION:
+        raise StoreError(f"{where}: schema version {version[1]} is newer than this program's "
+                         f"({SCHEMA_VERSION}): update recist-toolkit to open it")  # fmt: skip

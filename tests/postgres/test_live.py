@@ -1,0 +1,68 @@
+"""The server side of working at once: the adjudicator is told when a read is signed
+(LISTEN/NOTIFY), and a dropped connection loses nothing acknowledged and applies nothing
+unsaved."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from pg_server import PgDatabase
+
+from reviewer_gui.engine_adapter import RecistEngine
+from reviewer_gui.reading import Category, ReadKey
+from reviewer_gui.review import sign_in
+from reviewer_gui.store import StoreError
+from reviewer_gui.store.postgres import PostgresStore
+from reviewer_gui.store.verify import verify
+
+from .kit import CASE, PASSWORDS, PLANE, Backend, add_case, mm, read_case
+
+
+@pytest.fixture
+def study(pg_database: PgDatabase) -> PgDatabase:
+    backend = Backend("postgres", pg_database.location, pg_database.url)
+    backend.create()
+    add_case(backend)
+    return pg_database
+
+
+def test_the_adjudicator_is_told_when_a_read_is_signed(study: PgDatabase) -> None:
+    backend = Backend("postgres", study.location, study.url)
+    with PostgresStore.open(study.location, user="carol", password=PASSWORDS["carol"]) as carol:
+        carol.listen_for_reads()
+        assert carol.wait_for_reads(0.2) is False  # nothing yet
+        read_case(backend, "alice", complete=False)  # signs, re-reads and signs BASELINE
+        assert carol.wait_for_reads(5.0) is True
+        while carol.wait_for_reads(0.2):
+            pass  # one notification per committed signature or re-read
+        with backend.open("ada") as ada:  # a change that completes no read: no notification
+            backend.project("ada", ada).add_subject("CASE-8", by="ada")
+        assert carol.wait_for_reads(0.3) is False
+
+
+def _drop(postgres_url: str, name: str) -> None:
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        dropped = admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                "WHERE usename = %s", (name,)).fetchall()  # fmt: skip
+    assert dropped and all(ok for (ok,) in dropped)
+
+
+def test_a_dropped_connection_loses_nothing_acknowledged_and_applies_nothing_unsaved(
+    study: PgDatabase, postgres_url: str
+) -> None:
+    key = ReadKey(CASE, "alice")
+    alice = sign_in(study.location, "alice", PASSWORDS["alice"], engine=RecistEngine())
+    alice.add_lesion(CASE, Category.TARGET, "liver")
+    alice.measure(CASE, "BASELINE", "T1", mm(25), PLANE)
+    acknowledged = alice.read(CASE)
+    _drop(postgres_url, "alice")
+    with pytest.raises(StoreError, match=r"connection to the server was lost.*reopen"):
+        alice.measure(CASE, "BASELINE", "T1", mm(27), PLANE)
+    assert alice.read(CASE) == acknowledged  # the model did not apply what was not saved
+    with pytest.raises(StoreError):
+        alice.close()  # the sign-out record cannot be written either: said, not hidden
+    with sign_in(study.location, "alice", PASSWORDS["alice"]) as again:
+        assert again.read(CASE) == acknowledged
+    with PostgresStore.open(study.location, user="ada", password=PASSWORDS["ada"]) as ada:
+        assert verify(ada.database).problems == ()
+        assert key in ada.load().reads
