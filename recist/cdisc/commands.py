@@ -12,6 +12,7 @@ from pathlib import Path
 
 from recist.cdisc.datasets import read_dataset
 from recist.cdisc.dates import Imputation
+from recist.cdisc.parameters import Parameter, parameters, parse_parameter
 from recist.cdisc.sdtm_import import ImportedRow, import_tumor_results
 from recist.cli import add_endpoint_options, endpoint_options
 from recist.io.writers import write_csv
@@ -41,7 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     export = commands.add_parser(
         "export",
         help="SDTM RS, ADaM ADRS or ADTTE from measurements or responses",
-        description="Write SDTM RS (per-visit responses), ADaM ADRS or ADaM ADTTE (RPFS, PFS) as "
+        description="Write SDTM RS (per-visit responses), ADaM ADRS or ADaM ADTTE (RPFS, TTP) as "
         "CSV, or as SAS transport v5 when -o ends in .xpt. ADRS has admiralonco's parameters, per "
         "read: OVR (per visit), BOR and CBOR (best overall response, unconfirmed and confirmed), "
         "PD (disease progression), RSP (response, confirmation not required), CB (clinical "
@@ -55,8 +56,25 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     export.add_argument("-o", "--output", type=Path, help="output .csv or .xpt (default: stdout)")
     export.add_argument("--study-id", help="STUDYID (default: the input's study_id column)")
     export.add_argument("--reader", help="keep only this read (reader or evaluator)")
+    export.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        type=_parameter,
+        metavar="ENDPOINT=PARAMCD[:PARAM]",
+        help="ADTTE: the PARAMCD (and PARAM) of an endpoint, rpfs or pfs (defaults: "
+        "rpfs=RPFS, pfs=TTP 'Time to progression (the protocol's PFS: progression only)'); "
+        "PFS is refused for pfs, which censors deaths",
+    )
     add_endpoint_options(export)
-    export.set_defaults(handler=_export)
+    export.set_defaults(handler=_export, parser=export)
+
+
+def _parameter(text: str) -> tuple[str, Parameter]:
+    try:
+        return parse_parameter(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _sdtm_import(args: argparse.Namespace) -> int:
@@ -105,6 +123,10 @@ def _mm(value: object) -> str:
 def _export(args: argparse.Namespace) -> int:
     from recist.cdisc.exports import export
 
+    try:
+        chosen = parameters(dict(args.parameter))
+    except ValueError as error:
+        args.parser.error(f"--parameter: {error}")
     export(
         args.dataset,
         args.file,
@@ -113,5 +135,6 @@ def _export(args: argparse.Namespace) -> int:
         study_id=args.study_id,
         reader=args.reader,
         options=endpoint_options(args),
+        parameters=chosen,
     )
     return 0

@@ -6,8 +6,9 @@
   per visit, ``BOR``, ``CBOR``, ``PD``, ``RSP``, ``CB``, ``BCP``, ``CRSP``, ``CBCP``, ``LSTA``,
   ``DEATH`` (when the subjects file records deaths) and ``DCR6M`` (disease control at the
   landmark).
-- ADTTE (ADaM ADTTE): ``RPFS`` (progression or death) and ``PFS`` (progression alone), with
-  CNSR 0 = event, 1 = censored, and AVAL = ADT - STARTDT + 1 days.
+- ADTTE (ADaM ADTTE): ``RPFS`` (progression or death) and ``TTP`` (progression alone: time to
+  progression, the protocol's PFS), with CNSR 0 = event, 1 = censored, and AVAL = ADT - STARTDT
+  + 1 days; PARAMCD and PARAM are a setting (``recist.cdisc.parameters``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from recist.cdisc.adrs import adrs, reader_words
 from recist.cdisc.datasets import Column, OutputDataset, Value, write_dataset
+from recist.cdisc.parameters import DEFAULT_PARAMETERS, Parameter
 from recist.cdisc.reads import Read, load_reads
 from recist.model import Response
 from recist.results import TimepointResult, TimeToEvent
@@ -73,11 +75,16 @@ def export(
     study_id: str | None,
     reader: str | None,
     options: EndpointOptions,
+    parameters: dict[str, Parameter] | None = None,
 ) -> None:
-    """Write the ``kind`` dataset (``sdtm-rs``, ``adrs`` or ``adtte``) of ``path``."""
+    """Write the ``kind`` dataset (``sdtm-rs``, ``adrs`` or ``adtte``) of ``path``;
+    ``parameters`` names the ADTTE parameters (default ``DEFAULT_PARAMETERS``)."""
     reads = load_reads(path, subjects, options, study_id=study_id, reader=reader)
-    build = {"sdtm-rs": sdtm_rs, "adrs": adrs, "adtte": adtte}[kind]
-    write_dataset(build(reads, options), output)
+    if kind == "adtte":
+        dataset = adtte(reads, options, parameters)
+    else:
+        dataset = {"sdtm-rs": sdtm_rs, "adrs": adrs}[kind](reads, options)
+    write_dataset(dataset, output)
 
 
 def _visitnum(read: Read, label: str) -> Value:
@@ -123,8 +130,15 @@ def _rs_result(tp: TimepointResult, code: str) -> tuple[str, str]:
     return response.value, response.value
 
 
-def adtte(reads: list[Read], options: EndpointOptions) -> OutputDataset:
-    """ADaM ADTTE: RPFS and PFS per read; SRCSEQ is the ASEQ of the ADRS OVR record dated ADT."""
+def adtte(
+    reads: list[Read],
+    options: EndpointOptions,
+    parameters: dict[str, Parameter] | None = None,
+) -> OutputDataset:
+    """ADaM ADTTE: rPFS and PFS (progression alone) per read, under the PARAMCD and PARAM of
+    ``parameters`` (default RPFS and TTP), in PARAMCD order; SRCSEQ is the ASEQ of the ADRS OVR
+    record dated ADT."""
+    chosen = DEFAULT_PARAMETERS if parameters is None else parameters
     ovr_seq = {
         (row[1], row[2], row[3], row[9]): row[-1]
         for row in adrs(reads, options).rows
@@ -135,11 +149,11 @@ def adtte(reads: list[Read], options: EndpointOptions) -> OutputDataset:
     for read in sorted(reads, key=lambda r: (r.key.subject_id, r.key.reader or "")):
         rseval, rsevalid = read.rseval
         start = read.reference
-        for code, param, outcome in (
-            ("PFS", "Progression-Free Survival (progression only)", read.endpoints.pfs),
-            ("RPFS", "Radiological Progression-Free Survival (progression or death)",
-             read.endpoints.rpfs),
-        ):  # fmt: skip
+        outcomes = {"pfs": read.endpoints.pfs, "rpfs": read.endpoints.rpfs}
+        for code, param, outcome in sorted(
+            (chosen[endpoint].code, chosen[endpoint].name, outcomes[endpoint])
+            for endpoint in outcomes
+        ):
             event, censor, domain, variable = _descriptions(read, outcome)
             source = ovr_seq.get((read.key.subject_id, rseval, rsevalid, outcome.date))
             seq = sequence[read.key.subject_id] = sequence.get(read.key.subject_id, 0) + 1
