@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from recist.cdisc.adrs import adrs, reader_words
+from recist.cdisc.adrs import ADRS_INDEX, adrs, one_evaluator, reader_words
 from recist.cdisc.datasets import Column, OutputDataset, Value, write_dataset
 from recist.cdisc.parameters import DEFAULT_PARAMETERS, Parameter
 from recist.cdisc.reads import Read, load_reads
@@ -139,15 +139,18 @@ def adtte(
     ``parameters`` (default RPFS and TTP), in PARAMCD order; SRCSEQ is the ASEQ of the ADRS OVR
     record dated ADT."""
     chosen = DEFAULT_PARAMETERS if parameters is None else parameters
+    key = [ADRS_INDEX[name] for name in ("USUBJID", "RSEVAL", "RSEVALID", "ADT")]
     ovr_seq = {
-        (row[1], row[2], row[3], row[9]): row[-1]
+        tuple(row[i] for i in key): row[ADRS_INDEX["ASEQ"]]
         for row in adrs(reads, options).rows
-        if row[4] == "OVR"
+        if row[ADRS_INDEX["PARAMCD"]] == "OVR"
     }
+    named = one_evaluator(reads)
     rows: list[tuple[Value, ...]] = []
     sequence: dict[str, int] = {}
     for read in sorted(reads, key=lambda r: (r.key.subject_id, r.key.reader or "")):
         rseval, rsevalid = read.rseval
+        read.evaluator_in_param = named
         start = read.reference
         outcomes = {"pfs": read.endpoints.pfs, "rpfs": read.endpoints.rpfs}
         for code, param, outcome in sorted(
