@@ -148,3 +148,25 @@ def test_arm_codes_must_name_one_arm_each(
                  "--study-id", "ST"]) == 2  # fmt: skip
     assert (f"{subjects}:3: armcd: ARMCD 'ARM_A' names the arms 'Arm A' and 'ARM-A' "
             "(subject 'S2')") in capsys.readouterr().err  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["adrs", "adtte"])
+def test_adrs_and_adtte_carry_adsl_s_trt01p(adsl: list[Row], tmp_path: Path, kind: str) -> None:
+    rows = export(kind, tmp_path / f"{kind}.csv")
+    assert list(rows[0])[:3] == ["STUDYID", "USUBJID", "TRT01P"]
+    planned = {r["USUBJID"]: r["TRT01P"] for r in adsl}
+    assert all(r["TRT01P"] == planned[r["USUBJID"]] for r in rows)
+    assert {r["TRT01P"] for r in rows} == {"SURVEILLANCE", "177Lu-PRRT"}
+
+
+def test_no_trt01p_without_an_arm_column(tmp_path: Path) -> None:
+    measurements, subjects = tmp_path / "m.csv", tmp_path / "s.csv"
+    measurements.write_text(
+        "subject_id,timepoint,date,lesion_id,category,location,long_axis_mm\n"
+        "S1,BASELINE,2024-01-10,T01,TARGET,liver,30\nS1,M2,2024-03-10,T01,TARGET,,28\n"
+    )
+    subjects.write_text("subject_id,randomization_date\nS1,2024-01-08\n")
+    out = tmp_path / "adtte.csv"
+    assert main(["export", "adtte", str(measurements), "--subjects", str(subjects),
+                 "--study-id", "ST", "-o", str(out)]) == 0  # fmt: skip
+    assert "TRT01P" not in read(out)[0]

@@ -68,7 +68,11 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "PFS is refused for pfs, which censors deaths",
     )
     adsl = export.add_argument_group("adsl", "ADSL: one record per subject of --subjects")
-    adsl.add_argument("--arm-column", default="arm", metavar="COL", help="the arm's column")
+    adsl.add_argument(
+        "--arm-column", default="arm", metavar="COL",
+        help="the subjects-file column of the randomized arm (ADSL ARM; TRT01P in ADSL, and in "
+        "ADRS and ADTTE when the column exists)",
+    )  # fmt: skip
     adsl.add_argument(
         "--strata", nargs="+", default=[], metavar="COL",
         help="stratification factors (subjects-file columns), written STRAT1R, STRAT2R...",
@@ -155,6 +159,7 @@ def _export(args: argparse.Namespace) -> int:
         reader=args.reader,
         options=endpoint_options(args),
         parameters=chosen,
+        arm_column=args.arm_column,
     )
     return 0
 

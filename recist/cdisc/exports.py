@@ -76,15 +76,30 @@ def export(
     reader: str | None,
     options: EndpointOptions,
     parameters: dict[str, Parameter] | None = None,
+    arm_column: str = "arm",
 ) -> None:
     """Write the ``kind`` dataset (``sdtm-rs``, ``adrs`` or ``adtte``) of ``path``;
-    ``parameters`` names the ADTTE parameters (default ``DEFAULT_PARAMETERS``)."""
+    ``parameters`` names the ADTTE parameters (default ``DEFAULT_PARAMETERS``). ADRS and ADTTE
+    carry ADSL's TRT01P (the ``arm_column`` of the subjects file) when the file has it."""
     reads = load_reads(path, subjects, options, study_id=study_id, reader=reader)
     if kind == "adtte":
         dataset = adtte(reads, options, parameters)
     else:
         dataset = {"sdtm-rs": sdtm_rs, "adrs": adrs}[kind](reads, options)
+    arms = {r.key.subject_id: dict(r.info.extra).get(arm_column.strip().lower(), "") for r in reads}
+    if kind != "sdtm-rs" and any(arms.values()):
+        dataset = with_treatment(dataset, arms)
     write_dataset(dataset, output)
+
+
+def with_treatment(dataset: OutputDataset, arms: dict[str, str]) -> OutputDataset:
+    """``dataset`` with ADSL's TRT01P (the randomized arm) after USUBJID (ADaMIG: ADSL
+    variables copied to a BDS dataset keep their names)."""
+    at = [c.name for c in dataset.columns].index("USUBJID") + 1
+    column = Column("TRT01P", "Planned Treatment for Period 01")
+    rows = tuple((*row[:at], arms.get(str(row[at - 1]), ""), *row[at:]) for row in dataset.rows)
+    columns = (*dataset.columns[:at], column, *dataset.columns[at:])
+    return OutputDataset(dataset.name, dataset.label, columns, rows)
 
 
 def _visitnum(read: Read, label: str) -> Value:
