@@ -169,8 +169,11 @@ def adtte(
         start = read.reference
         outcomes = {"pfs": read.endpoints.pfs, "rpfs": read.endpoints.rpfs}
         for code, param, outcome in sorted(
-            (chosen[endpoint].code, chosen[endpoint].name, outcomes[endpoint])
-            for endpoint in outcomes
+            (
+                (chosen[endpoint].code, chosen[endpoint].name, outcomes[endpoint])
+                for endpoint in outcomes
+            ),
+            key=lambda parameter: parameter[0],
         ):
             event, censor, domain, variable = _descriptions(read, outcome)
             source = ovr_seq.get((read.key.subject_id, rseval, rsevalid, outcome.date))
