@@ -10,8 +10,10 @@ Remaining differences, by design (each asserted below so that the list stays exa
 - ADTTE SRCSEQ: admiralonco points at its derived PD / LSTA parameter records; we point at
   the ADRS OVR record of that date (PFS is censored at the last adequate assessment, which
   need not be LSTA, the last assessment of any response).
-- admiralonco's PFS counts death as an event: that is our RPFS. Our PFS is progression alone.
-  No subject here died (DEATH = N), so both of ours equal admiralonco's PFS.
+- admiralonco's PFS counts death as an event (progression or death): that is our RPFS, and it
+  is RPFS that is compared with it. Our progression-only endpoint is TTP (time to progression,
+  the protocol's PFS); no subject here died (DEATH = N), so TTP equals it too, which is
+  asserted as the consequence of that, not as the comparison.
 - DCR6M has no admiralonco counterpart (its CB is "CR/PR/SD at any time after day 42", not a
   landmark); every subject here was last assessed before day 154 (182 - 28), so DCR6M is N
   for all: no evaluable assessment at the landmark is a failure (the protocol's rule).
@@ -125,18 +127,29 @@ def test_dcr_at_the_landmark_is_a_failure_without_an_assessment_there(
     )
 
 
-@pytest.mark.parametrize("code", ["PFS", "RPFS"])
 @pytest.mark.parametrize("subject", SUBJECTS)
 def test_progression_free_survival_agrees_with_admiralonco(
-    adtte: list[Row], adrs: list[Row], subject: str, code: str
+    adtte: list[Row], adrs: list[Row], subject: str
 ) -> None:
-    ours, theirs = param(adtte, subject, code), param(PHARMAVERSE_ADTTE, subject, "PFS")
+    """pharmaverse's PFS is progression or death: our RPFS, the same endpoint."""
+    ours, theirs = param(adtte, subject, "RPFS"), param(PHARMAVERSE_ADTTE, subject, "PFS")
     fields = ("CNSR", "ADT", "STARTDT", "AVAL", "EVNTDESC", "CNSDTDSC", "SRCDOM", "SRCVAR")
     assert {f: ours[f] for f in fields} == {f: theirs[f] for f in fields}
     # By design: SRCSEQ is the ASEQ of our OVR record dated ADT, not of a PD / LSTA parameter.
     (source,) = [r for r in adrs if r["USUBJID"] == subject and r["ASEQ"] == ours["SRCSEQ"]]
     assert (source["PARAMCD"], source["ADT"]) == ("OVR", ours["ADT"])
-    assert param(PHARMAVERSE_ADRS, subject, "DEATH")["AVALC"] == "N"  # why PFS == RPFS here
+    # Nobody died here, so time to progression (deaths censored) gives the same times.
+    assert param(PHARMAVERSE_ADRS, subject, "DEATH")["AVALC"] == "N"
+    ttp = param(adtte, subject, "TTP")
+    assert {f: ttp[f] for f in fields} == {f: ours[f] for f in fields}
+
+
+def test_no_parameter_named_pfs_ignores_deaths(adtte: list[Row]) -> None:
+    assert {(r["PARAMCD"], r["PARAM"]) for r in adtte} == {
+        ("RPFS", "Radiological Progression-Free Survival (progression or death) by Investigator"),
+        ("TTP", "Time to progression (the protocol's PFS: progression only) by Investigator"),
+    }
+
 
 
 def test_sdtm_rs_reproduces_pharmaverse_rs(inputs: tuple[Path, Path], tmp_path: Path) -> None:

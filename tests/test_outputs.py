@@ -25,7 +25,7 @@ from recist.io.outputs import OutputError, add_files, replace_file, replace_fold
 HEADER = "subject_id,timepoint,date,lesion_id,category,location,is_node,long_axis_mm"
 MEASUREMENTS = (f"{HEADER}\nS1,BASELINE,2024-01-01,T1,TARGET,liver,N,30\n"
                 "S1,M2,2024-03-01,T1,TARGET,,N,15\n")  # fmt: skip
-SUBJECTS = "subject_id,randomization_date\nS1,2024-01-01\n"
+SUBJECTS = "subject_id,randomization_date,arm\nS1,2024-01-01,A\n"
 KEPT = b"previous output\r\nkept \x00 as it was"
 
 
@@ -51,10 +51,13 @@ def argv_for(command: str, paths: dict[str, Path]) -> list[str]:
         "sdtm-import": ["sdtm-import", str(paths["tu"]), str(paths["tr"])],
         "export adrs": ["export", "adrs", m, "--subjects", subjects, "--study-id", "ST1"],
         "export adtte xpt": ["export", "adtte", m, "--subjects", subjects, "--study-id", "ST1"],
+        "export adsl": ["export", "adsl", m, "--subjects", subjects, "--study-id", "ST1"],
+        "export adsl xpt": ["export", "adsl", m, "--subjects", subjects, "--study-id", "ST1"],
     }[command]
 
 
-COMMANDS = ["assess", "endpoints", "sdtm-import", "export adrs", "export adtte xpt"]
+COMMANDS = ["assess", "endpoints", "sdtm-import", "export adrs", "export adtte xpt",
+            "export adsl", "export adsl xpt"]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -143,7 +146,7 @@ def test_report_into_a_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFix
     (errno.EACCES, "cannot write here (Permission denied)"),
     (errno.ENOSPC, "the disk is full (No space left on device); free some space"),
 ])  # fmt: skip
-@pytest.mark.parametrize("command", ["assess", "endpoints", "export adtte xpt"])
+@pytest.mark.parametrize("command", ["assess", "endpoints", "export adtte xpt", "export adsl"])
 def test_a_place_that_cannot_be_written_is_exit_2_and_touches_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], inputs: dict[str, Path],
     monkeypatch: pytest.MonkeyPatch, code: int, words: str, command: str,

@@ -1,5 +1,5 @@
 """CDISC in and out: SDTM TU + TR to the measurements contract (``recist sdtm-import``), and
-SDTM RS, ADaM ADRS and ADTTE from the engine's results (``recist export``).
+SDTM RS, ADaM ADRS, ADTTE and ADSL from the engine's results (``recist export``).
 
 Python use::
 

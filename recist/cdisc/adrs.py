@@ -24,6 +24,18 @@ and best overall responses, never from rules re-applied here:
   only when the subjects file has a ``death_date`` column (without it deaths are unknown).
 - ``DCR6M``: disease control at the landmark (no admiralonco counterpart).
 
+Several evaluators (PARAMCD and PARAM one to one, ADaMIG v1.3 section 3.3.4): we follow
+admiralonco's multi-assessor convention, which keeps admiralonco's PARAMCDs for every assessor
+and puts the assessor in a variable of its own, ``PARCAT2`` (the template's ``PARCAT2 =
+"Investigator"``), beside RSEVAL / RSEVALID (who read, carried from SDTM). Distinct PARAMCDs
+per evaluator were the other choice; they were not taken because an 8-character PARAMCD has no
+room for both admiralonco's codes and a reader (``CBCP`` + ``RAD2``...), and programs written
+for admiralonco's codes would miss every non-investigator record. PARAM names the evaluator
+(`` by Investigator``, admiralonco's words) only when the dataset holds one evaluator, as the
+template's single-assessor ADRS does; with several, PARAM is evaluator-free ("Overall
+Response"), so that each PARAMCD has one PARAM, and the evaluator is read from PARCAT2,
+RSEVAL and RSEVALID. ``recist.cdisc.exports.adtte`` applies the same rule to its PARAM.
+
 Y/N parameters have AVAL 1/0 (``yn_to_numeric()``) and ANL01FL "Y". ASEQ numbers each subject's
 records by read, PARAMCD and ADT (``derive_var_obs_number(order = PARAMCD, ADT, ...)``).
 Not written: ``CCB`` (dated by the first confirmed response, and the engine names only the
@@ -59,6 +71,7 @@ ADRS_COLUMNS = (
     Column("PARAMCD", "Parameter Code"),
     Column("PARAM", "Parameter"),
     Column("PARCAT1", "Parameter Category 1"),
+    Column("PARCAT2", "Parameter Category 2"),
     Column("PARCAT3", "Parameter Category 3"),
     Column("AVISIT", "Analysis Visit"),
     Column("ADT", "Analysis Date", "date"),
@@ -82,6 +95,8 @@ PARAMS = {
     "CBCP": "Best Confirmed Overall Response of CR/PR{who}",
     "LSTA": "Last Disease Assessment{who}",
 }
+#: The position of each variable in a record.
+ADRS_INDEX = {column.name: index for index, column in enumerate(ADRS_COLUMNS)}
 Record = tuple[Value, ...]
 
 
@@ -89,7 +104,9 @@ def adrs(reads: list[Read], options: EndpointOptions) -> OutputDataset:
     """ADaM ADRS: the parameters above, per read (DEATH per subject)."""
     records: list[Record] = []
     dcr = f"Disease Control at Day {options.dcr_day} +- {options.dcr_window}"
+    named = one_evaluator(reads)
     for read in reads:
+        read.evaluator_in_param = named
         start = read.reference
         visits = assessed(read.assessment)
         for tp in visits:
@@ -170,8 +187,8 @@ def _deaths(reads: list[Read]) -> list[Record]:
             continue
         death = read.info.death_date
         records.append(
-            (read.study_id, subject, "", "", "DEATH", "Death", "Reference Event", "", "", death,
-             "", _yn(death), 1 if death else 0, "Y", read.reference)
+            (read.study_id, subject, "", "", "DEATH", "Death", "Reference Event", "", "", "",
+             death, "", _yn(death), 1 if death else 0, "Y", read.reference)
         )  # fmt: skip
     return records
 
@@ -199,26 +216,39 @@ def _record(
     text = PARAMS[code].format(who=who) if param is None else param + who
     return (
         read.study_id, read.key.subject_id, rseval, rsevalid, code, text, TUMOR_RESPONSE,
-        "RECIST 1.1", tp.timepoint if tp else "", date, adtf, value, aval,
+        rseval.title(), "RECIST 1.1", tp.timepoint if tp else "", date, adtf, value, aval,
         "Y" if on_study else "", start,
     )  # fmt: skip
 
 
+def one_evaluator(reads: list[Read]) -> bool:
+    """Whether the dataset holds a single evaluator (then PARAM may name it)."""
+    return len({(read.key.reader or "", read.rseval) for read in reads}) <= 1
+
+
 def reader_words(read: Read) -> str:
-    """The read in a PARAM: `` by Investigator``, `` by Radiologist 1``."""
-    return f" by {read.key.reader.title()}" if read.key.reader else ""
+    """The read in a PARAM: `` by Investigator``, `` by Radiologist 1``; empty when the
+    dataset holds several evaluators (PARAM evaluator-free, one PARAM per PARAMCD)."""
+    if not read.evaluator_in_param or not read.key.reader:
+        return ""
+    return f" by {read.key.reader.title()}"
 
 
 def _sequenced(records: list[Record]) -> tuple[Record, ...]:
     """Sort by subject, read, PARAMCD, ADT and number ASEQ within the subject."""
 
+    subject, rseval, rsevalid, code, adt = (
+        ADRS_INDEX[name] for name in ("USUBJID", "RSEVAL", "RSEVALID", "PARAMCD", "ADT")
+    )
+
     def order(row: Record) -> tuple[str, str, str, str, dt.date]:
-        date = row[9] if isinstance(row[9], dt.date) else dt.date.max
-        return str(row[1]), str(row[2]), str(row[3]), str(row[4]), date
+        value = row[adt]
+        date = value if isinstance(value, dt.date) else dt.date.max
+        return str(row[subject]), str(row[rseval]), str(row[rsevalid]), str(row[code]), date
 
     sequence: dict[str, int] = {}
     numbered = []
     for row in sorted(records, key=order):
-        seq = sequence[str(row[1])] = sequence.get(str(row[1]), 0) + 1
+        seq = sequence[str(row[subject])] = sequence.get(str(row[subject]), 0) + 1
         numbered.append((*row, seq))
     return tuple(numbered)

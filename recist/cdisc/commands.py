@@ -1,4 +1,4 @@
-"""``recist sdtm-import`` and ``recist export sdtm-rs|adrs|adtte`` (CDISC in and out).
+"""``recist sdtm-import`` and ``recist export sdtm-rs|adrs|adtte|adsl`` (CDISC in and out).
 
 Registered through ``recist.cli.COMMAND_MODULES``; pandas and pyreadstat are imported only
 when a ``.xpt`` file is read or written.
@@ -12,11 +12,12 @@ from pathlib import Path
 
 from recist.cdisc.datasets import read_dataset
 from recist.cdisc.dates import Imputation
+from recist.cdisc.parameters import Parameter, parameters, parse_parameter
 from recist.cdisc.sdtm_import import ImportedRow, import_tumor_results
 from recist.cli import add_endpoint_options, endpoint_options
 from recist.io.writers import write_csv
 
-EXPORTS = ("sdtm-rs", "adrs", "adtte")
+EXPORTS = ("sdtm-rs", "adrs", "adtte", "adsl")
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,14 +41,15 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
     export = commands.add_parser(
         "export",
-        help="SDTM RS, ADaM ADRS or ADTTE from measurements or responses",
-        description="Write SDTM RS (per-visit responses), ADaM ADRS or ADaM ADTTE (RPFS, PFS) as "
+        help="SDTM RS, ADaM ADRS, ADTTE or ADSL from measurements or responses",
+        description="Write SDTM RS (per-visit responses), ADaM ADRS or ADaM ADTTE (RPFS, TTP) as "
         "CSV, or as SAS transport v5 when -o ends in .xpt. ADRS has admiralonco's parameters, per "
         "read: OVR (per visit), BOR and CBOR (best overall response, unconfirmed and confirmed), "
         "PD (disease progression), RSP (response, confirmation not required), CB (clinical "
         "benefit), BCP and CBCP (best response CR/PR), CRSP (confirmed response), LSTA (last "
         "disease assessment), DEATH (per subject, when --subjects has a death_date column), "
-        "and DCR6M (disease control at the landmark).",
+        "and DCR6M (disease control at the landmark). ADSL: one record per subject of "
+        "--subjects, with the per-protocol flag and reasons of recist report.",
     )
     export.add_argument("dataset", choices=EXPORTS, help="which dataset to write")
     export.add_argument("file", type=Path, help="measurements CSV, or a responses CSV")
@@ -55,8 +57,45 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     export.add_argument("-o", "--output", type=Path, help="output .csv or .xpt (default: stdout)")
     export.add_argument("--study-id", help="STUDYID (default: the input's study_id column)")
     export.add_argument("--reader", help="keep only this read (reader or evaluator)")
+    export.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        type=_parameter,
+        metavar="ENDPOINT=PARAMCD[:PARAM]",
+        help="ADTTE: the PARAMCD (and PARAM) of an endpoint, rpfs or pfs (defaults: "
+        "rpfs=RPFS, pfs=TTP 'Time to progression (the protocol's PFS: progression only)'); "
+        "PFS is refused for pfs, which censors deaths",
+    )
+    adsl = export.add_argument_group("adsl", "ADSL: one record per subject of --subjects")
+    adsl.add_argument(
+        "--arm-column", default="arm", metavar="COL",
+        help="the subjects-file column of the randomized arm (ADSL ARM; TRT01P in ADSL, and in "
+        "ADRS and ADTTE when the column exists)",
+    )  # fmt: skip
+    adsl.add_argument(
+        "--strata", nargs="+", default=[], metavar="COL",
+        help="stratification factors (subjects-file columns), written STRAT1R, STRAT2R...",
+    )  # fmt: skip
+    adsl.add_argument(
+        "--pp-evaluations", type=_at_least_one, default=2, metavar="N",
+        help="post-baseline adequate evaluations the per-protocol population needs (default 2)",
+    )  # fmt: skip
     add_endpoint_options(export)
-    export.set_defaults(handler=_export)
+    export.set_defaults(handler=_export, parser=export)
+
+
+def _at_least_one(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}': give a whole number, 1 or more")
+    return int(text)
+
+
+def _parameter(text: str) -> tuple[str, Parameter]:
+    try:
+        return parse_parameter(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _sdtm_import(args: argparse.Namespace) -> int:
@@ -105,6 +144,12 @@ def _mm(value: object) -> str:
 def _export(args: argparse.Namespace) -> int:
     from recist.cdisc.exports import export
 
+    if args.dataset == "adsl":
+        return _adsl(args)
+    try:
+        chosen = parameters(dict(args.parameter))
+    except ValueError as error:
+        args.parser.error(f"--parameter: {error}")
     export(
         args.dataset,
         args.file,
@@ -113,5 +158,27 @@ def _export(args: argparse.Namespace) -> int:
         study_id=args.study_id,
         reader=args.reader,
         options=endpoint_options(args),
+        parameters=chosen,
+        arm_column=args.arm_column,
     )
+    return 0
+
+
+def _adsl(args: argparse.Namespace) -> int:
+    from recist.cdisc.adsl import adsl
+    from recist.cdisc.datasets import write_dataset
+
+    if args.subjects is None:
+        args.parser.error("adsl needs --subjects (one record per subject of that file)")
+    dataset = adsl(
+        args.file,
+        args.subjects,
+        study_id=args.study_id,
+        arm_column=args.arm_column,
+        strata=args.strata,
+        reader=args.reader,
+        options=endpoint_options(args),
+        min_evaluations=args.pp_evaluations,
+    )
+    write_dataset(dataset, args.output)
     return 0

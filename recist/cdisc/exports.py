@@ -6,16 +6,18 @@
   per visit, ``BOR``, ``CBOR``, ``PD``, ``RSP``, ``CB``, ``BCP``, ``CRSP``, ``CBCP``, ``LSTA``,
   ``DEATH`` (when the subjects file records deaths) and ``DCR6M`` (disease control at the
   landmark).
-- ADTTE (ADaM ADTTE): ``RPFS`` (progression or death) and ``PFS`` (progression alone), with
-  CNSR 0 = event, 1 = censored, and AVAL = ADT - STARTDT + 1 days.
+- ADTTE (ADaM ADTTE): ``RPFS`` (progression or death) and ``TTP`` (progression alone: time to
+  progression, the protocol's PFS), with CNSR 0 = event, 1 = censored, and AVAL = ADT - STARTDT
+  + 1 days; PARAMCD and PARAM are a setting (``recist.cdisc.parameters``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from recist.cdisc.adrs import adrs, reader_words
+from recist.cdisc.adrs import ADRS_INDEX, adrs, one_evaluator, reader_words
 from recist.cdisc.datasets import Column, OutputDataset, Value, write_dataset
+from recist.cdisc.parameters import DEFAULT_PARAMETERS, Parameter
 from recist.cdisc.reads import Read, load_reads
 from recist.model import Response
 from recist.results import TimepointResult, TimeToEvent
@@ -73,11 +75,31 @@ def export(
     study_id: str | None,
     reader: str | None,
     options: EndpointOptions,
+    parameters: dict[str, Parameter] | None = None,
+    arm_column: str = "arm",
 ) -> None:
-    """Write the ``kind`` dataset (``sdtm-rs``, ``adrs`` or ``adtte``) of ``path``."""
+    """Write the ``kind`` dataset (``sdtm-rs``, ``adrs`` or ``adtte``) of ``path``;
+    ``parameters`` names the ADTTE parameters (default ``DEFAULT_PARAMETERS``). ADRS and ADTTE
+    carry ADSL's TRT01P (the ``arm_column`` of the subjects file) when the file has it."""
     reads = load_reads(path, subjects, options, study_id=study_id, reader=reader)
-    build = {"sdtm-rs": sdtm_rs, "adrs": adrs, "adtte": adtte}[kind]
-    write_dataset(build(reads, options), output)
+    if kind == "adtte":
+        dataset = adtte(reads, options, parameters)
+    else:
+        dataset = {"sdtm-rs": sdtm_rs, "adrs": adrs}[kind](reads, options)
+    arms = {r.key.subject_id: dict(r.info.extra).get(arm_column.strip().lower(), "") for r in reads}
+    if kind != "sdtm-rs" and any(arms.values()):
+        dataset = with_treatment(dataset, arms)
+    write_dataset(dataset, output)
+
+
+def with_treatment(dataset: OutputDataset, arms: dict[str, str]) -> OutputDataset:
+    """``dataset`` with ADSL's TRT01P (the randomized arm) after USUBJID (ADaMIG: ADSL
+    variables copied to a BDS dataset keep their names)."""
+    at = [c.name for c in dataset.columns].index("USUBJID") + 1
+    column = Column("TRT01P", "Planned Treatment for Period 01")
+    rows = tuple((*row[:at], arms.get(str(row[at - 1]), ""), *row[at:]) for row in dataset.rows)
+    columns = (*dataset.columns[:at], column, *dataset.columns[at:])
+    return OutputDataset(dataset.name, dataset.label, columns, rows)
 
 
 def _visitnum(read: Read, label: str) -> Value:
@@ -123,23 +145,36 @@ def _rs_result(tp: TimepointResult, code: str) -> tuple[str, str]:
     return response.value, response.value
 
 
-def adtte(reads: list[Read], options: EndpointOptions) -> OutputDataset:
-    """ADaM ADTTE: RPFS and PFS per read; SRCSEQ is the ASEQ of the ADRS OVR record dated ADT."""
+def adtte(
+    reads: list[Read],
+    options: EndpointOptions,
+    parameters: dict[str, Parameter] | None = None,
+) -> OutputDataset:
+    """ADaM ADTTE: rPFS and PFS (progression alone) per read, under the PARAMCD and PARAM of
+    ``parameters`` (default RPFS and TTP), in PARAMCD order; SRCSEQ is the ASEQ of the ADRS OVR
+    record dated ADT."""
+    chosen = DEFAULT_PARAMETERS if parameters is None else parameters
+    key = [ADRS_INDEX[name] for name in ("USUBJID", "RSEVAL", "RSEVALID", "ADT")]
     ovr_seq = {
-        (row[1], row[2], row[3], row[9]): row[-1]
+        tuple(row[i] for i in key): row[ADRS_INDEX["ASEQ"]]
         for row in adrs(reads, options).rows
-        if row[4] == "OVR"
+        if row[ADRS_INDEX["PARAMCD"]] == "OVR"
     }
+    named = one_evaluator(reads)
     rows: list[tuple[Value, ...]] = []
     sequence: dict[str, int] = {}
     for read in sorted(reads, key=lambda r: (r.key.subject_id, r.key.reader or "")):
         rseval, rsevalid = read.rseval
+        read.evaluator_in_param = named
         start = read.reference
-        for code, param, outcome in (
-            ("PFS", "Progression-Free Survival (progression only)", read.endpoints.pfs),
-            ("RPFS", "Radiological Progression-Free Survival (progression or death)",
-             read.endpoints.rpfs),
-        ):  # fmt: skip
+        outcomes = {"pfs": read.endpoints.pfs, "rpfs": read.endpoints.rpfs}
+        for code, param, outcome in sorted(
+            (
+                (chosen[endpoint].code, chosen[endpoint].name, outcomes[endpoint])
+                for endpoint in outcomes
+            ),
+            key=lambda parameter: parameter[0],
+        ):
             event, censor, domain, variable = _descriptions(read, outcome)
             source = ovr_seq.get((read.key.subject_id, rseval, rsevalid, outcome.date))
             seq = sequence[read.key.subject_id] = sequence.get(read.key.subject_id, 0) + 1

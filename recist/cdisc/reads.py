@@ -45,6 +45,8 @@ class Read:
     dtc: dict[str, tuple[str, bool]] = field(default_factory=dict)
     #: The subjects file has a ``death_date`` column: a subject without one is alive.
     deaths_recorded: bool = False
+    #: PARAM names the evaluator (false when the dataset holds several: see ``cdisc.adrs``).
+    evaluator_in_param: bool = True
 
     @property
     def rseval(self) -> tuple[str, str]:

@@ -1,0 +1,122 @@
+"""PARAMCD and PARAM one to one in ADRS and ADTTE when several evaluators read the same
+subjects (ADaMIG v1.3 section 3.3.4): PARAM evaluator-free, the evaluator in PARCAT2 (ADRS,
+admiralonco's variable for it), RSEVAL and RSEVALID; with one evaluator PARAM keeps
+admiralonco's words (`` by Investigator``)."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from recist.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PHARMAVERSE = ROOT / "tests" / "data" / "pharmaverse-recist"
+RELUTH = ROOT / "examples" / "reluth"
+Row = dict[str, str]
+
+
+def read(path: Path) -> list[Row]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def one_to_one(rows: list[Row]) -> None:
+    params: dict[str, set[str]] = defaultdict(set)
+    codes: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        params[row["PARAMCD"]].add(row["PARAM"])
+        codes[row["PARAM"]].add(row["PARAMCD"])
+    assert {c: p for c, p in params.items() if len(p) > 1} == {}
+    assert {p: c for p, c in codes.items() if len(c) > 1} == {}
+
+
+def export(kind: str, measurements: Path, subjects: Path, out: Path, *more: str) -> list[Row]:
+    args = ["export", kind, str(measurements), "--subjects", str(subjects), "-o", str(out)]
+    assert main([*args, *more]) == 0
+    return read(out)
+
+
+@pytest.fixture(scope="module")
+def pharmaverse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("pharmaverse")
+    measurements, subjects = tmp / "measurements.csv", tmp / "subjects.csv"
+    tu, tr = PHARMAVERSE / "tu_onco_recist.csv", PHARMAVERSE / "tr_onco_recist.csv"
+    args = ["sdtm-import", str(tu), str(tr), "--impute-dates", "last", "-o", str(measurements)]
+    assert main(args) == 0
+    adrs = read(PHARMAVERSE / "adrs_onco_recist_subjects.csv")
+    randomized = {r["USUBJID"]: r["RANDDT"] for r in adrs}
+    subjects.write_text(
+        "subject_id,randomization_date\n" + "".join(f"{s},{d}\n" for s, d in randomized.items())
+    )
+    return measurements, subjects
+
+
+@pytest.fixture(scope="module")
+def reluth_with_readers(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The example trial read twice (two central readers, the same measurements)."""
+    tmp = tmp_path_factory.mktemp("reluth")
+    rows = read(RELUTH / "measurements.csv")
+    measurements = tmp / "measurements.csv"
+    with measurements.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, ["reader", *rows[0]])
+        writer.writeheader()
+        for reader in ("READER 1", "READER 2"):
+            writer.writerows({"reader": reader, **row} for row in rows)
+    return measurements, RELUTH / "subjects.csv"
+
+
+@pytest.mark.parametrize("kind", ["adrs", "adtte"])
+def test_pharmaverse_three_evaluators(
+    pharmaverse: tuple[Path, Path], tmp_path: Path, kind: str
+) -> None:
+    rows = export(kind, *pharmaverse, tmp_path / f"{kind}.csv")
+    one_to_one(rows)
+    reads = {(r["RSEVAL"], r["RSEVALID"]) for r in rows if r["RSEVAL"]}
+    assert reads == {("INVESTIGATOR", ""), ("INDEPENDENT ASSESSOR", "RADIOLOGIST 1"),
+                     ("INDEPENDENT ASSESSOR", "RADIOLOGIST 2")}  # fmt: skip
+    assert not [r for r in rows if " by " in r["PARAM"]]
+    if kind == "adrs":
+        ovr = [r for r in rows if r["PARAMCD"] == "OVR"]
+        assert {r["PARAM"] for r in ovr} == {"Overall Response"}
+        assert {(r["RSEVAL"], r["PARCAT2"]) for r in ovr} == {
+            ("INVESTIGATOR", "Investigator"),
+            ("INDEPENDENT ASSESSOR", "Independent Assessor"),
+        }
+        keys = [(r["USUBJID"], r["PARCAT2"], r["RSEVALID"], r["PARAMCD"], r["ADT"], r["AVISIT"])
+                for r in rows]  # fmt: skip
+        assert len(keys) == len(set(keys))  # the evaluator variables tell the records apart
+
+
+@pytest.mark.parametrize("kind", ["adrs", "adtte"])
+def test_pharmaverse_one_evaluator_keeps_admiralonco_s_words(
+    pharmaverse: tuple[Path, Path], tmp_path: Path, kind: str
+) -> None:
+    rows = export(kind, *pharmaverse, tmp_path / f"{kind}.csv", "--reader", "INVESTIGATOR")
+    one_to_one(rows)
+    assert {r["PARAM"] for r in rows if r["PARAMCD"] != "DEATH"} and all(
+        r["PARAM"].count(" by Investigator") == 1 for r in rows if r["RSEVAL"]
+    )
+
+
+@pytest.mark.parametrize("kind", ["adrs", "adtte"])
+def test_example_trial_with_readers(
+    reluth_with_readers: tuple[Path, Path], tmp_path: Path, kind: str
+) -> None:
+    rows = export(kind, *reluth_with_readers, tmp_path / f"{kind}.csv", "--study-id", "RELUTH")
+    one_to_one(rows)
+    assert {r["RSEVAL"] for r in rows if r["PARAMCD"] != "DEATH"} == {"READER 1", "READER 2"}
+    by_reader = defaultdict(list)
+    for row in rows:
+        if row["RSEVAL"]:
+            by_reader[row["RSEVAL"]].append({k: v for k, v in row.items()
+                                             if k not in ("RSEVAL", "PARCAT2", "ASEQ", "SRCSEQ")})
+    assert by_reader["READER 1"] == by_reader["READER 2"]  # the same read, twice
+    one_reader = export(kind, *reluth_with_readers, tmp_path / "one.csv", "--study-id", "RELUTH",
+                        "--reader", "READER 1")  # fmt: skip
+    one_to_one(one_reader)
+    assert all(r["PARAM"].endswith(" by Reader 1") or " by Reader 1 " in r["PARAM"]
+               for r in one_reader if r["RSEVAL"])  # fmt: skip
