@@ -40,6 +40,9 @@ MIN_CONTRAST_HU = 10.0  # lesion against its surroundings
 MIN_PIXELS = 5
 CONFIDENCE_MULTIPLIER = 2.5
 CONFIDENCE_ITERATIONS = 2
+#: The seed's neighbourhood that starts ConfidenceConnected: about 2 mm either side, so that
+#: its first HU spread is the image's noise, not the few pixels of one fine-matrix grain.
+SEED_MM = 2.0
 RING_MM = (2.0, 6.0)  # the host's ring: between these dilations of the core (mm)
 
 
@@ -86,7 +89,7 @@ def propose_measurement(
     window = np.ascontiguousarray(hu[r0:r + hr + 1, c0:c + hc + 1], dtype=np.float32)
     image = sitk.GetImageFromArray(window)
     seed_xy = [(c - c0, r - r0)]  # SimpleITK indexes (x, y) = (column, row)
-    core = _confidence(image, seed_xy)
+    core = _confidence(image, seed_xy, max(1, round(SEED_MM / max(row_mm, col_mm))))
     if core is None:
         return None
     lesion_hu, host_hu = _contrast(window, core, (row_mm, col_mm))
@@ -110,14 +113,14 @@ def propose_measurement(
 
 
 def _confidence(
-    image: SimpleITK.Image, seed_xy: list[tuple[int, int]]
+    image: SimpleITK.Image, seed_xy: list[tuple[int, int]], radius: int
 ) -> npt.NDArray[np.bool_] | None:
     """The lesion's core: ConfidenceConnected from the seed, holes filled (a necrotic centre,
     a node's fatty hilum); ``None`` if it leaks to the window's edge."""
     grown = sitk.ConfidenceConnected(image, seedList=seed_xy,
                                      numberOfIterations=CONFIDENCE_ITERATIONS,
                                      multiplier=CONFIDENCE_MULTIPLIER,
-                                     initialNeighborhoodRadius=1, replaceValue=1)  # fmt: skip
+                                     initialNeighborhoodRadius=radius, replaceValue=1)  # fmt: skip
     mask: npt.NDArray[np.bool_] = sitk.GetArrayFromImage(sitk.BinaryFillhole(grown)) > 0
     if mask.sum() < MIN_PIXELS or _touches_edge(mask):
         return None
