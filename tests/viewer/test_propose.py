@@ -14,6 +14,7 @@ from functools import cache
 import numpy as np
 import pytest
 from sample_generator import load_generator
+from scipy import ndimage  # type: ignore[import-untyped]
 
 from reviewer_gui.dicom import Volume, load_series
 from reviewer_gui.viewer.propose import propose_measurement
@@ -141,3 +142,21 @@ def test_both_methods_measure_a_lesion() -> None:
         p = propose_measurement(pixels, spacing, seed, method=method)
         check_axes(p, les, spacing)
         assert p is not None and p.method == method
+
+
+def test_a_fine_matrix() -> None:
+    """The node resampled (linear) to 512 x 512 at 0.62 mm, a clinical CT's matrix: its noise
+    grain spans several pixels, which must not shrink the lesion's core to nothing."""
+    les, pixels, spacing, (row, col) = lesion("SUBJ-002", "BASELINE", "T2")  # node, 26 x 18
+    fine = ndimage.zoom(pixels.astype(np.float32), 512 / 160, order=1)
+    f = (fine.shape[0] - 1) / (pixels.shape[0] - 1)
+    fine_spacing = (spacing[0] / f, spacing[1] / f)
+    p = propose_measurement(fine, fine_spacing, (row * f, col * f), nodal=True)
+    check_axes(p, les, fine_spacing)
+
+
+def test_a_seed_in_the_lung_gives_none() -> None:
+    les, pixels, spacing, (row, col) = lesion("SUBJ-001", "BASELINE", "T2")  # lung lesion
+    r = row - (les.long_mm / 2 + 20) / spacing[0]  # 20 mm beyond its end, in the lung
+    assert float(pixels[round(r), col]) == pytest.approx(-850, abs=25)
+    assert propose_measurement(pixels, spacing, (r, col)) is None
