@@ -73,7 +73,11 @@ def propose_measurement(
     max_diameter_mm: float = MAX_DIAMETER_MM,
 ) -> ProposedMeasurement | None:
     """Segment the lesion containing `seed` (row, column) on `pixels` (2-D, HU) and propose
-    its axes, end points in (row, column) image coordinates; ``None`` if there is no lesion."""
+    its axes, end points in (row, column) image coordinates; ``None`` if there is no lesion.
+
+    `nodal` changes no pixel of the segmentation: it says which axis is the RECIST diameter
+    (:attr:`ProposedMeasurement.diameter_mm`: a node's short axis). `max_diameter_mm` bounds
+    what counts as a lesion (and the window searched, hence the time per click)."""
     hu = np.asarray(pixels)
     if hu.ndim != 2:
         raise ValueError(f"pixels must be one 2-D slice, got shape {hu.shape}")
