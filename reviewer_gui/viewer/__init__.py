@@ -9,6 +9,8 @@
 - :mod:`.scale_bar`: a 1-2-5 scale in mm.
 - :mod:`.corner_layout`: corner text and orientation letters kept apart in narrow views.
 - :mod:`.viewport`: one viewport's state and its response to mouse, wheel and keys.
+- :mod:`.propose` / :mod:`.axes`: one-click measurement, the lesion under a seed segmented
+  (SimpleITK region growing) and its RECIST long and perpendicular short axes proposed.
 
 The Qt widgets in :mod:`reviewer_gui.qt` only translate events and paint what these say.
 """
@@ -16,6 +18,7 @@ The Qt widgets in :mod:`reviewer_gui.qt` only translate events and paint what th
 from .geometry import MeasurementRefused, PixelSpacing, require_spacing
 from .measure import Bidirectional, Caliper, Phase
 from .navigation import SliceLink, SliceNavigator
+from .propose import ProposedMeasurement, propose_measurement
 from .scale_bar import choose_scale_bar, format_mm
 from .tools import Measurement, MeasurementLayer, Tool
 from .transform import ViewTransform
@@ -34,6 +37,7 @@ __all__ = [
     "MeasurementRefused",
     "Phase",
     "PixelSpacing",
+    "ProposedMeasurement",
     "SliceLink",
     "SliceNavigator",
     "Tool",
@@ -44,5 +48,6 @@ __all__ = [
     "apply_window",
     "choose_scale_bar",
     "format_mm",
+    "propose_measurement",
     "require_spacing",
 ]

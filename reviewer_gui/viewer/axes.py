@@ -1,0 +1,92 @@
+"""RECIST axes of a lesion's mask on one slice: the longest diameter, then the longest
+diameter perpendicular to it (RECIST 1.1), in millimetres from the pixel spacing.
+
+A pixel of the mask is a rectangle of row_mm x col_mm, so a diameter runs from the outer edge
+of its first pixel to the outer edge of its last (as a reader puts the caliper on the edge of
+the half-contrast mask): the distance between the two pixel centres plus one pixel's extent
+along the diameter's direction (``|u_row| * row_mm + |u_col| * col_mm``).
+
+The short axis is measured in strips one pixel wide across the long axis. Near the widest,
+the strips' widths differ by the noise at the edge (the chords of a 36 x 20 mm ellipse within
+3.5 mm of its centre are within half a 0.8 mm pixel of its minor axis), so of the strips within
+half a pixel of the widest the one nearest the long axis' middle is proposed: where a reader
+crosses it, and less biased upward than the maximum of noisy widths (the sample lesions'
+median error of the short axis went from 1.0 to 0.7 mm on 2 mm pixels).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.spatial import ConvexHull, QhullError  # type: ignore[import-untyped]
+
+RowCol = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One diameter: end points in (row, column) image coordinates and its length in mm."""
+
+    start: RowCol
+    end: RowCol
+    length_mm: float
+
+
+def measure_mask(
+    mask: npt.NDArray[np.bool_], spacing_mm: Sequence[float], offset: RowCol = (0, 0)
+) -> tuple[Axis, Axis] | None:
+    """(long, short) axes of `mask` (end points shifted by `offset`); ``None`` if empty."""
+    rows, cols = np.nonzero(mask)
+    if len(rows) == 0:
+        return None
+    scale = np.array([float(spacing_mm[0]), float(spacing_mm[1])])
+    pts = np.column_stack([rows, cols]).astype(float) * scale  # mm, (y, x)
+    i, j = _farthest_pair(pts)
+    d = pts[j] - pts[i]
+    if not d.any():  # one pixel (or a pixel row of one): along the rows by convention
+        d = np.array([1.0, 0.0])
+    u = d / np.hypot(*d)
+    v = np.array([-u[1], u[0]])
+    ext_u, ext_v = float(np.abs(u) @ scale), float(np.abs(v) @ scale)
+    a, b = pts[i] - u * ext_u / 2, pts[j] + u * ext_u / 2
+    long_mm = float(np.hypot(*(b - a)))
+    # The short axis: the widest chord across the long one, in strips one pixel wide along it.
+    s, t = pts @ u, pts @ v
+    strip = np.floor((s - s.min()) / ext_u + 0.5).astype(int)
+    order = np.argsort(strip, kind="stable")
+    strips, starts = np.unique(strip[order], return_index=True)
+    t_sorted = t[order]
+    t_min = np.minimum.reduceat(t_sorted, starts)
+    t_max = np.maximum.reduceat(t_sorted, starts)
+    # Chords near the widest differ by noise at the edge: of those within half a pixel of
+    # it, the one nearest the long axis' middle (where a reader crosses it).
+    widths = t_max - t_min
+    centres = s.min() + strips * ext_u
+    near = np.flatnonzero(widths >= widths.max() - ext_v / 2)
+    k = int(near[np.argmin(np.abs(centres[near] - (pts[i] @ u + pts[j] @ u) / 2))])
+    s_mid = centres[k]
+    lo, hi = float(t_min[k]) - ext_v / 2, float(t_max[k]) + ext_v / 2
+    c, d_ = s_mid * u + lo * v, s_mid * u + hi * v
+
+    def to_px(p: npt.NDArray[np.float64]) -> RowCol:
+        return (float(p[0] / scale[0] + offset[0]), float(p[1] / scale[1] + offset[1]))
+
+    long = Axis(to_px(a), to_px(b), long_mm)
+    short = Axis(to_px(c), to_px(d_), hi - lo)
+    return long, short
+
+
+def _farthest_pair(pts: npt.NDArray[np.float64]) -> tuple[int, int]:
+    """Indices of the two points farthest apart (over the convex hull's vertices)."""
+    candidates = np.arange(len(pts))
+    if len(pts) >= 3:
+        with contextlib.suppress(QhullError):  # collinear: every point stays a candidate
+            candidates = ConvexHull(pts).vertices
+    hull = pts[candidates]
+    dist = ((hull[:, None, :] - hull[None, :, :]) ** 2).sum(axis=-1)
+    a, b = np.unravel_index(int(np.argmax(dist)), dist.shape)
+    return int(candidates[a]), int(candidates[b])
