@@ -54,6 +54,8 @@ class ReadingSession(QObject):
         super().__init__()
         self.project, self.reader, self.database = project, reader, database
         self.signed_in = project if isinstance(project, SignedInProject) else None
+        recorded = self.signed_in.images if self.signed_in is not None else None
+        self.images = recorded or database.parent  # series folders are relative to it
         self.case_id: str | None = None
         self.timepoint: str | None = None
         self.lesion_id: str | None = None
@@ -224,7 +226,7 @@ class ReadingSession(QObject):
             return ()
         if ref.study_uid not in self.study_series:
             try:
-                self.study_series[ref.study_uid] = study_series(ref, self.database.parent)
+                self.study_series[ref.study_uid] = study_series(ref, self.images)
             except (DicomLoadError, OSError) as error:
                 self.message.emit(f"{timepoint.label}: cannot list its series: {error}", True)
                 return ()

@@ -1,0 +1,41 @@
+"""The windows on a PostgreSQL project (``recist-review open|adjudicate postgresql://...``).
+
+The windows are the same as on a project file; what differs is only where things are. A URL
+is shown without its credentials; a window's export suggestions go to the home folder (a
+project file's go beside it); the images are in the project's recorded image folder
+(``reviewer_gui.store.image_folder``), and a project without one says so in the window.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reviewer_gui.store import is_postgres_url
+from reviewer_gui.store.postgres.connect import database_name, display
+
+from .main_window import MainWindow
+
+NO_IMAGES = ("this project has no image folder recorded: the study administrator records "
+             "where every reader reaches the images (see README, PostgreSQL section)")
+
+
+def shown(location: Path | str) -> str:
+    """The project as messages and titles show it (a URL without its password)."""
+    return display(str(location)) if is_postgres_url(location) else str(location)
+
+
+def window_path(location: Path | str) -> Path:
+    """The ``database`` path a window gets: the project file, resolved; for a URL, a name in
+    the home folder (where exports are suggested; the title shows the URL)."""
+    if is_postgres_url(location):
+        return Path.home() / database_name(str(location))
+    return Path(location).resolve()
+
+
+def server_window(window: MainWindow, url: str, images: Path | None) -> None:
+    """Title and status of a reader's window on the project at ``url``."""
+    window.setWindowTitle(f"RECIST reviewer - {shown(url)} - {window.who()}")
+    window.database_label.setText(f"Project: {shown(url)}  (every change saved at once)   "
+                                  f"{window.who()}")  # fmt: skip
+    if images is None:
+        window.show_message(NO_IMAGES, True)

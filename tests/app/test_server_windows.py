@@ -1,0 +1,200 @@
+"""The app's windows on a PostgreSQL project (issue 11, item 1 and 6), against a real server:
+the sign-in connects as the signed-in user; the reader's window reads and signs a timepoint
+whose rows are then on the server; the images are found in the project's recorded image
+folder (not beside any file); wrong password, server down and a locked account are one line
+in the dialog and write nothing; the adjudicator's window opens on the URL, a reader is
+refused there."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import psycopg
+import pytest
+from pg_server import PgDatabase
+from PyQt6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from reviewer_gui.qt.adjudication_app import adjudication_sign_in
+from reviewer_gui.qt.adjudication_window import AdjudicationWindow
+from reviewer_gui.qt.app import sign_in_dialog
+from reviewer_gui.qt.dialogs import SignatureDialog
+from reviewer_gui.qt.main_window import MainWindow
+from reviewer_gui.reading import ReadingProject
+from reviewer_gui.store import StoreError, open_project, open_store
+from reviewer_gui.store.image_folder import IMAGES_FOLDER, images_base, set_images_folder
+from reviewer_gui.store.postgres import add_login, create_project
+
+from .adjudication_kit import read_case
+from .helpers import ready
+from .review_kit import PASSWORDS, PATIENTS, ROLES, read_timepoint, samples
+
+MEANING = "Reviewed and approved as read"
+
+
+def server_study(prepared: Path, database: PgDatabase) -> str:
+    """``prepared``'s subjects and timepoints (their series folders relative, as imported) in
+    a project on the server, with the same users; its image folder: ``prepared``'s folder."""
+    create_project(database.url, "ada", PASSWORDS["ada"]).close()
+    with open_store(database.location, user="ada", password=PASSWORDS["ada"]) as ada:
+        for name, role in ROLES.items():
+            add_login(ada, name, role.value, PASSWORDS[name])
+        source, file_store = open_project(prepared, create=False)
+        with file_store:
+            target = ReadingProject(ada.load(), journal=ada)
+            for case in source.case_ids:
+                target.add_subject(case, by="ada")
+                for tp in source.timepoints(case):
+                    assert tp.series is not None and not Path(tp.series.folder).is_absolute()
+                    target.add_timepoint(case, tp.label, tp.scan_date, tp.series, by="ada")
+        assert images_base(ada) is None  # not set yet
+        set_images_folder(ada, prepared.parent, "ada")
+    return database.location
+
+
+def on_server(database: PgDatabase, sql: str) -> list[tuple[object, ...]]:
+    with psycopg.connect(database.url, autocommit=True) as db:
+        cursor = db.execute(sql)
+        return cursor.fetchall() if cursor.description is not None else []
+
+
+def audit_count(database: PgDatabase) -> int:
+    return int(on_server(database, "SELECT count(*) FROM recist.audit_record")[0][0])  # type: ignore[call-overload]
+
+
+def test_a_reader_signs_in_on_the_server_reads_and_signs_a_timepoint(
+        qtbot: QtBot, prepared: Path, pg_database: PgDatabase) -> None:
+    url = server_study(prepared, pg_database)
+    before = audit_count(pg_database)
+    opened: list[MainWindow] = []
+    dialog = sign_in_dialog(url, opened.append)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    assert url in dialog.intro.text()
+    dialog.name.setText("alice")
+    dialog.password.setText("not-her-password")
+    dialog.ok_button.click()
+    assert opened == [] and dialog.isVisible()
+    assert dialog.error.text() == "Wrong name or password: not signed in."
+    assert audit_count(pg_database) == before  # refused by the server: nothing written
+    dialog.password.setText(PASSWORDS["alice"])
+    dialog.ok_button.click()
+    assert not dialog.isVisible() and len(opened) == 1, dialog.error.text()
+    window = opened[0]
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: ready(window), timeout=30_000)  # images: the recorded folder
+    assert f"RECIST reviewer - {url} - " in window.windowTitle()
+    assert "signed in as alice (reader)" in window.windowTitle()
+    assert window.session.images == prepared.parent
+    case = window.session.case_id
+    assert case is not None and window.session.timepoint == "BASELINE"
+    read_timepoint(window, samples(prepared)[case])
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    signature = window.dialog
+    assert isinstance(signature, SignatureDialog), window.message.text()
+    signature.password.setText(PASSWORDS["alice"])
+    signature.meaning.setCurrentText(MEANING)
+    signature.ok_button.click()
+    assert not signature.isVisible(), signature.error.text()
+    assert window.session.project.is_signed(window.session.key, "BASELINE")
+    window.close()
+
+    # On the server, as the bootstrap account sees it: alice's rows, written as alice.
+    assert on_server(pg_database, "SELECT case_id, reader, timepoint, meaning FROM "
+                     "recist.signature") == [(case, "alice", "BASELINE", MEANING)]  # fmt: skip
+    lesions = on_server(pg_database, "SELECT DISTINCT reader FROM recist.lesion_version")
+    assert lesions == [("alice",)]
+    actions = [a for (a,) in on_server(pg_database, "SELECT action FROM recist.audit_record "
+                                       "WHERE actor = 'alice' ORDER BY seq")]  # fmt: skip
+    assert actions[0] == "sign-in" and "sign-timepoint" in actions and actions[-1] == "sign-out"
+    # and bob, signed in, sees none of it
+    with open_store(url, user="bob", password=PASSWORDS["bob"]) as bob:
+        assert bob.load(reader="bob").reads == {}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_wrong_server_and_locked_account_are_one_line_and_write_nothing(
+        qtbot: QtBot, prepared: Path, pg_database: PgDatabase) -> None:
+    url = server_study(prepared, pg_database)
+    down = f"postgresql://127.0.0.1:{free_port()}/study"
+    opened: list[MainWindow] = []
+    dialog = sign_in_dialog(down, opened.append)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    dialog.name.setText("alice")
+    dialog.password.setText(PASSWORDS["alice"])
+    dialog.ok_button.click()
+    assert opened == [] and dialog.isVisible()
+    assert dialog.error.text() == (f"{down}: no PostgreSQL server answers there: start it, or "
+                                   "check the host and port in the URL")  # fmt: skip
+
+    on_server(pg_database, 'ALTER ROLE "alice" NOLOGIN')  # as `users lockout` leaves it
+    before = audit_count(pg_database)
+    dialog = sign_in_dialog(url, opened.append)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    dialog.name.setText("alice")
+    dialog.password.setText(PASSWORDS["alice"])
+    dialog.ok_button.click()
+    assert opened == [] and dialog.isVisible()
+    error = dialog.error.text()
+    assert error.startswith("Not signed in: ") and "may not sign in" in error, error
+    assert "ask the study administrator" in error and "\n" not in error
+    assert audit_count(pg_database) == before
+
+
+def test_the_image_folder_is_one_setting_recorded_once(
+        prepared: Path, pg_database: PgDatabase, tmp_path: Path) -> None:
+    url = server_study(prepared, pg_database)
+    with open_store(url, user="ada", password=PASSWORDS["ada"]) as ada:
+        assert set_images_folder(ada, prepared.parent, "ada") == 0  # the same: nothing new
+        with pytest.raises(StoreError, match=r"already .*: it is one setting"):
+            set_images_folder(ada, tmp_path, "ada")
+        with pytest.raises(StoreError, match="absolute path"):
+            set_images_folder(ada, Path("images"), "ada")
+    with open_store(url, user="alice", password=PASSWORDS["alice"]) as alice:
+        assert images_base(alice) == prepared.parent  # every reader reads it
+        with pytest.raises(StoreError):  # only the study administrator records it
+            alice.add_project_info(IMAGES_FOLDER + "_x", "/elsewhere", "alice")
+    assert on_server(pg_database, "SELECT value FROM recist.project_info WHERE key = "
+                     f"'{IMAGES_FOLDER}'") == [(str(prepared.parent),)]  # fmt: skip
+
+
+def test_the_adjudicator_window_on_the_server(
+        qtbot: QtBot, prepared: Path, pg_database: PgDatabase) -> None:
+    url = server_study(prepared, pg_database)
+    case = next(c for c, p in samples(prepared).items() if p is PATIENTS[0])
+    read_case(url, case, PATIENTS[0].sample, "alice", pd_at="FU2", images=prepared.parent)
+    read_case(url, case, PATIENTS[0].sample, "bob", pd_at="FU3", images=prepared.parent)
+    opened: list[AdjudicationWindow] = []
+    dialog = adjudication_sign_in(url, opened.append)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("alice")  # a reader: refused, and the refusal recorded
+    dialog.password.setText(PASSWORDS["alice"])
+    dialog.ok_button.click()
+    assert opened == [] and "alice is a reader" in dialog.error.text()
+    assert on_server(pg_database, "SELECT actor FROM recist.audit_record WHERE action = "
+                     "'open-adjudication-refused'") == [("alice",)]  # fmt: skip
+    dialog.name.setText("carol")
+    dialog.password.setText(PASSWORDS["carol"])
+    dialog.ok_button.click()
+    assert len(opened) == 1, dialog.error.text()
+    window = opened[0]
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.loading(), timeout=30_000)
+    assert f"RECIST adjudication - {url} - signed in as carol" in window.windowTitle()
+    assert window.flagged.count() == 1 and window.case_id == case
+    assert "1 to adjudicate; 1 waiting for both reads" in window.counts.text()
+    assert all(pane.view is not None and pane.view.volume.shape[0] > 1
+               for pane in window.images.panes), window.message.text()
+    window.close()
