@@ -23,11 +23,13 @@ from reviewer_gui.review import NotPermitted, Role, Session, sign_in
 from reviewer_gui.review.adjudication import AdjudicationDesk, CaseReview, Decision
 from reviewer_gui.review.side_by_side import SideBySide, side_by_side
 from reviewer_gui.store import Store, is_postgres_url
+from reviewer_gui.store.postgres import PostgresStore
 from reviewer_gui.store.postgres.connect import database_name
 
 from .adjudication_window import AdjudicationWindow
 from .app import default_reader, save_when_ready
 from .dialogs import SignInDialog
+from .live_queue import ReadsWatcher
 from .server_project import shown
 from .sign_in_flow import sign_in_submit
 
@@ -38,6 +40,7 @@ class DeskWork:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.desk = AdjudicationDesk(session)  # refuses a reader
+        self.watcher: ReadsWatcher | None = None  # on a server: the queue kept current
 
     @property
     def user(self) -> str:
@@ -68,6 +71,8 @@ class DeskWork:
         self.session.change_password(current, new)
 
     def close(self) -> None:
+        if self.watcher is not None:
+            self.watcher.close()
         self.session.close()
 
 
@@ -84,8 +89,16 @@ def open_adjudication(path: Path | str, name: str, password: str) -> Adjudicatio
         if not is_postgres_url(path):
             return AdjudicationWindow(DeskWork(session), database=Path(path).resolve())
         images = session.images_folder  # the window finds images beside its `database`
-        window = AdjudicationWindow(DeskWork(session), database=(
+        work = DeskWork(session)
+        window = AdjudicationWindow(work, database=(
             images or Path.home()) / database_name(str(path)))  # fmt: skip
+        listener = PostgresStore.open(str(path), user=name, password=password)
+        try:
+            work.watcher = ReadsWatcher(listener, window.refresh_cases,
+                                        lambda text: window.say(text, True), window)  # fmt: skip
+        except BaseException:
+            listener.close()
+            raise
         window.setWindowTitle(window.windowTitle().replace(
             f" - {database_name(str(path))} - ", f" - {shown(path)} - ", 1))  # fmt: skip
         return window

@@ -159,7 +159,7 @@ class ReadingViews(QWidget):
             self.session.message.emit(f"{timepoint.label} has no series to show", True)
             return None
         try:
-            files = series_files(series, self.session.images)
+            files = series_files(series, self.session.image_folder())
             view = open_series(files, title=f"{role}  {timepoint.label}")
             if self.session.signed_in is not None:  # blinded: the grid's "day N", not a date
                 view.identity = f"{self.session.case_id}   {self.session.when(timepoint)}"

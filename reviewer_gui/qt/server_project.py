@@ -3,7 +3,8 @@
 The windows are the same as on a project file; what differs is only where things are. A URL
 is shown without its credentials; a window's export suggestions go to the home folder (a
 project file's go beside it); the images are in the project's recorded image folder
-(``reviewer_gui.store.image_folder``), and a project without one says so in the window.
+(``reviewer_gui.store.image_folder``); a project without one says so where an image would
+show (``.session.NO_IMAGES``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,6 @@ from reviewer_gui.store import is_postgres_url
 from reviewer_gui.store.postgres.connect import database_name, display
 
 from .main_window import MainWindow
-
-NO_IMAGES = ("this project has no image folder recorded: the study administrator records "
-             "where every reader reaches the images (see README, PostgreSQL section)")
 
 
 def shown(location: Path | str) -> str:
@@ -32,10 +30,8 @@ def window_path(location: Path | str) -> Path:
     return Path(location).resolve()
 
 
-def server_window(window: MainWindow, url: str, images: Path | None) -> None:
+def server_window(window: MainWindow, url: str) -> None:
     """Title and status of a reader's window on the project at ``url``."""
     window.setWindowTitle(f"RECIST reviewer - {shown(url)} - {window.who()}")
     window.database_label.setText(f"Project: {shown(url)}  (every change saved at once)   "
                                   f"{window.who()}")  # fmt: skip
-    if images is None:
-        window.show_message(NO_IMAGES, True)

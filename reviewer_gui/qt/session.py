@@ -41,6 +41,10 @@ from .studies import series_ref_for, study_series
 T = TypeVar("T")
 
 
+NO_IMAGES = ("no image folder is recorded for this project: the study administrator records "
+             "it (recist-review images URL DIR --admin NAME)")
+
+
 class ReadingSession(QObject):
     """The reader's place. ``place_changed``: subject, timepoint or prior changed;
     ``lesion_changed``: another lesion chosen; ``message``: (text, is_error)."""
@@ -54,8 +58,8 @@ class ReadingSession(QObject):
         super().__init__()
         self.project, self.reader, self.database = project, reader, database
         self.signed_in = project if isinstance(project, SignedInProject) else None
-        recorded = self.signed_in.images if self.signed_in is not None else None
-        self.images = recorded or database.parent  # series folders are relative to it
+        # the folder series folders are relative to (None: a server project's, not recorded)
+        self.images = database.parent if self.signed_in is None else self.signed_in.images
         self.case_id: str | None = None
         self.timepoint: str | None = None
         self.lesion_id: str | None = None
@@ -219,6 +223,12 @@ class ReadingSession(QObject):
                           f"{where}", False)  # fmt: skip
 
     # -- the series a timepoint is read on -------------------------------------------------
+    def image_folder(self) -> Path:
+        """The folder the series folders are relative to (``OSError``: none recorded)."""
+        if self.images is None:
+            raise OSError(NO_IMAGES)
+        return self.images
+
     def series_list(self, timepoint: Timepoint) -> tuple[SeriesInfo, ...]:
         """Every image series of the timepoint's study (headers only, read once)."""
         ref = timepoint.series
@@ -226,7 +236,7 @@ class ReadingSession(QObject):
             return ()
         if ref.study_uid not in self.study_series:
             try:
-                self.study_series[ref.study_uid] = study_series(ref, self.images)
+                self.study_series[ref.study_uid] = study_series(ref, self.image_folder())
             except (DicomLoadError, OSError) as error:
                 self.message.emit(f"{timepoint.label}: cannot list its series: {error}", True)
                 return ()

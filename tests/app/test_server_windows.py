@@ -7,6 +7,7 @@ refused there."""
 
 from __future__ import annotations
 
+import io
 import socket
 from pathlib import Path
 
@@ -16,11 +17,13 @@ from pg_server import PgDatabase
 from PyQt6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from reviewer_gui.cli import main
 from reviewer_gui.qt.adjudication_app import adjudication_sign_in
 from reviewer_gui.qt.adjudication_window import AdjudicationWindow
-from reviewer_gui.qt.app import sign_in_dialog
+from reviewer_gui.qt.app import open_signed_in, sign_in_dialog
 from reviewer_gui.qt.dialogs import SignatureDialog
 from reviewer_gui.qt.main_window import MainWindow
+from reviewer_gui.qt.session import NO_IMAGES
 from reviewer_gui.reading import ReadingProject
 from reviewer_gui.store import StoreError, open_project, open_store
 from reviewer_gui.store.image_folder import IMAGES_FOLDER, images_base, set_images_folder
@@ -33,7 +36,7 @@ from .review_kit import PASSWORDS, PATIENTS, ROLES, read_timepoint, samples
 MEANING = "Reviewed and approved as read"
 
 
-def server_study(prepared: Path, database: PgDatabase) -> str:
+def server_study(prepared: Path, database: PgDatabase, *, images: bool = True) -> str:
     """``prepared``'s subjects and timepoints (their series folders relative, as imported) in
     a project on the server, with the same users; its image folder: ``prepared``'s folder."""
     create_project(database.url, "ada", PASSWORDS["ada"]).close()
@@ -49,7 +52,8 @@ def server_study(prepared: Path, database: PgDatabase) -> str:
                     assert tp.series is not None and not Path(tp.series.folder).is_absolute()
                     target.add_timepoint(case, tp.label, tp.scan_date, tp.series, by="ada")
         assert images_base(ada) is None  # not set yet
-        set_images_folder(ada, prepared.parent, "ada")
+        if images:
+            set_images_folder(ada, prepared.parent, "ada")
     return database.location
 
 
@@ -151,32 +155,59 @@ def test_wrong_server_and_locked_account_are_one_line_and_write_nothing(
     assert audit_count(pg_database) == before
 
 
+def recist_review(monkeypatch: pytest.MonkeyPatch, *argv: str, password: str) -> int:
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    return main([*argv, "--password-stdin"])
+
+
 def test_the_image_folder_is_one_setting_recorded_once(
-        prepared: Path, pg_database: PgDatabase, tmp_path: Path) -> None:
-    url = server_study(prepared, pg_database)
-    with open_store(url, user="ada", password=PASSWORDS["ada"]) as ada:
-        assert set_images_folder(ada, prepared.parent, "ada") == 0  # the same: nothing new
-        with pytest.raises(StoreError, match=r"already .*: it is one setting"):
-            set_images_folder(ada, tmp_path, "ada")
-        with pytest.raises(StoreError, match="absolute path"):
-            set_images_folder(ada, Path("images"), "ada")
+        qtbot: QtBot, prepared: Path, pg_database: PgDatabase, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    url = server_study(prepared, pg_database, images=False)
+    window = open_signed_in(url, "alice", PASSWORDS["alice"])  # none yet: the window says so
+    qtbot.addWidget(window)
+    assert f"BASELINE: cannot open its series: {NO_IMAGES}" == window.message.text()
+    window.close()
+    folder = str(prepared.parent)
+    assert recist_review(monkeypatch, "images", url, folder, "--admin", "alice",
+                         password=PASSWORDS["alice"]) == 2  # a reader: refused
+    assert "alice is not the study administrator" in capsys.readouterr().err
+    assert recist_review(monkeypatch, "images", url, "images", "--admin", "ada",
+                         password=PASSWORDS["ada"]) == 2
+    assert "give the image folder as an absolute path" in capsys.readouterr().err
+    assert recist_review(monkeypatch, "images", url, folder, "--admin", "ada",
+                         password=PASSWORDS["ada"]) == 0
+    assert f"image folder {folder} recorded" in capsys.readouterr().err
+    assert recist_review(monkeypatch, "images", url, folder, "--admin", "ada",
+                         password=PASSWORDS["ada"]) == 0  # the same again: nothing new
+    assert recist_review(monkeypatch, "images", url, str(tmp_path), "--admin", "ada",
+                         password=PASSWORDS["ada"]) == 2
+    assert "it is one setting, recorded once" in capsys.readouterr().err
+    assert recist_review(monkeypatch, "images", str(prepared), folder, "--admin", "ada",
+                         password=PASSWORDS["ada"]) == 2  # a project file: its own folder
+    assert "only a PostgreSQL project records a folder" in capsys.readouterr().err
     with open_store(url, user="alice", password=PASSWORDS["alice"]) as alice:
         assert images_base(alice) == prepared.parent  # every reader reads it
-        with pytest.raises(StoreError):  # only the study administrator records it
-            alice.add_project_info(IMAGES_FOLDER + "_x", "/elsewhere", "alice")
+        with pytest.raises(StoreError):  # only the study administrator records settings
+            alice.add_project_info(IMAGES_FOLDER, "/elsewhere", "alice")
+    with open_store(url, user="ada", password=PASSWORDS["ada"]) as ada, \
+            pytest.raises(StoreError):  # and only this one
+        ada.add_project_info("audit_sealed", "1", "ada")
     assert on_server(pg_database, "SELECT value FROM recist.project_info WHERE key = "
-                     f"'{IMAGES_FOLDER}'") == [(str(prepared.parent),)]  # fmt: skip
+                     f"'{IMAGES_FOLDER}'") == [(folder,)]  # fmt: skip
+    assert on_server(pg_database, "SELECT count(*) FROM recist.audit_record WHERE action = "
+                     "'set-images-folder'") == [(1,)]  # fmt: skip
 
 
-def test_the_adjudicator_window_on_the_server(
+def test_the_adjudicator_window_on_the_server_and_its_queue_updating_live(
         qtbot: QtBot, prepared: Path, pg_database: PgDatabase) -> None:
     url = server_study(prepared, pg_database)
     case = next(c for c, p in samples(prepared).items() if p is PATIENTS[0])
     read_case(url, case, PATIENTS[0].sample, "alice", pd_at="FU2", images=prepared.parent)
-    read_case(url, case, PATIENTS[0].sample, "bob", pd_at="FU3", images=prepared.parent)
     opened: list[AdjudicationWindow] = []
     dialog = adjudication_sign_in(url, opened.append)
     qtbot.addWidget(dialog)
+    dialog.open()
     dialog.name.setText("alice")  # a reader: refused, and the refusal recorded
     dialog.password.setText(PASSWORDS["alice"])
     dialog.ok_button.click()
@@ -191,10 +222,19 @@ def test_the_adjudicator_window_on_the_server(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: not window.loading(), timeout=30_000)
     assert f"RECIST adjudication - {url} - signed in as carol" in window.windowTitle()
-    assert window.flagged.count() == 1 and window.case_id == case
+    assert window.flagged.count() == 0 and "2 waiting for both reads" in window.counts.text()
+
+    # bob completes his read (another session: another connection): the queue follows.
+    read_case(url, case, PATIENTS[0].sample, "bob", pd_at="FU3", images=prepared.parent)
+    qtbot.waitUntil(lambda: window.flagged.count() == 1, timeout=10_000)
     assert "1 to adjudicate; 1 waiting for both reads" in window.counts.text()
-    assert all(pane.view is not None and pane.view.volume.shape[0] > 1
-               for pane in window.images.panes), window.message.text()
+    item = window.flagged.item(0)
+    assert item is not None and item.text().startswith(case)
+    window.flagged.setCurrentRow(0)
+    qtbot.waitUntil(lambda: window.case_id == case and not window.loading(), timeout=30_000)
+    assert len(window.images.views()) == 2 and all(  # both reads' images: the recorded folder
+        view.volume.shape[0] > 1 for view in window.images.views()), window.message.text()
+    watcher = window.work.watcher  # type: ignore[attr-defined]
     window.close()
+    assert watcher.listener.database.connection.closed  # the listening connection too
