@@ -30,7 +30,7 @@ from .adjudication_window import AdjudicationWindow
 from .app import default_reader, save_when_ready
 from .dialogs import SignInDialog
 from .live_queue import ReadsWatcher
-from .server_project import shown
+from .server_project import NoImageFolder, shown
 from .sign_in_flow import sign_in_submit
 
 
@@ -92,6 +92,10 @@ def open_adjudication(path: Path | str, name: str, password: str) -> Adjudicatio
         work = DeskWork(session)
         window = AdjudicationWindow(work, database=(
             images or Path.home()) / database_name(str(path)))  # fmt: skip
+        if images is None:  # not recorded yet: each pane says so
+            window.images.studies = NoImageFolder(Path.home())
+            if window.case_id is not None:
+                window.show_case(window.case_id)
         listener = PostgresStore.open(str(path), user=name, password=password)
         try:
             work.watcher = ReadsWatcher(listener, window.refresh_cases,

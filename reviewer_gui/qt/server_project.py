@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reviewer_gui.dicom import SeriesInfo
+from reviewer_gui.reading import SeriesRef
 from reviewer_gui.store import is_postgres_url
 from reviewer_gui.store.postgres.connect import database_name, display
 
+from .adjudication_series import StudySeries
 from .main_window import MainWindow
+from .session import NO_IMAGES
 
 
 def shown(location: Path | str) -> str:
@@ -35,3 +39,11 @@ def server_window(window: MainWindow, url: str) -> None:
     window.setWindowTitle(f"RECIST reviewer - {shown(url)} - {window.who()}")
     window.database_label.setText(f"Project: {shown(url)}  (every change saved at once)   "
                                   f"{window.who()}")  # fmt: skip
+
+
+class NoImageFolder(StudySeries):
+    """The adjudicator's series lookup on a project with no image folder recorded: each
+    reader's pane says so (``NO_IMAGES``) instead of looking in a folder of no meaning."""
+
+    def info(self, ref: SeriesRef) -> SeriesInfo | None:
+        raise OSError(NO_IMAGES)

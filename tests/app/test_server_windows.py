@@ -11,56 +11,27 @@ import io
 import socket
 from pathlib import Path
 
-import psycopg
 import pytest
 from pg_server import PgDatabase
 from PyQt6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from reviewer_gui.cli import main
-from reviewer_gui.qt.adjudication_app import adjudication_sign_in
+from reviewer_gui.qt.adjudication_app import adjudication_sign_in, open_adjudication
 from reviewer_gui.qt.adjudication_window import AdjudicationWindow
 from reviewer_gui.qt.app import open_signed_in, sign_in_dialog
 from reviewer_gui.qt.dialogs import SignatureDialog
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.qt.session import NO_IMAGES
-from reviewer_gui.reading import ReadingProject
-from reviewer_gui.store import StoreError, open_project, open_store
-from reviewer_gui.store.image_folder import IMAGES_FOLDER, images_base, set_images_folder
-from reviewer_gui.store.postgres import add_login, create_project
+from reviewer_gui.store import StoreError, open_store
+from reviewer_gui.store.image_folder import IMAGES_FOLDER, images_base
 
 from .adjudication_kit import read_case
 from .helpers import ready
-from .review_kit import PASSWORDS, PATIENTS, ROLES, read_timepoint, samples
+from .review_kit import PASSWORDS, PATIENTS, read_timepoint, samples
+from .server_kit import on_server, server_study
 
 MEANING = "Reviewed and approved as read"
-
-
-def server_study(prepared: Path, database: PgDatabase, *, images: bool = True) -> str:
-    """``prepared``'s subjects and timepoints (their series folders relative, as imported) in
-    a project on the server, with the same users; its image folder: ``prepared``'s folder."""
-    create_project(database.url, "ada", PASSWORDS["ada"]).close()
-    with open_store(database.location, user="ada", password=PASSWORDS["ada"]) as ada:
-        for name, role in ROLES.items():
-            add_login(ada, name, role.value, PASSWORDS[name])
-        source, file_store = open_project(prepared, create=False)
-        with file_store:
-            target = ReadingProject(ada.load(), journal=ada)
-            for case in source.case_ids:
-                target.add_subject(case, by="ada")
-                for tp in source.timepoints(case):
-                    assert tp.series is not None and not Path(tp.series.folder).is_absolute()
-                    target.add_timepoint(case, tp.label, tp.scan_date, tp.series, by="ada")
-        assert images_base(ada) is None  # not set yet
-        if images:
-            set_images_folder(ada, prepared.parent, "ada")
-    return database.location
-
-
-def on_server(database: PgDatabase, sql: str) -> list[tuple[object, ...]]:
-    with psycopg.connect(database.url, autocommit=True) as db:
-        cursor = db.execute(sql)
-        return cursor.fetchall() if cursor.description is not None else []
 
 
 def audit_count(database: PgDatabase) -> int:
@@ -168,6 +139,15 @@ def test_the_image_folder_is_one_setting_recorded_once(
     qtbot.addWidget(window)
     assert f"BASELINE: cannot open its series: {NO_IMAGES}" == window.message.text()
     window.close()
+    case = next(c for c, p in samples(prepared).items() if p is PATIENTS[0])
+    for reader, pd_at in (("alice", "FU2"), ("bob", "FU3")):
+        read_case(url, case, PATIENTS[0].sample, reader, pd_at=pd_at, images=prepared.parent)
+    desk = open_adjudication(url, "carol", PASSWORDS["carol"])  # and the adjudicator's too
+    qtbot.addWidget(desk)
+    assert desk.case_id == case and desk.images.views() == []
+    assert all(NO_IMAGES in pane.placeholder.text() for pane in desk.images.panes), [
+        pane.placeholder.text() for pane in desk.images.panes]
+    desk.close()
     folder = str(prepared.parent)
     assert recist_review(monkeypatch, "images", url, folder, "--admin", "alice",
                          password=PASSWORDS["alice"]) == 2  # a reader: refused
@@ -238,3 +218,14 @@ def test_the_adjudicator_window_on_the_server_and_its_queue_updating_live(
     watcher = window.work.watcher  # type: ignore[attr-defined]
     window.close()
     assert watcher.listener.database.connection.closed  # the listening connection too
+
+
+def test_the_command_line_opens_a_url_through_the_sign_in_only(
+        pg_database: PgDatabase, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--reader`` and ``--dicom`` are for projects without users: refused on a URL, whose
+    credentials (the bootstrap URL's here) are never printed."""
+    assert "@" in pg_database.url
+    assert main(["--reader", "mallory", "open", pg_database.url]) == 2
+    err = capsys.readouterr().err
+    assert f"{pg_database.location} has users: sign in" in err
+    assert pg_database.url not in err and "@" not in err
