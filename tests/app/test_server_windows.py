@@ -20,9 +20,10 @@ from reviewer_gui.cli import main
 from reviewer_gui.qt.adjudication_app import adjudication_sign_in, open_adjudication
 from reviewer_gui.qt.adjudication_window import AdjudicationWindow
 from reviewer_gui.qt.app import open_signed_in, sign_in_dialog
-from reviewer_gui.qt.dialogs import SignatureDialog
+from reviewer_gui.qt.dialogs import ChangePasswordDialog, SignatureDialog
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.qt.session import NO_IMAGES
+from reviewer_gui.review import AuthenticationFailed, reset_password, sign_in
 from reviewer_gui.store import StoreError, open_store
 from reviewer_gui.store.image_folder import IMAGES_FOLDER, images_base
 
@@ -229,3 +230,36 @@ def test_the_command_line_opens_a_url_through_the_sign_in_only(
     err = capsys.readouterr().err
     assert f"{pg_database.location} has users: sign in" in err
     assert pg_database.url not in err and "@" not in err
+
+
+def test_a_reset_password_is_changed_at_the_sign_in_on_the_server(
+        qtbot: QtBot, prepared: Path, pg_database: PgDatabase) -> None:
+    """As after ``users reset`` or ``migrate`` (temporary passwords): the sign-in asks for a
+    new password, changes it on the server as the user, then opens the window."""
+    url = server_study(prepared, pg_database)
+    temporary, new = "temporary-from-ada-1", "alice-new-pass-2"
+    with open_store(url, user="ada", password=PASSWORDS["ada"]) as ada:
+        reset_password(ada, "alice", temporary, by=ada.users()["ada"])
+    opened: list[MainWindow] = []
+    dialog = sign_in_dialog(url, opened.append)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    dialog.name.setText("alice")
+    dialog.password.setText(temporary)
+    dialog.ok_button.click()
+    assert dialog.error.text() == ("The study administrator reset your password: choose a "
+                                   "new one first.")  # fmt: skip
+    change = dialog.findChild(ChangePasswordDialog)
+    assert change is not None and change.isVisible() and opened == []
+    change.current.setText(temporary)
+    change.new.setText(new)
+    change.repeat.setText(new)
+    change.ok_button.click()
+    assert not change.isVisible(), change.error.text()
+    assert not dialog.isVisible() and len(opened) == 1
+    qtbot.addWidget(opened[0])
+    assert "signed in as alice (reader)" in opened[0].windowTitle()
+    opened[0].close()
+    with pytest.raises(AuthenticationFailed):  # the server has the new one only
+        sign_in(url, "alice", temporary)
+    sign_in(url, "alice", new).close()
