@@ -11,6 +11,7 @@ decides; the study administrator may look.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,7 +23,7 @@ from reviewer_gui.reading import ReadingError, ReadKey, ReadView
 from reviewer_gui.review import NotPermitted, Role, Session, sign_in
 from reviewer_gui.review.adjudication import AdjudicationDesk, CaseReview, Decision
 from reviewer_gui.review.side_by_side import SideBySide, side_by_side
-from reviewer_gui.store import Store, is_postgres_url
+from reviewer_gui.store import Store, StoreError, is_postgres_url
 from reviewer_gui.store.postgres import PostgresStore
 from reviewer_gui.store.postgres.connect import database_name
 
@@ -71,9 +72,12 @@ class DeskWork:
         self.session.change_password(current, new)
 
     def close(self) -> None:
-        if self.watcher is not None:
-            self.watcher.close()
-        self.session.close()
+        if self.watcher is None:
+            self.session.close()
+            return
+        self.watcher.close()
+        with contextlib.suppress(StoreError):  # the server lost: no sign-out record then
+            self.session.close()
 
 
 def open_adjudication(path: Path | str, name: str, password: str) -> AdjudicationWindow:

@@ -9,11 +9,13 @@ show (``.session.NO_IMAGES``).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 from reviewer_gui.dicom import SeriesInfo
 from reviewer_gui.reading import SeriesRef
-from reviewer_gui.store import is_postgres_url
+from reviewer_gui.store import StoreError, is_postgres_url
 from reviewer_gui.store.postgres.connect import database_name, display
 
 from .adjudication_series import StudySeries
@@ -34,8 +36,16 @@ def window_path(location: Path | str) -> Path:
     return Path(location).resolve()
 
 
-def server_window(window: MainWindow, url: str) -> None:
-    """Title and status of a reader's window on the project at ``url``."""
+def server_window(window: MainWindow, url: str, close: Callable[[], None]) -> None:
+    """Title and status of a reader's window on the project at ``url``; ``close`` (the
+    session's) runs when the window closes, even with the connection lost (then no sign-out
+    record can be written: the server's log has the disconnection)."""
+
+    def closing() -> None:
+        with contextlib.suppress(StoreError):
+            close()
+
+    window.on_close = closing
     window.setWindowTitle(f"RECIST reviewer - {shown(url)} - {window.who()}")
     window.database_label.setText(f"Project: {shown(url)}  (every change saved at once)   "
                                   f"{window.who()}")  # fmt: skip

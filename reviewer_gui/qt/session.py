@@ -34,6 +34,7 @@ from reviewer_gui.reading import (
 )
 from reviewer_gui.reading.signing import check_reading_order
 from reviewer_gui.reading.undo import UndoHistory
+from reviewer_gui.store import StoreError
 
 from .signed_in import ReadingModel, SignedInProject
 from .studies import series_ref_for, study_series
@@ -308,7 +309,7 @@ class ReadingSession(QObject):
             self.refusal_changed.emit()
             self.message.emit(str(refusal).splitlines()[0] + " see the findings beside "
                               "the lesions", True)  # fmt: skip
-        except ReadingError as error:
+        except (ReadingError, StoreError) as error:  # StoreError: e.g. the server lost
             self.message.emit(str(error), True)
         return None
 
@@ -359,7 +360,7 @@ class ReadingSession(QObject):
             return None
         try:
             reopened = self.project.reread(key, label, reason=reason)
-        except ReadingError as error:
+        except (ReadingError, StoreError) as error:
             return str(error)
         self.place_changed.emit()
         self.message.emit(f"re-read: {', '.join(reopened)} reopened ({reason}); the old values "

@@ -263,3 +263,44 @@ def test_a_reset_password_is_changed_at_the_sign_in_on_the_server(
     with pytest.raises(AuthenticationFailed):  # the server has the new one only
         sign_in(url, "alice", temporary)
     sign_in(url, "alice", new).close()
+
+
+def test_a_lost_connection_is_said_in_the_window_and_applies_nothing(
+        qtbot: QtBot, prepared: Path, pg_database: PgDatabase) -> None:
+    """Issue 11, item 4 (the window's part): the server drops alice's connection mid-read;
+    her next entry says so in one line, is not applied, and the window closes cleanly."""
+    url = server_study(prepared, pg_database)
+    window = open_signed_in(url, "alice", PASSWORDS["alice"])
+    qtbot.addWidget(window)
+    window.panel.add_lesion()
+    key = window.session.key
+    assert key is not None
+    saved = window.session.project.read(key)
+    assert list(saved.lesions) == ["T1"]
+    dropped = on_server(pg_database, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE usename = 'alice'")  # fmt: skip
+    assert dropped and all(ok for (ok,) in dropped)
+    window.panel.add_lesion()
+    text = window.message.text()
+    assert "the connection to the server was lost" in text and "reopen the project" in text
+    assert "\n" not in text and url in text
+    assert window.session.project.read(key) == saved  # not applied
+    window.close()  # no sign-out record can be written: the window closes all the same
+    assert on_server(pg_database, "SELECT count(*) FROM recist.lesion_version") == [(1,)]
+    with open_store(url, user="alice", password=PASSWORDS["alice"]) as alice:
+        assert list(alice.load(reader="alice").reads[key].lesions) == ["T1"]
+
+
+def test_the_adjudicator_window_closes_cleanly_with_the_server_gone(
+        qtbot: QtBot, prepared: Path, pg_database: PgDatabase) -> None:
+    url = server_study(prepared, pg_database)
+    window = open_adjudication(url, "carol", PASSWORDS["carol"])
+    qtbot.addWidget(window)
+    dropped = on_server(pg_database, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE usename = 'carol'")  # fmt: skip
+    assert len(dropped) == 2  # the session's connection and the queue's listener
+    qtbot.wait(200)  # the listener's socket closes: the queue says it no longer updates
+    assert "the queue no longer updates by itself" in window.message.text()
+    window.close()  # the sign-out record cannot be written: closed all the same
+    assert on_server(pg_database, "SELECT count(*) FROM pg_stat_activity WHERE usename = "
+                     "'carol'") == [(0,)]  # fmt: skip
