@@ -6,6 +6,7 @@ Without a command it starts the reviewer app (asking for a project file); ``open
 [--dicom FOLDER]`` starts it on a project (created if missing), adding the folder's studies;
 ``--demo`` starts it on the bundled ``sample_scans/`` in a fresh project in a temporary folder;
 ``adjudicate PROJECT.db`` starts the adjudicator's window (after a sign-in; readers refused).
+Both take a ``postgresql://HOST:PORT/DBNAME`` URL too: the sign-in connects as the user.
 The app (PyQt6) is imported only then, so ``export`` never loads Qt.
 
 Exit status: 0 success; 2 bad usage or input (nothing written, an existing output file left

@@ -40,7 +40,7 @@ def audit_count(database: PgDatabase) -> int:
 
 
 def test_a_reader_signs_in_on_the_server_reads_and_signs_a_timepoint(
-        qtbot: QtBot, prepared: Path, pg_database: PgDatabase) -> None:
+        qtbot: QtBot, prepared: Path, pg_database: PgDatabase, tmp_path: Path) -> None:
     url = server_study(prepared, pg_database)
     before = audit_count(pg_database)
     opened: list[MainWindow] = []
@@ -76,6 +76,12 @@ def test_a_reader_signs_in_on_the_server_reads_and_signs_a_timepoint(
     signature.ok_button.click()
     assert not signature.isVisible(), signature.error.text()
     assert window.session.project.is_signed(window.session.key, "BASELINE")
+    assert window.export_sr(tmp_path / "sr") is None  # not on a server yet: said so
+    assert "cannot export DICOM SR (on a PostgreSQL project not yet)" in window.message.text()
+    rows = window.export_measurements(tmp_path / "alice.csv")  # the CSV is: her signed rows
+    lines = (tmp_path / "alice.csv").read_text(encoding="utf-8").splitlines()
+    assert rows is not None and rows > 0 and len(lines) == rows + 1
+    assert all(line.startswith(f"{case},alice,") for line in lines[1:]), lines[:2]
     window.close()
 
     # On the server, as the bootstrap account sees it: alice's rows, written as alice.
