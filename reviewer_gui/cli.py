@@ -6,6 +6,7 @@ Without a command it starts the reviewer app (asking for a project file); ``open
 [--dicom FOLDER]`` starts it on a project (created if missing), adding the folder's studies;
 ``--demo`` starts it on the bundled ``sample_scans/`` in a fresh project in a temporary folder;
 ``adjudicate PROJECT.db`` starts the adjudicator's window (after a sign-in; readers refused).
+Both take a ``postgresql://HOST:PORT/DBNAME`` URL too: the sign-in connects as the user.
 The app (PyQt6) is imported only then, so ``export`` never loads Qt.
 
 Exit status: 0 success; 2 bad usage or input (nothing written, an existing output file left
@@ -40,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(handler=_app, project=None, dicom=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     open_ = commands.add_parser("open", help="start the reviewer app on a reading project")
-    open_.add_argument("project", type=Path, help="reading project file (created if missing)")
+    open_.add_argument("project", type=_location, help="reading project file (created if "
+                       "missing), or postgresql://HOST:PORT/DB (you sign in as yourself)")
     open_.add_argument("--dicom", type=Path, help="folder of DICOM studies to add to it")
     open_.set_defaults(handler=_app)
     export = commands.add_parser(
@@ -68,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     adjudicate = commands.add_parser(
         "adjudicate", help="the adjudicator's window: flagged subjects, both reads side by "
         "side with their images, the signed choice of the final read")  # fmt: skip
-    adjudicate.add_argument("project", type=Path, help="reading project file (PROJECT.db)")
+    adjudicate.add_argument("project", type=_location, help="reading project file (PROJECT.db) "
+                            "or postgresql://HOST:PORT/DB")
     adjudicate.set_defaults(handler=_adjudicate)
     from reviewer_gui.deid.cli import add_import_command
 
@@ -122,7 +125,7 @@ def _app(args: argparse.Namespace) -> int:
 
 
 def _adjudicate(args: argparse.Namespace) -> int:
-    if not args.project.is_file():
+    if isinstance(args.project, Path) and not args.project.is_file():
         raise UsageError(f"{args.project}: no such reading project")
     _check_platform()
     from reviewer_gui.qt.adjudication_app import run_adjudication

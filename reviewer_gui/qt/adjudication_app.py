@@ -11,6 +11,7 @@ decides; the study administrator may look.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,11 +23,15 @@ from reviewer_gui.reading import ReadingError, ReadKey, ReadView
 from reviewer_gui.review import NotPermitted, Role, Session, sign_in
 from reviewer_gui.review.adjudication import AdjudicationDesk, CaseReview, Decision
 from reviewer_gui.review.side_by_side import SideBySide, side_by_side
-from reviewer_gui.store import Store
+from reviewer_gui.store import Store, StoreError, is_postgres_url
+from reviewer_gui.store.postgres import PostgresStore
+from reviewer_gui.store.postgres.connect import database_name
 
 from .adjudication_window import AdjudicationWindow
 from .app import default_reader, save_when_ready
 from .dialogs import SignInDialog
+from .live_queue import ReadsWatcher
+from .server_project import NoImageFolder, shown
 from .sign_in_flow import sign_in_submit
 
 
@@ -36,6 +41,7 @@ class DeskWork:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.desk = AdjudicationDesk(session)  # refuses a reader
+        self.watcher: ReadsWatcher | None = None  # on a server: the queue kept current
 
     @property
     def user(self) -> str:
@@ -66,10 +72,15 @@ class DeskWork:
         self.session.change_password(current, new)
 
     def close(self) -> None:
-        self.session.close()
+        if self.watcher is None:
+            self.session.close()
+            return
+        self.watcher.close()
+        with contextlib.suppress(StoreError):  # the server lost: no sign-out record then
+            self.session.close()
 
 
-def open_adjudication(path: Path, name: str, password: str) -> AdjudicationWindow:
+def open_adjudication(path: Path | str, name: str, password: str) -> AdjudicationWindow:
     """The adjudication window on the project at ``path``, signed in as ``name``
     (``AuthenticationFailed``: wrong name or password; ``NotPermitted``: a reader)."""
     session = sign_in(path, name, password, engine=RecistEngine())
@@ -79,13 +90,32 @@ def open_adjudication(path: Path, name: str, password: str) -> AdjudicationWindo
             raise NotPermitted(f"{session.user} is a reader: adjudication shows both readers' "
                                "reads, and a reader never sees the other reader's read. Sign "
                                "in as the adjudicator.")  # fmt: skip
-        return AdjudicationWindow(DeskWork(session), database=Path(path).resolve())
+        if not is_postgres_url(path):
+            return AdjudicationWindow(DeskWork(session), database=Path(path).resolve())
+        images = session.images_folder  # the window finds images beside its `database`
+        work = DeskWork(session)
+        window = AdjudicationWindow(work, database=(
+            images or Path.home()) / database_name(str(path)))  # fmt: skip
+        if images is None:  # not recorded yet: each pane says so
+            window.images.studies = NoImageFolder(Path.home())
+            if window.case_id is not None:
+                window.show_case(window.case_id)
+        listener = PostgresStore.open(str(path), user=name, password=password)
+        try:
+            work.watcher = ReadsWatcher(listener, window.refresh_cases,
+                                        lambda text: window.say(text, True), window)  # fmt: skip
+        except BaseException:
+            listener.close()
+            raise
+        window.setWindowTitle(window.windowTitle().replace(
+            f" - {database_name(str(path))} - ", f" - {shown(path)} - ", 1))  # fmt: skip
+        return window
     except BaseException:
         session.close()
         raise
 
 
-def adjudication_sign_in(path: Path, done: Callable[[AdjudicationWindow], None],
+def adjudication_sign_in(path: Path | str, done: Callable[[AdjudicationWindow], None],
                          parent: QWidget | None = None) -> SignInDialog:  # fmt: skip
     """The sign-in for adjudication; ``done`` gets the window once signed in (a wrong name or
     password, or a reader, keeps the dialog open with the reason)."""
@@ -93,25 +123,27 @@ def adjudication_sign_in(path: Path, done: Callable[[AdjudicationWindow], None],
     dialogs: list[SignInDialog] = []
     submit = sign_in_submit(path, lambda name, password: open_adjudication(path, name, password),
                             done, lambda: dialogs[0] if dialogs else None)  # fmt: skip
-    dialog = SignInDialog(str(path), default_reader(), submit, parent)
+    dialog = SignInDialog(shown(path), default_reader(), submit, parent)
     dialogs.append(dialog)
     dialog.setWindowTitle("Sign in - RECIST adjudication")
-    dialog.intro.setText(f"<b>{path}</b><br>Adjudication of the blinded central review: sign "
-                         "in as the adjudicator with the name and password the study "
+    dialog.intro.setText(f"<b>{shown(path)}</b><br>Adjudication of the blinded central "
+                         "review: sign in as the adjudicator with the name and password the study "
                          "administrator gave you. Your decisions are signed and recorded in "
                          "the audit trail.")  # fmt: skip
     return dialog
 
 
-def run_adjudication(project: Path, *, screenshot: Path | None = None) -> int:
-    """Sign in and run the adjudication window until it closes; returns the exit status."""
-    with Store.open(project, create=False) as store:
-        users = store.users()
-    if not any(user.role == Role.ADJUDICATOR for user in users.values()):
-        print(f"recist-review: {project} has no adjudicator: adjudication is part of a blinded "
-              "review with users (`recist-review users add PROJECT.db NAME --role "
-              "adjudicator`)", file=sys.stderr)  # fmt: skip
-        return 2
+def run_adjudication(project: Path | str, *, screenshot: Path | None = None) -> int:
+    """Sign in and run the adjudication window until it closes; returns the exit status (a
+    PostgreSQL project lists its users only once signed in: the sign-in refuses a reader)."""
+    if isinstance(project, Path):
+        with Store.open(project, create=False) as store:
+            users = store.users()
+        if not any(user.role == Role.ADJUDICATOR for user in users.values()):
+            print(f"recist-review: {project} has no adjudicator: adjudication is part of a "
+                  "blinded review with users (`recist-review users add PROJECT.db NAME --role "
+                  "adjudicator`)", file=sys.stderr)  # fmt: skip
+            return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("RECIST adjudication")

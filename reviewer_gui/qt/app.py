@@ -22,14 +22,15 @@ from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 
 from reviewer_gui.engine_adapter import RecistEngine, export_project
-from reviewer_gui.review import Role, sign_in
+from reviewer_gui.review import sign_in
 from reviewer_gui.sample_scans import sample_scans_folder
 from reviewer_gui.sr import write_srs
 from reviewer_gui.sr.access import write_session_srs
-from reviewer_gui.store import Store, UserRecord, open_project
+from reviewer_gui.store import Store, UserRecord, is_postgres_url, open_project
 
 from .dialogs import SignInDialog
 from .main_window import MainWindow
+from .server_project import server_window, shown, window_path
 from .sign_in_flow import sign_in_submit
 from .signed_in import SignedInProject
 
@@ -47,9 +48,10 @@ def demo_project_path() -> Path:
     return Path(tempfile.mkdtemp(prefix="recist-review-demo-")) / "demo-reading.db"
 
 
-def project_users(path: Path) -> dict[str, UserRecord]:
-    """The users of the project at ``path`` (none for a new file: it is created)."""
-    if not path.exists():
+def project_users(path: Path | str) -> dict[str, UserRecord]:
+    """The users of the project at ``path`` (none for a new file: it is created). A
+    PostgreSQL project always has users, and lists them only once signed in: ``{}``."""
+    if isinstance(path, str) or not path.exists():
         return {}
     with Store.open(path, create=False) as store:
         return store.users()
@@ -79,26 +81,30 @@ def open_window(path: Path, *, reader: str, dicom: Path | None = None) -> MainWi
     return window
 
 
-def open_signed_in(path: Path, name: str, password: str) -> MainWindow:
-    """A main window on the project with users at ``path``, signed in as ``name``
-    (``AuthenticationFailed`` when the name and password do not sign in). A reader starts
-    at the first case of their worklist with a timepoint to read; an adjudicator or the
-    administrator views the first reader's read. The session closes with the window."""
-    readers = [u.name for u in project_users(path).values() if u.role == Role.READER]
-    session = sign_in(path, name, password, engine=RecistEngine())
+def open_signed_in(location: Path | str, name: str, password: str) -> MainWindow:
+    """A main window on the project with users at ``location`` (a file, or a PostgreSQL URL:
+    connected as ``name``), signed in as ``name`` (``AuthenticationFailed`` when the name and
+    password do not sign in). A reader starts at the first case of their worklist with a
+    timepoint to read; an adjudicator or the administrator views the first reader's read. The
+    session closes with the window."""
+    session = sign_in(location, name, password, engine=RecistEngine())
     try:
+        readers = list(session.readers())
         project = SignedInProject(session, readers)
         viewed = session.user if not project.read_only else (readers or [session.user])[0]
-        window = MainWindow(project, reader=viewed, database=Path(path).resolve(),
+        window = MainWindow(project, reader=viewed, database=window_path(location),
                             opener=lambda other: _replace(window, other, viewed),
                             exporter=project.export,  # `recist-review export --user`
-                            sr_exporter=lambda folder, whose: len(write_session_srs(
-                                session, folder, reader=whose,
-                                images_base=Path(path).parent).files))  # fmt: skip
+                            sr_exporter=None if is_postgres_url(location) else (
+                                lambda folder, whose: len(write_session_srs(
+                                    session, folder, reader=whose,
+                                    images_base=Path(location).parent).files)))  # fmt: skip
     except BaseException:
         session.close()
         raise
     window.on_close = session.close
+    if is_postgres_url(location):
+        server_window(window, str(location), session.close)
     todo = [] if project.read_only else [
         w.case_id for w in session.worklist() if w.next_timepoint is not None]
     first = todo[0] if todo else next(iter(project.case_ids), None)
@@ -107,15 +113,16 @@ def open_signed_in(path: Path, name: str, password: str) -> MainWindow:
     return window
 
 
-def sign_in_dialog(path: Path, done: Callable[[MainWindow], None],
+def sign_in_dialog(location: Path | str, done: Callable[[MainWindow], None],
                    parent: QWidget | None = None) -> SignInDialog:  # fmt: skip
     """The sign-in of a project with users; ``done`` gets the window once signed in (a wrong
     name or password keeps the dialog open and is recorded in the audit trail; a locked account
     says who unlocks it; a reset password is changed first: ``.sign_in_flow``)."""
     dialog: list[SignInDialog] = []
-    submit = sign_in_submit(path, lambda name, password: open_signed_in(path, name, password),
+    submit = sign_in_submit(location,
+                            lambda name, password: open_signed_in(location, name, password),
                             done, lambda: dialog[0] if dialog else None)  # fmt: skip
-    dialog.append(SignInDialog(str(path), default_reader(), submit, parent))
+    dialog.append(SignInDialog(shown(location), default_reader(), submit, parent))
     return dialog[0]
 
 
@@ -145,7 +152,7 @@ def save_when_ready(window: QWidget, path: Path, busy: Callable[[], bool],
     QTimer.singleShot(first_ms, shoot)
 
 
-def run(project: Path | None, *, dicom: Path | None = None, reader: str | None = None,
+def run(project: Path | str | None, *, dicom: Path | None = None, reader: str | None = None,
         demo: bool = False, screenshot: Path | None = None) -> int:
     """Run the app until its window closes; returns the exit status."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -163,12 +170,13 @@ def run(project: Path | None, *, dicom: Path | None = None, reader: str | None =
         if dicom is None and not project.exists():
             folder = QFileDialog.getExistingDirectory(None, "Folder of DICOM studies")
             dicom = Path(folder) if folder else None
-    if project_users(project):
+    if is_postgres_url(project) or project_users(project):
         if reader is not None or dicom is not None:
             option = "--reader" if reader is not None else "--dicom"
-            print(f"recist-review: {project} has users: sign in (the reader is who signs in); "
-                  f"{option} is for projects without users (the study administrator adds "
-                  "studies with `recist-review import`)", file=sys.stderr)  # fmt: skip
+            print(f"recist-review: {shown(project)} has users: sign in (the reader is who "
+                  f"signs in); {option} is for projects without users (the study "
+                  "administrator adds studies with `recist-review import`)",
+                  file=sys.stderr)  # fmt: skip
             return 2
         opened: list[MainWindow] = []
         dialog = sign_in_dialog(project, opened.append)
@@ -176,7 +184,7 @@ def run(project: Path | None, *, dicom: Path | None = None, reader: str | None =
             return 0
         window = opened[0]
     else:
-        window = open_window(project, reader=reader or default_reader(), dicom=dicom)
+        window = open_window(Path(project), reader=reader or default_reader(), dicom=dicom)
     window.show()
     if screenshot is not None:
         save_when_ready(window, screenshot, lambda: window.views.loading() or (

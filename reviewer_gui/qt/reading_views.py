@@ -34,6 +34,7 @@ from reviewer_gui.reading import (
     Timepoint,
     plane_of,
 )
+from reviewer_gui.store import StoreError
 from reviewer_gui.viewer import Measurement, Tool
 from reviewer_gui.viewer.focus import focus_on, window_for
 from reviewer_gui.viewer.view_link import shared_view, show_view
@@ -159,7 +160,7 @@ class ReadingViews(QWidget):
             self.session.message.emit(f"{timepoint.label} has no series to show", True)
             return None
         try:
-            files = series_files(series, self.session.database.parent)
+            files = series_files(series, self.session.image_folder())
             view = open_series(files, title=f"{role}  {timepoint.label}")
             if self.session.signed_in is not None:  # blinded: the grid's "day N", not a date
                 view.identity = f"{self.session.case_id}   {self.session.when(timepoint)}"
@@ -235,7 +236,7 @@ class ReadingViews(QWidget):
                 plane = plane_of(view.volume, m.slice_index)
                 session.project.measure(key, label, session.lesion_id, _segment(long), plane,
                                         short_axis=short, fragment=session.fragment)  # fmt: skip
-        except ReadingError as error:
+        except (ReadingError, StoreError) as error:  # StoreError: not saved (server lost)
             session.message.emit(str(error), True)
         self.refresh_overlays()
 

@@ -34,11 +34,16 @@ from reviewer_gui.reading import (
 )
 from reviewer_gui.reading.signing import check_reading_order
 from reviewer_gui.reading.undo import UndoHistory
+from reviewer_gui.store import StoreError
 
 from .signed_in import ReadingModel, SignedInProject
 from .studies import series_ref_for, study_series
 
 T = TypeVar("T")
+
+
+NO_IMAGES = ("no image folder is recorded for this project: the study administrator records "
+             "it (recist-review images URL DIR --admin NAME)")
 
 
 class ReadingSession(QObject):
@@ -54,6 +59,8 @@ class ReadingSession(QObject):
         super().__init__()
         self.project, self.reader, self.database = project, reader, database
         self.signed_in = project if isinstance(project, SignedInProject) else None
+        # the folder series folders are relative to (None: a server project's, not recorded)
+        self.images = database.parent if self.signed_in is None else self.signed_in.images
         self.case_id: str | None = None
         self.timepoint: str | None = None
         self.lesion_id: str | None = None
@@ -217,6 +224,12 @@ class ReadingSession(QObject):
                           f"{where}", False)  # fmt: skip
 
     # -- the series a timepoint is read on -------------------------------------------------
+    def image_folder(self) -> Path:
+        """The folder the series folders are relative to (``OSError``: none recorded)."""
+        if self.images is None:
+            raise OSError(NO_IMAGES)
+        return self.images
+
     def series_list(self, timepoint: Timepoint) -> tuple[SeriesInfo, ...]:
         """Every image series of the timepoint's study (headers only, read once)."""
         ref = timepoint.series
@@ -224,7 +237,7 @@ class ReadingSession(QObject):
             return ()
         if ref.study_uid not in self.study_series:
             try:
-                self.study_series[ref.study_uid] = study_series(ref, self.database.parent)
+                self.study_series[ref.study_uid] = study_series(ref, self.image_folder())
             except (DicomLoadError, OSError) as error:
                 self.message.emit(f"{timepoint.label}: cannot list its series: {error}", True)
                 return ()
@@ -296,7 +309,7 @@ class ReadingSession(QObject):
             self.refusal_changed.emit()
             self.message.emit(str(refusal).splitlines()[0] + " see the findings beside "
                               "the lesions", True)  # fmt: skip
-        except ReadingError as error:
+        except (ReadingError, StoreError) as error:  # StoreError: e.g. the server lost
             self.message.emit(str(error), True)
         return None
 
@@ -347,7 +360,7 @@ class ReadingSession(QObject):
             return None
         try:
             reopened = self.project.reread(key, label, reason=reason)
-        except ReadingError as error:
+        except (ReadingError, StoreError) as error:
             return str(error)
         self.place_changed.emit()
         self.message.emit(f"re-read: {', '.join(reopened)} reopened ({reason}); the old values "

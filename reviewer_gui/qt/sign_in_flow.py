@@ -22,7 +22,7 @@ from reviewer_gui.review.identity import (
     NotPermitted,
     PasswordChangeRequired,
 )
-from reviewer_gui.store import Store, StoreError
+from reviewer_gui.store import StoreError, is_postgres_url, open_store
 
 from .dialogs import ChangePasswordDialog
 
@@ -30,10 +30,12 @@ W = TypeVar("W")
 
 WRONG = ("Wrong name or password: not signed in. (Every attempt is recorded in the project's "
          "audit trail; repeated wrong passwords lock the account.)")  # fmt: skip
+#: On PostgreSQL the server refuses before any connection: only its log has the attempt.
+WRONG_ON_SERVER = "Wrong name or password: not signed in."
 
 
 def sign_in_submit(
-    path: Path,
+    path: Path | str,
     open_window: Callable[[str, str], W],
     done: Callable[[W], None],
     dialog: Callable[[], QDialog | None],
@@ -53,7 +55,7 @@ def sign_in_submit(
             forced_change(path, name, password, open_window, done, dialog())
             return "The study administrator reset your password: choose a new one first."
         except AuthenticationFailed:
-            return WRONG
+            return WRONG_ON_SERVER if is_postgres_url(path) else WRONG
         except (NotPermitted, StoreError) as refused:
             return str(refused)
         done(window)
@@ -63,7 +65,7 @@ def sign_in_submit(
 
 
 def forced_change(
-    path: Path,
+    path: Path | str,
     name: str,
     password: str,
     open_window: Callable[[str, str], W],
@@ -75,7 +77,7 @@ def forced_change(
     chosen: list[str] = []
 
     def change(current: str, new: str) -> None:
-        with Store.open(path, create=False) as store:
+        with open_store(path, user=name, password=current, create=False) as store:
             change_password(store, name, current, new)
         chosen.append(new)
 

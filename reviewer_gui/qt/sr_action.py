@@ -33,7 +33,8 @@ def export_srs(parent: QWidget, session: ReadingSession, exporter: SrExporter | 
     result or the error goes to the message line. Returns the number of files written,
     ``None`` when nothing was written."""
     if exporter is None:
-        session.message.emit("this window has no project file to export from", True)
+        session.message.emit("this window cannot export DICOM SR (on a PostgreSQL project not "
+                             "yet): export the measurements CSV (Ctrl+E)", True)  # fmt: skip
         return None
     if folder is None:
         chosen = QFileDialog.getExistingDirectory(parent, "Export DICOM SR: choose a folder",

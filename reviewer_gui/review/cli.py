@@ -100,6 +100,14 @@ def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     migrate.add_argument("url", help="postgresql://USER@HOST:PORT/DBNAME of an empty database "
                          "(a role that may create roles, e.g. the core lab's DBA account)")
     migrate.set_defaults(handler=_guarded(_migrate))
+    images = commands.add_parser("images", help="record where a PostgreSQL project's images "
+                                 "are (study administrator; one setting, recorded once)")
+    images.add_argument("project", type=project_location, help="postgresql://HOST:PORT/DBNAME")
+    images.add_argument("folder", type=Path, help="absolute folder every reader's machine "
+                        "reaches (e.g. a shared drive); the series folders are relative to it")
+    images.add_argument("--admin", required=True, help="the study administrator")
+    _secrets(images)
+    images.set_defaults(handler=_guarded(_images))
     from reviewer_gui.review.adjudication_cli import add_adjudication_commands
 
     add_adjudication_commands(commands)
@@ -186,6 +194,15 @@ def _migrate(args: argparse.Namespace) -> int:
     from reviewer_gui.review.server_cli import migrate
 
     return migrate(args)
+
+
+def _images(args: argparse.Namespace) -> int:
+    if not isinstance(args.project, str):
+        raise ValueError(f"{args.project}: a project file's images are in its own folder "
+                         "(images/ beside it): only a PostgreSQL project records a folder")
+    from reviewer_gui.review.server_cli import record_images
+
+    return record_images(args, _passwords(args))
 
 
 def _users_list(args: argparse.Namespace) -> int:

@@ -78,6 +78,18 @@ def users_list(args: argparse.Namespace, passwords: Iterator[str]) -> int:
     return 0
 
 
+def record_images(args: argparse.Namespace, passwords: Iterator[str]) -> int:
+    """``images URL DIR --admin NAME``: the project's image folder, recorded once."""
+    from reviewer_gui.store.image_folder import set_images_folder
+
+    with _admin_store(args, passwords) as store:
+        added = set_images_folder(store, args.folder, args.admin)
+    said = "recorded" if added else "already recorded"
+    print(f"recist-review: image folder {args.folder} {said}; every reader's machine must "
+          "reach it under that path", file=sys.stderr)  # fmt: skip
+    return 0
+
+
 def audit_verify(args: argparse.Namespace, passwords: Iterator[str]) -> int:
     from reviewer_gui.review.cli import print_report
     from reviewer_gui.store.postgres import PostgresStore

@@ -44,6 +44,7 @@ from reviewer_gui.review.identity import AccountLocked, AuthenticationFailed, No
 from reviewer_gui.review.receipts import signing
 from reviewer_gui.review.users import authenticate
 from reviewer_gui.store import ProjectStore, StoreError, UserRecord, is_postgres_url, open_store
+from reviewer_gui.store.image_folder import images_base
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,15 @@ class Session:
         """Change this user's own password (``reviewer_gui.review.accounts.change_password``:
         the current password again, and a new one that meets the rules)."""
         change_password(self._store, self.user, current, new)
+
+    def readers(self) -> tuple[str, ...]:
+        """The study's readers this user sees (on PostgreSQL a reader sees only themself)."""
+        return tuple(u.name for u in self._store.users().values() if u.role == Role.READER)
+
+    @property
+    def images_folder(self) -> Path | None:
+        """Where the project's relative series folders are (``store.image_folder``)."""
+        return images_base(self._store)
 
     def record_refusal(self, action: str, reason: str) -> None:
         """Record in the audit trail that this user was refused ``action`` (e.g. a reader

@@ -35,17 +35,19 @@ MEANING = "Reviewed and approved as read"
 MOVED = ("FU2", "T1")  # bob measured T1 at FU2 on the slice next to the lesion's centre
 
 
-def read_case(path: Path, case: str, sample: str, reader: str, pd_at: str, *,
+def read_case(path: Path | str, case: str, sample: str, reader: str, pd_at: str, *,
               series: Mapping[str, SeriesRef] | None = None,
               measured_on: Mapping[tuple[str, str], SeriesRef] | None = None,
-              no_caliper: Collection[tuple[str, str]] = ()) -> None:  # fmt: skip
+              no_caliper: Collection[tuple[str, str]] = (),
+              images: Path | None = None) -> None:  # fmt: skip
     """Every timepoint of ``case`` read from the truth and signed; the nodal non-target NT1
     unequivocally progressing from ``pd_at`` on. ``series``: timepoint label -> the series
     of its study the reader reads it on (chosen first; the lesions measured on the slices
     nearest their centres). ``measured_on``: (label, lesion id) -> another series of the
     study that lesion is measured on first, the reader then choosing the timepoint's series
     before signing (the caliper keeps its series). ``no_caliper``: (label, lesion id) of
-    non-target lesions judged present without a caliper."""
+    non-target lesions judged present without a caliper. ``images``: the folder the series
+    folders are relative to (default: the project file's)."""
     chosen, elsewhere = dict(series or {}), dict(measured_on or {})
     with sign_in(path, reader, PASSWORDS[reader], engine=RecistEngine()) as session:
         progressed = False
@@ -68,7 +70,8 @@ def read_case(path: Path, case: str, sample: str, reader: str, pd_at: str, *,
                     session.set_state(case, tp.label, lesion_id, State.PRESENT)
                     continue
                 if on.series_uid not in volumes:
-                    volumes[on.series_uid] = load_series(series_files(on, path.parent),
+                    base = images or Path(path).parent
+                    volumes[on.series_uid] = load_series(series_files(on, base),
                                                          workers=1)  # fmt: skip
                 volume = volumes[on.series_uid]
                 long, short, plane = truth_segments(

@@ -75,7 +75,7 @@ def samples(path: Path) -> dict[str, Patient]:
     return {case_ids[p.patient_id]: p for p in PATIENTS}
 
 
-def open_as(qtbot: QtBot, path: Path, name: str) -> MainWindow:
+def open_as(qtbot: QtBot, path: Path | str, name: str) -> MainWindow:
     window = open_signed_in(path, name, PASSWORDS[name])
     qtbot.addWidget(window)
     window.show()

@@ -33,6 +33,7 @@ from .review_kit import (
     samples,
     window_texts,
 )
+from .server_kit import server_study
 
 ALICE_DETAIL = "alice-only segment 4471"
 ALICE_MEANING = "Approved as read by the first reader 9921"
@@ -80,11 +81,16 @@ def exported(monkeypatch: pytest.MonkeyPatch, out: Path, *argv: str, password: s
     return out.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("backend", ["file", "postgres"])
 def test_no_phi_in_any_window_text_and_reader_b_never_sees_reader_a(
-        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str,
+        request: pytest.FixtureRequest) -> None:  # fmt: skip
     study = import_study(tmp_path)
     patients, needles = samples(study), phi()
-    alice = open_as(qtbot, study, "alice")
+    # on PostgreSQL (issue 11): the same study on the server, its images in the recorded folder
+    project: Path | str = study if backend == "file" else server_study(
+        study, request.getfixturevalue("pg_database"))  # fmt: skip
+    alice = open_as(qtbot, project, "alice")
     session = alice.session
     visited = []
     for case_id in session.project.case_ids:  # the worklist, in its order
@@ -111,7 +117,7 @@ def test_no_phi_in_any_window_text_and_reader_b_never_sees_reader_a(
     assert {n for n, _ in leaks(alice, needles)} >= {PATIENTS[0].name, "05.02.2024"}
     alice.close()
 
-    bob = open_as(qtbot, study, "bob")
+    bob = open_as(qtbot, project, "bob")
     for case_id in bob.session.project.case_ids:
         bob.session.go(case_id)
         qtbot.waitUntil(lambda: ready(bob), timeout=30_000)
@@ -123,13 +129,13 @@ def test_no_phi_in_any_window_text_and_reader_b_never_sees_reader_a(
     bob.close()
 
     # Nor in any export: alice's measurements, bob's (empty) read, the administrator's trail.
-    mine = exported(monkeypatch, tmp_path / "alice.csv", "export", str(study), "--user",
+    mine = exported(monkeypatch, tmp_path / "alice.csv", "export", str(project), "--user",
                     "alice", password=PASSWORDS["alice"])  # fmt: skip
     assert mine.count("\n") == 1 + sum(1 for line in mine.splitlines() if ",alice," in line)
     assert ALICE_DETAIL in mine  # the export holds the read
-    his = exported(monkeypatch, tmp_path / "bob.csv", "export", str(study), "--user", "bob",
+    his = exported(monkeypatch, tmp_path / "bob.csv", "export", str(project), "--user", "bob",
                    password=PASSWORDS["bob"])  # fmt: skip
-    trail = exported(monkeypatch, tmp_path / "trail.csv", "audit", "export", str(study),
+    trail = exported(monkeypatch, tmp_path / "trail.csv", "audit", "export", str(project),
                      "--admin", "ada", password=PASSWORDS["ada"])  # fmt: skip
     for text in (mine, his, trail):
         assert [n for n in needles if n.lower() in text.lower()] == []

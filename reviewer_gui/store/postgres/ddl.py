@@ -84,7 +84,8 @@ _OBSERVATION = ("EXISTS (SELECT 1 FROM recist.observation_version o "
 
 #: Per table: (who may read which rows, {group: which rows it may insert}). ``True`` = all.
 POLICIES: dict[str, tuple[str, dict[str, str]]] = {
-    "project_info": ("true", {}),
+    # the administrator records one setting later: the image folder (``store.image_folder``)
+    "project_info": ("true", {"administrator": "key = 'images_folder'"}),
     "change_log": (
         f"reader IS NULL OR {_own_read('change_log')}",
         {"reader": "actor = session_user AND reader = session_user",

@@ -139,6 +139,10 @@ class PostgresStore(SqlStore):
         """Be told (:meth:`wait_for_reads`) when any read is signed or reopened."""
         self._db.execute(f"LISTEN {READS_CHANNEL}")
 
+    def socket(self) -> int:
+        """The connection's socket: an event loop watches it for :meth:`wait_for_reads`."""
+        return int(self._db.connection.fileno())
+
     def wait_for_reads(self, timeout: float) -> bool:
         """Whether a signature or re-read was committed since the last call (waits up to
         ``timeout`` seconds; :meth:`listen_for_reads` first)."""
