@@ -19,20 +19,13 @@ file records none of them. That gap is asserted (``ADSL_NOT_YET``) so it is clos
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-
-from recist.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-PHARMAVERSE = ROOT / "tests" / "data" / "pharmaverse-recist"
-RELUTH = ROOT / "examples" / "reluth"
-Row = dict[str, str]
+from cdisc_kit import RELUTH, Row, export, pharmaverse_inputs, reluth_read_twice
 
 SAS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,7}")
 ISO_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
@@ -48,10 +41,6 @@ KEYS = {
     "adsl": ("USUBJID",),
 }
 
-
-def read(path: Path) -> list[Row]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def conformance_problems(kind: str, rows: list[Row]) -> list[str]:
@@ -106,35 +95,12 @@ def conformance_problems(kind: str, rows: list[Row]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pharmaverse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    tmp = tmp_path_factory.mktemp("pharmaverse")
-    measurements, subjects = tmp / "measurements.csv", tmp / "subjects.csv"
-    tu, tr = PHARMAVERSE / "tu_onco_recist.csv", PHARMAVERSE / "tr_onco_recist.csv"
-    args = ["sdtm-import", str(tu), str(tr), "--impute-dates", "last", "-o", str(measurements)]
-    assert main(args) == 0
-    adrs = read(PHARMAVERSE / "adrs_onco_recist_subjects.csv")
-    randomized = {r["USUBJID"]: r["RANDDT"] for r in adrs}
-    subjects.write_text(
-        "subject_id,randomization_date\n" + "".join(f"{s},{d}\n" for s, d in randomized.items())
-    )
-    return measurements, subjects
+    return pharmaverse_inputs(tmp_path_factory.mktemp("pharmaverse"))
 
 
 @pytest.fixture(scope="module")
 def reluth_twice(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    rows = read(RELUTH / "measurements.csv")
-    measurements = tmp_path_factory.mktemp("reluth") / "measurements.csv"
-    with measurements.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, ["reader", *rows[0]])
-        writer.writeheader()
-        for reader in ("READER 1", "READER 2"):
-            writer.writerows({"reader": reader, **row} for row in rows)
-    return measurements
-
-
-def export(kind: str, measurements: Path, subjects: Path, out: Path, *more: str) -> list[Row]:
-    args = ["export", kind, str(measurements), "--subjects", str(subjects), "-o", str(out)]
-    assert main([*args, *more]) == 0
-    return read(out)
+    return reluth_read_twice(tmp_path_factory.mktemp("reluth"))
 
 
 @pytest.mark.parametrize("kind", ["adrs", "adtte", "adsl"])

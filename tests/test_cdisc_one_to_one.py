@@ -5,23 +5,11 @@ admiralonco's words (`` by Investigator``)."""
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
-from recist.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-PHARMAVERSE = ROOT / "tests" / "data" / "pharmaverse-recist"
-RELUTH = ROOT / "examples" / "reluth"
-Row = dict[str, str]
-
-
-def read(path: Path) -> list[Row]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+from cdisc_kit import RELUTH, Row, export, pharmaverse_inputs, reluth_read_twice
 
 
 def one_to_one(rows: list[Row]) -> None:
@@ -34,39 +22,15 @@ def one_to_one(rows: list[Row]) -> None:
     assert {p: c for p, c in codes.items() if len(c) > 1} == {}
 
 
-def export(kind: str, measurements: Path, subjects: Path, out: Path, *more: str) -> list[Row]:
-    args = ["export", kind, str(measurements), "--subjects", str(subjects), "-o", str(out)]
-    assert main([*args, *more]) == 0
-    return read(out)
-
-
 @pytest.fixture(scope="module")
 def pharmaverse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    tmp = tmp_path_factory.mktemp("pharmaverse")
-    measurements, subjects = tmp / "measurements.csv", tmp / "subjects.csv"
-    tu, tr = PHARMAVERSE / "tu_onco_recist.csv", PHARMAVERSE / "tr_onco_recist.csv"
-    args = ["sdtm-import", str(tu), str(tr), "--impute-dates", "last", "-o", str(measurements)]
-    assert main(args) == 0
-    adrs = read(PHARMAVERSE / "adrs_onco_recist_subjects.csv")
-    randomized = {r["USUBJID"]: r["RANDDT"] for r in adrs}
-    subjects.write_text(
-        "subject_id,randomization_date\n" + "".join(f"{s},{d}\n" for s, d in randomized.items())
-    )
-    return measurements, subjects
+    return pharmaverse_inputs(tmp_path_factory.mktemp("pharmaverse"))
 
 
 @pytest.fixture(scope="module")
 def reluth_with_readers(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The example trial read twice (two central readers, the same measurements)."""
-    tmp = tmp_path_factory.mktemp("reluth")
-    rows = read(RELUTH / "measurements.csv")
-    measurements = tmp / "measurements.csv"
-    with measurements.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, ["reader", *rows[0]])
-        writer.writeheader()
-        for reader in ("READER 1", "READER 2"):
-            writer.writerows({"reader": reader, **row} for row in rows)
-    return measurements, RELUTH / "subjects.csv"
+    return reluth_read_twice(tmp_path_factory.mktemp("reluth")), RELUTH / "subjects.csv"
 
 
 @pytest.mark.parametrize("kind", ["adrs", "adtte"])
