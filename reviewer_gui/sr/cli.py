@@ -118,4 +118,7 @@ def load_srs_command(args: argparse.Namespace) -> int:
         print(f"recist-review: {loaded.file.name} loaded into {loaded.key.reader}'s draft read "
               f"of {loaded.key.case_id} {loaded.timepoint} ({len(loaded.lesions)} lesion(s)); "
               f"{loaded.key.reader} reviews and signs it", file=sys.stderr)  # fmt: skip
+        if loaded.to_measure:
+            print(f"recist-review: {', '.join(loaded.to_measure)}: the SR's values have no end "
+                  f"points on an image: {loaded.key.reader} measures them", file=sys.stderr)
     return 0

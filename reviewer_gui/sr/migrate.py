@@ -61,6 +61,9 @@ class LoadedSr:
     key: ReadKey
     timepoint: str
     lesions: tuple[str, ...]
+    #: Lesions whose SR values have no end points on an image (3D Slicer's): the reader
+    #: measures them.
+    to_measure: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +121,9 @@ def load_srs(
                              "file": plan.file.name, "sop_instance_uid": plan.sop_instance_uid,
                              "sha256": plan.sha256, "lesions": list(lesions),
                              "records": [first, last]}]})  # fmt: skip
+        to_measure = tuple(e.lesion_id for e in plan.entries if e.state is None)
         done.append(LoadedSr(plan.file, plan.sop_instance_uid, plan.sha256, plan.key,
-                             plan.timepoint.label, lesions))  # fmt: skip
+                             plan.timepoint.label, lesions, to_measure))  # fmt: skip
     return tuple(done)
 
 

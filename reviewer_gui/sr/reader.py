@@ -42,6 +42,8 @@ TRACKING_UID = ("112040", "DCM")
 FINDING = ("121071", "DCM")
 FINDING_SITE = ("363698007", "SCT")
 TIME_POINT_ID = ("126070", "DCM")
+#: TID 1502's "Time Point" (UMLS), which dcmqi (3D Slicer) writes instead.
+TIME_POINT = ("C2348792", "UMLS")
 OBSERVER = ("121008", "DCM")
 
 
@@ -113,7 +115,7 @@ def read_sr(source: Path | Dataset) -> SrRead:
     timepoint, meaning, responses = "", "", {}
     for group in groups:
         items = list(group.get("ContentSequence", []))
-        timepoint = timepoint or _text(items, TIME_POINT_ID)
+        timepoint = timepoint or _text(items, TIME_POINT_ID) or _text(items, TIME_POINT)
         if _text(items, TRACKING_ID) == c.SUMMARY_TRACKING:
             meaning = _text(items, _key(c.SIGNATURE_MEANING))
             responses = {field: c.response_text(field, _code(items, _key(name)))
