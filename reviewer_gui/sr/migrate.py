@@ -97,7 +97,7 @@ def load_srs(
         raise SrLoadRefused("no SR file given: name the SR files to load")
     _check_reader(session, reader)
     project: ReadingProject = session._project
-    headers = SeriesHeaders(_images(session))
+    headers = SeriesHeaders(_images(session, project))
     plans = sorted((_plan(project, headers, reader, path, assignments or {}) for path in files),
                    key=lambda plan: (plan.key.case_id, plan.timepoint.scan_date))  # fmt: skip
     _check_targets(project, plans)
@@ -143,12 +143,16 @@ def _check_reader(session: Session, reader: str) -> None:
                             f"one of {readers}")  # fmt: skip
 
 
-def _images(session: Session) -> Path:
+def _images(session: Session, project: ReadingProject) -> Path:
+    """The folder the series folders are relative to (a PostgreSQL project's setting)."""
     folder = session.images_folder
-    if folder is None:
+    if folder is not None:
+        return folder
+    if any(tp.series is not None and not Path(tp.series.folder).is_absolute()
+           for case_id in project.case_ids for tp in project.timepoints(case_id)):  # fmt: skip
         raise SrLoadRefused("the project records no image folder: record it first "
                             "(recist-review images URL FOLDER)")  # fmt: skip
-    return folder
+    return Path("/")  # every series folder is absolute
 
 
 def _plan(project: ReadingProject, headers: SeriesHeaders, reader: str, path: Path,
