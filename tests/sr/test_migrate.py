@@ -116,6 +116,7 @@ def test_another_projects_read_loads_into_a_readers_draft_and_the_reader_signs_i
     read = bobs_read(study)
     assert read.signatures["BASELINE"].signed_by == "bob"  # type: ignore[attr-defined]
     assert entries_of(read, "M2") == entries_of(elsewhere, "M2")  # type: ignore[arg-type]
+    assert main(["audit", "verify", str(study)]) == 0  # the chain holds every loaded row
 
 
 def test_ohifs_measurements_load_once_a_person_assigned_their_lesions(
