@@ -107,8 +107,16 @@ def load_srs_command(args: argparse.Namespace) -> int:
     from reviewer_gui.sr.assignments import read_assignments
     from reviewer_gui.sr.migrate import load_srs
 
-    if isinstance(args.project, Path) and not args.project.is_file():
-        raise ValueError(f"{args.project}: no such reading project")
+    if isinstance(args.project, Path):
+        from reviewer_gui.store import Store
+
+        if not args.project.is_file():
+            raise ValueError(f"{args.project}: no such reading project")
+        with Store.open(args.project, create=False) as store:
+            if not store.users():
+                raise ValueError(f"{args.project}: a project without users: sr-load is the "
+                                 "study administrator's (recist-review users add PROJECT NAME "
+                                 "--role administrator, then the readers)")  # fmt: skip
     assignments = read_assignments(args.lesions) if args.lesions else {}
     password = next(_passwords(args))
     with sign_in(args.project, args.admin, password, engine=RecistEngine(),

@@ -106,6 +106,17 @@ def test_a_reader_cannot_export_another_readers_sr(
     assert not (tmp_path / "out").exists()
 
 
+def test_a_project_without_users_has_no_administrator_to_load(
+    exported: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    project, folder = exported
+    before = changes(project)
+    assert sr_load(monkeypatch, project, sorted(folder.glob("SUBJ-001_bob_*"))[:1]) == 2
+    refused(capsys, f"{project}: a project without users: sr-load is the study administrator's")
+    assert changes(project) == before
+
+
 @pytest.mark.parametrize("problem", ["not-dicom", "unknown-study", "has-entries", "twice",
                                      "not-a-reader", "no-file"])  # fmt: skip
 def test_refused_in_one_line_naming_the_file(
