@@ -12,6 +12,7 @@ Our own SRs carry them already; a row for one of their measurements overrides no
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -73,9 +74,15 @@ def assign(entries: Sequence[SrEntry], assignments: Mapping[str, Assignment]
     """``entries`` with their lesion id, category and organ: their own (our SRs), else the
     assignment of their tracking UID or identifier (``ReadingError`` naming a measurement
     that has neither)."""
-    done = []
+    done: list[SrEntry] = []
+    named = Counter(entry.tracking_identifier for entry in entries)
     for entry in entries:
-        given = assignments.get(entry.tracking_uid) or assignments.get(entry.tracking_identifier)
+        given = assignments.get(entry.tracking_uid)
+        if given is None and entry.tracking_identifier in assignments:
+            if named[entry.tracking_identifier] > 1:
+                raise ReadingError(f"{named[entry.tracking_identifier]} measurements are "
+                                   f"{entry.tracking_identifier}: assign them by tracking UID")
+            given = assignments[entry.tracking_identifier]
         if given is None and not (entry.lesion_id and entry.category and entry.organ):
             raise ReadingError(
                 f"measurement {entry.tracking_identifier or '?'} ({entry.tracking_uid}) has no "
@@ -85,5 +92,9 @@ def assign(entries: Sequence[SrEntry], assignments: Mapping[str, Assignment]
             entry = replace(entry, lesion_id=given.lesion_id, category=given.category,
                             organ=given.organ, detail=given.detail or entry.detail,
                             is_node=given.organ == NODE_ORGAN)  # fmt: skip
+        if any(other.lesion_id == entry.lesion_id for other in done):
+            raise ReadingError(f"lesion {entry.lesion_id} is assigned to two measurements: one "
+                               "lesion id per measurement (a split target's fragments are "
+                               "measured in the reader's window)")  # fmt: skip
         done.append(entry)
     return tuple(done)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,32 @@ def test_refused_in_one_line_naming_the_file(
     assert changes(study) == before
     with Store.open(study, create=False) as store:
         assert len([r for r in store.load().reads if r == BOB]) == (problem == "has-entries")
+
+
+def test_one_lesion_per_measurement_and_identifiers_that_name_one(
+    study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from reviewer_gui.reading import Category, ReadingError
+    from reviewer_gui.sr import read_sr
+    from reviewer_gui.sr.assignments import Assignment, assign
+
+    from .test_dcmjs_import import ohif_writes
+
+    ohif = ohif_writes(tmp_path)
+    entries = read_sr(ohif).entries
+    length, bidirectional = sorted(entries, key=lambda e: e.tracking_identifier)[::-1]
+    t1 = Assignment("T1", Category.TARGET, "liver")
+    lesions = tmp_path / "lesions.csv"
+    lesions.write_text("tracking,lesion_id,category,organ\n" + "".join(
+        f"{e.tracking_uid},T1,TARGET,liver\n" for e in entries), encoding="utf-8")
+    assert sr_load(monkeypatch, study, [ohif], "--lesions", str(lesions)) == 2
+    refused(capsys, str(ohif), "lesion T1 is assigned to two measurements")
+    assert bobs_read(study) is None
+    by_identifier = assign(entries, {length.tracking_identifier: t1, bidirectional.tracking_uid:
+                                     Assignment("T2", Category.TARGET, "lymph node")})
+    assert {e.tracking_uid: e.lesion_id for e in by_identifier} == {
+        length.tracking_uid: "T1", bidirectional.tracking_uid: "T2"}
+    twice = (length, replace(length, tracking_uid="2.25.1"))  # two Lengths, one identifier
+    with pytest.raises(ReadingError, match=r"2 measurements are .*: assign them by tracking UID"):
+        assign(twice, {length.tracking_identifier: t1})
