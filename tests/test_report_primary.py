@@ -216,3 +216,9 @@ def test_settings_reach_the_report(tmp_path: Path) -> None:
     expected = sample_size(0.5, 0.7, 0.05, 0.8)
     assert f"{expected.per_arm} per arm, {expected.total} in total" in page
     assert expected.per_arm == 93  # (1.96 * 0.6928 + 0.8416 * 0.6782)^2 / 0.2^2 = 92.998
+
+
+def test_the_example_protocol_file_holds_the_defaults() -> None:
+    from recist.report.settings import DEFAULT_SETTINGS, read_settings
+
+    assert read_settings(EXAMPLE / "protocol.toml") == DEFAULT_SETTINGS

@@ -269,3 +269,39 @@ def test_shown_keeps_the_csv_untouched(small: Analysis) -> None:
     display = shown(table)
     assert "p-value" in display.columns and "p_value" in table.columns
     assert len(display.rows) == len(table.rows)
+
+
+def test_three_arms_compare_each_arm_with_the_control_and_say_so(tmp_path: Path) -> None:
+    """Arms A, B, C (C the control, last in --arms): DCR A - C and B - C, recomputed from the
+    analysis dataset; the methods name the comparisons; tiny subgroups are "not estimable"."""
+    measurements, subjects = write(tmp_path)
+    text = subjects.read_text(encoding="utf-8")
+    for subject in ("A3", "B3"):
+        text = text.replace(f"{subject},2024-01-10,,,{subject[0]}", f"{subject},2024-01-10,,,C")
+    subjects.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["report", str(measurements), "--subjects", str(subjects), "--strata", "site"]
+    assert main([*argv, "--arms", "A", "B", "C", "-o", str(out)]) == 0
+    dataset = rows(out / "subjects.csv")
+
+    def dcr(arm: str) -> float:
+        members = [s for s in dataset if s["arm"] == arm]
+        return sum(s["dcr"] == "Y" for s in members) / len(members)
+
+    itt = [r for r in rows(out / "comparisons.csv") if r["population"] == "ITT"]
+    found = {r["difference"]: r["difference_pct"] for r in itt if r["endpoint"] == "DCR"}
+    assert found == {
+        "A - C": f"{100 * (dcr('A') - dcr('C')):.1f}",
+        "B - C": f"{100 * (dcr('B') - dcr('C')):.1f}",
+    }
+    primary = [r for r in rows(out / "primary_test.csv") if r["population"] == "ITT"]
+    assert [(r["comparison"], r["role"]) for r in primary] == [
+        ("A vs C", "primary"),
+        ("A vs C", "sensitivity"),
+        ("B vs C", "primary"),
+        ("B vs C", "sensitivity"),
+    ]
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "A vs C; B vs C (each arm against the control, the last arm" in page
+    assert "log-rank tests compare all 3 arms together (2 df)" in page
+    assert all(r["rpfs_hazard_ratio"] == "" for r in rows(out / "forest.csv")[1:])

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from recist.report.populations import AnalysisSubject
 from recist.report.statistics import (
     Comparison,
@@ -41,11 +43,14 @@ def subgroup(
         shares.append(
             exact_proportion(sum(s.endpoints.dcr_6m for s in arm_members), len(arm_members))
         )
-    hazard = hazard_ratio(
-        [s.endpoints.rpfs.days / DAYS_PER_MONTH for s in pair],
-        [s.endpoints.rpfs.event for s in pair],
-        [s.arm == first for s in pair],
-    )
+    try:
+        hazard = hazard_ratio(
+            [s.endpoints.rpfs.days / DAYS_PER_MONTH for s in pair],
+            [s.endpoints.rpfs.event for s in pair],
+            [s.arm == first for s in pair],
+        )
+    except np.linalg.LinAlgError:  # too few subjects or events in the subgroup for a Cox fit
+        hazard = HazardRatio(None, None, None)
     return Subgroup(
         factor,
         level,

@@ -155,7 +155,13 @@ def _methods(analysis: Analysis) -> str:
             if len(pairs) > 1
             else " (differences and hazard ratios: first arm against the second)"
         )
-        + ("; hazard ratios only with two arms" if len(analysis.arms) > 2 else ""),
+        + (
+            f"; log-rank tests compare all {len(analysis.arms)} arms together "
+            f"({len(analysis.arms) - 1} df); no hazard ratio (two arms only); forest plot: "
+            f"{pairs[0][0]} vs {pairs[0][1]}"
+            if len(analysis.arms) > 2
+            else ""
+        ),
         "Disease control": f"overall response CR, PR, SD or non-CR/non-PD at the evaluable "
         f"assessment closest to day {options.dcr_day} (window +-{options.dcr_window} days), "
         "no progression or death before it",
@@ -167,7 +173,8 @@ def _methods(analysis: Analysis) -> str:
         f"alternatives (progression at the next scheduled visit, every "
         f"{settings.assessment_interval_days} days; events after missed visits counted)",
         "Sample size": (
-            f"{planned.per_arm} per arm, {planned.total} in total, to detect a disease control "
+            f"{planned.per_arm} per arm, {planned.total} in total (two arms, 1:1), to detect a "
+            "disease control "
             f"rate of {100 * settings.experimental_rate:g} % vs {100 * settings.control_rate:g} "
             f"% with {100 * settings.power:g} % power at two-sided {100 * settings.alpha:g} % "
             "(normal approximation, pooled variance under the null, no continuity correction; "
