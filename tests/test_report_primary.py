@@ -222,3 +222,20 @@ def test_the_example_protocol_file_holds_the_defaults() -> None:
     from recist.report.settings import DEFAULT_SETTINGS, read_settings
 
     assert read_settings(EXAMPLE / "protocol.toml") == DEFAULT_SETTINGS
+
+
+def test_a_missing_settings_file_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    argv = [
+        "report",
+        str(EXAMPLE / "measurements.csv"),
+        "--subjects",
+        str(EXAMPLE / "subjects.csv"),
+    ]
+    status = main([*argv, "--protocol", str(tmp_path / "sap.toml"), "-o", str(out)])
+    error = capsys.readouterr().err
+    assert status == 2
+    assert f"{tmp_path / 'sap.toml'}:0: --protocol: cannot read the file" in error
+    assert not out.exists()

@@ -231,7 +231,11 @@ def test_consort_flow_recomputed_from_the_inputs(example: Path) -> None:
             for s in members
         )
         assert stages[2][arm] == str(evaluable)
-        assert stages[3][arm] == str(sum(s["per_protocol_flag"] == "Y" for s in members))
+        per_protocol = sum(s["per_protocol_flag"] == "Y" for s in members)
+        assert stages[3][arm] == str(per_protocol)
+        page = (example / "report.html").read_text(encoding="utf-8")
+        assert f"Per-protocol: <b>{per_protocol}</b>" in page
+        assert f"{evaluable - per_protocol} excluded from per-protocol (reasons below)" in page
     assert measured <= {s["subject_id"] for s in subjects}
 
 

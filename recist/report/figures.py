@@ -62,7 +62,12 @@ def _new_figure(width: float, height: float) -> Figure:
 
 
 def kaplan_meier_figure(analysis: SurvivalAnalysis, colours: dict[str, str]) -> bytes:
-    """Kaplan-Meier curves with a number-at-risk table sharing the time axis."""
+    """Kaplan-Meier curves with a number-at-risk table sharing the time axis (PNG)."""
+    return _png(draw_kaplan_meier(analysis, colours))
+
+
+def draw_kaplan_meier(analysis: SurvivalAnalysis, colours: dict[str, str]) -> Figure:
+    """The figure of ``kaplan_meier_figure``."""
     from matplotlib.lines import Line2D
 
     rows = len(analysis.arms)
@@ -130,7 +135,7 @@ def kaplan_meier_figure(analysis: SurvivalAnalysis, colours: dict[str, str]) -> 
     table_axes.tick_params(axis="y", length=0)
     for side in ("top", "right", "bottom", "left"):
         table_axes.spines[side].set_visible(False)
-    return _png(figure)
+    return figure
 
 
 def best_change(subject: AnalysisSubject) -> float | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,9 @@ from recist.report.statistics import (
     hazard_ratio,
 )
 from recist.report.tables import DAYS_PER_MONTH, ReportTable, num, pct
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 OVERALL = "all subjects"
 
@@ -111,8 +115,16 @@ def forest_table(groups: Sequence[Subgroup], first: str, control: str) -> Report
 
 
 def forest_figure(groups: Sequence[Subgroup], first: str, control: str) -> bytes:
-    """Two panels sharing the subgroup rows: DCR difference (%) and rPFS HR (log scale)."""
-    from recist.report.figures import _new_figure, _png
+    """The forest plot as PNG."""
+    from recist.report.figures import _png
+
+    return _png(draw_forest(groups, first, control))
+
+
+def draw_forest(groups: Sequence[Subgroup], first: str, control: str) -> Figure:
+    """Two panels sharing the subgroup rows: DCR difference (%) and rPFS HR (log scale); row
+    ``i`` of ``groups`` is drawn at y = ``i`` (a square at the estimate, a line for the CI)."""
+    from recist.report.figures import _new_figure
 
     labels = [OVERALL if g.factor == OVERALL else f"{g.factor} = {g.level}" for g in groups]
     labels = [
@@ -143,4 +155,4 @@ def forest_figure(groups: Sequence[Subgroup], first: str, control: str) -> bytes
     for axes in (dcr_axes, hr_axes):
         axes.grid(axis="x", alpha=0.3)
     figure.suptitle("Forest plot by stratification factor (ITT; n = first arm / control arm)")
-    return _png(figure)
+    return figure

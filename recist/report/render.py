@@ -18,6 +18,7 @@ from recist.report.figures import (
     swimmer_figure,
     waterfall_figure,
 )
+from recist.report.flow import FLOW_FILE, flow_html
 from recist.report.forest import forest_figure
 from recist.report.labels import shown
 from recist.report.primary import comparisons
@@ -325,7 +326,7 @@ def render_report(analysis: Analysis, *, title: str) -> dict[str, bytes]:
     sections = [
         (
             "Analysis populations",
-            ["flow.csv", EXCLUSIONS_FILE, "per_protocol_excluded_subjects.csv"],
+            [FLOW_FILE, EXCLUSIONS_FILE, "per_protocol_excluded_subjects.csv"],
             [],
         ),
         (
@@ -367,6 +368,8 @@ def render_report(analysis: Analysis, *, title: str) -> dict[str, bytes]:
         body += [
             exclusions_html(analysis.table(name), analysis.arms)
             if name == EXCLUSIONS_FILE
+            else flow_html(analysis.table(name))
+            if name == FLOW_FILE
             else table_html(analysis.table(name))
             for name in tables
         ]

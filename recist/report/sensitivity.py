@@ -35,8 +35,8 @@ from recist.report.tables import ReportTable, months, num, pct
 from recist.results import TimeToEvent
 from recist.rules.endpoints import DISEASE_CONTROL, EndpointOptions, time_to_event
 
-PROTOCOL_RULE = "protocol: missing or NE landmark = failure"
-BRACKETING_RULE = "bracketing: disease control before and after, no PD in between"
+PROTOCOL_RULE = "protocol: missing/NE = failure"
+BRACKETING_RULE = "bracketing"
 
 
 def _adequate(subject: AnalysisSubject) -> list[tuple[dt.date, Response]]:
@@ -126,6 +126,7 @@ def dcr_sensitivity_table(
             "reclassified",
         ),
         tuple(rows),
+        "Protocol rule: a missing or NE landmark assessment is a failure. "
         "Bracketing: the last adequate assessment before the landmark and the first after it "
         "both CR, PR, SD or non-CR/non-PD, no progression or death up to the later one. "
         "reclassified: subjects whose disease control differs from the protocol rule. "
