@@ -208,11 +208,11 @@ def test_bad_settings_exit_2_naming_file_line_key_and_write_nothing(
 
 
 def test_settings_reach_the_report(tmp_path: Path) -> None:
-    settings = 'study_id = "RLT-2"\ndata_cutoff = 2024-06-30\ncontrol_rate = 0.5\n'
+    settings = 'study_id = "RLT-2"\ndata_cutoff = 2024-08-31\ncontrol_rate = 0.5\n'
     status, out = run_with(tmp_path, settings + "experimental_rate = 0.7\n")
     assert status == 0
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert "<h1>RLT-2: RECIST 1.1 trial report, data cut-off 2024-06-30</h1>" in page
+    assert "<h1>RLT-2: RECIST 1.1 trial report, data cut-off 2024-08-31</h1>" in page
     expected = sample_size(0.5, 0.7, 0.05, 0.8)
     assert f"{expected.per_arm} per arm, {expected.total} in total" in page
     assert expected.per_arm == 93  # (1.96 * 0.6928 + 0.8416 * 0.6782)^2 / 0.2^2 = 92.998
@@ -238,4 +238,16 @@ def test_a_missing_settings_file_is_named(
     error = capsys.readouterr().err
     assert status == 2
     assert f"{tmp_path / 'sap.toml'}:0: --protocol: cannot read the file" in error
+    assert not out.exists()
+
+
+def test_data_after_the_cut_off_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    latest = max(r["date"] for r in rows(EXAMPLE / "measurements.csv"))
+    status, out = run_with(tmp_path, 'study_id = "X"\ndata_cutoff = 2024-06-30\n')
+    error = capsys.readouterr().err
+    assert status == 2
+    assert "protocol.toml:2: data_cutoff: the data go beyond the cut-off 2024-06-30" in error
+    assert f"has a date {latest}" in error
     assert not out.exists()

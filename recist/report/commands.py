@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     from recist.report.analysis import AnalysisError, ArmOrderError, analyse_trial
     from recist.report.inputs import load_trial
     from recist.report.render import render_report
-    from recist.report.settings import DEFAULT_SETTINGS, read_settings
+    from recist.report.settings import DEFAULT_SETTINGS, check_cutoff, read_settings
 
     settings = DEFAULT_SETTINGS if args.protocol is None else read_settings(args.protocol)
     subjects = load_trial(
@@ -97,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
         options=endpoint_options(args),
         min_evaluations=args.pp_evaluations,
     )
+    if args.protocol is not None:
+        check_cutoff(settings, args.protocol, subjects)
     try:
         analysis = analyse_trial(
             subjects,

@@ -22,6 +22,7 @@ from recist.report.flow import FLOW_FILE, flow_html
 from recist.report.forest import forest_figure
 from recist.report.labels import shown
 from recist.report.primary import comparisons
+from recist.report.settings import latest_date
 from recist.report.tables import (
     EXCLUDED,
     EXCLUSIONS_FILE,
@@ -203,16 +204,8 @@ def data_cutoff(analysis: Analysis) -> tuple[dt.date | None, str]:
     """The data cut-off of the protocol settings, else the latest date in the data."""
     if analysis.settings.data_cutoff is not None:
         return analysis.settings.data_cutoff, "protocol settings"
-    dates = []
-    for subject in analysis.populations[0].subjects:
-        dates += [tp.date for tp in subject.assessment.timepoints]
-        info = subject.info
-        dates += [
-            d
-            for d in (info.randomization_date, info.death_date, info.new_therapy_date)
-            if d is not None
-        ]
-    return max(dates, default=None), "latest date in the data; no data_cutoff in the settings"
+    latest = latest_date(analysis.populations[0].subjects)
+    return latest[0] if latest else None, "latest date in the data; no data_cutoff in the settings"
 
 
 def heading(analysis: Analysis, source: str) -> tuple[str, str]:

@@ -14,6 +14,9 @@ tumour assessments. Without a file the defaults are the ReLUTH protocol's::
     power = 0.80
     assessment_interval_days = 56      # tumour assessment every 8 weeks
 
+The data must end at ``data_cutoff`` when it is given: a later date is refused (the report is
+titled with the cut-off; the extract, not the report, applies it).
+
 ``cmh``: the Cochran-Mantel-Haenszel test stratified by the randomization factors (``--strata``),
 with the unstratified Pearson chi-square (Fisher's exact test when an expected count is below
 5) as the sensitivity analysis; ``chi-square``: the other way round.
@@ -24,11 +27,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recist.io.table import InputProblem, InvalidInput
+
+if TYPE_CHECKING:
+    from recist.report.populations import AnalysisSubject
 
 PRIMARY_TESTS = ("cmh", "chi-square")
 
@@ -126,3 +133,35 @@ def read_settings(path: Path) -> ProtocolSettings:
 
 
 _RATES = frozenset({"alpha", "control_rate", "experimental_rate", "power"})
+
+
+def latest_date(subjects: Sequence[AnalysisSubject]) -> tuple[dt.date, str] | None:
+    """The latest date in the data (assessments, randomization, death, new therapy) and the
+    subject it belongs to; None without any date."""
+    found: list[tuple[dt.date, str]] = []
+    for subject in subjects:
+        info = subject.info
+        dates = [tp.date for tp in subject.assessment.timepoints]
+        dates += [d for d in (info.randomization_date, info.death_date, info.new_therapy_date) if d]
+        found += [(d, subject.subject_id) for d in dates]
+    return max(found, default=None)
+
+
+def check_cutoff(
+    settings: ProtocolSettings, path: Path, subjects: Sequence[AnalysisSubject]
+) -> None:
+    """Refuse data after the settings' ``data_cutoff``: a report titled with a cut-off must not
+    analyse later records. Raises ``InvalidInput`` naming the settings line and the fix."""
+    latest = latest_date(subjects)
+    if settings.data_cutoff is None or latest is None or latest[0] <= settings.data_cutoff:
+        return
+    text = path.read_text(encoding="utf-8")
+    date, subject = latest
+    message = (
+        f"the data go beyond the cut-off {settings.data_cutoff.isoformat()} (subject "
+        f"'{subject}' has a date {date.isoformat()}); analyse a data extract cut at that date, "
+        "or set data_cutoff to the extract's cut-off date"
+    )
+    raise InvalidInput(
+        [InputProblem(str(path), _line_of(text, "data_cutoff"), "data_cutoff", message)]
+    )
