@@ -8,7 +8,9 @@ evaluators, and the investigator alone):
 - PARAMCD at most 8 characters, a letter or underscore then letters, digits or underscores,
   one to one with PARAM; PARAM at most 200 characters;
 - unique keys (ADSL: USUBJID; ADRS: subject, evaluator, PARAMCD, ADT, AVISIT; ADTTE: subject,
-  evaluator, PARAMCD) and ASEQ 1, 2, ... within each subject;
+  evaluator, PARAMCD) and ASEQ unique within each subject, increasing in record order (ADaMIG:
+  ASEQ makes a subject's records unique; it is numbered over every read of the input, so with
+  ``--reader`` the numbers kept may have gaps);
 - dates (``*DT``) ISO 8601 ``YYYY-MM-DD`` or empty;
 - ADTTE: CNSR in {0, 1}, AVAL = ADT - STARTDT + 1, AVALU DAYS;
 - flags: DTHFL "Y" or null; ITTFL and PPROTFL "Y" or "N" (population flags are never null).
@@ -78,8 +80,9 @@ def conformance_problems(kind: str, rows: list[Row]) -> list[str]:
     found += [f"PARAMCD {c} has the PARAMs {sorted(p)}" for c, p in params.items() if len(p) > 1]
     found += [f"PARAM {p!r} has the PARAMCDs {sorted(c)}" for p, c in codes.items() if len(c) > 1]
     found += [
-        f"{s} ASEQ {q}" for s, q in sequence.items() if sorted(q) != list(range(1, len(q) + 1))
-    ]
+        f"{s} ASEQ {q}" for s, q in sequence.items()
+        if q != sorted(set(q)) or q[0] < 1
+    ]  # fmt: skip
     if kind == "adtte":
         for row in rows:
             days = (dt.date.fromisoformat(row["ADT"]) - dt.date.fromisoformat(row["STARTDT"])).days
