@@ -147,3 +147,35 @@ def test_define_needs_an_xml_output(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert stop.value.code == 2
     assert "define needs -o FILE.xml" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["define", "adtr"])
+def test_a_place_that_cannot_take_the_output_is_exit_2_and_touches_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+) -> None:  # fmt: skip
+    import errno
+    import os
+    import tempfile
+
+    argv = ["export", kind, str(RELUTH / "measurements.csv"), "--subjects",
+            str(RELUTH / "subjects.csv"), "--study-id", "R"]  # fmt: skip
+    suffix = ".xml" if kind == "define" else ".xpt"
+    kept = tmp_path / f"kept{suffix}"
+    kept.write_bytes(b"kept")
+    cases = [
+        (tmp_path / "missing" / f"out{suffix}", "does not exist (No such file or directory)"),
+        (kept, "cannot write here (Permission denied)"),
+    ]
+    for target, words in cases:
+        if target == kept:
+
+            def refuse(*args: object, **kwargs: object) -> tuple[int, str]:
+                raise OSError(errno.EACCES, os.strerror(errno.EACCES))
+
+            monkeypatch.setattr(tempfile, "mkstemp", refuse)
+        assert main([*argv, "-o", str(target)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"{target}: ") and words in err and "Traceback" not in err, err
+    assert kept.read_bytes() == b"kept"
+    assert [p.name for p in tmp_path.iterdir()] == [kept.name]

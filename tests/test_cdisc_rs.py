@@ -136,3 +136,19 @@ def test_adrs_rsseq_points_at_the_overall_response_in_rs(
         if row["PARAMCD"] == "OVR":
             assert source["RSSTRESC"] == row["AVALC"]
     assert not [r for r in adrs if r["AVISIT"] and not r["RSSEQ"]]
+
+
+def test_mdis_only_from_measurements(tmp_path: Path) -> None:
+    """Measurable disease at baseline needs the baseline's lesions: a responses file has none."""
+    responses = tmp_path / "responses.csv"
+    assert main(["assess", str(RELUTH / "measurements.csv"), "-o", str(responses)]) == 0
+    from_responses = export("adrs", responses, SUBJECTS, tmp_path / "a.csv", "--study-id", "R")
+    measured = export("adrs", RELUTH / "measurements.csv", SUBJECTS, tmp_path / "b.csv",
+                      "--study-id", "R")  # fmt: skip
+    assert not [r for r in from_responses if r["PARAMCD"] == "MDIS"]
+    mdis = {r["USUBJID"]: r["AVALC"] for r in measured if r["PARAMCD"] == "MDIS"}
+    assert len(mdis) == 40 and set(mdis.values()) <= {"Y", "N"}
+    baseline_targets = {line.split(",")[0] for line in
+                        (RELUTH / "measurements.csv").read_text().splitlines()
+                        if ",BASELINE," in line and ",TARGET," in line}  # fmt: skip
+    assert {s for s, v in mdis.items() if v == "Y"} == baseline_targets

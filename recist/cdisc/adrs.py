@@ -48,7 +48,8 @@ for admiralonco's codes would miss every non-investigator record. PARAM names th
 (`` by Investigator``, admiralonco's words) only when the dataset holds one evaluator, as the
 template's single-assessor ADRS does; with several, PARAM is evaluator-free ("Overall
 Response"), so that each PARAMCD has one PARAM, and the evaluator is read from PARCAT2,
-RSEVAL and RSEVALID. ``recist.cdisc.exports.adtte`` applies the same rule to its PARAM.
+RSEVAL and RSEVALID. ``recist.cdisc.adtte`` and ``recist.cdisc.adtr`` apply the same rule to
+their PARAM.
 
 Y/N parameters have AVAL 1/0 (``yn_to_numeric()``) and ANL01FL "Y". A record that comes from
 one visit's overall response (OVR, and a derived parameter dated by it) carries AVISIT,

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from recist.cdisc.datasets import Column, OutputDataset, write_dataset
+from recist.cdisc.datasets import Column, OutputDataset
 from recist.cdisc.parameters import Parameter
-from recist.cdisc.reads import DEFAULT_EVALUATOR, Read, load_reads
+from recist.cdisc.reads import DEFAULT_EVALUATOR, load_reads
 from recist.rules.endpoints import EndpointOptions
 
 
@@ -53,11 +53,6 @@ def build(
     return dataset
 
 
-def export(kind: str, path: Path, *, output: Path | None, **settings: object) -> None:
-    """Write the ``kind`` dataset of ``path`` (``build``'s settings) to ``output``."""
-    write_dataset(build(kind, path, **settings), output)  # type: ignore[arg-type]
-
-
 def with_treatment(dataset: OutputDataset, arms: dict[str, str]) -> OutputDataset:
     """``dataset`` with ADSL's TRT01P (the randomized arm) after USUBJID (ADaMIG: ADSL
     variables copied to a BDS dataset keep their names)."""
@@ -68,4 +63,4 @@ def with_treatment(dataset: OutputDataset, arms: dict[str, str]) -> OutputDatase
     return OutputDataset(dataset.name, dataset.label, columns, rows)
 
 
-__all__ = ["Read", "build", "export", "with_treatment"]
+__all__ = ["build", "with_treatment"]
