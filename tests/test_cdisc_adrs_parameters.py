@@ -226,3 +226,33 @@ def test_bad_death_date_leaves_the_output_untouched(
     assert main(args) == 2
     assert f"{subjects}:2: death_date" in capsys.readouterr().err
     assert out.read_text() == "kept\n"
+
+
+def test_rsseq_points_at_the_same_rs_record_as_admiralonco_s(
+    inputs: tuple[Path, Path], investigator: list[Row], tmp_path: Path
+) -> None:
+    """Both carry RS's RSSEQ (of the overall response a record comes from); the numbers differ
+    (our RS has four tests per visit and every read, pharmaverse's RS the overall responses),
+    the records they point at do not: same visit and response, for every record that has one.
+    (The CBCP of 01-701-1118, Y in ours, N without RSSEQ in theirs, is not among them.)
+    """
+    measurements, subjects = inputs
+    out = tmp_path / "rs.csv"
+    assert main(["export", "sdtm-rs", str(measurements), "--subjects", str(subjects),
+                 "-o", str(out)]) == 0  # fmt: skip
+    our_rs = {(r["USUBJID"], r["RSSEQ"]): r for r in read(out)}
+    their_rs = {(r["USUBJID"], r["RSSEQ"]): r for r in read(DATA / "rs_onco_recist.csv")}
+    pointing = [r for r in PHARMAVERSE if r["RSSEQ"]]
+    for theirs in pointing:
+        subject, code = theirs["USUBJID"], theirs["PARAMCD"]
+        if code == "OVR":
+            key = (subject, code, theirs["ADT"])
+            (ours,) = [r for r in investigator if (r["USUBJID"], r["PARAMCD"], r["ADT"]) == key]
+        else:
+            ours = param(investigator, subject, code)
+        mine, their = our_rs[(subject, ours["RSSEQ"])], their_rs[(subject, theirs["RSSEQ"])]
+        assert (mine["RSTESTCD"], their["RSTESTCD"]) == ("OVRLRESP", "OVRLRESP")
+        assert (mine["VISIT"], mine["RSSTRESC"], mine["RSEVAL"]) == (
+            their["VISIT"], their["RSSTRESC"], their["RSEVAL"]
+        )  # fmt: skip
+    assert len(pointing) == 70
