@@ -190,7 +190,11 @@ def _define(args: argparse.Namespace) -> int:
 
     if args.output is None or args.output.suffix.lower() != ".xml":
         args.parser.error("define needs -o FILE.xml (the define.xml to write)")
-    with_adsl = args.subjects is not None and Table(args.subjects, ()).has(args.arm_column)
+    with_adsl = False
+    if args.subjects is not None:
+        table = Table(args.subjects, ())
+        table.close()
+        with_adsl = table.has(args.arm_column.strip().lower())
     kinds = [k for k in EXPORTS if k != "define" and (k != "adsl" or with_adsl)]
     write_define([_dataset(args, kind) for kind in kinds], args.output)
     return 0
