@@ -57,6 +57,12 @@ def test_every_dataset_and_variable_is_described(case: Case) -> None:
         rows = _export(KINDS[name], args, folder / f"{name}.csv")
         refs = group.findall("odm:ItemRef", NS)
         assert [items[r.get("ItemOID")].get("Name") for r in refs] == list(rows[0])
+        klass = group.find("def:Class", NS)
+        assert klass is not None and klass.get("Name") == (
+            "FINDINGS" if name == "RS" else "SUBJECT LEVEL ANALYSIS DATASET" if name == "ADSL"
+            else "BASIC DATA STRUCTURE")  # fmt: skip
+        subclass = klass.find("def:SubClass", NS)
+        assert (subclass is not None) == (name == "ADTTE")
         leaf = group.find("def:leaf", NS)
         assert leaf is not None and leaf.get(f"{{{NS['xlink']}}}href") == f"{name.lower()}.xpt"
         for ref in refs:
@@ -65,13 +71,21 @@ def test_every_dataset_and_variable_is_described(case: Case) -> None:
             label = item.find("odm:Description/odm:TranslatedText", NS)
             assert label is not None and label.text, variable
             origin = item.find("def:Origin", NS)
-            assert origin is not None and origin.get("Type") in (
-                "Collected", "Derived", "Assigned", "Predecessor"
-            ), variable  # fmt: skip
-            described = ref.get("MethodOID") in methods or (
-                item.get(f"{{{NS['def']}}}CommentOID") in comments
-            )
-            assert described, f"{name}.{variable} has neither a derivation nor a comment"
+            assert origin is not None, variable
+            kind = origin.get("Type")
+            # ADaM takes what was collected from SDTM or the subjects file: a predecessor
+            allowed = ("Collected", "Derived", "Assigned") if name == "RS" else (
+                "Predecessor", "Derived", "Assigned")  # fmt: skip
+            assert kind in allowed, f"{name}.{variable} {kind}"
+            if kind == "Collected":
+                assert origin.get(f"{{{NS['def']}}}Source") in ("Sponsor", "Vendor"), variable
+            if kind == "Predecessor":
+                assert origin.findtext("odm:Description/odm:TranslatedText", "", NS), variable
+            if kind == "Derived":
+                assert ref.get("MethodOID") in methods, f"{name}.{variable} has no derivation"
+            else:
+                comment = item.get(f"{{{NS['def']}}}CommentOID")
+                assert comment in comments, f"{name}.{variable} has no comment"
             values = [r[variable] for r in rows]
             mandatory = "Yes" if all(values) else "No"
             assert ref.get("Mandatory") == mandatory, variable

@@ -7,7 +7,8 @@ number's Length its most digits (DataType integer, or float with SignificantDigi
 an integer with DisplayFormat DATE9. (a SAS date, as the XPT writes it). Codelists list the
 values present (PARAMCD decoded by PARAM, RSTESTCD by RSTEST). Origins, derivations and
 comments, dataset classes, structures and keys: ``recist.cdisc.metadata``. A Derived variable
-of an ADaM dataset has a MethodDef (its derivation); any other has a CommentDef.
+has a MethodDef (its derivation), any other a CommentDef (where it comes from); a Collected one
+names its def:Source, a Predecessor its predecessor.
 """
 
 from __future__ import annotations
@@ -104,24 +105,31 @@ def define_xml(datasets: list[OutputDataset], created: dt.datetime | None = None
                    else "No"}  # fmt: skip
             if column.name in keys:
                 ref["KeySequence"] = str(keys.index(column.name) + 1)
-            adam_derived = meta.origin == "Derived" and not DATASETS[dataset.name].sdtm
-            if adam_derived:
+            derived = meta.origin == "Derived"
+            if derived:
                 ref["MethodOID"] = f"MT.{dataset.name}.{column.name}"
                 methods.append((ref["MethodOID"], column, meta.text))
             ET.SubElement(group, _o("ItemRef"), ref)
             item = _item(dataset, column, values, oid)
-            if not adam_derived:
+            if not derived:
                 item.set(_d("CommentOID"), f"COM.{dataset.name}.{column.name}")
                 comments.append((f"COM.{dataset.name}.{column.name}", meta.text))
             if meta.codelist and any(v not in (None, "") for v in values):
                 codelist = f"CL.{dataset.name}.{column.name}"
                 ET.SubElement(item, _o("CodeListRef"), {"CodeListOID": codelist})
                 codelists.append((codelist, dataset, column))
-            origin = ET.SubElement(item, _d("Origin"), {"Type": meta.origin})
-            if meta.origin == "Predecessor":
+            kind = meta.origin
+            if kind == "Collected" and not DATASETS[dataset.name].sdtm:
+                kind = "Predecessor"
+            origin = ET.SubElement(item, _d("Origin"), {"Type": kind})
+            if kind == "Collected":
+                origin.set(_d("Source"), meta.source)
+            if kind == "Predecessor":
                 _text(origin, meta.text)
             items.append(item)
-        ET.SubElement(group, _d("Class"), {"Name": DATASETS[dataset.name].klass})
+        klass = ET.SubElement(group, _d("Class"), {"Name": DATASETS[dataset.name].klass})
+        if DATASETS[dataset.name].subclass:
+            ET.SubElement(klass, _d("SubClass"), {"Name": DATASETS[dataset.name].subclass})
         ET.SubElement(group, _d("leaf"), {
             "ID": f"LF.{dataset.name}", f"{{{XLINK}}}href": f"{dataset.name.lower()}.xpt",
         }).append(_title(f"{dataset.name.lower()}.xpt"))  # fmt: skip

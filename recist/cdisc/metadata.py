@@ -3,10 +3,11 @@
 The XPT files and define.xml are written from the same ``OutputDataset``: its name, label and
 columns (name, label, type) and its values (lengths, codelists). This table adds only what the
 data cannot tell: each variable's origin (define.xml 2.1: Collected, Derived, Assigned,
-Predecessor) and the derivation or comment that says where it comes from, each dataset's
-class, structure and keys. ``describe`` raises ``KeyError`` for a variable the table lacks, so
-that a variable added to a dataset cannot reach define.xml undescribed (the tests export every
-dataset and describe every variable).
+Predecessor; a Collected variable of an ADaM dataset is written Predecessor, as ADaM takes it
+from SDTM or the subjects file) and the derivation or comment that says where it comes from,
+each dataset's class, structure and keys. ``describe`` raises ``KeyError`` for a variable the
+table lacks, so that a variable added to a dataset cannot reach define.xml undescribed (the
+tests export every dataset and describe every variable).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class DatasetMeta:
     structure: str
     keys: tuple[str, ...]
     sdtm: bool = False
+    subclass: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,9 @@ class VariableMeta:
     origin: str
     text: str
     codelist: bool = False
+    #: Who collected it (define.xml 2.1 def:Source of a Collected origin): the sponsor, or the
+    #: central imaging vendor (the reads).
+    source: str = "Sponsor"
 
 
 _BDS = "BASIC DATA STRUCTURE"
@@ -48,7 +53,7 @@ DATASETS: dict[str, DatasetMeta] = {
     ),
     "ADTTE": DatasetMeta(
         _BDS, "One record per parameter per evaluator per subject",
-        ("STUDYID", "USUBJID", "RSEVAL", "RSEVALID", "PARAMCD"),
+        ("STUDYID", "USUBJID", "RSEVAL", "RSEVALID", "PARAMCD"), subclass="TIME-TO-EVENT",
     ),
     "ADTR": DatasetMeta(
         _BDS, "One record per parameter per analysis visit per evaluator per subject",
@@ -82,16 +87,18 @@ VARIABLES: dict[str, VariableMeta] = {
     "RSORRES": VariableMeta("Derived", f"{_ENGINE}: the response of the read at the visit"),
     "RSSTRESC": VariableMeta("Derived", "RSORRES (NEWLPROG: EQUIVOCAL / UNEQUIVOCAL)", True),
     "RSDRVFL": VariableMeta("Assigned", "Y when derived from measurements", True),
-    "RSEVAL": VariableMeta("Collected", _EVALUATOR, True),
-    "RSEVALID": VariableMeta("Collected", "The reader (the input's reader column)", True),
-    "TREVAL": VariableMeta("Collected", _EVALUATOR, True),
-    "TREVALID": VariableMeta("Collected", "The reader (the input's reader column)", True),
+    "RSEVAL": VariableMeta("Collected", _EVALUATOR, True, "Vendor"),
+    "RSEVALID": VariableMeta("Collected", "The reader (the input's reader column)", True, "Vendor"),
+    "TREVAL": VariableMeta("Collected", _EVALUATOR, True, "Vendor"),
+    "TREVALID": VariableMeta("Collected", "The reader (the input's reader column)", True, "Vendor"),
     "VISITNUM": VariableMeta(
         "Derived", "The input's VISITNUM when it gives one for every visit, else the visits "
         "ordered by median study day and numbered 1, 2, ...",
     ),
-    "VISIT": VariableMeta("Collected", "The input's timepoint"),
-    "RSDTC": VariableMeta("Collected", "The visit's date (TRDTC as recorded when imported)"),
+    "VISIT": VariableMeta("Collected", "The input's timepoint", source="Vendor"),
+    "RSDTC": VariableMeta(
+        "Collected", "The visit's date (TRDTC as recorded when imported)", source="Vendor"
+    ),
     "ARM": VariableMeta("Collected", "The subjects file's --arm-column", True),
     "ARMCD": VariableMeta("Derived", "The armcd column, else ARM in capitals (A-Z, 0-9, _)", True),
     "TRT01P": VariableMeta("Predecessor", "ADSL.ARM (the randomized arm)", True),
