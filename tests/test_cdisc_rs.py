@@ -104,8 +104,11 @@ def test_reader_keeps_the_records_of_one_read_with_their_numbers(
 ) -> None:
     """With ``--reader`` a dataset is the full one's records of that read (and the subject's
     DEATH / OS), every number unchanged; only PARAM names the one evaluator left."""
-    every = export(kind, *pharmaverse, tmp_path / "every.csv")
-    one = export(kind, *pharmaverse, tmp_path / "one.csv", "--reader", "RADIOLOGIST 1")
+    subjects = tmp_path / "subjects.csv"  # with deaths recorded: DEATH and OS, per subject
+    lines = pharmaverse[1].read_text().splitlines()
+    subjects.write_text("\n".join([f"{lines[0]},death_date", *(f"{x}," for x in lines[1:])]))
+    every = export(kind, pharmaverse[0], subjects, tmp_path / "every.csv")
+    one = export(kind, pharmaverse[0], subjects, tmp_path / "one.csv", "--reader", "RADIOLOGIST 1")
     reader = "TREVALID" if kind == "adtr" else "RSEVALID"
     evaluator = reader.replace("ID", "")
 
@@ -115,6 +118,8 @@ def test_reader_keeps_the_records_of_one_read_with_their_numbers(
     kept = [r for r in every if r[reader] == "RADIOLOGIST 1" or not r[evaluator]]
     assert without_param(one) == without_param(kept)
     assert len(one) < len(every) / 2
+    if kind in ("adrs", "adtte"):
+        assert len([r for r in one if not r[evaluator]]) == 8  # DEATH / OS of each subject
     if kind != "sdtm-rs":
         assert all(" by Radiologist 1" in r["PARAM"] for r in one if r[evaluator])
         assert not [r for r in every if " by " in r["PARAM"]]

@@ -91,6 +91,7 @@ def adtte(
     named = one_evaluator(kept_reads)
     sources = _Sources(reads, options)
     keep = {id(read) for read in kept_reads}
+    subjects = {read.key.subject_id for read in kept_reads}
     rows: list[Record] = []
     sequence: dict[str, int] = {}
     last_seen = _last_assessments(reads)
@@ -107,8 +108,8 @@ def adtte(
         ):
             start, date, censor, event, censoring, domain, variable = outcome
             seq = sequence[subject] = sequence.get(subject, 0) + 1
-            if id(read) not in keep:
-                continue
+            if id(read) not in keep and (endpoint != "os" or subject not in subjects):
+                continue  # OS is the subject's: kept with any of its reads
             rseval, rsevalid = ("", "") if endpoint == "os" else read.rseval
             words = "" if endpoint == "os" else reader_words(read)
             rows.append(
