@@ -5,11 +5,12 @@ response, RSDRVFL, and the numbers (RSSEQ, ADRS's ASEQ and RSSEQ, ADTTE's SRCSEQ
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from cdisc_kit import RELUTH, Row, export, pharmaverse_inputs, reluth_read_twice
+from cdisc_kit import PHARMAVERSE, RELUTH, Row, export, pharmaverse_inputs, reluth_read_twice
 
 from recist.cli import main
 
@@ -157,3 +158,32 @@ def test_mdis_only_from_measurements(tmp_path: Path) -> None:
                         (RELUTH / "measurements.csv").read_text().splitlines()
                         if ",BASELINE," in line and ",TARGET," in line}  # fmt: skip
     assert {s for s, v in mdis.items() if v == "Y"} == baseline_targets
+
+
+def test_rslnkgrp_is_tr_s_trlnkgrp_when_tr_has_one(tmp_path: Path) -> None:
+    """pharmaverse's TR with a TRLNKGRP per read and visit (``A<VISITNUM>``, as in the CDISC
+    supplement's examples): ``sdtm-import`` carries it, RS's overall response takes it."""
+    with (PHARMAVERSE / "tr_onco_recist.csv").open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    for record in records:
+        record["TRLNKGRP"] = f"A{record['VISITNUM']}"
+    tr = tmp_path / "tr.csv"
+    with tr.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, list(records[0]))
+        writer.writeheader()
+        writer.writerows(records)
+    measurements = tmp_path / "measurements.csv"
+    tu = str(PHARMAVERSE / "tu_onco_recist.csv")
+    args = ["sdtm-import", tu, str(tr), "--impute-dates", "last", "-o", str(measurements)]
+    assert main(args) == 0
+    assert measurements.read_text().splitlines()[0].endswith(",evaluator,lnkgrp")
+    (tmp_path / "subjects").mkdir()
+    _, subjects = pharmaverse_inputs(tmp_path / "subjects")
+    rows = export("sdtm-rs", measurements, subjects, tmp_path / "rs.csv")
+    overall = [r for r in rows if r["RSTESTCD"] == "OVRLRESP"]
+    assert len(overall) == 66
+    assert all(r["RSLNKGRP"] == f"A{r['VISITNUM']}" for r in overall)
+    plain = tmp_path / "plain.csv"
+    assert main(["sdtm-import", tu, str(PHARMAVERSE / "tr_onco_recist.csv"), "--impute-dates",
+                 "last", "-o", str(plain)]) == 0  # fmt: skip
+    assert "lnkgrp" not in plain.read_text().splitlines()[0]  # no TRLNKGRP: no column

@@ -135,6 +135,9 @@ def measurement_table(
     if with_imputation:
         header += ["date_imputed", "sdtm_dtc"]
     header += ["study_id", "visitnum", "evaluator"]
+    with_link_group = any(r.link_group for r in rows)
+    if with_link_group:
+        header.append("lnkgrp")
 
     def line(row: ImportedRow) -> list[str]:
         m = row.measurement
@@ -145,7 +148,8 @@ def measurement_table(
             values.insert(1, m.reader or "")
         if with_imputation:
             values += ["Y" if row.date.imputed else "N", row.date.text]
-        return [*values, row.study_id, row.visitnum, row.evaluator]
+        values += [row.study_id, row.visitnum, row.evaluator]
+        return [*values, row.link_group] if with_link_group else values
 
     return header, (line(r) for r in rows)
 

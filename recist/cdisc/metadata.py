@@ -78,8 +78,8 @@ VARIABLES: dict[str, VariableMeta] = {
     ),
     "ADRS.RSSEQ": VariableMeta("Predecessor", "RS.RSSEQ of the OVRLRESP record of AVISIT"),
     "RSLNKGRP": VariableMeta(
-        "Derived", "On OVRLRESP: V<VISITNUM>, then -<RSEVALID> when given; the TRLNKGRP of the "
-        "TR records of that read and visit",
+        "Derived", "On OVRLRESP: the TRLNKGRP of the TR records of that read and visit; without "
+        "one, V<VISITNUM>, then -<RSEVALID> when given",
     ),
     "RSTESTCD": VariableMeta("Assigned", "RECIST 1.1 disease response supplement", True),
     "RSTEST": VariableMeta("Assigned", "The name of RSTESTCD", True),

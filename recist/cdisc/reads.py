@@ -48,6 +48,8 @@ class Read:
     study_id: str = ""
     evaluator: str = ""
     visitnum: dict[str, str] = field(default_factory=dict)
+    #: TR's TRLNKGRP of each timepoint (``sdtm-import``'s ``lnkgrp``), when TR had one.
+    link_group: dict[str, str] = field(default_factory=dict)
     dtc: dict[str, tuple[str, bool]] = field(default_factory=dict)
     #: The subjects file has a ``death_date`` column: a subject without one is alive.
     deaths_recorded: bool = False
@@ -141,7 +143,8 @@ def _add_identifiers(path: Path, reads: list[Read]) -> None:
     columns; the ``--DTC`` of a timepoint is that of its earliest row (the timepoint's date)."""
     table = Table(path, ())
     names = ("subject_id", "reader", "timepoint", "date", "study_id", "evaluator", "visitnum")
-    index = {name: table.index_or_blank(name) for name in (*names, "sdtm_dtc", "date_imputed")}
+    extra = ("sdtm_dtc", "date_imputed", "lnkgrp")
+    index = {name: table.index_or_blank(name) for name in (*names, *extra)}
     by_key = {r.key: r for r in reads}
     has_reader = table.has("reader")
     earliest: dict[tuple[SubjectKey, str], str] = {}
@@ -157,6 +160,8 @@ def _add_identifiers(path: Path, reads: list[Read]) -> None:
         label, date = values[index["timepoint"]], values[index["date"]]
         if values[index["visitnum"]]:
             read.visitnum.setdefault(label, values[index["visitnum"]])
+        if values[index["lnkgrp"]]:
+            read.link_group.setdefault(label, values[index["lnkgrp"]])
         dtc = values[index["sdtm_dtc"]]
         if dtc and date <= earliest.get((key, label), date):
             earliest[(key, label)] = date

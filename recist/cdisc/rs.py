@@ -8,9 +8,10 @@ engine's results: per read and follow-up visit, ``TRGRESP``, ``NTRGRESP``, ``NEW
   "UNEQUIVOCAL" beside NEWLIND "Y" (RECIST 1.1 section 4.3.2: progression then dates back to
   the equivocal sighting, which ADRS's PD and ADTTE do).
 - RSLNKGRP on the OVRLRESP record (as in the supplement), linking it to the TR records of the
-  read and visit it was derived from: ``V<VISITNUM>``, then ``-<RSEVALID>`` when the read has
-  an evaluator identifier (unique within the subject). A TR of the same read and visit carries
-  it as TRLNKGRP (RELREC joins RS and TR on it).
+  read and visit it was derived from: their TRLNKGRP when TR has one (``sdtm-import`` carries
+  it as ``lnkgrp``), else ``V<VISITNUM>``, then ``-<RSEVALID>`` when the read has an evaluator
+  identifier (unique within the subject), the TRLNKGRP a TR of that read and visit is to
+  carry (RELREC joins RS and TR on it).
 - RSDRVFL "Y" on every record derived by the engine from measurements; empty when the input
   is a responses file (the reader's own responses, collected).
 - VISITNUM: ``recist.cdisc.reads.visit_numbers``. RSSEQ numbers each subject's records over
@@ -64,7 +65,9 @@ def sdtm_rs(reads: list[Read], kept: list[Read] | None = None) -> OutputDataset:
         for tp in read.assessment.follow_ups:
             dtc = read.dtc.get(tp.timepoint, (tp.date.isoformat(), False))[0]
             visitnum = visits.get(tp.timepoint, "")
-            group = f"V{visitnum}" + (f"-{rsevalid}" if rsevalid else "")
+            group = read.link_group.get(tp.timepoint) or (
+                f"V{visitnum}" + (f"-{rsevalid}" if rsevalid else "")
+            )
             for code, name in RS_TESTS.items():
                 original, standard = _rs_result(tp, code, tp.date in confirmed)
                 if not original:
