@@ -1,6 +1,9 @@
 """The measurements on one image stack and the tool that draws the next one.
 
-Routes pointer events: a press near an end point of an unlocked measurement on the shown
+Routes pointer events: with the one-click tool (:data:`Tool.PROPOSE`) a click proposes the
+lesion's axes (:mod:`.proposal`; at most one proposal at a time, which Enter accepts and Esc
+discards); with the point tool (:data:`Tool.POINT`) a click marks where a lesion is (the
+point listeners get it). Else a press near an end point of an unlocked measurement on the shown
 slice drags that end point (:func:`.geometry.handle_to_grab`: only from on it while a drawing
 awaits its short axis, never when two end points are nearly as near); else a bidirectional
 measurement waiting for its short axis gets it; else the active tool starts a new
@@ -14,12 +17,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum
 
+import numpy as np
+import numpy.typing as npt
+
 from .geometry import MeasurementRefused, PixelSpacing, handle_to_grab
 from .measure import Bidirectional, Caliper, Phase
-from .transform import ViewTransform
+from .proposal import HELP, Proposal, propose_at
+from .transform import Point, ViewTransform
 
 Measurement = Caliper  # a Bidirectional is a Caliper with a short axis
 Listener = Callable[[Measurement], None]
+PointListener = Callable[[int, Point], None]  # (slice index, image point)
+Pixels = npt.NDArray[np.int16] | npt.NDArray[np.float32]
 
 
 class Tool(Enum):
@@ -27,6 +36,8 @@ class Tool(Enum):
 
     CALIPER = "caliper"
     BIDIRECTIONAL = "bidirectional"
+    PROPOSE = "one-click (proposed)"
+    POINT = "location point"
 
 
 class MeasurementLayer:
@@ -45,11 +56,17 @@ class MeasurementLayer:
         self.active: Measurement | None = None
         self.message = ""  # the last refusal, for the status line
         self._listeners: list[Listener] = []
+        self._point_listeners: list[PointListener] = []
         self._by_slice: dict[int, list[Measurement]] | None = None
+        self.proposal: Proposal | None = None  # the one-click proposal awaiting a decision
 
     def subscribe(self, listener: Listener) -> None:
         """Call `listener(measurement)` whenever a measurement is completed or edited."""
         self._listeners.append(listener)
+
+    def subscribe_point(self, listener: PointListener) -> None:
+        """Call ``listener(slice_index, (row, col))`` on each click of the point tool."""
+        self._point_listeners.append(listener)
 
     def on_slice(self, slice_index: int) -> list[Measurement]:
         """The measurements drawn on slice `slice_index`, oldest first."""
@@ -72,8 +89,26 @@ class MeasurementLayer:
         if self.active is measurement:
             self.active = None
 
+    def accept(self) -> bool:
+        """Enter: the proposal becomes a finished measurement, reported to the listeners with
+        its axes' kinds (:attr:`Caliper.kinds`); True if there was one."""
+        proposal, self.proposal = self.proposal, None
+        if proposal is None:
+            return False
+        m = proposal.measurement
+        m.proposed, m.kinds = False, proposal.kinds
+        self.message = ""
+        for listener in tuple(self._listeners):
+            listener(m)
+        return True
+
     def cancel(self) -> bool:
-        """Escape: drop a measurement still being drawn; True if there was one."""
+        """Escape: discard the proposal, or drop a measurement still being drawn; True if
+        there was one."""
+        if self.proposal is not None:
+            self.remove(self.proposal.measurement)
+            self.proposal = None
+            return True
         pending = self.active or next((m for m in reversed(self.items)
                                        if not m.complete and not m.locked), None)
         if pending is None or pending.complete:
@@ -84,20 +119,32 @@ class MeasurementLayer:
     def drop_drafts(self) -> bool:
         """Remove every unfinished, unlocked drawing (the reader moved to another lesion or
         timepoint); True if there was one."""
-        drafts = [m for m in self.items if not m.complete and not m.locked]
+        drafts = [m for m in self.items if (not m.complete or m.proposed) and not m.locked]
+        self.proposal = None
         for m in drafts:
             self.remove(m)
         return bool(drafts)
 
-    def press(self, t: ViewTransform, x: float, y: float, slice_index: int) -> bool:
-        """Left button down at screen (x, y) on slice `slice_index`; True if taken."""
+    def press(self, t: ViewTransform, x: float, y: float, slice_index: int,
+              pixels: Pixels | None = None) -> bool:  # fmt: skip
+        """Left button down at screen (x, y) on slice `slice_index` (its HU `pixels`, for
+        the one-click tool); True if taken."""
         self.message = ""
+        if self.tool is Tool.POINT:  # a click marks, never grabs an end point
+            for listener in tuple(self._point_listeners):
+                listener(slice_index, t.to_image(x, y))
+            return True
         shown = self.on_slice(slice_index)
         waiting = [m for m in shown if m.phase == Phase.AWAIT_SHORT and not m.locked]
         editable = [m for m in reversed(shown) if not m.locked]
         hit = handle_to_grab(t, [m.handles for m in editable], x, y, drafting=bool(waiting))
         if hit is not None and editable[hit[0]].grab_handle(hit[1]):
             self.active = editable[hit[0]]
+            return True
+        if self.tool is Tool.PROPOSE:
+            return self._propose(pixels, slice_index, t.to_image(x, y))
+        if self.proposal is not None:  # a decision first: never a caliper drawn over it
+            self.message = HELP
             return True
         if waiting:
             self.active = waiting[-1]
@@ -111,6 +158,21 @@ class MeasurementLayer:
         measurement.press(t, x, y)
         self.add(measurement)
         self.active = measurement
+        return True
+
+    def _propose(self, pixels: Pixels | None, slice_index: int, at: Point) -> bool:
+        if self.spacing is None or pixels is None:
+            self.message = "no pixel spacing: nothing can be measured on this series"
+            return True
+        found = propose_at(self.spacing, pixels, slice_index, at)
+        if isinstance(found, str):
+            self.message = found
+            return True
+        if self.proposal is not None:  # a click elsewhere: this proposal replaces it
+            self.remove(self.proposal.measurement)
+        self.proposal = found
+        self.add(found.measurement)
+        self.message = HELP
         return True
 
     def move(self, t: ViewTransform, x: float, y: float) -> bool:
@@ -128,6 +190,8 @@ class MeasurementLayer:
         m.release(t, x, y)
         if m.phase == Phase.EMPTY:
             self.remove(m)
+        elif m.proposed:  # adjusted, still awaiting Enter or Esc
+            self.message = HELP
         elif m.complete:
             for listener in tuple(self._listeners):
                 listener(m)
