@@ -289,8 +289,10 @@ class LesionPanel(QWidget):
             for field in (self.organ, self.detail):  # added: the keys go to the images again
                 field.clearFocus()
             session.select_lesion(lesion.lesion_id)
-            session.message.emit(f"{lesion.lesion_id} added ({lesion.location}): now measure "
-                                 "it, or set its state", False)  # fmt: skip
+            mark = "" if lesion.category is Category.TARGET else (
+                "click it on the image to mark where it is, then ")  # fmt: skip
+            session.message.emit(f"{lesion.lesion_id} added ({lesion.location}): {mark}"
+                                 "measure it, or set its state", False)  # fmt: skip
 
     def set_state(self, state: State) -> None:
         session, key, label, lesion_id = (self.session, self.session.key,

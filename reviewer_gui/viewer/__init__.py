@@ -22,7 +22,7 @@ from .navigation import SliceLink, SliceNavigator
 from .proposal import Proposal, propose_at
 from .propose import ProposedMeasurement, propose_measurement
 from .scale_bar import choose_scale_bar, format_mm
-from .tools import Measurement, MeasurementLayer, Tool
+from .tools import Marker, Measurement, MeasurementLayer, Tool
 from .transform import ViewTransform
 from .viewport import KEYS, Button, Viewport
 from .windowing import DEFAULT_WINDOW, PRESETS, WindowDrag, WindowLevel, apply_window
@@ -34,6 +34,7 @@ __all__ = [
     "Bidirectional",
     "Button",
     "Caliper",
+    "Marker",
     "Measurement",
     "MeasurementLayer",
     "MeasurementRefused",

@@ -2,8 +2,9 @@
 
 Routes pointer events: with the one-click tool (:data:`Tool.PROPOSE`) a click proposes the
 lesion's axes (:mod:`.proposal`; at most one proposal at a time, which Enter accepts and Esc
-discards); with the point tool (:data:`Tool.POINT`) a click marks where a lesion is (the
-point listeners get it). Else a press near an end point of an unlocked measurement on the shown
+discards); with the point tool (:data:`Tool.POINT`), or a click of a drawing tool while
+:attr:`MeasurementLayer.click_marks`, a click marks where a lesion is (the point listeners get
+it). Else a press near an end point of an unlocked measurement on the shown
 slice drags that end point (:func:`.geometry.handle_to_grab`: only from on it while a drawing
 awaits its short axis, never when two end points are nearly as near); else a bidirectional
 measurement waiting for its short axis gets it; else the active tool starts a new
@@ -15,6 +16,7 @@ started and :attr:`MeasurementLayer.message` says why (never pixels shown as mm)
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 
 import numpy as np
@@ -40,6 +42,17 @@ class Tool(Enum):
     POINT = "location point"
 
 
+@dataclass(frozen=True)
+class Marker:
+    """A lesion's location point on one slice (a non-target, a new lesion), shown as a
+    small ring with its caption; ``locked`` when it can no longer change."""
+
+    slice_index: int
+    point: Point
+    caption: str
+    locked: bool = False
+
+
 class MeasurementLayer:
     """Measurements on one stack (any slice); ``active`` is the one under the pointer.
 
@@ -59,6 +72,10 @@ class MeasurementLayer:
         self._point_listeners: list[PointListener] = []
         self._by_slice: dict[int, list[Measurement]] | None = None
         self.proposal: Proposal | None = None  # the one-click proposal awaiting a decision
+        self.markers: list[Marker] = []  # lesions' location points (set by the app)
+        #: A click (a press and release too short to draw) marks a location point, as the
+        #: point tool does: the app sets it while the chosen lesion awaits its point.
+        self.click_marks = False
 
     def subscribe(self, listener: Listener) -> None:
         """Call `listener(measurement)` whenever a measurement is completed or edited."""
@@ -75,6 +92,10 @@ class MeasurementLayer:
             for m in self.items:
                 self._by_slice.setdefault(m.slice_index, []).append(m)
         return list(self._by_slice.get(slice_index, ()))
+
+    def markers_on(self, slice_index: int) -> list[Marker]:
+        """The location points marked on slice `slice_index`."""
+        return [m for m in self.markers if m.slice_index == slice_index]
 
     def add(self, measurement: Measurement) -> None:
         """Show an existing measurement (e.g. the prior's, with ``locked = True``)."""
@@ -190,6 +211,9 @@ class MeasurementLayer:
         m.release(t, x, y)
         if m.phase == Phase.EMPTY:
             self.remove(m)
+            if self.click_marks:
+                for marked in tuple(self._point_listeners):
+                    marked(m.slice_index, t.to_image(x, y))
         elif m.proposed:  # adjusted, still awaiting Enter or Esc
             self.message = HELP
         elif m.complete:
