@@ -45,6 +45,7 @@ from PyQt6.QtWidgets import (
 from reviewer_gui.dicom import Volume
 from reviewer_gui.viewer import Button, MeasurementRefused, PixelSpacing, Viewport, WindowLevel
 from reviewer_gui.viewer.geometry import orientation_label
+from reviewer_gui.viewer.proposal import HELP as PROPOSAL_HELP
 
 from ._overlay import (
     ERROR,
@@ -265,10 +266,14 @@ class ImageView(QWidget):
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         pos = event.position()
+        layer = self.viewport.layer
+        proposal = layer.proposal
         if self.viewport.press(button, pos.x(), pos.y(), shift=shift):
             self.update()
-        if self.viewport.layer.message:
-            self.said.emit(self.viewport.layer.message)
+        if layer.message:
+            self.said.emit(layer.message)
+        elif layer.proposal is not None and layer.proposal is not proposal:
+            self.said.emit(PROPOSAL_HELP)
 
     def mouseMoveEvent(self, event: QMouseEvent | None) -> None:
         if event is None or event.buttons() == Qt.MouseButton.NoButton:

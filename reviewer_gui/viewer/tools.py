@@ -193,7 +193,6 @@ class MeasurementLayer:
             self.remove(self.proposal.measurement)
         self.proposal = found
         self.add(found.measurement)
-        self.message = HELP
         return True
 
     def move(self, t: ViewTransform, x: float, y: float) -> bool:
@@ -214,8 +213,8 @@ class MeasurementLayer:
             if self.click_marks:
                 for marked in tuple(self._point_listeners):
                     marked(m.slice_index, t.to_image(x, y))
-        elif m.proposed:  # adjusted, still awaiting Enter or Esc
-            self.message = HELP
+        elif m.proposed:  # adjusted, still awaiting Enter or Esc (its label says so)
+            pass
         elif m.complete:
             for listener in tuple(self._listeners):
                 listener(m)

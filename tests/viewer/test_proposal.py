@@ -50,7 +50,7 @@ def test_a_click_proposes_then_enter_accepts_as_proposed() -> None:
     proposal = vp.layer.proposal
     assert proposal is not None and done == []  # nothing recorded before the decision
     m = proposal.measurement
-    assert m.proposed and m.slice_index == 1 and vp.layer.message == HELP
+    assert m.proposed and m.slice_index == 1 and vp.layer.message == ""  # its label says
     assert m.long_mm == pytest.approx(36, abs=1.5 * PIXEL_MM)
     assert m.short_mm == pytest.approx(20, abs=1.5 * PIXEL_MM)
     assert vp.key("Enter")
