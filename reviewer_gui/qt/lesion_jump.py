@@ -204,6 +204,9 @@ class LesionJumps:
                       else Tool.CALIPER)  # fmt: skip
 
     def set_tool(self, tool: Tool) -> None:
+        """One tool for the window; the one-click and point tools act on the current image
+        only (the prior is read-only: there it stays the caliper)."""
+        clicks = tool in (Tool.PROPOSE, Tool.POINT)
         for view in self.views():
-            view.viewport.layer.tool = tool
+            view.viewport.layer.tool = Tool.CALIPER if clicks and view is self.prior else tool
             view.update()

@@ -262,10 +262,14 @@ class MainWindow(ReadingDialogs, ProjectActions):
     def use_tool(self, tool: Tool) -> None:
         """O (one click) or L (location point) for the chosen lesion: the next click on the
         current image proposes its axes, or marks where it is."""
-        lesion_id = self.session.lesion_id
+        lesion_id, label = self.session.lesion_id, self.session.timepoint
         if lesion_id is None:
             self.show_message("choose the lesion first (click its row, or ] / [), or add one; "
                               "then O or L and a click on it", True)  # fmt: skip
+            return
+        if self.session.signed:
+            self.show_message(f"{label} is signed and locked: a change needs a re-read "
+                              "(Ctrl+R)", True)  # fmt: skip
             return
         self.views.set_tool(tool)
         self.show_message(f"{lesion_id}: click inside it on the current image; its axes are "

@@ -140,7 +140,7 @@ class ReadingViews(LesionJumps, QWidget):
                 "the prior image is read-only: mark the lesion on the current image (right)",
                 True))
         for view in self.views():
-            view.said.connect(lambda text: self.session.message.emit(text, text != HELP))
+            view.said.connect(self._said)
         if self.prior is not None and self.current is not None:
             self.link = LinkedViews(self.prior, self.current)
             self.splitter.setSizes([1, 1])
@@ -276,6 +276,16 @@ class ReadingViews(LesionJumps, QWidget):
             project.set_axis(key, label, was.lesion_id, Axis.LONG, long, fragment=old.name)
         elif short_moved and short is not None:
             project.set_axis(key, label, was.lesion_id, Axis.SHORT, short, fragment=old.name)
+
+    def _said(self, text: str) -> None:
+        """What a view's layer says after a click, to the status line; a new proposal is
+        captioned with the chosen lesion."""
+        current = self.current
+        proposal = None if current is None else current.viewport.layer.proposal
+        if text == HELP and current is not None and proposal is not None:
+            proposal.measurement.caption = self.session.lesion_id or ""
+            current.update()
+        self.session.message.emit(text, text != HELP)
 
     def _marked(self, slice_index: int, row: float, col: float) -> None:
         """The point tool's click on the current image: the chosen lesion's location."""

@@ -55,6 +55,7 @@ def test_propose_adjust_accept_records_the_kinds(qtbot: QtBot, window: MainWindo
     proposal = view.viewport.layer.proposal
     assert proposal is not None and proposal.measurement.proposed
     assert "Enter accepts" in window.message.text()
+    assert proposal.measurement.caption == "T1"  # labelled "proposed  T1  ..."
     assert window.session.project.read(KEY).observation("BASELINE", "T1") is None
     short = proposal.measurement.short_axis
     assert short is not None
@@ -126,6 +127,10 @@ def test_a_click_marks_a_non_target_which_the_follow_up_finds_again(
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # present
     window.sign()
     assert window.session.signed
+    qtbot.keyClick(window, Qt.Key.Key_O)  # nothing is proposed on a signed timepoint
+    assert "is signed and locked" in window.message.text()
+    view = window.views.current
+    assert view is not None and view.viewport.layer.tool.value == "bidirectional"
     qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)  # M2
     qtbot.waitUntil(lambda: window.views.prior is not None and not window.views.loading(),
                     timeout=30_000)  # fmt: skip
