@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from pg_server import PgDatabase
 
 from reviewer_gui.reading import Category, Point, Provenance, ReadKey, Segment, State
-from reviewer_gui.store.postgres import PostgresStore
+from reviewer_gui.store import SCHEMA_VERSION, StoreError, open_store
+from reviewer_gui.store.postgres import PostgresStore, bootstrap, create_project
 
-from .kit import CASE, PLANE, Backend, add_case, mm
+from .kit import CASE, PASSWORDS, PLANE, Backend, add_case, mm
 
 
 def _assisted_read(backend: Backend) -> None:
@@ -77,3 +79,16 @@ def test_points_provenance_and_retractions_are_the_same_on_both_backends(
         assert isinstance(bob, PostgresStore)
         seen = bob.database.execute("SELECT count(*) FROM lesion_version").fetchone()
         assert seen is not None and seen[0] == 0
+
+
+def test_a_postgresql_project_of_an_older_schema_is_refused_with_a_message(
+    pg_database: PgDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its tables would lack columns this program writes: refused when opened, not upgraded
+    in place (the store_version row says which schema it is)."""
+    monkeypatch.setattr(bootstrap, "SCHEMA_VERSION", SCHEMA_VERSION - 1)
+    create_project(pg_database.url, "ada", PASSWORDS["ada"]).close()
+    monkeypatch.undo()
+    with pytest.raises(StoreError, match=rf"schema version {SCHEMA_VERSION - 1} is older than "
+                       rf"this program's \({SCHEMA_VERSION}\)"):
+        open_store(pg_database.location, user="ada", password=PASSWORDS["ada"], create=False)
