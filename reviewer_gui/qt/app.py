@@ -15,14 +15,14 @@ from __future__ import annotations
 import getpass
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 
 from reviewer_gui.engine_adapter import RecistEngine, export_project
-from reviewer_gui.review import sign_in
+from reviewer_gui.review import Role, Session, sign_in
 from reviewer_gui.sample_scans import sample_scans_folder
 from reviewer_gui.sr import write_srs
 from reviewer_gui.sr.access import write_session_srs
@@ -33,6 +33,7 @@ from .main_window import MainWindow
 from .server_project import server_window, shown, window_path
 from .sign_in_flow import sign_in_submit
 from .signed_in import SignedInProject
+from .sr_load_action import SrLoader, offer_sr_loading
 
 
 def default_reader() -> str:
@@ -99,6 +100,8 @@ def open_signed_in(location: Path | str, name: str, password: str) -> MainWindow
                                 lambda folder, whose: len(write_session_srs(
                                     session, folder, reader=whose,
                                     images_base=Path(location).parent).files)))  # fmt: skip
+        if session.role is Role.ADMINISTRATOR:  # `recist-review sr-load`, in the window
+            offer_sr_loading(window, session_loader(session), readers)
     except BaseException:
         session.close()
         raise
@@ -111,6 +114,20 @@ def open_signed_in(location: Path | str, name: str, password: str) -> MainWindow
     if first is not None:
         window.session.go(first)
     return window
+
+
+def session_loader(session: Session) -> SrLoader:
+    """``recist-review sr-load``'s own function, as ``session``'s user."""
+    def load(files: Sequence[Path], reader: str, lesions: Path | None
+             ) -> list[tuple[str, str, str]]:  # fmt: skip
+        from reviewer_gui.sr.assignments import read_assignments
+        from reviewer_gui.sr.migrate import load_srs
+
+        assignments = read_assignments(lesions) if lesions else {}
+        done = load_srs(session, reader, files, assignments=assignments)
+        return [(d.key.reader, d.key.case_id, d.timepoint) for d in done]
+
+    return load
 
 
 def sign_in_dialog(location: Path | str, done: Callable[[MainWindow], None],

@@ -137,7 +137,7 @@ class ReadingProject(ProjectCore):
                                     {*read.lesions, *read.retired})  # fmt: skip
         is_node = check_location(organ, is_node)
         lesion = Lesion(lesion_id, category, organ, detail.strip(), is_node)
-        self._commit(LesionSaved(key, lesion, who(key.reader), self._clock()))
+        self._commit(LesionSaved(key, lesion, who(self._entered_by(key)), self._clock()))
         return lesion
 
     def edit_lesion(
@@ -191,10 +191,11 @@ class ReadingProject(ProjectCore):
         lesion, previous = self._editable(key, timepoint, lesion_id)
         now = self._clock()
         plane, thickness = self._on_series(key, timepoint, plane)
-        long = measure_axis(long_axis, plane, key.reader, now, slice_thickness_mm=thickness,
+        by = self._entered_by(key)
+        long = measure_axis(long_axis, plane, by, now, slice_thickness_mm=thickness,
                             provenance=provenance)  # fmt: skip
         short = None if short_axis is None else measure_axis(
-            short_axis, plane, key.reader, now, slice_thickness_mm=thickness,
+            short_axis, plane, by, now, slice_thickness_mm=thickness,
             provenance=provenance if short_provenance is None else short_provenance)
         check_axes(long, short)
         fragments = with_fragment(lesion, timepoint, previous, Fragment(fragment.strip(), long,
@@ -391,7 +392,8 @@ class ReadingProject(ProjectCore):
         reason: str,
     ) -> Observation:
         now = self._clock()
-        observation = Observation(state, tuple(fragments), reason, key.reader, now)
-        self._commit(ObservationSaved(key, timepoint, lesion_id, observation, key.reader, now))
+        by = self._entered_by(key)
+        observation = Observation(state, tuple(fragments), reason, by, now)
+        self._commit(ObservationSaved(key, timepoint, lesion_id, observation, by, now))
         return observation
 

@@ -97,3 +97,36 @@ def _report(done: SrExport, folder: Path) -> int:
     print(f"recist-review: {len(done.files)} SR file(s) of {len(done.reads)} read(s) written "
           f"to {folder}", file=sys.stderr)  # fmt: skip
     return 0
+
+
+def load_srs_command(args: argparse.Namespace) -> int:
+    """``recist-review sr-load`` (its parser is ``reviewer_gui.cli``'s)."""
+    from reviewer_gui.engine_adapter import RecistEngine
+    from reviewer_gui.review import sign_in
+    from reviewer_gui.review.cli import _audit_key, _passwords
+    from reviewer_gui.sr.assignments import read_assignments
+    from reviewer_gui.sr.migrate import load_srs
+
+    if isinstance(args.project, Path):
+        from reviewer_gui.store import Store
+
+        if not args.project.is_file():
+            raise ValueError(f"{args.project}: no such reading project")
+        with Store.open(args.project, create=False) as store:
+            if not store.users():
+                raise ValueError(f"{args.project}: a project without users: sr-load is the "
+                                 "study administrator's (recist-review users add PROJECT NAME "
+                                 "--role administrator, then the readers)")  # fmt: skip
+    assignments = read_assignments(args.lesions) if args.lesions else {}
+    password = next(_passwords(args))
+    with sign_in(args.project, args.admin, password, engine=RecistEngine(),
+                 audit_key=_audit_key(args)) as session:  # fmt: skip
+        done = load_srs(session, args.reader, args.files, assignments=assignments)
+    for loaded in done:
+        print(f"recist-review: {loaded.file.name} loaded into {loaded.key.reader}'s draft read "
+              f"of {loaded.key.case_id} {loaded.timepoint} ({len(loaded.lesions)} lesion(s)); "
+              f"{loaded.key.reader} reviews and signs it", file=sys.stderr)  # fmt: skip
+        if loaded.to_measure:
+            print(f"recist-review: {', '.join(loaded.to_measure)}: the SR's values have no end "
+                  f"points on an image: {loaded.key.reader} measures them", file=sys.stderr)
+    return 0

@@ -25,6 +25,7 @@ from reviewer_gui.store import audit
 from reviewer_gui.store.base import StoreError
 from reviewer_gui.store.postgres import ddl
 from reviewer_gui.store.postgres.connect import connect, database_name, display
+from reviewer_gui.store.postgres.sr_load import sr_load_statements
 from reviewer_gui.store.postgres.store import MAX_NAME_BYTES, PostgresStore, refusal
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
@@ -103,6 +104,8 @@ def _create(connection: psycopg.Connection[Any], database: str, prefix: str) -> 
     for statement in ddl.security_statements(prefix, database):
         if statement not in database_wide:
             run(statement)
+    for statement in sr_load_statements(prefix):  # the administrator's SR loading
+        run(statement)
     run("INSERT INTO store_version (application_id, schema_version, role_prefix) "
         "VALUES (%s, %s, %s)", (APPLICATION_ID, SCHEMA_VERSION, prefix))  # fmt: skip
     run("RESET ROLE")
