@@ -228,7 +228,7 @@ def test_a_schema_4_project_opens_upgraded_its_reads_as_they_were(tmp_path: Path
     """Made by release c40d32e (``data/make_schema4_release.py``): no lesion points, no
     provenance, no retracted entries. Its rows read as before (drawn by hand, no point); the
     new columns take new entries; the audit trail verifies before and after."""
-    from reviewer_gui.reading import Provenance
+    from reviewer_gui.reading import Category, Point, Provenance, State
     from reviewer_gui.review import sign_in
 
     path = tmp_path / "old.db"
@@ -240,6 +240,14 @@ def test_a_schema_4_project_opens_upgraded_its_reads_as_they_were(tmp_path: Path
         assert t1 is not None and t1.fragments[0].long_axis.provenance is Provenance.DRAWN
         assert read.lesions["NT1"].point is None and "BASELINE" in read.signatures
         alice.measure(CASE, "M2", "T1", mm(24), PLANE, provenance=Provenance.PROPOSED)
+        new = alice.add_lesion(CASE, Category.NEW, "bone")  # marked, entered, taken back
+        alice.set_point(CASE, new.lesion_id, "M2", PLANE, Point(40.5, 60.25))
+        alice.set_state(CASE, "M2", new.lesion_id, State.PRESENT)
+        alice.retract_observation(CASE, "M2", new.lesion_id)
+        read = alice.read(CASE)
+        assert read.observation("M2", new.lesion_id) is None
+        point = read.lesions[new.lesion_id].point
+        assert point is not None and (point.row, point.col) == (40.5, 60.25)
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == 5
     upgrades = [r[0] for r in db.execute("SELECT reason FROM audit_record "
