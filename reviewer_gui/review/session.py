@@ -26,6 +26,7 @@ from reviewer_gui.reading import (
     ImagePlane,
     Lesion,
     Observation,
+    Point,
     ReadingError,
     ReadingEvents,
     ReadingProject,
@@ -38,7 +39,7 @@ from reviewer_gui.reading import (
     Timepoint,
     utc_now,
 )
-from reviewer_gui.reading.vocabulary import Axis
+from reviewer_gui.reading.vocabulary import Axis, Provenance
 from reviewer_gui.review.accounts import change_password
 from reviewer_gui.review.identity import AccountLocked, AuthenticationFailed, NotPermitted, Role
 from reviewer_gui.review.receipts import signing
@@ -250,9 +251,21 @@ class Session:
         *,
         short_axis: Segment | None = None,
         fragment: str = "",
+        provenance: Provenance = Provenance.DRAWN,
+        short_provenance: Provenance | None = None,
     ) -> Observation:
         return self._project.measure(self._own(case_id), timepoint, lesion_id, long_axis,
-                                     plane, short_axis=short_axis, fragment=fragment)  # fmt: skip
+                                     plane, short_axis=short_axis, fragment=fragment,
+                                     provenance=provenance,
+                                     short_provenance=short_provenance)  # fmt: skip
+
+    def set_point(
+        self, case_id: str, lesion_id: str, timepoint: str, plane: ImagePlane, point: Point
+    ) -> Lesion:
+        return self._project.set_point(self._own(case_id), lesion_id, timepoint, plane, point)
+
+    def retract_observation(self, case_id: str, timepoint: str, lesion_id: str) -> None:
+        self._project.retract_observation(self._own(case_id), timepoint, lesion_id)
 
     def set_axis(
         self,

@@ -29,6 +29,7 @@ from reviewer_gui.reading import (
     Change,
     LesionRetired,
     LesionSaved,
+    ObservationRetracted,
     ObservationSaved,
     SeriesChosen,
     TimepointReopened,
@@ -172,7 +173,7 @@ def superseded_rows(db: Database, change: Change, change_id: int) -> Rows:
         rows = _latest(db, "lesion_version", "case_id = ? AND reader = ? AND lesion_id = ?",
                        key, change_id)  # fmt: skip
         return {"lesion_version": rows} if rows else {}
-    if isinstance(change, ObservationSaved):
+    if isinstance(change, ObservationSaved | ObservationRetracted):
         key4 = (change.key.case_id, change.key.reader, change.timepoint, change.lesion_id)
         rows = _latest(db, "observation_version", "case_id = ? AND reader = ? AND "
                        "timepoint = ? AND lesion_id = ?", key4, change_id)  # fmt: skip

@@ -19,6 +19,7 @@ from reviewer_gui.reading import (
     Change,
     LesionRetired,
     LesionSaved,
+    ObservationRetracted,
     ObservationSaved,
     ProjectState,
     SeriesChosen,
@@ -120,12 +121,12 @@ def log_row(change: Change) -> dict[str, object]:
         timepoint = change.timepoint.label
     if not isinstance(change, SubjectAdded | TimepointAdded):
         reader = change.key.reader
-    if isinstance(change, ObservationSaved | TimepointSigned | TimepointReopened
-                  | SeriesChosen):
+    if isinstance(change, ObservationSaved | ObservationRetracted | TimepointSigned
+                  | TimepointReopened | SeriesChosen):
         timepoint = change.timepoint
     if isinstance(change, LesionSaved):
         lesion_id = change.lesion.lesion_id
-    elif isinstance(change, LesionRetired | ObservationSaved):
+    elif isinstance(change, LesionRetired | ObservationSaved | ObservationRetracted):
         lesion_id = change.lesion_id
     return {"kind": rows.kind_of(change), "actor": change.by, "at": change.at.isoformat(),
             "case_id": case_id, "reader": reader, "timepoint": timepoint,

@@ -302,3 +302,7 @@ def check_project(connection: psycopg.Connection[Any], where: str) -> None:
     if version[1] > SCHEMA_VERSION:
         raise StoreError(f"{where}: schema version {version[1]} is newer than this program's "
                          f"({SCHEMA_VERSION}): update recist-toolkit to open it")  # fmt: skip
+    if version[1] < SCHEMA_VERSION:  # its tables lack columns this program writes
+        raise StoreError(f"{where}: schema version {version[1]} is older than this program's "
+                         f"({SCHEMA_VERSION}) and a PostgreSQL project is not upgraded in "
+                         "place: open it with the release that created it")  # fmt: skip
