@@ -23,7 +23,7 @@ import psycopg
 
 from reviewer_gui.store import audit
 from reviewer_gui.store.base import StoreError
-from reviewer_gui.store.postgres import ddl
+from reviewer_gui.store.postgres import actions, ddl
 from reviewer_gui.store.postgres.connect import connect, database_name, display
 from reviewer_gui.store.postgres.store import MAX_NAME_BYTES, PostgresStore, refusal
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
@@ -103,6 +103,8 @@ def _create(connection: psycopg.Connection[Any], database: str, prefix: str) -> 
     for statement in ddl.security_statements(prefix, database):
         if statement not in database_wide:
             run(statement)
+    for statement in actions.statements(prefix):  # PostgreSQL only: which writes applied
+        run(statement)
     run("INSERT INTO store_version (application_id, schema_version, role_prefix) "
         "VALUES (%s, %s, %s)", (APPLICATION_ID, SCHEMA_VERSION, prefix))  # fmt: skip
     run("RESET ROLE")

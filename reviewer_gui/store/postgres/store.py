@@ -21,17 +21,21 @@ needs no system libpq.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from reviewer_gui.reading import Change, ProjectState
 from reviewer_gui.store import audit
 from reviewer_gui.store.base import SqlStore, StoreError, log_row
+from reviewer_gui.store.postgres import actions, reconnect
 from reviewer_gui.store.postgres.connect import SignInRefused, connect, display, scram_verifier
 from reviewer_gui.store.postgres.ddl import (
     READS_CHANNEL,
@@ -45,6 +49,7 @@ from reviewer_gui.store.users import AccountEvent, UserRecord
 
 MAX_NAME_BYTES = 63  # PostgreSQL's identifier length
 LOCK_TIMEOUT_S = 10
+T = TypeVar("T")
 
 
 class Database:
@@ -81,12 +86,30 @@ class PostgresStore(SqlStore):
 
     _db: Database
 
-    def __init__(self, url: str, connection: psycopg.Connection[Any]) -> None:
+    def __init__(
+        self,
+        url: str,
+        connection: psycopg.Connection[Any],
+        *,
+        sign_in: tuple[str | None, str | None] = (None, None),
+    ) -> None:
         self.url = url
         self._db = Database(connection)
         self.user = str(connection.execute("SELECT session_user").fetchone()[0])  # type: ignore[index]
         self._verifiers: dict[str, str] = {}
         self._attached = {}
+        # what reconnecting needs: the same user, signed in again (kept in memory only, as
+        # libpq keeps it for the open connection anyway)
+        self._sign_in = sign_in
+        #: Told (one line) when the connection is lost, restored, or an action's fate known.
+        self.on_connection: Callable[[str], None] = lambda text: None
+        self._tracked = bool(connection.execute(actions.PRESENT).fetchone()[0])  # type: ignore[index]
+        self._listening = False
+        self._unsettled: uuid.UUID | None = None  # a write whose commit was not answered
+        self._applied_seq: int | None = None  # its audit record, if the server applied it
+        self._seq: int | None = None  # the audit record the current transaction appended
+        self._reconnecting = False
+        self._backend = reconnect.Backend.of(connection)
 
     @classmethod
     def open(
@@ -105,11 +128,9 @@ class PostgresStore(SqlStore):
                              "key")  # fmt: skip
         connection = connect(url, user, password)
         try:
-            connection.execute(f"SET search_path = {SCHEMA}, pg_temp")
-            # a writer waits this long for the chain's lock (held by a stalled client?)
-            connection.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
+            reconnect.prepare(connection, LOCK_TIMEOUT_S)
             check_project(connection, display(url))
-            return cls(url, connection)
+            return cls(url, connection, sign_in=(user, password))
         except BaseException:
             connection.close()
             raise
@@ -138,6 +159,7 @@ class PostgresStore(SqlStore):
     def listen_for_reads(self) -> None:
         """Be told (:meth:`wait_for_reads`) when any read is signed or reopened."""
         self._db.execute(f"LISTEN {READS_CHANNEL}")
+        self._listening = True
 
     def socket(self) -> int:
         """The connection's socket: an event loop watches it for :meth:`wait_for_reads`."""
@@ -149,6 +171,11 @@ class PostgresStore(SqlStore):
         try:
             return any(True for _ in self._db.connection.notifies(timeout=timeout,
                                                                   stop_after=1))  # fmt: skip
+        except psycopg.OperationalError as error:
+            if not reconnect.broken(self._db.connection):
+                raise StoreError(refusal(self.location, error)) from error
+            self._reconnect(error)
+            return True  # reads may have completed meanwhile: refresh
         except psycopg.Error as error:
             raise StoreError(refusal(self.location, error)) from error
 
@@ -181,14 +208,23 @@ class PostgresStore(SqlStore):
         transaction: a new user's login role (``recist.create_login``), a changed password
         (``ALTER ROLE`` for one's own, ``recist.reset_login`` for another's), and the lock or
         unlock of the login (``recist.set_login``)."""
-        with self._transaction():
-            if user is not None:
-                self._server_password(user, adding=action == "add-user")
-            if event is not None and (event.locked or event.event == "unlocked"):
-                self._db.execute("SELECT recist.set_login(?, ?)", (event.name, not event.locked))
-            return super().record_account(action, actor, user=user, event=event,
-                                          setting=setting, reason=reason, case_id=case_id,
-                                          reader=reader, timepoint=timepoint)  # fmt: skip
+        verifiers = dict(self._verifiers)
+
+        def restore() -> None:
+            self._verifiers = dict(verifiers)
+
+        def write() -> int:
+            with self._transaction():
+                if user is not None:
+                    self._server_password(user, adding=action == "add-user")
+                if event is not None and (event.locked or event.event == "unlocked"):
+                    self._db.execute("SELECT recist.set_login(?, ?)",
+                                     (event.name, not event.locked))  # fmt: skip
+                return super(PostgresStore, self).record_account(
+                    action, actor, user=user, event=event, setting=setting, reason=reason,
+                    case_id=case_id, reader=reader, timepoint=timepoint)
+
+        return self._write(write, restore)
 
     def _server_password(self, user: UserRecord, *, adding: bool) -> None:
         verifier = self._verifiers.pop(user.name, None)
@@ -210,13 +246,125 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        try:
-            with self._db.connection.transaction():
-                # the chain's lock is taken as late as possible: by recist.append_audit, or by
-                # _next_seq for rows keyed by their record, and held until the commit
+        """A writing transaction in pipeline mode (statements whose result is not needed go
+        with the next round trip; the action's id row with the COMMIT). The chain's lock is
+        taken as late as possible: by recist.append_audit, or by _next_seq for rows keyed by
+        their record, and held until the commit. A lost connection raises
+        :class:`~.reconnect.Lost` (settled by :meth:`_write`)."""
+        connection = self._connected()
+        if connection.info.transaction_status != TransactionStatus.IDLE:  # nested: a savepoint
+            with connection.transaction():
                 yield
+            return
+        action = uuid.uuid4() if self._tracked else None
+        self._seq, committing = None, False
+        try:
+            with connection.pipeline(), connection.transaction():
+                yield
+                if action is not None:
+                    self._db.execute(actions.RECORD, (action, self._seq))
+                committing = True
+        except psycopg.OperationalError as error:
+            if not reconnect.broken(connection):
+                raise StoreError(refusal(self.location, error)) from error
+            raise reconnect.Lost(refusal(self.location, error), error,
+                                 action if committing else None) from error  # fmt: skip
         except psycopg.Error as error:
             raise StoreError(refusal(self.location, error)) from error
+
+    def _write(self, write: Callable[[], T], restore: Callable[[], None] = lambda: None) -> T:
+        """Do a write (a method of :class:`SqlStore`) so that it is applied exactly once or
+        reported as not saved, whatever happens to the connection (``reconnect`` says how);
+        ``restore`` puts back what the write consumed before it is done again."""
+        if self._db.connection.info.transaction_status != TransactionStatus.IDLE or (
+                self._reconnecting):  # fmt: skip
+            return write()  # inside a caller's transaction: the caller settles it
+        for attempt in (1, 2):
+            try:
+                return write()
+            except reconnect.Lost as lost:
+                self._unsettled = lost.action
+                self._reconnect(lost.error)
+                if self._applied_seq is not None:  # applied once; only the answer was lost
+                    self.on_connection(f"{self.location}: the last action was saved (audit "
+                                       f"record {self._applied_seq})")  # fmt: skip
+                    return self._applied_seq  # type: ignore[return-value]
+                if attempt == 2:
+                    raise StoreError(f"{self.location}: not saved: the connection to the "
+                                     "server was lost twice during this action; try "
+                                     "again") from lost  # fmt: skip
+                restore()
+        raise AssertionError("unreachable")
+
+    def _connected(self) -> psycopg.Connection[Any]:
+        """The connection; reconnected first if the server ended it since the last action."""
+        if reconnect.ended_while_idle(self._db.connection, listening=self._listening):
+            self._reconnect(None)
+        return self._db.connection
+
+    def _reconnect(self, error: psycopg.Error | None) -> None:
+        """Sign in again as the same user (``reconnect.reconnect``: backoff, saying so); then
+        settle the write whose commit was not answered (:attr:`_applied_seq`: its audit
+        record if the server applied it) and record the reconnection in the audit trail."""
+        why = "the server ended the session" if error is None else _primary(error)
+        with contextlib.suppress(psycopg.Error):
+            self._db.connection.close()
+        connection = reconnect.reconnect(self.url, self._sign_in, self.on_connection, why,
+                                         LOCK_TIMEOUT_S, listening=self._listening)  # fmt: skip
+        self._db.connection = connection
+        self._applied_seq = None
+        if self._unsettled is not None:
+            reconnect.fence(connection, self._backend)
+            found = connection.execute(actions.LOOKUP.replace("?", "%s"),
+                                       (self._unsettled,)).fetchone()  # fmt: skip
+            self._applied_seq = None if found is None else int(found[0])
+            self._unsettled = None
+        self._backend = reconnect.Backend.of(connection)
+        self._reconnecting = True
+        try:
+            with contextlib.suppress(StoreError):  # lost again at once: the next action says
+                self.log_action("reconnect", self.user, reason=f"connection lost ({why}); "
+                                "signed in again as the same user")  # fmt: skip
+        finally:
+            self._reconnecting = False
+
+    def _reading(self, read: Callable[[], T]) -> T:
+        """A read, done again once on a new connection if the connection was lost (reads
+        change nothing, so repeating one is safe)."""
+        self._connected()
+        try:
+            return read()
+        except psycopg.OperationalError as error:
+            if not reconnect.broken(self._db.connection):
+                raise StoreError(refusal(self.location, error)) from error
+            self._reconnect(error)
+        try:
+            return read()
+        except psycopg.Error as error:
+            raise StoreError(refusal(self.location, error)) from error
+
+    # -- writes, each applied exactly once or not saved ------------------------------------
+
+    def record(self, change: Change) -> None:
+        attached = self._attached
+
+        def restore() -> None:
+            self._attached = attached
+
+        self._write(lambda: super(PostgresStore, self).record(change), restore)
+
+    def log_action(self, action: str, actor: str, **given: Any) -> int:
+        return self._write(lambda: super(PostgresStore, self).log_action(action, actor,
+                                                                         **given))
+
+    def add_project_info(self, key: str, value: str, actor: str, *, reason: str = "") -> int:
+        return self._write(lambda: super(PostgresStore, self).add_project_info(
+            key, value, actor, reason=reason))
+
+    def record_rows(self, action: str, actor: str,
+                    rows: Mapping[str, Sequence[Mapping[str, object]]], **given: Any) -> int:
+        return self._write(lambda: super(PostgresStore, self).record_rows(action, actor, rows,
+                                                                          **given))
 
     def _log(self, change: Change) -> int:
         values = log_row(change)
@@ -234,6 +382,7 @@ class PostgresStore(SqlStore):
             (entry.actor, entry.action, entry.at, entry.change_id, entry.case_id, entry.reader,
              entry.timepoint, entry.lesion_id, entry.reason, audit.canonical(entry.before),
              audit.canonical(entry.after)))  # fmt: skip
+        self._seq = int(row)
         return int(row)
 
     def _next_seq(self) -> int:
@@ -246,19 +395,19 @@ class PostgresStore(SqlStore):
         return row[0]
 
     def _query(self, sql: str, *parameters: Any) -> list[Any]:
-        try:
-            return self._db.rows(sql, *parameters)
-        except psycopg.Error as error:
-            raise StoreError(refusal(self.location, error)) from error
+        if self._db.connection.info.transaction_status != TransactionStatus.IDLE:
+            return self._db.rows(sql, *parameters)  # in a transaction: it handles errors
+        return self._reading(lambda: self._db.rows(sql, *parameters))
 
     def load(self, *, reader: str | None = None) -> ProjectState:
         """As :meth:`SqlStore.load`, from one snapshot (REPEATABLE READ, read only)."""
-        try:
+
+        def snapshot() -> ProjectState:
             with self._db.connection.transaction():
                 self._db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                return super().load(reader=reader)
-        except psycopg.Error as error:
-            raise StoreError(refusal(self.location, error)) from error
+                return super(PostgresStore, self).load(reader=reader)
+
+        return self._reading(snapshot)
 
 
 def refusal(where: str, error: psycopg.Error) -> str:
