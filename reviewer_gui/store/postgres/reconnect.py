@@ -107,13 +107,15 @@ def reconnect(
     lock_timeout_s: float,
     *,
     listening: bool = False,
-    delays: tuple[float, ...] = DELAYS,
+    unsettled: bool = False,
 ) -> psycopg.Connection[Any]:
-    """A new connection as the same user (backoff: ``delays``), prepared; ``say`` is told."""
+    """A new connection as the same user (backoff: :data:`DELAYS`), prepared; ``say`` is
+    told. ``unsettled``: a write's COMMIT was sent and not answered (the message when the
+    server does not come back says it may have been applied)."""
     where, user = display(url), sign_in[0] or "the URL's user"
     say(f"{where}: the connection to the server was lost ({why}); reconnecting as {user}...")
     waited = 0.0
-    for delay in (0.0, *delays):
+    for delay in (0.0, *DELAYS):
         time.sleep(delay)
         waited += delay
         try:
@@ -131,9 +133,11 @@ def reconnect(
             continue
         say(f"{where}: reconnected as {user} after {waited:.1f} s")
         return connection
-    raise StoreError(f"{where}: not saved: the connection to the server was lost and it has "
-                     f"not answered for {waited:.0f} s; try again when the server is back "
-                     "(what was shown as saved is saved)")  # fmt: skip
+    fate = ("may not have been saved (the server had been asked to commit it: the next "
+            "reconnection says)") if unsettled else "was not saved"  # fmt: skip
+    raise StoreError(f"{where}: the connection to the server was lost and it has not answered "
+                     f"for {waited:.0f} s: the last action {fate}; try again when the server "
+                     "is back (what was shown as saved is saved)")  # fmt: skip
 
 
 def fence(connection: psycopg.Connection[Any], old: Backend) -> None:

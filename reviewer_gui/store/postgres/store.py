@@ -286,8 +286,6 @@ class PostgresStore(SqlStore):
                 self._unsettled = lost.action
                 self._reconnect(lost.error)
                 if self._applied_seq is not None:  # applied once; only the answer was lost
-                    self.on_connection(f"{self.location}: the last action was saved (audit "
-                                       f"record {self._applied_seq})")  # fmt: skip
                     return self._applied_seq  # type: ignore[return-value]
                 if attempt == 2:
                     raise StoreError(f"{self.location}: not saved: the connection to the "
@@ -310,7 +308,8 @@ class PostgresStore(SqlStore):
         with contextlib.suppress(psycopg.Error):
             self._db.connection.close()
         connection = reconnect.reconnect(self.url, self._sign_in, self.on_connection, why,
-                                         LOCK_TIMEOUT_S, listening=self._listening)  # fmt: skip
+                                         LOCK_TIMEOUT_S, listening=self._listening,
+                                         unsettled=self._unsettled is not None)  # fmt: skip
         self._db.connection = connection
         self._applied_seq = None
         if self._unsettled is not None:
@@ -319,6 +318,9 @@ class PostgresStore(SqlStore):
                                        (self._unsettled,)).fetchone()  # fmt: skip
             self._applied_seq = None if found is None else int(found[0])
             self._unsettled = None
+            self.on_connection(f"{self.location}: the action whose commit was not answered "
+                               + ("was not applied by the server" if found is None else
+                                  f"was applied once (audit record {found[0]})"))  # fmt: skip
         self._backend = reconnect.Backend.of(connection)
         self._reconnecting = True
         try:
