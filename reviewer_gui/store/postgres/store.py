@@ -110,6 +110,8 @@ class PostgresStore(SqlStore):
         self._seq: int | None = None  # the audit record the current transaction appended
         self._reconnecting = False
         self._backend = reconnect.Backend.of(connection)
+        #: How many times the connection was restored (a new socket each time).
+        self.reconnections = 0
 
     @classmethod
     def open(
@@ -311,6 +313,7 @@ class PostgresStore(SqlStore):
                                          LOCK_TIMEOUT_S, listening=self._listening,
                                          unsettled=self._unsettled is not None)  # fmt: skip
         self._db.connection = connection
+        self.reconnections += 1
         self._applied_seq = None
         if self._unsettled is not None:
             reconnect.fence(connection, self._backend)
