@@ -38,14 +38,25 @@ WORKER = r"""
 import json, sys, time
 sys.path[:0] = [p for p in ({source!r}, {tests!r}) if p]
 import psycopg
-waits = [0, 0.0]  # round trips to the server, seconds spent waiting for it
+from psycopg.waiting import Wait
+# the times the client waited for the server's answer (a round trip each: a pipelined
+# statement sent without waiting is none) and the seconds spent waiting for it
+waits = [0, 0.0]
+def reads(gen):
+    ready = None
+    try:
+        while True:
+            state = gen.send(ready)
+            waits[0] += state == Wait.R
+            ready = yield state
+    except StopIteration as done:
+        return done.value
 wait = psycopg.Connection.wait
 def counted(self, gen, *args, **kwargs):
     started = time.perf_counter()
     try:
-        return wait(self, gen, *args, **kwargs)
+        return wait(self, reads(gen), *args, **kwargs)
     finally:
-        waits[0] += 1
         waits[1] += time.perf_counter() - started
 psycopg.Connection.wait = counted
 from reviewer_gui.engine_adapter import RecistEngine

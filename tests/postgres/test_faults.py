@@ -81,6 +81,11 @@ def test_a_commit_applied_whose_answer_is_lost_is_acknowledged_once(
     assert _actions(study, "alice").count("save-observation") == 1
     with sign_in(study.location, "alice", PASSWORDS["alice"]) as again:
         assert again.read(CASE) == shown
+    with PostgresStore.open(study.location, user="ada", password=PASSWORDS["ada"]) as ada:
+        # each write of alice's left its id with the number of the record it appended
+        ids = ada.database.rows("SELECT seq FROM applied_action WHERE actor = 'alice'")
+        records = ada.database.rows("SELECT seq FROM audit_record WHERE actor = 'alice'")
+    assert sorted(r["seq"] for r in ids) == sorted(r["seq"] for r in records)
 
 
 def test_a_commit_that_never_arrives_is_done_again_once(study: Backend, cutter: Cutter) -> None:

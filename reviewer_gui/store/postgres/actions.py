@@ -29,7 +29,11 @@ from reviewer_gui.store.postgres.ddl import ident
 #: The PostgreSQL-only tables this module adds to a project (the policy tests cover them).
 TABLES = ("applied_action",)
 
-RECORD = "INSERT INTO applied_action (action_id, seq) VALUES (?, ?)"
+#: The id row, last in a writing transaction; its record's number given, or (a change's
+#: record, whose number the client did not wait for) the latest record the user may see:
+#: their own just appended, since the transaction holds the chain's lock.
+RECORD = ("INSERT INTO applied_action (action_id, seq) VALUES (?, coalesce(?::bigint, "
+          "(SELECT max(seq) FROM audit_record)))")
 LOOKUP = "SELECT seq FROM applied_action WHERE action_id = ?"
 PRESENT = "SELECT to_regclass('recist.applied_action') IS NOT NULL"
 
