@@ -25,7 +25,8 @@ from reviewer_gui.store import audit
 from reviewer_gui.store.base import StoreError
 from reviewer_gui.store.postgres import actions, ddl
 from reviewer_gui.store.postgres.connect import connect, database_name, display
-from reviewer_gui.store.postgres.store import MAX_NAME_BYTES, PostgresStore, refusal
+from reviewer_gui.store.postgres.reconnect import refusal
+from reviewer_gui.store.postgres.store import MAX_NAME_BYTES, PostgresStore
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 

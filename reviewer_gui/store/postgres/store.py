@@ -8,7 +8,11 @@ for rows keyed by their record) and held to its commit, so writers from any mach
 serialised on the chain, which never forks, but not while they insert their rows; audit
 records are appended by ``recist.append_audit`` (which hashes them on the server and refuses
 another actor than the connected user); and reads go through the server's row-level
-security: a reader's ``load()`` holds only what PostgreSQL lets them see.
+security: a reader's ``load()`` holds only what PostgreSQL lets them see. A writing
+transaction is pipelined (psycopg's pipeline mode: a statement whose answer is not needed goes
+with the next round trip) and ends with the row of its id (``actions``), so that a lost
+connection is survived with each write applied exactly once or reported as not saved
+(``reconnect``, which this store's writes and reads go through).
 
 psycopg 3 directly, not SQLAlchemy Core: the store's SQL already exists, written once for both
 backends with ``?`` placeholders (``reviewer_gui.store.rows``, ``.audit``, ``.users``); what
@@ -21,12 +25,11 @@ needs no system libpq.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
@@ -34,7 +37,7 @@ from psycopg.rows import dict_row
 
 from reviewer_gui.reading import Change, ProjectState
 from reviewer_gui.store import audit
-from reviewer_gui.store.base import SqlStore, StoreError, log_row
+from reviewer_gui.store.base import StoreError, log_row
 from reviewer_gui.store.postgres import actions, reconnect
 from reviewer_gui.store.postgres.connect import SignInRefused, connect, display, scram_verifier
 from reviewer_gui.store.postgres.ddl import (
@@ -44,12 +47,12 @@ from reviewer_gui.store.postgres.ddl import (
     ident,
     literal,
 )
+from reviewer_gui.store.postgres.reconnect import refusal
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from reviewer_gui.store.users import AccountEvent, UserRecord
 
 MAX_NAME_BYTES = 63  # PostgreSQL's identifier length
-LOCK_TIMEOUT_S = 10
-T = TypeVar("T")
+LOCK_TIMEOUT_S = reconnect.LOCK_TIMEOUT_S
 
 
 class Database:
@@ -81,7 +84,7 @@ class Database:
         self.connection.close()
 
 
-class PostgresStore(SqlStore):
+class PostgresStore(reconnect.ReconnectingStore):
     """A reading project in PostgreSQL, connected as one user. Use :meth:`open`."""
 
     _db: Database
@@ -98,21 +101,9 @@ class PostgresStore(SqlStore):
         self.user = str(connection.execute("SELECT session_user").fetchone()[0])  # type: ignore[index]
         self._verifiers: dict[str, str] = {}
         self._attached = {}
-        # what reconnecting needs: the same user, signed in again (kept in memory only, as
-        # libpq keeps it for the open connection anyway)
-        self._sign_in = sign_in
-        #: Told (one line) when the connection is lost, restored, or an action's fate known.
-        self.on_connection: Callable[[str], None] = lambda text: None
         self._tracked = bool(connection.execute(actions.PRESENT).fetchone()[0])  # type: ignore[index]
-        self._listening = False
-        self._unsettled: uuid.UUID | None = None  # a write whose commit was not answered
-        self._applied_seq: int | None = None  # its audit record, if the server applied it
         self._seq: int | None = None  # the audit record the current transaction appended
-        self._reconnecting = False
-        self._unanswered_append = False
-        self._backend = reconnect.Backend.of(connection)
-        #: How many times the connection was restored (a new socket each time).
-        self.reconnections = 0
+        self._keep(connection, sign_in)
 
     @classmethod
     def open(
@@ -275,110 +266,6 @@ class PostgresStore(SqlStore):
         except psycopg.Error as error:
             raise StoreError(refusal(self.location, error)) from error
 
-    def _write(self, write: Callable[[], T], restore: Callable[[], None] = lambda: None) -> T:
-        """Do a write (a method of :class:`SqlStore`) so that it is applied exactly once or
-        reported as not saved, whatever happens to the connection (``reconnect`` says how);
-        ``restore`` puts back what the write consumed before it is done again."""
-        if self._db.connection.info.transaction_status != TransactionStatus.IDLE or (
-                self._reconnecting):  # fmt: skip
-            return write()  # inside a caller's transaction: the caller settles it
-        for attempt in (1, 2):
-            try:
-                return write()
-            except reconnect.Lost as lost:
-                self._unsettled = lost.action
-                self._reconnect(lost.error)
-                if self._applied_seq is not None:  # applied once; only the answer was lost
-                    return self._applied_seq  # type: ignore[return-value]
-                if attempt == 2:
-                    raise StoreError(f"{self.location}: not saved: the connection to the "
-                                     "server was lost twice during this action; try "
-                                     "again") from lost  # fmt: skip
-                restore()
-        raise AssertionError("unreachable")
-
-    def _connected(self) -> psycopg.Connection[Any]:
-        """The connection; reconnected first if the server ended it since the last action."""
-        if reconnect.ended_while_idle(self._db.connection, listening=self._listening):
-            self._reconnect(None)
-        return self._db.connection
-
-    def _reconnect(self, error: psycopg.Error | None) -> None:
-        """Sign in again as the same user (``reconnect.reconnect``: backoff, saying so); then
-        settle the write whose commit was not answered (:attr:`_applied_seq`: its audit
-        record if the server applied it) and record the reconnection in the audit trail."""
-        why = "the server ended the session" if error is None else _primary(error)
-        with contextlib.suppress(psycopg.Error):
-            self._db.connection.close()
-        connection = reconnect.reconnect(self.url, self._sign_in, self.on_connection, why,
-                                         LOCK_TIMEOUT_S, listening=self._listening,
-                                         unsettled=self._unsettled is not None)  # fmt: skip
-        self._db.connection = connection
-        self.reconnections += 1
-        self._applied_seq = None
-        if self._unsettled is not None:
-            reconnect.fence(connection, self._backend)
-            found = connection.execute(actions.LOOKUP.replace("?", "%s"),
-                                       (self._unsettled,)).fetchone()  # fmt: skip
-            self._applied_seq = None if found is None else int(found[0])
-            self._unsettled = None
-            self.on_connection(f"{self.location}: the action whose commit was not answered "
-                               + ("was not applied by the server" if found is None else
-                                  f"was applied once (audit record {found[0]})"))  # fmt: skip
-        self._backend = reconnect.Backend.of(connection)
-        self._reconnecting = True
-        try:
-            with contextlib.suppress(StoreError):  # lost again at once: the next action says
-                self.log_action("reconnect", self.user, reason=f"connection lost ({why}); "
-                                "signed in again as the same user")  # fmt: skip
-        finally:
-            self._reconnecting = False
-
-    def _reading(self, read: Callable[[], T]) -> T:
-        """A read, done again once on a new connection if the connection was lost (reads
-        change nothing, so repeating one is safe)."""
-        self._connected()
-        try:
-            return read()
-        except psycopg.OperationalError as error:
-            if not reconnect.broken(self._db.connection):
-                raise StoreError(refusal(self.location, error)) from error
-            self._reconnect(error)
-        try:
-            return read()
-        except psycopg.Error as error:
-            raise StoreError(refusal(self.location, error)) from error
-
-    # -- writes, each applied exactly once or not saved ------------------------------------
-
-    def record(self, change: Change) -> None:
-        attached = self._attached
-
-        def restore() -> None:
-            self._attached = attached
-
-        def write() -> None:
-            self._unanswered_append = True  # record() needs no number back: see _append
-            try:
-                super(PostgresStore, self).record(change)
-            finally:
-                self._unanswered_append = False
-
-        self._write(write, restore)
-
-    def log_action(self, action: str, actor: str, **given: Any) -> int:
-        return self._write(lambda: super(PostgresStore, self).log_action(action, actor,
-                                                                         **given))
-
-    def add_project_info(self, key: str, value: str, actor: str, *, reason: str = "") -> int:
-        return self._write(lambda: super(PostgresStore, self).add_project_info(
-            key, value, actor, reason=reason))
-
-    def record_rows(self, action: str, actor: str,
-                    rows: Mapping[str, Sequence[Mapping[str, object]]], **given: Any) -> int:
-        return self._write(lambda: super(PostgresStore, self).record_rows(action, actor, rows,
-                                                                          **given))
-
     def _log(self, change: Change) -> int:
         values = log_row(change)
         row = self._one(f"INSERT INTO change_log ({', '.join(values)}) VALUES "
@@ -429,23 +316,6 @@ class PostgresStore(SqlStore):
                 return super(PostgresStore, self).load(reader=reader)
 
         return self._reading(snapshot)
-
-
-def refusal(where: str, error: psycopg.Error) -> str:
-    """One line for an error the server returned (a refused write, a lost connection)."""
-    if isinstance(error, psycopg.errors.LockNotAvailable):
-        return (f"{where}: not saved: another session has held the audit trail for "
-                f"{LOCK_TIMEOUT_S} s (a stalled client?); try again, or ask the database "
-                "administrator to end that session")  # fmt: skip
-    if isinstance(error, psycopg.OperationalError):
-        return (f"{where}: the connection to the server was lost ({_primary(error)}); nothing "
-                "of the last action was saved unless it is shown: reopen the project")
-    return f"{where}: refused by the database: {_primary(error)}"
-
-
-def _primary(error: psycopg.Error) -> str:
-    message = error.diag.message_primary if error.diag else None
-    return message or str(error).strip().splitlines()[0]
 
 
 def check_project(connection: psycopg.Connection[Any], where: str) -> None:
