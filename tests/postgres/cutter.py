@@ -30,6 +30,7 @@ class Cutter:
         netloc = f"{auth}@127.0.0.1:{port}" if auth else f"127.0.0.1:{port}"
         self.url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
         self.cut: str | None = None
+        self.write = WRITE  # what tells a write's transaction (its COMMIT is the one cut)
         self.refusing = False
         self.cuts = 0
         self._lock = threading.Lock()
@@ -54,7 +55,7 @@ class Cutter:
     def _upstream(self, client: socket.socket, server: socket.socket,
                   state: dict[str, bool]) -> None:  # fmt: skip
         while data := self._recv(client):
-            state["write"] = state["write"] or WRITE in data
+            state["write"] = state["write"] or self.write in data
             with self._lock:
                 cut = self.cut if COMMIT in data and state["write"] else None
                 if cut is not None:

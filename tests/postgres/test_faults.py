@@ -121,6 +121,24 @@ def test_a_server_that_does_not_come_back_leaves_the_action_unsaved_and_unshown(
     assert _actions(study, "alice").count("save-observation") == 1
 
 
+def test_a_project_made_before_action_ids_never_applies_a_write_twice(
+    study: Backend, cutter: Cutter
+) -> None:
+    """Without ``applied_action`` a write whose COMMIT was not answered cannot be looked up:
+    it is said (reopen the project to see it), never done again."""
+    assert study.bootstrap is not None
+    with psycopg.connect(study.bootstrap, autocommit=True) as owner:
+        owner.execute("DROP TABLE recist.applied_action")
+    alice, _ = _signed_in(cutter.url, "alice")
+    alice.add_lesion(CASE, Category.TARGET, "liver")
+    cutter.write, cutter.cut = b"append_audit", "answer"
+    with pytest.raises(StoreError, match=r"connection to the server was lost.*reopen"):
+        alice.measure(CASE, "BASELINE", "T1", mm(25), PLANE)
+    assert cutter.cuts == 1 and _length(alice) is None  # not shown
+    alice.close()  # reconnects for its sign-out record
+    assert _actions(study, "alice").count("save-observation") == 1  # applied once, not twice
+
+
 def test_the_adjudicators_decision_whose_answer_is_lost_is_recorded_once(
     study: Backend, cutter: Cutter
 ) -> None:

@@ -261,6 +261,8 @@ class PostgresStore(reconnect.ReconnectingStore):
         except psycopg.OperationalError as error:
             if not reconnect.broken(connection):
                 raise StoreError(refusal(self.location, error)) from error
+            if committing and action is None:  # a project made before action ids: unknowable
+                raise StoreError(refusal(self.location, error)) from error
             raise reconnect.Lost(refusal(self.location, error), error,
                                  action if committing else None) from error  # fmt: skip
         except psycopg.Error as error:
