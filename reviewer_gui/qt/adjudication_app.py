@@ -31,7 +31,7 @@ from .adjudication_window import AdjudicationWindow
 from .app import default_reader, save_when_ready
 from .dialogs import SignInDialog
 from .live_queue import ReadsWatcher
-from .server_project import NoImageFolder, shown
+from .server_project import NoImageFolder, connection_news, shown
 from .sign_in_flow import sign_in_submit
 
 
@@ -100,7 +100,9 @@ def open_adjudication(path: Path | str, name: str, password: str) -> Adjudicatio
             window.images.studies = NoImageFolder(Path.home())
             if window.case_id is not None:
                 window.show_case(window.case_id)
+        session.tell_connection(connection_news(window.say))
         listener = PostgresStore.open(str(path), user=name, password=password)
+        listener.on_connection = connection_news(window.say)
         try:
             work.watcher = ReadsWatcher(listener, window.refresh_cases,
                                         lambda text: window.say(text, True), window)  # fmt: skip

@@ -107,7 +107,7 @@ def open_signed_in(location: Path | str, name: str, password: str) -> MainWindow
         raise
     window.on_close = session.close
     if is_postgres_url(location):
-        server_window(window, str(location), session.close)
+        server_window(window, str(location), session.close, session.tell_connection)
     todo = [] if project.read_only else [
         w.case_id for w in session.worklist() if w.next_timepoint is not None]
     first = todo[0] if todo else next(iter(project.case_ids), None)

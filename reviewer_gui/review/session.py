@@ -115,6 +115,13 @@ class Session:
         finally:  # the store closes even when the sign-out cannot be recorded (server gone)
             self._store.close()
 
+    def tell_connection(self, say: Callable[[str], None]) -> None:
+        """Have ``say`` told (one line) when a server project's connection is lost, restored,
+        and what became of an action caught by it (``store.postgres.reconnect``); a project
+        file has no connection to lose."""
+        if hasattr(self._store, "on_connection"):
+            self._store.on_connection = say
+
     def change_password(self, current: str, new: str) -> None:
         """Change this user's own password (``reviewer_gui.review.accounts.change_password``:
         the current password again, and a new one that meets the rules)."""

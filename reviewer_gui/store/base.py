@@ -174,14 +174,16 @@ class SqlStore:
         """Save one change and its audit record in one transaction (the model's journal)."""
         with self._transaction():
             change_id = self._log(change)
+            added = {"change_log", *self._attached}
             for table, values in rows.entity_rows(change, change_id):
                 self._insert(table, values)
+                added.add(table)
             for table, attached in self._attached.items():
                 for row in attached:
                     self._insert(table, {"change_id": change_id, **row})
             self._attached = {}
             before = audit.superseded_rows(self._db, change, change_id)
-            self._append(audit.change_entry(self._db, change_id, before))
+            self._append(audit.change_entry(self._db, change_id, before, added))
 
     @contextmanager
     def attaching(self, attached: Mapping[str, Sequence[Mapping[str, object]]]) -> Iterator[None]:

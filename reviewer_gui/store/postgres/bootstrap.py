@@ -23,10 +23,11 @@ import psycopg
 
 from reviewer_gui.store import audit
 from reviewer_gui.store.base import StoreError
-from reviewer_gui.store.postgres import ddl
+from reviewer_gui.store.postgres import actions, ddl
 from reviewer_gui.store.postgres.connect import connect, database_name, display
+from reviewer_gui.store.postgres.reconnect import refusal
 from reviewer_gui.store.postgres.sr_load import sr_load_statements
-from reviewer_gui.store.postgres.store import MAX_NAME_BYTES, PostgresStore, refusal
+from reviewer_gui.store.postgres.store import MAX_NAME_BYTES, PostgresStore
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 
@@ -105,6 +106,8 @@ def _create(connection: psycopg.Connection[Any], database: str, prefix: str) -> 
         if statement not in database_wide:
             run(statement)
     for statement in sr_load_statements(prefix):  # the administrator's SR loading
+        run(statement)
+    for statement in actions.statements(prefix):  # PostgreSQL only: which writes applied
         run(statement)
     run("INSERT INTO store_version (application_id, schema_version, role_prefix) "
         "VALUES (%s, %s, %s)", (APPLICATION_ID, SCHEMA_VERSION, prefix))  # fmt: skip
