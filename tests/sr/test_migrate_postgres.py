@@ -96,10 +96,11 @@ def test_the_administrator_loads_an_sr_into_a_readers_draft_on_postgresql(
 
 
 def _refused(connection: psycopg.Connection[Any], sql: str, *values: object) -> None:
-    """``sql`` is refused by the server (row-level security or a missing grant)."""
-    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+    """``sql`` is refused by the server (row-level security or a missing grant). In a
+    savepoint, so what the test wrote before (e.g. the change a row points at) stays: the
+    refusal is the policy's, not a missing row's."""
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), connection.transaction():
         connection.execute(sql, values)  # type: ignore[call-overload]
-    connection.rollback()
 
 
 LOG = ("INSERT INTO recist.change_log (kind, actor, at, case_id, reader, timepoint, lesion_id) "
@@ -138,6 +139,10 @@ def test_the_administrator_cannot_touch_a_readers_entries_or_another_roles_read(
         change = ada.execute(LOG, ("save-observation", "ada", "bob", "M4", "T1")).fetchone()[0]
         _refused(ada, OBSERVATION, change, "bob", "M4", "T1", "bob")  # recorded as bob
         _refused(ada, OBSERVATION, change, "bob", "M2", "T1", "ada")  # not the change's
+        retracted = OBSERVATION.replace("recorded_at)", "recorded_at, retracted)").replace(
+            "'x')", "'x', 1)")  # a loaded entry is never taken back in the reader's read
+        _refused(ada, retracted, change, "bob", "M4", "T1", "ada")
+        ada.execute(OBSERVATION, (change, "bob", "M4", "T1", "ada"))  # for contrast: allowed
         _refused(ada, "INSERT INTO recist.signature VALUES (%s, 'SUBJ-001', 'bob', 'M4', 'ada', "
                  "'x', 'x')", change)  # fmt: skip
         # bob signed BASELINE (previous test) or not: a signed timepoint is never loaded into

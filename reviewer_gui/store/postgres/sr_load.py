@@ -36,7 +36,7 @@ CHECKS = {
         "lesion_version.case_id AND l.reader = lesion_version.reader AND l.lesion_id = "
         "lesion_version.lesion_id) AND recist.sr_loadable(case_id, reader, NULL)"),
     "observation_version": (
-        "recorded_by = session_user AND " + _CHANGE.format(
+        "recorded_by = session_user AND coalesce(retracted, 0) = 0 AND " + _CHANGE.format(
             t="observation_version", kind="save-observation",
             more=" AND c.timepoint = observation_version.timepoint")
         + " AND recist.sr_loadable(case_id, reader, timepoint)"),
