@@ -39,6 +39,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 import SimpleITK
+from scipy import ndimage  # type: ignore[import-untyped]
 
 from .axes import Axis, measure_mask
 from .edges import refine_axis
@@ -133,7 +134,7 @@ def propose_measurement(
                                         upper=lesion_hu + half)  # fmt: skip
         mask = sitk.GetArrayFromImage(sitk.BinaryFillhole(grown)).astype(bool)
         if method in ("smoothed", "subpixel"):
-            mask = _split_at_neck(mask, seed_xy[0], (row_mm, col_mm))
+            mask = _split_at_neck(_without_rims(mask, seed_xy[0]), seed_xy[0], (row_mm, col_mm))
     elif method == "confidence":
         mask = core
     else:
@@ -182,6 +183,19 @@ def _dilate(
     dilated: SimpleITK.Image = sitk.BinaryDilate(sitk.GetImageFromArray(mask.astype(np.uint8)),
                                                  radius, sitk.sitkBall)  # fmt: skip
     return dilated
+
+
+def _without_rims(mask: npt.NDArray[np.bool_], seed_xy: tuple[int, int]) -> npt.NDArray[np.bool_]:
+    """`mask` opened by one pixel, the seed's part kept: a rim one or two pixels wide (the
+    partial volume between an organ and fat, which has a lesion's HU) no longer carries the
+    growth along an organ's edge. A seed the opening removes keeps the mask as it was."""
+    opened = ndimage.binary_opening(mask, structure=ndimage.generate_binary_structure(2, 1))
+    labels, _ = ndimage.label(opened)
+    seed_label = labels[seed_xy[1], seed_xy[0]]
+    if seed_label == 0:
+        return mask
+    part: npt.NDArray[np.bool_] = ndimage.binary_dilation(labels == seed_label) & mask
+    return part
 
 
 def _split_at_neck(mask: npt.NDArray[np.bool_], seed_xy: tuple[int, int],
