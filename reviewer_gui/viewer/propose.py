@@ -120,15 +120,18 @@ def propose_measurement(
         window = sitk.GetArrayFromImage(image)
     seed_xy = [(c - c0, r - r0)]  # SimpleITK indexes (x, y) = (column, row)
     radius = max(1, round(SEED_MM / max(row_mm, col_mm)))
-    core = _confidence(image, seed_xy, radius)
-    if core is None and method in ("smoothed", "subpixel") and radius > 1:
-        # a small lesion, its seed near the edge: the 2 mm neighbourhood straddles the edge
-        # and its HU spread lets the core leak; the seed's own 3 x 3 pixels do not.
-        core = _confidence(image, seed_xy, 1)
-    if core is None:
-        return None
-    lesion_hu, host_hu = _contrast(window, core, (row_mm, col_mm))
-    if abs(host_hu - lesion_hu) < MIN_CONTRAST_HU:
+    # "smoothed": a small lesion, its seed near the edge: the 2 mm neighbourhood straddles the
+    # edge and its HU spread lets the core leak (to the window's edge, or into the host, which
+    # leaves no contrast); the seed's own 3 x 3 pixels do not.
+    radii = (radius, 1) if method in ("smoothed", "subpixel") and radius > 1 else (radius,)
+    for r_seed in radii:
+        core = _confidence(image, seed_xy, r_seed)
+        if core is None:
+            continue
+        lesion_hu, host_hu = _contrast(window, core, (row_mm, col_mm))
+        if abs(host_hu - lesion_hu) >= MIN_CONTRAST_HU:
+            break
+    else:
         return None
     if method in ("half_contrast", "smoothed", "subpixel"):
         half = abs(host_hu - lesion_hu) / 2
