@@ -11,7 +11,7 @@ in ``benchmarks/assist.py`` (``benchmarks/assist_RESULTS.md``):
   partial-volume rim between an organ and fat has a lesion's HU and would carry the growth
   along the organ's edge), then split at a narrow neck from a touching lesion of the same HU
   (the seed's basin of the watershed of the mask's distance map, :data:`SPLIT_MM`). On the
-  harder classes (low contrast, heavy noise, touching lesions) it fails none, and 10 % of
+  harder classes (low contrast, heavy noise, touching lesions) it fails none, and 5 % of
   the blurred small ones, where ``"half_contrast"`` fails 40-85 %.
 - ``"subpixel"``: ``"smoothed"`` with each axis' ends moved to where the partial volume of
   the pixels along it puts the edge (:mod:`.edges`). On the generated classes (the outline's
