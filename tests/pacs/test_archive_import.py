@@ -4,22 +4,26 @@ Orthanc, STOW-RS), the URL recorded once without credentials, the hashes checked
 
 from __future__ import annotations
 
+import io
 import shutil
 import sqlite3
 from pathlib import Path
 
 import numpy as np
+import psycopg
 import pytest
 from deid.kit import HENRIETTA, leaks
 from deid.kit import write_site_copy as site_copy
 from orthanc_kit import PASSWORD, USER, Orthanc
+from pg_server import PgDatabase
 
 from reviewer_gui.cli import main
 from reviewer_gui.deid import IMAGES
 from reviewer_gui.dicom import SeriesCache, load_series
 from reviewer_gui.pacs import fetch_studies
-from reviewer_gui.store import open_project
+from reviewer_gui.store import open_project, open_store
 from reviewer_gui.store.image_folder import IMAGES_FOLDER, images_location
+from reviewer_gui.store.postgres import create_project
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +150,30 @@ def test_an_archive_that_refuses_gets_no_timepoint_registered(
     with store:
         assert not model.case_ids  # no timepoint without its images in the archive
     assert not list(tmp_path.glob("**/*.dcm"))
+
+
+def test_a_postgresql_project_with_its_images_in_the_archive(
+        site: Path, own_orthanc: Orthanc, pg_database: PgDatabase, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, cache: SeriesCache) -> None:
+    ada = "ada-password-1"
+    create_project(pg_database.url, "ada", ada).close()
+    key = tmp_path / "key"
+    shutil.copy(site / "folder-project.deid-key", key)
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{ada}\n"))
+    assert main(["import", str(site / "site"), pg_database.location, "--images",
+                 own_orthanc.url_with_credentials, "--key-file", str(key), "--admin", "ada",
+                 "--password-stdin"]) == 0
+    with open_store(pg_database.location, user="ada", password=ada) as store:
+        assert images_location(store) == own_orthanc.url
+        timepoints = store.load().subjects
+    series = [tp.series for tps in timepoints.values() for tp in tps]
+    assert len(series) == 4
+    with psycopg.connect(pg_database.url) as db:
+        texts = [str(v) for row in db.execute("SELECT value FROM recist.project_info")
+                 for v in row]
+    assert PASSWORD not in " ".join(texts)
+    as_reader(monkeypatch)
+    for ref in series:
+        assert ref is not None
+        volume = load_series(own_orthanc.url, series_uid=ref.series_uid, cache=cache)
+        assert volume.voxels.shape[0] == 20 and not volume.warnings
