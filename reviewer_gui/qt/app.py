@@ -98,7 +98,8 @@ def open_signed_in(location: Path | str, name: str, password: str) -> MainWindow
                             sr_exporter=None if is_postgres_url(location) else (
                                 lambda folder, whose: len(write_session_srs(
                                     session, folder, reader=whose,
-                                    images_base=Path(location).parent).files)))  # fmt: skip
+                                    images_base=session.images_folder or Path(location).parent,
+                                    ).files)))  # fmt: skip
     except BaseException:
         session.close()
         raise

@@ -224,8 +224,9 @@ class ReadingSession(QObject):
                           f"{where}", False)  # fmt: skip
 
     # -- the series a timepoint is read on -------------------------------------------------
-    def image_folder(self) -> Path:
-        """The folder the series folders are relative to (``OSError``: none recorded)."""
+    def image_folder(self) -> Path | str:
+        """The folder the series folders are relative to, or the URL of the project's reading
+        archive (``OSError``: none recorded)."""
         if self.images is None:
             raise OSError(NO_IMAGES)
         return self.images
