@@ -5,6 +5,7 @@ only once the series is complete; a lost connection is said in the view and retr
 from __future__ import annotations
 
 import os
+import shutil
 
 if not os.environ.get("QT_QPA_PLATFORM"):
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from app.adjudication_kit import open_window, read_case
 from app.helpers import ready
 from app.review_kit import PASSWORDS, PATIENTS, ROLES, open_as, read_timepoint, samples
 from deid.kit import write_site_copy
@@ -155,3 +157,43 @@ def open_as_unready(qtbot: QtBot, path: Path, name: str) -> MainWindow:
     qtbot.addWidget(window)
     window.show()
     return window
+
+
+def test_the_adjudicators_window_shows_each_readers_calipers_on_the_archives_images(
+        qtbot: QtBot, own_orthanc: Orthanc, tmp_path: Path, reader_env: None) -> None:
+    """Both readers read on local copies of the same de-identified files (a folder import
+    with the same key: the same UIDs); the adjudicator's panes load them from the archive."""
+    for patient in PATIENTS:
+        write_site_copy(tmp_path / "site", patient)
+    assert main(["import", str(tmp_path / "site"), str(tmp_path / "local")]) == 0
+    key = tmp_path / "key"
+    shutil.copy(tmp_path / "local.deid-key", key)
+    assert main(["import", str(tmp_path / "site"), str(tmp_path / "reading"), "--images",
+                 own_orthanc.url_with_credentials, "--key-file", str(key)]) == 0
+    path = tmp_path / "reading" / PROJECT_DB
+    with Store.open(path, create=False) as store:
+        admin = add_user(store, "ada", Role.ADMINISTRATOR, PASSWORDS["ada"], by=None)
+        for name, role in ROLES.items():
+            add_user(store, name, role, PASSWORDS[name], by=admin)
+    case = next(c for c, p in samples(tmp_path / "local" / PROJECT_DB).items()
+                if p is PATIENTS[0])
+    for reader, pd_at in (("alice", "FU2"), ("bob", "FU3")):
+        read_case(path, case, PATIENTS[0].sample, reader, pd_at=pd_at,
+                  images=tmp_path / "local")
+    window = open_window(qtbot, path, "carol")
+    table = window.table
+    table.setCurrentCell(table.row_lesions.index("T1"), table.FIRST + 2)
+    qtbot.waitUntil(lambda: not window.loading() and all(
+        p.view is not None and p.view.volume.shape[0] == 20 for p in window.images.panes),
+        timeout=30_000)
+    slices = []
+    for pane, reader in zip(window.images.panes, ("alice", "bob"), strict=True):
+        view = pane.view
+        assert view is not None and Path(view.volume.files[0]).is_relative_to(
+            tmp_path / "reader-cache")  # from the archive, through the reader's cache
+        (caliper,) = [m for m in view.viewport.layer.items if m.caption == "T1"]
+        assert caliper.locked and view.viewport.nav.index == caliper.slice_index
+        assert reader in view.title_lines()[0] and "FU2" in view.title_lines()[0]
+        slices.append(caliper.slice_index)
+    assert slices[1] == slices[0] + 1  # bob measured T1 at FU2 one slice further
+    window.close()
