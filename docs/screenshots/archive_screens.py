@@ -35,6 +35,7 @@ from orthanc_kit import PASSWORD, USER, Orthanc  # noqa: E402
 
 from reviewer_gui.cli import main as recist_review  # noqa: E402
 from reviewer_gui.qt.app import open_signed_in  # noqa: E402
+from reviewer_gui.qt.signed_in import SignedInProject  # noqa: E402
 from reviewer_gui.reading import ReadKey  # noqa: E402
 from reviewer_gui.review import Role, add_user  # noqa: E402
 from reviewer_gui.store import Store  # noqa: E402
@@ -89,6 +90,7 @@ def shoot(path: Path, png: Path) -> int:
         assert session.case_id is not None
         if state["step"] == 0:  # the baseline read and signed on the archive's images
             read_timepoint(window, samples(path)[session.case_id])
+            assert isinstance(session.project, SignedInProject)
             session.project.sign(ReadKey(session.case_id, "alice"), "BASELINE", name="alice",
                                  password=PASSWORDS["alice"],
                                  meaning="Reviewed and approved as read")  # fmt: skip

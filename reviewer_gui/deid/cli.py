@@ -107,10 +107,18 @@ def run_import(args: argparse.Namespace) -> int:
     for problem in report.incomplete:
         print(f"recist-review import: NOT IMPORTED: {problem}", file=sys.stderr)
     subjects = len({s.case_id for s in report.imported})
+    into = report.project_file if _is_folder(args.project) else args.project
     print(f"recist-review import: {len(report.imported)} study(ies) of {subjects} subject(s) "
-          f"imported into {report.project_file}, {report.already_present} already there; "
+          f"imported into {into}, {report.already_present} already there; "
           f"key: {report.key_file}", file=sys.stderr)  # fmt: skip
     return 2 if report.incomplete else 0
+
+
+def _is_folder(project: str) -> bool:
+    """True for a project folder (its file is named), False for a PostgreSQL URL."""
+    from reviewer_gui.store import is_postgres_url
+
+    return not is_postgres_url(project)
 
 
 @contextmanager

@@ -16,6 +16,7 @@ A series folder that is absolute is used as it is on both.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from reviewer_gui.store.base import ProjectStore, StoreError, is_postgres_url
@@ -45,6 +46,23 @@ def images_location(store: ProjectStore) -> ImagesLocation | None:
     if not is_postgres_url(store.location):
         return Path(store.location).resolve().parent
     return None
+
+
+def file_images_location(database: Path) -> ImagesLocation:
+    """A project file's image location, read from the file alone (its folder when none is
+    recorded, or the file is not a project yet)."""
+    try:
+        db = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return database.resolve().parent
+    try:
+        found = db.execute("SELECT value FROM project_info WHERE key = ?",
+                           (IMAGES_FOLDER,)).fetchone()
+    except sqlite3.Error:
+        found = None
+    finally:
+        db.close()
+    return _parsed(str(found[0])) if found else database.resolve().parent
 
 
 def images_base(store: ProjectStore) -> Path | None:

@@ -57,7 +57,8 @@ def test_import_into_a_postgresql_project_with_an_image_folder(
     argv = ["import", site / "site", project, "--images", shared, "--key-file", key,
             "--admin", "ada", "--password-stdin"]
     assert run(monkeypatch, *argv, stdin=f"{PASSWORDS['ada']}\n") == 0
-    assert "4 study(ies) of 1 subject(s) imported" in capsys.readouterr().err
+    assert f"4 study(ies) of 1 subject(s) imported into {project}, 0 already there" in (
+        capsys.readouterr().err)
     # the same files as the folder import with the same key, under the recorded folder
     expected = sorted(p.relative_to(site / "folder-project")
                       for p in (site / "folder-project" / "images").rglob("*.dcm"))
