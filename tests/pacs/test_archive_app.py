@@ -4,6 +4,7 @@ only once the series is complete; a lost connection is said in the view and retr
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 
@@ -13,6 +14,7 @@ if not os.environ.get("QT_QPA_PLATFORM"):
 from pathlib import Path
 
 import numpy as np
+import pydicom
 import pytest
 from app.adjudication_kit import open_window, read_case
 from app.helpers import ready
@@ -160,7 +162,8 @@ def open_as_unready(qtbot: QtBot, path: Path, name: str) -> MainWindow:
 
 
 def test_the_adjudicators_window_shows_each_readers_calipers_on_the_archives_images(
-        qtbot: QtBot, own_orthanc: Orthanc, tmp_path: Path, reader_env: None) -> None:
+        qtbot: QtBot, own_orthanc: Orthanc, tmp_path: Path, reader_env: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Both readers read on local copies of the same de-identified files (a folder import
     with the same key: the same UIDs); the adjudicator's panes load them from the archive."""
     for patient in PATIENTS:
@@ -197,3 +200,23 @@ def test_the_adjudicators_window_shows_each_readers_calipers_on_the_archives_ima
         slices.append(caliper.slice_index)
     assert slices[1] == slices[0] + 1  # bob measured T1 at FU2 one slice further
     window.close()
+    # alice's SRs: the images they refer to are read from the archive (no local folder)
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORDS['alice']}\n"))
+    assert main(["export", str(path), "--sr", str(tmp_path / "sr"), "--user", "alice",
+                 "--password-stdin"]) == 0
+    written = sorted((tmp_path / "sr").iterdir())
+    assert len(written) == 4
+    held = {sop for tp in ("BASELINE", "FU1", "FU2", "FU3") for sop in load_series(
+        own_orthanc.url, series_uid=_series(path, case, tp)).sop_instance_uids}
+    for sr in written:
+        referenced = {str(item.ReferencedSOPInstanceUID) for item in
+                      pydicom.dcmread(sr).CurrentRequestedProcedureEvidenceSequence[0]
+                      .ReferencedSeriesSequence[0].ReferencedSOPSequence}
+        assert referenced and referenced <= held
+
+
+def _series(path: Path, case: str, label: str) -> str:
+    with Store.open(path, create=False) as store:
+        ref = next(tp for tp in store.load().subjects[case] if tp.label == label).series
+    assert ref is not None
+    return ref.series_uid
