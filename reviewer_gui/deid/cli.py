@@ -24,7 +24,9 @@ def add_import_command(commands: argparse._SubParsersAction[Any]) -> None:
         "import",
         help="copy site DICOM studies into a reading project, de-identified (PS3.15 Annex E)",
         description="Copy every image study under SOURCE_DIR into the reading project "
-        "PROJECT_DIR, de-identified per DICOM PS3.15 Annex E (basic profile, longitudinal "
+        "PROJECT_DIR (or a PostgreSQL project, with --admin; its images where --images says: "
+        "a folder or a DICOMweb archive, recorded once), "
+        "de-identified per DICOM PS3.15 Annex E (basic profile, longitudinal "
         "dates shifted per subject). Subjects get random case ids, studies timepoint labels "
         "(BASELINE, FU1, ...) in date order. The key (real ids, offsets, UID map) is written "
         "outside PROJECT_DIR. Importing the same source again adds nothing (but replaces a "
