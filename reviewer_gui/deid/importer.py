@@ -57,6 +57,7 @@ from reviewer_gui.deid.target import (
     ImportTarget,
     lock,
     project_label,
+    remove_abandoned,
     resolved,
     send,
 )
@@ -145,7 +146,7 @@ def import_studies(source: Path, project: Path | str, *, key_file: Path | None =
         try:
             with resolved(opened, project, images, by) as target, \
                     lock(target.folder if target.folder != project_dir else None, waiting):
-                _remove_abandoned(target.folder / INCOMING)
+                remove_abandoned(target.folder / INCOMING)
                 _check_key_file(opened, model, project_label(project), key_path)
                 with DeidKey.open(key_path) as key:
                     _bind_key(opened, model, key, project_label(project), by)
@@ -405,23 +406,3 @@ def _decimal(value: object) -> Decimal | None:
         return Decimal(str(value).strip()) if str(value).strip() else None
     except InvalidOperation:
         return None
-
-
-def _remove_abandoned(incoming: Path) -> None:
-    """Remove what an import killed mid-study left in ``.incoming`` (its process is gone)."""
-    if not incoming.is_dir():
-        return
-    for entry in incoming.iterdir():
-        pid = entry.name.split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -19,6 +19,7 @@ checks them).
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -124,3 +125,23 @@ def send(archive: str, temporary: Path, what: str) -> None:
         raise ImportRefused(f"{error}") from None
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
+
+
+def remove_abandoned(incoming: Path) -> None:
+    """Remove what an import killed mid-study left in ``.incoming`` (its process is gone)."""
+    if not incoming.is_dir():
+        return
+    for entry in incoming.iterdir():
+        pid = entry.name.split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
