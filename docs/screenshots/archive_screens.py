@@ -13,6 +13,7 @@ both loaded over DICOMweb. Saves the window to PNG and stops Orthanc.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -68,6 +69,7 @@ def main(argv: list[str]) -> int:
         return shoot(path, png)
     finally:
         orthanc.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def shoot(path: Path, png: Path) -> int:
