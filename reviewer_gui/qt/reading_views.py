@@ -36,6 +36,7 @@ from reviewer_gui.reading import (
     plane_of,
 )
 from reviewer_gui.store import StoreError
+from reviewer_gui.store.image_folder import is_archive
 from reviewer_gui.viewer import Measurement
 from reviewer_gui.viewer.proposal import HELP
 
@@ -43,6 +44,7 @@ from .image_view import ImageView
 from .lesion_jump import LesionJumps
 from .linking import LinkedViews
 from .loading import open_series
+from .remote_loading import open_remote_series
 from .session import ReadingSession
 from .stored_calipers import stored_calipers, stored_markers
 from .studies import series_files
@@ -173,8 +175,13 @@ class ReadingViews(LesionJumps, QWidget):
             self.session.message.emit(f"{timepoint.label} has no series to show", True)
             return None
         try:
-            files = series_files(series, self.session.image_folder())
-            view = open_series(files, title=f"{role}  {timepoint.label}")
+            base = self.session.image_folder()
+            if is_archive(base):  # the project's reading archive: first image, then the rest
+                assert isinstance(base, str)
+                view = open_remote_series(base, series.series_uid,
+                                          title=f"{role}  {timepoint.label}")  # fmt: skip
+            else:
+                view = open_series(series_files(series, base), title=f"{role}  {timepoint.label}")
             if self.session.signed_in is not None:  # blinded: the grid's "day N", not a date
                 view.identity = f"{self.session.case_id}   {self.session.when(timepoint)}"
         except (DicomLoadError, OSError, KeyError) as error:
