@@ -15,6 +15,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -149,11 +150,24 @@ def study_series(url: str, study_uid: str) -> tuple[SeriesInfo, ...]:
     try:
         found = conn.search("series", {"StudyInstanceUID": study_uid},
                             ("00080020", "00100020", "0008103E", "00201209"))
+        return tuple(_series_info(item, study_uid, _thickness(conn, study_uid, item))
+                     for item in _images(found))  # fmt: skip
     except DicomLoadError as exc:
         raise ArchiveError(str(exc)) from exc
     finally:
         conn.close()
-    return tuple(_series_info(item, study_uid) for item in _images(found))
+
+
+def _thickness(conn: Connection, study_uid: str, series: dict[str, Any]) -> Decimal | None:
+    """Slice Thickness (0018,0050) of the series' first instance (QIDO-RS, one instance): the
+    engine's 2 x slice thickness rule needs it for a series the reader chooses to read on."""
+    filters = {"StudyInstanceUID": study_uid, "SeriesInstanceUID": _text(series, "0020000E")}
+    found = conn.search_page("instances", filters, ("00180050",), limit=1)
+    try:
+        raw = _text(found[0], "00180050") if found else ""
+        return Decimal(raw) if raw.strip() else None
+    except InvalidOperation:
+        return None
 
 
 def _images(found: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -162,10 +176,12 @@ def _images(found: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             yield item
 
 
-def _series_info(item: dict[str, Any], study_uid: str) -> SeriesInfo:
+def _series_info(item: dict[str, Any], study_uid: str,
+                 thickness: Decimal | None) -> SeriesInfo:  # fmt: skip
     return SeriesInfo(
         series_uid=_text(item, "0020000E"), study_uid=_text(item, "0020000D") or study_uid,
         patient_id=_text(item, "00100020"), study_date=_text(item, "00080020"),
         modality=_text(item, "00080060"), series_number=_number(item, "00200011"),
         series_description=_text(item, "0008103E"),
-        n_images=_number(item, "00201209") or 0, rows=0, columns=0, files=())
+        n_images=_number(item, "00201209") or 0, rows=0, columns=0, files=(),
+        slice_thickness_mm=thickness)

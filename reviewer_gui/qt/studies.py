@@ -143,8 +143,9 @@ def series_ref_for(info: SeriesInfo, imported: SeriesRef) -> SeriesRef:
     Slice Thickness (0018,0050) for the engine's 2 x slice thickness rule."""
     if info.series_uid == imported.series_uid:
         return imported
-    if not info.files:  # a series of the reading archive: its thickness is not searched for
-        return SeriesRef(info.study_uid, info.series_uid, imported.folder, None)
+    if not info.files:  # a series of the reading archive: its thickness from QIDO-RS
+        return SeriesRef(info.study_uid, info.series_uid, imported.folder,
+                         info.slice_thickness_mm)  # fmt: skip
     _, thickness = _header(info)
     return SeriesRef(info.study_uid, info.series_uid, imported.folder, thickness)
 

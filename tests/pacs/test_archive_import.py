@@ -7,10 +7,13 @@ from __future__ import annotations
 import io
 import shutil
 import sqlite3
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import psycopg
+import pydicom
 import pytest
 from deid.kit import HENRIETTA, leaks
 from deid.kit import write_site_copy as site_copy
@@ -177,3 +180,28 @@ def test_a_postgresql_project_with_its_images_in_the_archive(
         assert ref is not None
         volume = load_series(own_orthanc.url, series_uid=ref.series_uid, cache=cache)
         assert volume.voxels.shape[0] == 20 and not volume.warnings
+
+
+def test_a_series_on_the_archive_carries_its_slice_thickness(
+        site: Path, own_orthanc: Orthanc, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The study tree of an archive project lists a study's series by QIDO-RS (no files): each
+    carries the Slice Thickness of its images, which the engine's 2 x slice thickness rule
+    needs when the reader reads a timepoint on another series."""
+    from reviewer_gui.pacs.archive import study_series
+    from reviewer_gui.qt.studies import series_ref_for
+
+    project = archive_import(site, own_orthanc, tmp_path)
+    model, store = open_project(project / "project.db", create=False)
+    with store:
+        timepoints = [tp for case in model.case_ids for tp in model.timepoints(case)]
+    as_reader(monkeypatch)
+    for tp in timepoints:
+        assert tp.series is not None
+        local = site / "folder-project" / tp.series.folder
+        header = pydicom.dcmread(next(local.rglob("*.dcm")), stop_before_pixels=True)
+        (info,) = study_series(own_orthanc.url, tp.series.study_uid)
+        assert not info.files and info.series_uid == tp.series.series_uid
+        assert info.slice_thickness_mm == Decimal(str(header.SliceThickness))
+        other = replace(info, series_uid="1.2.3.4")  # as another series of the study
+        assert series_ref_for(other, tp.series).slice_thickness_mm == info.slice_thickness_mm
