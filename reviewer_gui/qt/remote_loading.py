@@ -32,6 +32,18 @@ _CONNECTION = ("cannot be reached", "did not answer", "Connection", "connection"
                "ended before")
 
 
+def connection_lost(text: str) -> bool:
+    """Whether the loader's message means the connection failed (worth retrying), not the
+    request (wrong credentials, a series the archive does not hold)."""
+    return any(word in text for word in _CONNECTION)
+
+
+def lost_words(attempt: int, text: str) -> str:
+    """What a view says while it retries."""
+    return (f"Lost the connection to the image archive (attempt {attempt}): retrying every "
+            f"{RETRY_S:g} s; your read is saved. {text}")  # fmt: skip
+
+
 class RemoteSeriesLoad(QThread):
     """Loads one series from a DICOMweb server; restartable (``start()`` again to retry)."""
 
@@ -114,10 +126,8 @@ class RemoteLoading(QObject):
         self.view.set_status(problems[0] if problems else "", error=bool(problems))
 
     def _failed(self, text: str) -> None:
-        if any(word in text for word in _CONNECTION):
-            self.view.set_status(f"Lost the connection to the image archive (attempt "
-                                 f"{self.attempts}): retrying every {RETRY_S:g} s; your read "
-                                 f"is saved. {text}", error=True)  # fmt: skip
+        if connection_lost(text):
+            self.view.set_status(lost_words(self.attempts, text), error=True)
             self.retry.start()
             return
         self.view.set_status(text, error=True)

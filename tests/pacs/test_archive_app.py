@@ -166,23 +166,7 @@ def test_the_adjudicators_window_shows_each_readers_calipers_on_the_archives_ima
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Both readers read on local copies of the same de-identified files (a folder import
     with the same key: the same UIDs); the adjudicator's panes load them from the archive."""
-    for patient in PATIENTS:
-        write_site_copy(tmp_path / "site", patient)
-    assert main(["import", str(tmp_path / "site"), str(tmp_path / "local")]) == 0
-    key = tmp_path / "key"
-    shutil.copy(tmp_path / "local.deid-key", key)
-    assert main(["import", str(tmp_path / "site"), str(tmp_path / "reading"), "--images",
-                 own_orthanc.url_with_credentials, "--key-file", str(key)]) == 0
-    path = tmp_path / "reading" / PROJECT_DB
-    with Store.open(path, create=False) as store:
-        admin = add_user(store, "ada", Role.ADMINISTRATOR, PASSWORDS["ada"], by=None)
-        for name, role in ROLES.items():
-            add_user(store, name, role, PASSWORDS[name], by=admin)
-    case = next(c for c, p in samples(tmp_path / "local" / PROJECT_DB).items()
-                if p is PATIENTS[0])
-    for reader, pd_at in (("alice", "FU2"), ("bob", "FU3")):
-        read_case(path, case, PATIENTS[0].sample, reader, pd_at=pd_at,
-                  images=tmp_path / "local")
+    path, case = adjudication_study(tmp_path, own_orthanc)
     window = open_window(qtbot, path, "carol")
     table = window.table
     table.setCurrentCell(table.row_lesions.index("T1"), table.FIRST + 2)
@@ -220,3 +204,56 @@ def _series(path: Path, case: str, label: str) -> str:
         ref = next(tp for tp in store.load().subjects[case] if tp.label == label).series
     assert ref is not None
     return ref.series_uid
+
+
+def adjudication_study(tmp_path: Path, orthanc: Orthanc) -> tuple[Path, str]:
+    """Both readers' reads of the first patient, done on local copies of the same
+    de-identified files (a folder import with the same key: the same UIDs); the project's
+    images in the archive. Returns the project and the case id."""
+    for patient in PATIENTS:
+        write_site_copy(tmp_path / "site", patient)
+    assert main(["import", str(tmp_path / "site"), str(tmp_path / "local")]) == 0
+    key = tmp_path / "key"
+    shutil.copy(tmp_path / "local.deid-key", key)
+    assert main(["import", str(tmp_path / "site"), str(tmp_path / "reading"), "--images",
+                 orthanc.url_with_credentials, "--key-file", str(key)]) == 0
+    path = tmp_path / "reading" / PROJECT_DB
+    with Store.open(path, create=False) as store:
+        admin = add_user(store, "ada", Role.ADMINISTRATOR, PASSWORDS["ada"], by=None)
+        for name, role in ROLES.items():
+            add_user(store, name, role, PASSWORDS[name], by=admin)
+    case = next(c for c, p in samples(tmp_path / "local" / PROJECT_DB).items()
+                if p is PATIENTS[0])
+    for reader, pd_at in (("alice", "FU2"), ("bob", "FU3")):
+        read_case(path, case, PATIENTS[0].sample, reader, pd_at=pd_at,
+                  images=tmp_path / "local")
+    return path, case
+
+def test_the_adjudicators_panes_retry_a_lost_connection_to_the_archive(
+        qtbot: QtBot, own_orthanc: Orthanc, tmp_path: Path, reader_env: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """The archive is down when the adjudicator chooses a cell: each pane says so and tries
+    again (listing the study's series, then loading it) until the archive is back."""
+    path, _ = adjudication_study(tmp_path, own_orthanc)
+    monkeypatch.setattr(remote_loading, "RETRY_S", 0.3)
+    window = open_window(qtbot, path, "carol")
+    own_orthanc.stop()
+    table = window.table
+    table.setCurrentCell(table.row_lesions.index("T1"), table.FIRST + 2)
+
+    def said(words: str) -> bool:
+        return all(words in (p.view.status[0] if p.view is not None and p.view.status
+                             else p.placeholder.text()) for p in window.images.panes)  # fmt: skip
+
+    qtbot.waitUntil(lambda: said("Lost the connection to the image archive"), timeout=30_000)
+    qtbot.waitUntil(lambda: said("attempt 2"), timeout=30_000)
+    assert said("your read is saved") and said("FU2")
+    own_orthanc.start()  # the archive is back (same ports, same storage)
+    qtbot.waitUntil(lambda: not window.loading() and all(
+        p.view is not None and p.view.volume.shape[0] == 20 for p in window.images.panes),
+        timeout=30_000)  # fmt: skip
+    assert not said("Lost the connection")
+    for pane in window.images.panes:  # each reader's caliper on the loaded series
+        assert pane.view is not None
+        assert [m.caption for m in pane.view.viewport.layer.items].count("T1") == 1
+    window.close()
