@@ -139,14 +139,14 @@ def test_the_metadata_table_has_nothing_unused() -> None:
     """Every entry of ``recist.cdisc.metadata.VARIABLES`` names a variable some dataset
     writes (the table stays the datasets' own)."""
     from recist.cdisc.adrs import ADRS_COLUMNS
-    from recist.cdisc.adsl import ADSL_COLUMNS, DEATH_COLUMNS, POPULATION_COLUMNS
+    from recist.cdisc.adsl import ADSL_VARIABLES
     from recist.cdisc.adtr import ADTR_COLUMNS
     from recist.cdisc.adtte import ADTTE_COLUMNS
     from recist.cdisc.rs import RS_COLUMNS
 
     tables = {"RS": RS_COLUMNS, "ADRS": ADRS_COLUMNS, "ADTTE": ADTTE_COLUMNS,
               "ADTR": ADTR_COLUMNS,
-              "ADSL": (*ADSL_COLUMNS, *DEATH_COLUMNS, *POPULATION_COLUMNS)}  # fmt: skip
+              "ADSL": ADSL_VARIABLES}  # fmt: skip
     written = {c.name for columns in tables.values() for c in columns} | {"STRATR"}
     for key in VARIABLES:
         dataset, _, name = key.rpartition(".")
