@@ -48,6 +48,9 @@ from recist.report.inputs import load_trial
 from recist.report.populations import AnalysisSubject
 from recist.rules.endpoints import EndpointOptions
 
+#: The subjects-file columns ADSL reads beyond the contract's and the report's
+#: (``docs/csv-format.md``, whose ADSL table a test compares with this).
+SUBJECT_COLUMNS = ("study_id", "subjid", "armcd", *sl.COLUMNS)
 IDENTIFIER_COLUMNS = (
     Column("STUDYID", "Study Identifier"),
     Column("USUBJID", "Unique Subject Identifier"),
