@@ -240,3 +240,17 @@ def test_pharmaverse_adsl_where_it_overlaps(tmp_path: Path) -> None:
     assert {(r["ARMCD"], r["ACTARMCD"]) for r in codes} == {
         ("PLACEBO", "PLACEBO"), ("XANOMELINE_HIGH_DOSE", "XANOMELINE_HIGH_DOSE"),
         ("XANOMELINE_LOW_DOSE", "XANOMELINE_LOW_DOSE")}  # fmt: skip
+
+
+def test_every_problem_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A subject the report's population refuses and a bad optional value: both reported."""
+    measurements, subjects = tmp_path / "m.csv", tmp_path / "s.csv"
+    measurements.write_text(
+        "subject_id,timepoint,date,lesion_id,category,location,long_axis_mm\n"
+        "S1,BASELINE,2024-01-10,T01,TARGET,liver,30\n"
+    )
+    subjects.write_text("subject_id,randomization_date,arm,age\nS1,,A,x\n")
+    assert main(["export", "adsl", str(measurements), "--subjects", str(subjects),
+                 "--study-id", "S"]) == 2  # fmt: skip
+    columns = [line.split(": ")[1] for line in capsys.readouterr().err.splitlines()[:-1]]
+    assert columns == ["randomization_date", "age"]

@@ -43,6 +43,7 @@ from pathlib import Path
 
 from recist.cdisc import subject_level as sl
 from recist.cdisc.datasets import Column, OutputDataset, Value
+from recist.io.readers import read_subjects
 from recist.io.table import InputProblem, InvalidInput, Table
 from recist.report.inputs import load_trial
 from recist.report.populations import AnalysisSubject
@@ -109,15 +110,18 @@ def adsl(
     min_evaluations: int,
 ) -> OutputDataset:
     """ADSL of ``subjects``; raises ``InvalidInput`` naming every problem and its fix."""
-    trial = load_trial(
-        measurements,
-        subjects,
-        arm_column=arm_column,
-        strata_columns=strata,
-        reader=reader,
-        options=options,
-        min_evaluations=min_evaluations,
-    )
+    try:
+        trial = load_trial(
+            measurements,
+            subjects,
+            arm_column=arm_column,
+            strata_columns=strata,
+            reader=reader,
+            options=options,
+            min_evaluations=min_evaluations,
+        )
+    except InvalidInput as error:  # with the optional columns' problems: every one at once
+        raise InvalidInput([*error.problems, *_column_problems(subjects, arm_column)]) from None
     study = study_id or _study_id(subjects) or _study_id(measurements)
     if not study:
         raise InvalidInput(
@@ -171,6 +175,18 @@ class _Layout:
             RANDDT, *dates, *strata, *DEATH_COLUMNS, ITTFL,
             *((SAFFL,) if sl.TREATMENT_START in present else ()), *PER_PROTOCOL_COLUMNS,
         )  # fmt: skip
+
+
+def _column_problems(subjects: Path, arm_column: str) -> list[InputProblem]:
+    """The problems of the optional ADSL columns (none when the file cannot be read: that
+    problem is already reported)."""
+    try:
+        infos = read_subjects(subjects)
+        arm = arm_column.strip().lower()
+        sl.read_subject_level(subjects, ((i, dict(i.extra).get(arm, "")) for i in infos.values()))
+    except InvalidInput as error:
+        return [p for p in error.problems if p.column in sl.COLUMNS]
+    return []
 
 
 def _study_id(path: Path) -> str:
