@@ -11,10 +11,10 @@ of the subjects file (every randomized subject), with what our inputs support.
 - ACTARM, ACTARMCD (ARMCD of that arm), ARMNRS and TRT01A (= ACTARM) only when the file has an
   ``actual_arm`` column: the arm actually received, empty for a subject not treated (ARMNRS
   then "ASSIGNED, NOT TREATED", SDTMIG v3.4 DM). Without the column they are not written:
-  ADaMIG v1.3 makes ACTARM permissible and TRTxxA conditional ("required when actual
-  treatment does not match planned and there is an analysis of the data as treated"), and
-  the file cannot tell whether treatment matched; an ``actual_arm`` column equal to the arm
-  column says that it did.
+  ADaMIG makes TRTxxA conditional ("required when actual treatment does not match planned
+  and there is an analysis of the data as treated") and takes ACTARM from DM, where it
+  records what was received; the file cannot tell whether treatment matched. An
+  ``actual_arm`` column equal to the arm column says that it did.
 - RANDDT (``randomization_date``); TRTSDT and TRTEDT (``treatment_start_date``,
   ``treatment_end_date``) when the file has those columns; STRATwR, one per ``--strata``
   column in the order given (the stratum used at randomization; the label names the column).
