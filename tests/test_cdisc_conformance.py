@@ -33,7 +33,7 @@ ADSL:
 ADSL's AGE, AGEU, SEX, RACE, ACTARM (and TRT01A, TRTSDT, SAFFL) are written only when the
 subjects file has their columns (``ADSL_OPTIONAL``): the example trial's own file has none, so
 ADSL is also checked on that file with the columns added and on the pharmaverse subjects.
-SITEID is never written (no site column reaches the engine: the reads are blinded).
+SITEID is never written (no site column is read).
 """
 
 from __future__ import annotations

@@ -27,8 +27,7 @@ of the subjects file (every randomized subject), with what our inputs support.
   ``recist.report.protocol``): eligibility, a major protocol deviation (its text), no baseline,
   fewer than ``--pp-evaluations`` adequate evaluations. PPROTFL is judged on one read per
   subject (``--reader`` when there are several), as the report does.
-- Not written for want of input: SITEID (no site column: the reviewer app's blinding keeps
-  sites out of the reads' files).
+- Not written for want of input: SITEID (no site column is read).
 
 The subjects are those ``recist.report.inputs.load_trial`` accepts (a randomization date, an
 arm and every stratification factor for each): ADSL and the report share one population
