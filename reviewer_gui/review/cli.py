@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from reviewer_gui.store import ProjectStore
     from reviewer_gui.store.verify import AuditReport
 
 KEY_VARIABLE = "RECIST_REVIEW_AUDIT_KEY_FILE"
@@ -214,14 +215,19 @@ def _users_list(args: argparse.Namespace) -> int:
         return users_list(args, _passwords(args))
 
     with Store.open(args.project, create=False, audit_key=_audit_key(args)) as store:
-        for user in store.users().values():
-            status = ["active" if user.active else "deactivated"]
-            if store.account_state(user.name).locked:
-                status.append("locked")
-            if user.must_change:
-                status.append("must change password")
-            print(f"{user.name}\t{user.role}\t{', '.join(status)}")
+        print_users(store)
     return 0
+
+
+def print_users(store: ProjectStore) -> None:
+    """``users list``'s lines: name, role and the account's state (either backend)."""
+    for user in store.users().values():
+        status = ["active" if user.active else "deactivated"]
+        if store.account_state(user.name).locked:
+            status.append("locked")
+        if user.must_change:
+            status.append("must change password")
+        print(f"{user.name}\t{user.role}\t{', '.join(status)}")
 
 
 def _audit_verify(args: argparse.Namespace) -> int:

@@ -69,12 +69,10 @@ def _new_password(args: argparse.Namespace, passwords: Iterator[str]) -> str:
 
 
 def users_list(args: argparse.Namespace, passwords: Iterator[str]) -> int:
+    from reviewer_gui.review.cli import print_users
+
     with _admin_store(args, passwords) as store:
-        for user in store.users().values():
-            status = ["active" if user.active else "deactivated"]
-            if store.account_state(user.name).locked:
-                status.append("locked")
-            print(f"{user.name}\t{user.role}\t{', '.join(status)}")
+        print_users(store)
     return 0
 
 
