@@ -64,6 +64,8 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture
 def pg_database(postgres_url: str) -> Iterator[PgDatabase]:
     """An empty database of its own; dropped afterwards with every role its project made."""
+    for made in _templates:
+        made.close()
     name = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(postgres_url, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {ident(name)}")
@@ -85,6 +87,7 @@ class Templates:
         """A fresh copy of the project ``build`` makes (on an empty database, returning its
         users' passwords) the first time ``key`` is asked for."""
         if key not in self.made:
+            self.close()  # one template at a time: the user names are the cluster's roles
             name = f"tpl_{uuid.uuid4().hex[:12]}"
             with psycopg.connect(self.url, autocommit=True) as admin:
                 admin.execute(f"CREATE DATABASE {ident(name)}")
@@ -114,15 +117,23 @@ class Templates:
     def close(self) -> None:
         for template, _ in self.made.values():
             drop_project(self.url, template)
+        self.made.clear()
+
+
+#: The session's templates, once made: a test that creates a project of its own
+#: (``pg_database``) first drops them, as their logins would take its user names.
+_templates: list[Templates] = []
 
 
 @pytest.fixture(scope="session")
 def templates(postgres_url: str) -> Iterator[Templates]:
     made = Templates(postgres_url)
+    _templates.append(made)
     try:
         yield made
     finally:
         made.close()
+        _templates.remove(made)
 
 
 @dataclass
@@ -188,3 +199,17 @@ _prepared_files: dict[str, Path] = {}
 def project_location(request: pytest.FixtureRequest, tmp_path: Path) -> ProjectLocation:
     """The project's backend: each test taking it runs on an SQLite file and on PostgreSQL."""
     return ProjectLocation(str(request.param), request, tmp_path)
+
+
+def postgres_gap(request: pytest.FixtureRequest, location: Path | str, why: str) -> None:
+    """A known difference of the PostgreSQL backend (issue 11): the test is expected to fail
+    there (strictly: it says so the day the gap is closed)."""
+    if not isinstance(location, Path):
+        request.applymarker(pytest.mark.xfail(strict=True, reason=why))
+
+
+#: The reasons of the known gaps (tests/review, tests/app).
+SIGN_IN_NOT_COUNTED = ("a failed sign-in on PostgreSQL is refused by the server before any "
+                       "session exists: it is not recorded nor counted yet")
+PREVIOUS_NOT_CHECKED = ("the server keeps only the current password's SCRAM verifier: the "
+                        "previous password is not checked yet")

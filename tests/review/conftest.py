@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ProjectLocation
+from conftest import ProjectLocation, postgres_gap
 from pg_server import PgDatabase
 
 from reviewer_gui.engine_adapter import RecistEngine
@@ -15,6 +15,8 @@ from reviewer_gui.store.postgres import PostgresStore
 from reviewer_gui.store.verify import connect, verify
 
 from .kit import CASE, DATES
+
+__all__ = ["postgres_gap"]
 
 #: Each user's password (the administrator's first).
 PASSWORDS = {"ada": "admin-pass-1", "alice": "alice-pass-1", "bob": "bob-pass-123",
@@ -54,13 +56,6 @@ def _make_database(database: PgDatabase) -> dict[str, str]:
             add_user(store, name, role, PASSWORDS[name], by=admin)
     _add_case(database.location)
     return PASSWORDS
-
-
-def postgres_gap(request: pytest.FixtureRequest, location: Path | str, why: str) -> None:
-    """A known difference of the PostgreSQL backend (issue 11): the test is expected to fail
-    there (strictly: it says so the day the gap is closed)."""
-    if not isinstance(location, Path):
-        request.applymarker(pytest.mark.xfail(strict=True, reason=why))
 
 
 def store_as(location: Path | str, name: str) -> ProjectStore:

@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import SIGN_IN_NOT_COUNTED
 
 from reviewer_gui.cli import main
 from reviewer_gui.review import sign_in
@@ -88,8 +89,7 @@ def test_unlock_and_lockout_settings(
     study: Path | str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
     request: pytest.FixtureRequest,
 ) -> None:
-    postgres_gap(request, study, "a failed sign-in on PostgreSQL is refused by the server "
-                 "before any session exists: it is not recorded nor counted yet")
+    postgres_gap(request, study, SIGN_IN_NOT_COUNTED)
     assert run(monkeypatch, "users", "lockout", study, "--admin", "ada", "--password-stdin",
                stdin=f"{ADA}\n") == 0  # fmt: skip
     assert capsys.readouterr().out == "accounts lock after 5 consecutive failed password checks\n"

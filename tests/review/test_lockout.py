@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import SIGN_IN_NOT_COUNTED
 
 from reviewer_gui.reading import Category
 from reviewer_gui.review import (
@@ -45,8 +46,7 @@ def fail_sign_in(path: Path | str, name: str = "alice", times: int = 1) -> None:
 def test_the_account_locks_after_five_failures_across_reopening(
     study: Path | str, request: pytest.FixtureRequest
 ) -> None:
-    postgres_gap(request, study, "a failed sign-in on PostgreSQL is refused by the server "
-                 "before any session exists: it is not recorded nor counted yet")
+    postgres_gap(request, study, SIGN_IN_NOT_COUNTED)
     for attempt in range(1, DEFAULT_ATTEMPTS):
         fail_sign_in(study)  # each attempt opens the project anew
         assert events(study, "alice")[-1] == ("failed", attempt, 0)
@@ -70,8 +70,7 @@ def test_the_account_locks_after_five_failures_across_reopening(
 def test_the_administrator_unlocks_and_the_count_restarts(
     study: Path | str, request: pytest.FixtureRequest
 ) -> None:
-    postgres_gap(request, study, "a failed sign-in on PostgreSQL is refused by the server "
-                 "before any session exists: it is not recorded nor counted yet")
+    postgres_gap(request, study, SIGN_IN_NOT_COUNTED)
     fail_sign_in(study, times=DEFAULT_ATTEMPTS)
     with store_as(study, "ada") as store:
         with pytest.raises(NotPermitted, match="only one unlocks"):
@@ -91,8 +90,7 @@ def test_the_administrator_unlocks_and_the_count_restarts(
 def test_a_successful_sign_in_resets_the_count(
     study: Path | str, request: pytest.FixtureRequest
 ) -> None:
-    postgres_gap(request, study, "a failed sign-in on PostgreSQL is refused by the server "
-                 "before any session exists: it is not recorded nor counted yet")
+    postgres_gap(request, study, SIGN_IN_NOT_COUNTED)
     fail_sign_in(study, times=DEFAULT_ATTEMPTS - 1)
     with open_as(study, "alice"):
         pass
@@ -111,8 +109,7 @@ def test_a_successful_sign_in_resets_the_count(
 def test_failed_e_signatures_count_and_lock_signing(
     study: Path | str, request: pytest.FixtureRequest
 ) -> None:
-    postgres_gap(request, study, "a failed sign-in on PostgreSQL is refused by the server "
-                 "before any session exists: it is not recorded nor counted yet")
+    postgres_gap(request, study, SIGN_IN_NOT_COUNTED)
     fail_sign_in(study, times=2)
     with open_as(study, "alice") as session:  # resets the two failures
         session.add_lesion(CASE, Category.TARGET, "liver")
@@ -139,8 +136,7 @@ def test_failed_e_signatures_count_and_lock_signing(
 def test_the_threshold_is_a_project_setting(
     study: Path | str, request: pytest.FixtureRequest
 ) -> None:
-    postgres_gap(request, study, "a failed sign-in on PostgreSQL is refused by the server "
-                 "before any session exists: it is not recorded nor counted yet")
+    postgres_gap(request, study, SIGN_IN_NOT_COUNTED)
     with store_as(study, "ada") as store:
         ada = store.users()["ada"]
         with pytest.raises(ValueError, match="give 1 to 20"):
@@ -158,8 +154,7 @@ def test_the_threshold_is_a_project_setting(
 def test_a_reset_unlocks_and_forces_a_change(
     study: Path | str, request: pytest.FixtureRequest
 ) -> None:
-    postgres_gap(request, study, "a failed sign-in on PostgreSQL is refused by the server "
-                 "before any session exists: it is not recorded nor counted yet")
+    postgres_gap(request, study, SIGN_IN_NOT_COUNTED)
     fail_sign_in(study, times=DEFAULT_ATTEMPTS)
     with store_as(study, "ada") as store:
         reset_password(store, "alice", TEMPORARY, by=store.users()["ada"])
@@ -171,8 +166,7 @@ def test_a_reset_unlocks_and_forces_a_change(
 def test_unknown_names_lock_nothing(
     study: Path | str, request: pytest.FixtureRequest
 ) -> None:
-    postgres_gap(request, study, "a failed sign-in on PostgreSQL is refused by the server "
-                 "before any session exists: it is not recorded nor counted yet")
+    postgres_gap(request, study, SIGN_IN_NOT_COUNTED)
     fail_sign_in(study, name="mallory", times=DEFAULT_ATTEMPTS + 1)
     assert events(study, "mallory") == []
     assert {reason for *_, reason in audit(study, "sign-in-refused")} == {"no such user"}

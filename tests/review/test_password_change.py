@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import PREVIOUS_NOT_CHECKED
 
 from reviewer_gui.review import (
     AuthenticationFailed,
@@ -79,8 +80,7 @@ def test_a_password_equal_to_the_name_is_refused(study: Path | str) -> None:
 def test_the_password_before_the_current_one_is_refused_too(
     study: Path | str, request: pytest.FixtureRequest
 ) -> None:
-    postgres_gap(request, study, "the server keeps only the current password's SCRAM verifier: "
-                 "the previous password is not checked yet")
+    postgres_gap(request, study, PREVIOUS_NOT_CHECKED)
     with store_as(study, "alice") as store:
         change_password(store, "alice", PASSWORDS["alice"], NEW["alice"])
         with pytest.raises(PasswordRejected, match="previous password"):
@@ -100,8 +100,7 @@ def test_a_wrong_current_password_changes_nothing(study: Path | str) -> None:
 def test_a_reset_password_must_be_changed_before_anything_else(
     study: Path | str, request: pytest.FixtureRequest
 ) -> None:
-    postgres_gap(request, study, "the server keeps only the current password's SCRAM verifier: "
-                 "the previous password is not checked yet")
+    postgres_gap(request, study, PREVIOUS_NOT_CHECKED)
     with store_as(study, "ada") as store:
         reset_password(store, "alice", TEMPORARY, by=store.users()["ada"])
         assert store.users()["alice"].must_change
