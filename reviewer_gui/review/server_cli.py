@@ -89,14 +89,27 @@ def record_images(args: argparse.Namespace, passwords: Iterator[str]) -> int:
 
 
 def audit_verify(args: argparse.Namespace, passwords: Iterator[str]) -> int:
-    from reviewer_gui.review.cli import print_report
+    """The chain, the image files under the project's image folder and the e-signature
+    receipts, as on a project file (``reviewer_gui.review.audit_cli``)."""
+    from reviewer_gui.review.audit_cli import print_checks
+    from reviewer_gui.review.receipts import check_receipts, default_receipt_file
+    from reviewer_gui.store.image_folder import images_base
+    from reviewer_gui.store.images import check_images
     from reviewer_gui.store.postgres import PostgresStore
-    from reviewer_gui.store.verify import verify
+    from reviewer_gui.store.verify import check_head_format, verify
 
+    if args.head is not None:
+        check_head_format(args.head)
     with _admin_store(args, passwords) as store:
         assert isinstance(store, PostgresStore)
         report = verify(store.database, head=args.head)
-    return print_report(report)
+        folder = images_base(store)
+        images = None if args.skip_images or folder is None else check_images(
+            store.database, folder)  # fmt: skip
+        receipts = check_receipts(store.database, default_receipt_file(store), args.receipts)
+    unchecked = "--skip-images" if args.skip_images else (
+        "the project records no image folder: recist-review images URL DIR")  # fmt: skip
+    return print_checks(report, images, receipts, unchecked)
 
 
 def audit_export(args: argparse.Namespace, passwords: Iterator[str]) -> int:
