@@ -22,7 +22,7 @@ from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 
 from reviewer_gui.engine_adapter import RecistEngine, export_project
-from reviewer_gui.review import sign_in
+from reviewer_gui.review import Session, sign_in
 from reviewer_gui.sample_scans import sample_scans_folder
 from reviewer_gui.sr import write_srs
 from reviewer_gui.sr.access import write_session_srs
@@ -81,6 +81,16 @@ def open_window(path: Path, *, reader: str, dicom: Path | None = None) -> MainWi
     return window
 
 
+def _session_srs(session: Session, folder: Path, whose: str) -> int:
+    """``export --sr``'s SRs of ``whose`` read, written from the project's images (a project
+    file's folder, a PostgreSQL project's recorded image folder); the number of files."""
+    base = session.images_folder
+    if base is None:
+        raise ValueError("the project records no image folder, and the SRs are written from "
+                         "the images: ask the study administrator (recist-review images)")
+    return len(write_session_srs(session, folder, reader=whose, images_base=base).files)
+
+
 def open_signed_in(location: Path | str, name: str, password: str) -> MainWindow:
     """A main window on the project with users at ``location`` (a file, or a PostgreSQL URL:
     connected as ``name``), signed in as ``name`` (``AuthenticationFailed`` when the name and
@@ -95,10 +105,8 @@ def open_signed_in(location: Path | str, name: str, password: str) -> MainWindow
         window = MainWindow(project, reader=viewed, database=window_path(location),
                             opener=lambda other: _replace(window, other, viewed),
                             exporter=project.export,  # `recist-review export --user`
-                            sr_exporter=None if is_postgres_url(location) else (
-                                lambda folder, whose: len(write_session_srs(
-                                    session, folder, reader=whose,
-                                    images_base=Path(location).parent).files)))  # fmt: skip
+                            sr_exporter=lambda folder, whose: _session_srs(
+                                session, folder, whose))  # fmt: skip
     except BaseException:
         session.close()
         raise

@@ -1,4 +1,5 @@
-"""``recist-review export PROJECT.db --sr DIR``: every signed timepoint read as a DICOM SR.
+"""``recist-review export PROJECT --sr DIR``: every signed timepoint read as a DICOM SR (a
+project file, or a PostgreSQL URL: its images are in the project's recorded image folder).
 Refusals raise :class:`~reviewer_gui.sr.SrExportError` (the command says it, exit 2).
 
 The access rules of the CSV export: in a project without users every read (``--reader R``:
@@ -20,6 +21,7 @@ from reviewer_gui.sr.export import SrExport, SrExportError, write_srs
 
 if TYPE_CHECKING:
     from reviewer_gui.review.adjudication import AdjudicationDesk
+    from reviewer_gui.store import ProjectStore
 
 
 def export_sr(args: argparse.Namespace) -> int:
@@ -31,8 +33,11 @@ def export_sr(args: argparse.Namespace) -> int:
                          "out -o and --include-unsigned (the CSV export's options)")
     if args.sr.exists() and not args.sr.is_dir():
         raise SrExportError(f"{args.sr}: not a folder; --sr names the folder the SRs go into")
-    with Store.open(args.project, create=False) as store:
-        state, has_users = store.load(), bool(store.users())
+    if isinstance(args.project, str):  # a PostgreSQL URL: always a blinded review
+        state, has_users = None, True
+    else:
+        with Store.open(args.project, create=False) as store:
+            state, has_users = store.load(), bool(store.users())
     if args.final:
         if not has_users:
             raise SrExportError(f"{args.project}: --final needs a blinded review (a project with "
@@ -48,6 +53,7 @@ def export_sr(args: argparse.Namespace) -> int:
         from reviewer_gui.review.cli import _guarded
 
         return _guarded(_signed_in)(args)
+    assert state is not None
     reads = [state.reads[key] for key in sorted(state.reads)]
     if args.reader is not None:
         known = sorted({key.reader for key in state.reads})
@@ -73,7 +79,7 @@ def _signed_in(args: argparse.Namespace) -> int:
     password = next(_passwords(args))
     with sign_in(args.project, args.user, password, audit_key=_audit_key(args)) as session:
         done = write_session_srs(session, args.sr, reader=args.reader,
-                                 images_base=args.project.parent)  # fmt: skip
+                                 images_base=_images_base(session._store))  # fmt: skip
     return _report(done, args.sr)
 
 
@@ -86,11 +92,24 @@ def _final(args: argparse.Namespace, desk: AdjudicationDesk) -> int:
                   f"{review.note}", file=sys.stderr)  # fmt: skip
             continue
         reads.append(state.reads[ReadKey(review.case_id, review.final_reader)])
-    done = write_srs(reads, args.sr, images_base=args.project.parent)
+    done = write_srs(reads, args.sr, images_base=_images_base(desk.session._store))
     desk.session._store.log_action("export-final-sr", desk.session.user, after={"export": [{
         "folder": str(args.sr), "files": [p.name for p in done.files],
         "final": list(done.reads)}]})  # fmt: skip
     return _report(done, args.sr)
+
+
+def _images_base(store: ProjectStore) -> Path:
+    """Where the project's series folders are: a project file's folder, a PostgreSQL
+    project's recorded image folder (the SRs reference the images' UIDs)."""
+    from reviewer_gui.store.image_folder import images_base
+
+    base = images_base(store)
+    if base is None:
+        raise SrExportError(f"{store.location}: the project records no image folder, and the "
+                            "SRs are written from the images: record it first (recist-review "
+                            "images URL DIR --admin NAME)")  # fmt: skip
+    return base
 
 
 def _report(done: SrExport, folder: Path) -> int:

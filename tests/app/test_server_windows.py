@@ -76,8 +76,9 @@ def test_a_reader_signs_in_on_the_server_reads_and_signs_a_timepoint(
     signature.ok_button.click()
     assert not signature.isVisible(), signature.error.text()
     assert window.session.project.is_signed(window.session.key, "BASELINE")
-    assert window.export_sr(tmp_path / "sr") is None  # not on a server yet: said so
-    assert "cannot export DICOM SR (on a PostgreSQL project not yet)" in window.message.text()
+    assert window.export_sr(tmp_path / "sr") == 1, window.message.text()  # her signed one
+    assert [p.name for p in (tmp_path / "sr").iterdir()] == [
+        f"{case}_alice_01-BASELINE_SR.dcm"]  # written from the recorded image folder
     rows = window.export_measurements(tmp_path / "alice.csv")  # the CSV is: her signed rows
     lines = (tmp_path / "alice.csv").read_text(encoding="utf-8").splitlines()
     assert rows is not None and rows > 0 and len(lines) == rows + 1
