@@ -27,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 
 from reviewer_gui.store.postgres.ddl import ident, role_prefix, security_statements
+from reviewer_gui.store.postgres.signin import database_grants
 
 BIN = Path(os.environ.get("RECIST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 HBA = """\
@@ -149,7 +150,7 @@ def copy_database(postgres_url: str, template: str, name: str) -> None:
     with psycopg.connect(with_database(postgres_url, name), autocommit=True) as copy:
         row = copy.execute("SELECT role_prefix FROM recist.store_version").fetchone()
         assert row is not None
-        for statement in security_statements(row[0], name):
+        for statement in [*security_statements(row[0], name), *database_grants(name)]:
             if " ON DATABASE " in statement:
                 copy.execute(statement)  # type: ignore[call-overload]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SIGN_IN_NOT_COUNTED, postgres_gap
 from PyQt6.QtWidgets import QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
@@ -29,7 +28,6 @@ def refusals(path: Path | str) -> list[tuple[object, ...]]:
 def test_sign_in_is_refused_with_a_wrong_password(
     qtbot: QtBot, study: Path | str, request: pytest.FixtureRequest
 ) -> None:
-    postgres_gap(request, study, SIGN_IN_NOT_COUNTED)
     opened: list[MainWindow] = []
     dialog = sign_in_dialog(study, opened.append)
     qtbot.addWidget(dialog)

@@ -1,7 +1,9 @@
 """Issue 11's bad input on a URL, for every ``recist-review`` command that takes a project
 URL: a wrong URL, a server that is down, a wrong password, a locked account, a database of
 another application. Each is one line on standard error naming the fix, exit status 2,
-nothing written (no record on the server, no output file), never a traceback or a password."""
+nothing written (no output file, no change on the server but the record of a refused sign-in
+of a user, which counts towards the lockout as on a project file), never a traceback or a
+password."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from conftest import Templates
 from pg_server import PgDatabase
 
 from reviewer_gui.cli import main
+from reviewer_gui.review import set_lockout_attempts
+from reviewer_gui.store import StoreError, open_store
 
 from .kit import CASE, PASSWORDS, Backend, add_case
 
@@ -70,7 +74,8 @@ FAULTS = {
     "wrong URL": "write postgresql://HOST:PORT/DBNAME",
     "server down": "no PostgreSQL server answers there: start it, or check the host and port",
     "wrong password": "wrong name or password",
-    "locked account": "may not sign in (locked or deactivated): ask the study administrator",
+    "locked account": "account is locked after repeated wrong passwords: the study "
+                      "administrator can unlock it (recist-review users unlock URL",
     "another application": "a database of another application (tables but no reading "
                            "project): give the URL of the project's own database",
 }  # fmt: skip
@@ -109,15 +114,25 @@ def _trail(bootstrap: str) -> tuple[object, ...]:
     return tuple(row)
 
 
+def _last(bootstrap: str) -> tuple[object, ...]:
+    with psycopg.connect(bootstrap, autocommit=True) as db:
+        row = db.execute("SELECT action, actor, reason FROM recist.audit_record ORDER BY seq "
+                         "DESC LIMIT 1").fetchone()  # fmt: skip
+    assert row is not None
+    return tuple(row)
+
+
 def _location(fault: str, study: PgDatabase, postgres_url: str, user: str) -> str:
     port = urlsplit(study.location).port
     if fault == "wrong URL":
         return f"postgresql://127.0.0.1:{port}x/{study.name}"
     if fault == "server down":
         return f"postgresql://127.0.0.1:{_free_port()}/{study.name}"
-    if fault == "locked account":  # what the lockout does on the server: NOLOGIN
-        with psycopg.connect(postgres_url, autocommit=True) as admin:
-            admin.execute(f'ALTER ROLE "{user}" NOLOGIN')  # type: ignore[call-overload]
+    if fault == "locked account":  # locked as the lockout locks it: one wrong password at 1
+        with open_store(study.location, user="ada", password=PASSWORDS["ada"]) as store:
+            set_lockout_attempts(store, 1, by=store.users()["ada"])
+        with pytest.raises(StoreError, match="account is locked"):
+            open_store(study.location, user=user, password=WRONG)
     if fault == "another application":
         with psycopg.connect(postgres_url, autocommit=True) as admin:
             admin.execute(f'CREATE DATABASE "{study.name}_other"')  # type: ignore[call-overload]
@@ -138,7 +153,7 @@ def test_a_bad_url_is_one_line_naming_the_fix_exit_2_nothing_written(
     command = COMMANDS[name]
     location = _location(fault, study, postgres_url, command.user)
     try:
-        out = tmp_path / "out"
+        out = tmp_path / "out"  # (the sign-in refusal above wrote nothing here)
         argv = [a.format(url=location, out=out) for a in command.argv]
         password = WRONG if fault == "wrong password" else PASSWORDS[command.user]
         before = _trail(study.url)
@@ -150,7 +165,14 @@ def test_a_bad_url_is_one_line_naming_the_fix_exit_2_nothing_written(
         assert said.err.startswith("recist-review: ") and said.err.count("\n") == 1, said.err
         assert FAULTS[fault] in said.err
         assert "Traceback" not in said.err and password not in said.err
-        assert _trail(study.url) == before  # nothing recorded, nothing changed
+        # nothing changed; the refused sign-in of a user recorded (and counted), as on a file
+        after = _trail(study.url)
+        added = {"wrong password": (1, 1, 0, 1), "locked account": (1, 1, 0, 0)}.get(
+            fault, (0, 0, 0, 0))  # fmt: skip
+        assert tuple(a - b for a, b in zip(after, before, strict=True)) == added
+        if added[0]:
+            assert _last(study.url) == ("sign-in-refused", command.user, "wrong password" if
+                                        fault == "wrong password" else "account locked")
         assert sorted(tmp_path.iterdir()) == []  # no output file, no key, no folder
     finally:
         with psycopg.connect(postgres_url, autocommit=True) as admin:

@@ -8,13 +8,12 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import SIGN_IN_NOT_COUNTED
 
 from reviewer_gui.cli import main
 from reviewer_gui.review import sign_in
 
 from .accounts_kit import NEW, TEMPORARY, audit, events
-from .conftest import PASSWORDS, postgres_gap
+from .conftest import PASSWORDS
 
 ADA, ALICE = PASSWORDS["ada"], PASSWORDS["alice"]
 
@@ -89,7 +88,6 @@ def test_unlock_and_lockout_settings(
     study: Path | str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
     request: pytest.FixtureRequest,
 ) -> None:
-    postgres_gap(request, study, SIGN_IN_NOT_COUNTED)
     assert run(monkeypatch, "users", "lockout", study, "--admin", "ada", "--password-stdin",
                stdin=f"{ADA}\n") == 0  # fmt: skip
     assert capsys.readouterr().out == "accounts lock after 5 consecutive failed password checks\n"
@@ -103,7 +101,8 @@ def test_unlock_and_lockout_settings(
     assert listed(monkeypatch, capsys, study)["alice"] == "active, locked"
     assert run(monkeypatch, "export", study, "--user", "alice", "--password-stdin",
                stdin=f"{ALICE}\n") == 2  # fmt: skip
-    assert "the study administrator (ada) can unlock it" in capsys.readouterr().err
+    who = "(ada) " if isinstance(study, Path) else ""  # a refused login sees no other user
+    assert f"the study administrator {who}can unlock it" in capsys.readouterr().err
     assert run(monkeypatch, "users", "unlock", study, "alice", "--admin", "ada", "--reason",
                "identity checked by phone", "--password-stdin", stdin=f"{ADA}\n") == 0
     assert "account of alice unlocked" in capsys.readouterr().err

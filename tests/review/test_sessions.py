@@ -18,7 +18,7 @@ from reviewer_gui.review import (
 )
 from reviewer_gui.store import Store
 
-from .accounts_kit import audit
+from .accounts_kit import audit, exported_trail
 from .conftest import PASSWORDS, intact, open_as, query, store_as
 from .kit import CASE, PLANE, mm
 
@@ -59,17 +59,21 @@ def test_passwords_are_stored_as_salted_hashes_only(sqlite_study: Path) -> None:
     (PASSWORDS["alice"], "", "(unknown user)", "no such user"),  # a password in the name field
 ])  # fmt: skip
 def test_a_wrong_name_or_password_does_not_sign_in(
-    sqlite_study: Path, name: str, password: str, actor: str, why: str
+    study: Path | str, name: str, password: str, actor: str, why: str, tmp_path: Path
 ) -> None:
     """A refused name is recorded only when it is a user's: else a fixed marker (issue 14:
-    a password typed into the name field was stored in clear as the refused actor)."""
+    a password typed into the name field was stored in clear as the refused actor). On
+    PostgreSQL the server refuses the login and ``recist.sign_in_refused`` records it."""
     from reviewer_gui.review import sign_in
 
-    study = sqlite_study  # PostgreSQL: the refusal is not recorded yet (tests/review/test_lockout)
     with pytest.raises(AuthenticationFailed, match="wrong name or password"):
         sign_in(study, name, password)
     assert audit_rows(study, "sign-in-refused") == [(actor, why)]
-    trail = b"".join(p.read_bytes() for p in study.parent.glob(f"{study.name}*"))
+    if isinstance(study, Path):
+        trail = b"".join(p.read_bytes() for p in study.parent.glob(f"{study.name}*"))
+    else:  # everything the server holds of the project's history
+        trail = exported_trail(study, tmp_path / "trail.csv")
+        trail += str(query(study, "SELECT * FROM account_event")).encode()
     assert (name.encode() in trail) == (name == "alice")
     assert ("alice", "as reader") not in audit_rows(study, "sign-in")
 

@@ -103,7 +103,14 @@ class PostgresStore(SqlStore):
             raise StoreError(f"{display(url)}: sealing the audit trail with a key is not "
                              "available for PostgreSQL projects yet: open it without an audit "
                              "key")  # fmt: skip
-        connection = connect(url, user, password)
+        try:
+            connection = connect(url, user, password)
+        except SignInRefused as refused:  # recorded and counted towards the lockout
+            if user is None:
+                raise
+            from reviewer_gui.store.postgres.signin import refused_sign_in
+
+            raise refused_sign_in(url, user, refused) from None
         try:
             connection.execute(f"SET search_path = {SCHEMA}, pg_temp")
             # a writer waits this long for the chain's lock (held by a stalled client?)
