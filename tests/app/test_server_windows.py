@@ -53,7 +53,9 @@ def test_a_reader_signs_in_on_the_server_reads_and_signs_a_timepoint(
     dialog.ok_button.click()
     assert opened == [] and dialog.isVisible()
     assert dialog.error.text() == "Wrong name or password: not signed in."
-    assert audit_count(pg_database) == before  # refused by the server: nothing written
+    assert audit_count(pg_database) == before + 1  # the refusal alone, recorded and counted
+    assert on_server(pg_database, "SELECT action, actor, reason FROM recist.audit_record ORDER "
+                     "BY seq DESC LIMIT 1") == [("sign-in-refused", "alice", "wrong password")]
     dialog.password.setText(PASSWORDS["alice"])
     dialog.ok_button.click()
     assert not dialog.isVisible() and len(opened) == 1, dialog.error.text()
@@ -104,7 +106,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_wrong_server_and_locked_account_are_one_line_and_write_nothing(
+def test_wrong_server_and_locked_account_are_one_line_and_write_only_the_refusal(
         qtbot: QtBot, prepared: Path, pg_database: PgDatabase) -> None:
     url = server_study(prepared, pg_database)
     down = f"postgresql://127.0.0.1:{free_port()}/study"
@@ -131,7 +133,10 @@ def test_wrong_server_and_locked_account_are_one_line_and_write_nothing(
     error = dialog.error.text()
     assert error.startswith("Not signed in: ") and "may not sign in" in error, error
     assert "ask the study administrator" in error and "\n" not in error
-    assert audit_count(pg_database) == before
+    assert audit_count(pg_database) == before + 1  # the refusal alone, not counted
+    assert on_server(pg_database, "SELECT action, actor, reason FROM recist.audit_record ORDER "
+                     "BY seq DESC LIMIT 1") == [("sign-in-refused", "alice",
+                                                 "login disabled on the server")]  # fmt: skip
 
 
 def recist_review(monkeypatch: pytest.MonkeyPatch, *argv: str, password: str) -> int:
@@ -266,6 +271,7 @@ def test_a_reset_password_is_changed_at_the_sign_in_on_the_server(
     assert not dialog.isVisible() and len(opened) == 1
     qtbot.addWidget(opened[0])
     assert "signed in as alice (reader)" in opened[0].windowTitle()
+    qtbot.waitUntil(lambda: ready(opened[0]), timeout=30_000)  # closed once loaded
     opened[0].close()
     with pytest.raises(AuthenticationFailed):  # the server has the new one only
         sign_in(url, "alice", temporary)
