@@ -94,7 +94,7 @@ def test_a_reader_signs_in_on_the_server_reads_and_signs_a_timepoint(
     assert lesions == [("alice",)]
     actions = [a for (a,) in on_server(pg_database, "SELECT action FROM recist.audit_record "
                                        "WHERE actor = 'alice' ORDER BY seq")]  # fmt: skip
-    assert actions[:2] == ["sign-in-refused", "sign-in"]  # the wrong password first
+    assert actions[:3] == ["sign-in-refused", "failed-attempts-reset", "sign-in"]  # counted, reset
     assert "sign-timepoint" in actions and actions[-1] == "sign-out"
     # and bob, signed in, sees none of it
     with open_store(url, user="bob", password=PASSWORDS["bob"]) as bob:
