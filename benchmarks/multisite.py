@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -35,7 +36,29 @@ PASSWORD = "benchmark-password-1"
 
 WORKER = r"""
 import json, sys, time
-sys.path.insert(0, {tests!r})
+sys.path[:0] = [p for p in ({source!r}, {tests!r}) if p]
+import psycopg
+from psycopg.waiting import Wait
+# the times the client waited for the server's answer (a round trip each: a pipelined
+# statement sent without waiting is none) and the seconds spent waiting for it
+waits = [0, 0.0]
+def reads(gen):
+    ready = None
+    try:
+        while True:
+            state = gen.send(ready)
+            waits[0] += state == Wait.R
+            ready = yield state
+    except StopIteration as done:
+        return done.value
+wait = psycopg.Connection.wait
+def counted(self, gen, *args, **kwargs):
+    started = time.perf_counter()
+    try:
+        return wait(self, reads(gen), *args, **kwargs)
+    finally:
+        waits[1] += time.perf_counter() - started
+psycopg.Connection.wait = counted
 from reviewer_gui.engine_adapter import RecistEngine
 from reviewer_gui.reading import Category, ImagePlane, Point, Segment, State
 from reviewer_gui.review import sign_in
@@ -43,11 +66,13 @@ location, name, password, cases = sys.argv[1], sys.argv[2], sys.argv[3], sys.arg
 plane = ImagePlane(11, "1.2.826.0.1.11", (0.5, 0.5))
 def seg(mm, row=50.0):
     return Segment(Point(row, 40.0), Point(row, 40.0 + 2 * mm))
-times = {{}}
+times, trips, waited = {{}}, {{}}, {{}}
 def timed(kind, call, *args, **kwargs):
-    started = time.perf_counter()
+    before, started = list(waits), time.perf_counter()
     result = call(*args, **kwargs)
     times.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+    trips.setdefault(kind, []).append(waits[0] - before[0])
+    waited.setdefault(kind, []).append((waits[1] - before[1]) * 1000)
     return result
 with sign_in(location, name, password, engine=RecistEngine()) as s:
     print("ready", flush=True)
@@ -65,11 +90,13 @@ with sign_in(location, name, password, engine=RecistEngine()) as s:
                       short_axis=short)
             timed("set-state", s.set_state, case, label, "NT1", State.PRESENT)
             timed("sign", s.sign, case, label, name=name, password=password, meaning="Read")
-print(json.dumps(times), flush=True)
+print(json.dumps({{"times": times, "trips": trips, "waited": waited}}), flush=True)
 """
 
 ADJUDICATOR = r"""
 import json, sys, time
+if sys.argv[4]:
+    sys.path.insert(0, sys.argv[4])
 from reviewer_gui.review import sign_in
 from reviewer_gui.review.adjudication import AdjudicationDesk
 from reviewer_gui.store.postgres import PostgresStore
@@ -121,25 +148,32 @@ def _setup(location: str, readers: int, subjects: int, bootstrap: str | None) ->
     return cases
 
 
-def _run(location: str, readers: int, cases: list[str], adjudicate: bool) -> dict[str, object]:
-    worker = WORKER.format(tests=str(REPO / "tests"))
+def _run(location: str, readers: int, cases: list[str], adjudicate: bool,
+         source: str | None = None) -> dict[str, object]:  # fmt: skip
+    """The workload: ``readers`` reader processes (and the adjudicator) importing the
+    program from ``source`` (``None``: this tree); per action kind its times, round trips
+    and time spent waiting for the server."""
+    worker = WORKER.format(source=source or "", tests=str(REPO / "tests"))
     pairs = max(1, readers // 2)  # two readers read each subject, pairs read their own
     procs = [_spawn(worker, location, f"reader{i}", PASSWORD, ",".join(cases[i % pairs::pairs]))
              for i in range(readers)]  # fmt: skip
-    judge = _spawn(ADJUDICATOR, location, PASSWORD, str(len(cases))) if adjudicate else None
+    judge = _spawn(ADJUDICATOR, location, PASSWORD, str(len(cases)),
+                   source or "") if adjudicate else None  # fmt: skip
     for proc in [*procs, *([judge] if judge else [])]:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     for proc in procs:
         assert proc.stdin is not None
         proc.stdin.write("go\n")
         proc.stdin.flush()
-    times: dict[str, list[float]] = {}
+    found: dict[str, dict[str, list[float]]] = {"times": {}, "trips": {}, "waited": {}}
     for proc in procs:
         out, _ = proc.communicate(timeout=1800)
         assert proc.returncode == 0, out
-        for kind, values in json.loads(out.strip().splitlines()[-1]).items():
-            times.setdefault(kind, []).extend(values)
+        for part, values in json.loads(out.strip().splitlines()[-1]).items():
+            for kind, numbers in values.items():
+                found[part].setdefault(kind, []).extend(numbers)
     elapsed = time.perf_counter() - started
     if judge is not None:
         try:
@@ -147,8 +181,8 @@ def _run(location: str, readers: int, cases: list[str], adjudicate: bool) -> dic
         except subprocess.TimeoutExpired:
             judge.kill()
             raise
-        times.update(json.loads(out.strip().splitlines()[-1]))
-    return {"times": times, "elapsed": elapsed}
+        found["times"].update(json.loads(out.strip().splitlines()[-1]))
+    return {**found, "elapsed": elapsed, "load": (load + os.getloadavg()[0]) / 2}
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -156,18 +190,74 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def _merge(results: list[dict[str, object]]) -> dict[str, object]:
+    """Rounds of one configuration pooled (their actions, their total time, mean load)."""
+    merged: dict[str, object] = {"elapsed": sum(r["elapsed"] for r in results),  # type: ignore[misc]
+                                 "load": statistics.mean(r["load"] for r in results)}  # type: ignore[misc]
+    for part in ("times", "trips", "waited"):
+        pooled: dict[str, list[float]] = {}
+        for result in results:
+            for kind, values in result.get(part, {}).items():  # type: ignore[attr-defined]
+                pooled.setdefault(kind, []).extend(values)
+        merged[part] = pooled
+    return merged
+
+
+def _actions(result: dict[str, object]) -> list[float]:
+    times: dict[str, list[float]] = result["times"]  # type: ignore[assignment]
+    return [v for k, vs in times.items() if k != "refresh-queue" for v in vs]
+
+
 def _summary(label: str, result: dict[str, object], counted: int) -> list[str]:
     times: dict[str, list[float]] = result["times"]  # type: ignore[assignment]
-    actions = [v for k, vs in times.items() if k != "refresh-queue" for v in vs]
+    trips: dict[str, list[float]] = result["trips"]  # type: ignore[assignment]
+    waited: dict[str, list[float]] = result["waited"]  # type: ignore[assignment]
+    actions = _actions(result)
     elapsed: float = result["elapsed"]  # type: ignore[assignment]
-    lines = [f"| {label} | {kind} | {len(vs)} | {statistics.median(vs):.1f} | "
-             f"{_pct(vs, 0.95):.1f} |" for kind, vs in sorted(times.items())]  # fmt: skip
+    lines = []
+    for kind, vs in sorted(times.items()):
+        if kind in trips:
+            client = [t - w for t, w in zip(vs, waited[kind], strict=True)]
+            detail = (f"{statistics.median(trips[kind]):.0f} | "
+                      f"{statistics.median(waited[kind]):.1f} | {statistics.median(client):.1f}")
+        else:
+            detail = "- | - | -"
+        lines.append(f"| {label} | {kind} | {len(vs)} | {statistics.median(vs):.1f} | "
+                     f"{_pct(vs, 0.95):.1f} | {detail} |")  # fmt: skip
     lines.append(f"| {label} | **all actions** | {len(actions)} | "
-                 f"{statistics.median(actions):.1f} | {_pct(actions, 0.95):.1f} |")
+                 f"{statistics.median(actions):.1f} | {_pct(actions, 0.95):.1f} | | | |")
     lines.append(f"| {label} | throughput | {len(actions) / elapsed:.0f} actions/s | "
-                 f"{elapsed:.1f} s | {elapsed / len(actions) * 1000:.2f} ms/action |")
+                 f"{elapsed:.1f} s | {elapsed / len(actions) * 1000:.2f} ms/action | "
+                 f"load {result['load']:.1f} | | |")  # fmt: skip
     assert counted == len(actions), f"{counted} changes stored for {len(actions)} actions"
     return lines
+
+
+def _server_run(url: str, name: str, readers: int, subjects: int,
+                source: str | None) -> tuple[dict[str, object], int]:  # fmt: skip
+    """One run on a fresh database ``name``: set up, read, verify; (result, changes)."""
+    import psycopg
+    from pg_server import drop_project, with_database
+
+    from reviewer_gui.store import open_store
+    from reviewer_gui.store.postgres import PostgresStore
+    from reviewer_gui.store.verify import verify
+
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        location = with_database(url, name, credentials=False)
+        pairs = max(1, readers // 2)
+        cases = _setup(location, readers, subjects * pairs, with_database(url, name))
+        result = _run(location, readers, cases, adjudicate=readers > 1, source=source)
+        with open_store(location, user="ada", password=PASSWORD) as store:
+            assert isinstance(store, PostgresStore)
+            assert verify(store.database).intact, "audit verify failed"
+            counted = int(store.database.execute(
+                "SELECT count(*) FROM change_log WHERE reader IS NOT NULL").fetchone()[0])  # type: ignore[index]
+    finally:
+        drop_project(url, name)
+    return result, counted
 
 
 def main() -> int:
@@ -175,39 +265,45 @@ def main() -> int:
     parser.add_argument("--readers", type=int, default=8)
     parser.add_argument("--subjects", type=int, nargs="+", default=[2, 4],
                         help="subjects per pair of readers, one run each (linearity)")
+    parser.add_argument("--baseline", type=Path,
+                        help="a source tree of the program before (its reviewer_gui/ folder's "
+                             "parent, e.g. from git archive): the same runs with it, "
+                             "alternating with this tree's, compared as ratios")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="runs of each configuration, alternating (pooled)")
     parser.add_argument("--write", type=Path, help="also save the Markdown report here")
     args = parser.parse_args()
-    import psycopg
-    from pg_server import PgDatabase, PostgresServer, drop_project, with_database  # noqa: F401
+    from pg_server import PostgresServer
 
-    from reviewer_gui.store import open_store
-    from reviewer_gui.store.postgres import PostgresStore
-    from reviewer_gui.store.verify import verify
-
-    report = ["| run | action | n | p50 ms | p95 ms |", "|---|---|---:|---:|---:|"]
-    worst = 0.0
+    codes: list[tuple[str, str | None]] = [("this tree", None)]
+    if args.baseline is not None:
+        codes = [("before", str(args.baseline.resolve())), ("after", None)]
+    report = ["| run | action | n | p50 ms | p95 ms | round trips | server wait p50 ms | "
+              "client p50 ms |", "|---|---|---:|---:|---:|---:|---:|---:|"]
+    worst, ratios = 0.0, []
     server = PostgresServer(durable=True)  # fsync on, like SQLite's synchronous=FULL
     try:
         url = server.start()
-        for subjects in args.subjects:
-            name = f"bench_{subjects}"
-            with psycopg.connect(url, autocommit=True) as admin:
-                admin.execute(f'CREATE DATABASE "{name}"')
-            location = with_database(url, name, credentials=False)
-            pairs = max(1, args.readers // 2)
-            cases = _setup(location, args.readers, subjects * pairs, with_database(url, name))
-            result = _run(location, args.readers, cases, adjudicate=True)
-            with open_store(location, user="ada", password=PASSWORD) as store:
-                assert isinstance(store, PostgresStore)
-                assert verify(store.database).intact, "audit verify failed"
-                counted = store.database.execute(
-                    "SELECT count(*) FROM change_log WHERE reader IS NOT NULL").fetchone()[0]
-            label = f"PostgreSQL, {args.readers} readers x {subjects} subjects"
-            report += _summary(label, result, counted)
-            times: dict[str, list[float]] = result["times"]  # type: ignore[assignment]
-            worst = max(worst, _pct([v for k, vs in times.items() if k != "refresh-queue"
-                                     for v in vs], 0.95))  # fmt: skip
-            drop_project(url, name)
+        configurations = [(args.readers, s) for s in args.subjects] + [(1, args.subjects[-1])]
+        for readers, subjects in configurations:
+            pooled: dict[str, list[tuple[dict[str, object], int]]] = {c: [] for c, _ in codes}
+            for round_ in range(args.rounds):
+                for code, source in codes:
+                    name = f"bench_{readers}_{subjects}_{round_}_{code.replace(' ', '_')}"
+                    pooled[code].append(_server_run(url, name, readers, subjects, source))
+            p95 = {}
+            for code, _ in codes:
+                merged = _merge([r for r, _ in pooled[code]])
+                label = (f"PostgreSQL {code}, {readers} reader{'s' * (readers > 1)} x "
+                         f"{subjects} subjects")  # fmt: skip
+                report += _summary(label, merged, sum(n for _, n in pooled[code]))
+                p95[code] = (statistics.median(_actions(merged)), _pct(_actions(merged), 0.95))
+                if code != "before" and readers == args.readers:
+                    worst = max(worst, p95[code][1])
+            if "before" in p95:
+                ratios.append(f"{readers} reader(s) x {subjects} subjects: after/before p50 "
+                              f"{p95['after'][0] / p95['before'][0]:.2f}, p95 "
+                              f"{p95['after'][1] / p95['before'][1]:.2f}")  # fmt: skip
         with tempfile.TemporaryDirectory() as folder:
             path = str(Path(folder) / "bench.db")
             cases = _setup(path, 1, args.subjects[-1], None)
@@ -223,6 +319,10 @@ def main() -> int:
         server.stop()
     verdict = "met" if worst <= TARGET_P95_MS else "NOT met"
     report.append("")
+    if ratios:
+        report.append("Same run, ratios of this tree to the baseline: " + "; ".join(ratios)
+                      + ".")
+        report.append("")
     report.append(f"Target p95 <= {TARGET_P95_MS:.0f} ms per action at {args.readers} readers: "
                   f"**{verdict}** (worst p95 {worst:.1f} ms); audit verify clean; every action "
                   "stored exactly once.")

@@ -134,7 +134,7 @@ def endpoint_options(args: argparse.Namespace) -> EndpointOptions:
 
 
 #: The arguments that name input files, in every command.
-INPUT_ARGUMENTS = ("file", "subjects", "tu", "tr")
+INPUT_ARGUMENTS = ("file", "subjects", "tu", "tr", "protocol")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,12 +13,20 @@ _ONE_DECIMAL = Decimal("0.1")
 _TWO_DECIMALS = Decimal("0.01")
 
 
+def _digits_needed(value: Decimal, decimals: int) -> int:
+    """A precision that holds every digit of ``value`` and ``decimals`` more, whatever its
+    exponent (a sum of 29-digit diameters is ``1.0E+29`` at the default 28 digits)."""
+    exponent = value.as_tuple().exponent
+    shift = abs(exponent) if isinstance(exponent, int) else 0
+    return max(28, len(value.as_tuple().digits) + shift + decimals + 2)
+
+
 def fmt_mm(value: Decimal | None) -> str:
     """Millimetres as recorded, with at least one decimal: ``36`` -> ``36.0``, ``70.01`` kept."""
     if value is None:
         return ""
     with localcontext() as context:  # every recorded digit, however many (never rounded)
-        context.prec = max(context.prec, len(value.as_tuple().digits) + 2)
+        context.prec = _digits_needed(value, 1)
         normal = value.normalize()
         exponent = normal.as_tuple().exponent
         if isinstance(exponent, int) and exponent >= -1:
@@ -31,7 +39,7 @@ def fmt_pct(value: Decimal | None) -> str:
     if value is None:
         return ""
     with localcontext() as context:
-        context.prec = max(context.prec, len(value.as_tuple().digits) + 4)
+        context.prec = _digits_needed(value, 2)
         shown = value.quantize(_TWO_DECIMALS, rounding=ROUND_DOWN)
     if shown == 0:
         shown = abs(shown)  # never print "-0.00"

@@ -52,8 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="reading project file (PROJECT.db) or postgresql://HOST:PORT/DB")
     export.add_argument("-o", "--output", type=Path, help="output CSV (default: stdout)")
     export.add_argument("--reader", help="only this reader's reads (default: every reader)")
-    export.add_argument("--sr", type=Path, metavar="DIR", help="instead of the CSV: each signed "
-                        "timepoint read as a DICOM SR (TID 1500) file in this folder")
+    export.add_argument("--sr", metavar="DIR|URL", help="instead of the CSV: each signed "
+                        "timepoint read as a DICOM SR (TID 1500) file in this folder, or sent "
+                        "with STOW-RS to this DICOMweb archive (e.g. the project's)")
     export.add_argument(
         "--include-unsigned",
         action="store_true",
@@ -79,7 +80,35 @@ def build_parser() -> argparse.ArgumentParser:
     from reviewer_gui.review.cli import add_review_commands
 
     add_review_commands(commands)
+    _add_sr_load(commands)
     return parser
+
+
+def _add_sr_load(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``sr-load``: the study administrator loads SRs of a read done elsewhere into a
+    reader's draft read (``reviewer_gui.sr.migrate``; the SR modules load only then)."""
+    from reviewer_gui.review.cli import _guarded, _secrets
+
+    load = commands.add_parser(
+        "sr-load", help="load DICOM SRs (TID 1500: OHIF's, 3D Slicer's, another project's) "
+        "of a read done elsewhere into a reader's draft read (study administrator)")  # fmt: skip
+    load.add_argument("project", type=_location,
+                      help="reading project file (PROJECT.db) or postgresql://HOST:PORT/DB")
+    load.add_argument("files", type=Path, nargs="+", metavar="SR_FILE",
+                      help="the SR files, one per timepoint")  # fmt: skip
+    load.add_argument("--reader", required=True, help="the reader whose draft read gets them")
+    load.add_argument("--admin", required=True, help="the study administrator")
+    load.add_argument("--lesions", type=Path, metavar="CSV", help="each measurement's lesion "
+                      "id, category and organ by tracking UID or identifier (columns "
+                      "tracking,lesion_id,category,organ,detail), for another tool's SRs")
+    _secrets(load)
+    load.set_defaults(handler=_guarded(_sr_load))
+
+
+def _sr_load(args: argparse.Namespace) -> int:
+    from reviewer_gui.sr.cli import load_srs_command
+
+    return load_srs_command(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,16 +1,20 @@
-"""``recist export adrs``: admiralonco's derived parameters (PD, RSP, CB, BCP, CRSP, CBCP, LSTA,
-DEATH) against pharmaverse's ADRS (``adrs_onco_recist_subjects.csv``, made by admiralonco's
-``ad_adrs.R`` template), run as ``test_cdisc_exports`` runs BOR / CBOR: ``sdtm-import
---impute-dates last``, RANDDT as ``randomization_date``, ``--sd-min-days 42 --confirm-days 28
---reader INVESTIGATOR``; the subjects file has an empty ``death_date`` column (DTHDT is NA for
-all eight subjects), so DEATH is written.
+"""``recist export adrs``: admiralonco's derived parameters (PD, RSP, CB, CCB, BCP, CRSP, CBCP,
+LSTA, MDIS, DEATH) and their ANL01FL / ANL02FL against pharmaverse's ADRS
+(``adrs_onco_recist_subjects.csv``, made by admiralonco's ``ad_adrs.R`` template), run as
+``test_cdisc_exports`` runs BOR / CBOR: ``sdtm-import --impute-dates last``, RANDDT as
+``randomization_date``, ``--sd-min-days 42 --confirm-days 28 --reader INVESTIGATOR``; the
+subjects file has an empty ``death_date`` column (DTHDT is NA for all eight subjects), so
+DEATH is written.
 
 By-design differences, each asserted below:
 - RSEVAL of an "N" record: admiralonco builds it from ADSL (no evaluator); ours names the read
   it belongs to (ADRS is keyed by read). DEATH has no evaluator in both.
 - CBCP of 01-701-1118: pharmaverse says N although its own CBOR is PR. The template derives
   CBCP with ``dataset_add = adrs`` inside the pipe that adds CBOR, so it reads ADRS before the
-  CBOR records exist and every CBCP is N. Ours is Y, dated as CBOR (WEEK 6).
+  CBOR records exist and every CBCP is N. Ours is Y, dated as CBOR (WEEK 6), so it carries
+  the ANL02FL "Y" of that OVR record where theirs (an N from ADSL) has none.
+- MDIS's PARCAT1: the template sets none (PARCAT2 and PARCAT3 only); ours is "Tumor
+  Response", as ADaMIG wants PARCAT1 wherever PARCAT2 is used.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from recist.cli import main
 
 DATA = Path(__file__).resolve().parent / "data" / "pharmaverse-recist"
 ADMIRALONCO = ["--sd-min-days", "42", "--confirm-days", "28"]
-NEW = ("PD", "RSP", "CB", "BCP", "CRSP", "CBCP", "LSTA", "DEATH")
+NEW = ("PD", "RSP", "CB", "CCB", "BCP", "CRSP", "CBCP", "LSTA", "MDIS", "DEATH")
 CBCP_BUG = ("01-701-1118", "CBCP")
 
 Row = dict[str, str]
@@ -87,11 +91,12 @@ def test_parameter_agrees_with_admiralonco(
     investigator: list[Row], subject: str, code: str
 ) -> None:
     ours, theirs = param(investigator, subject, code), param(PHARMAVERSE, subject, code)
-    fields = ("PARAM", "AVALC", "AVAL", "ADT", "AVISIT", "ANL01FL")
+    fields = ("PARAM", "AVALC", "AVAL", "ADT", "AVISIT", "ANL01FL", "ANL02FL")
     expected = {f: theirs[f] for f in fields}
     if (subject, code) == CBCP_BUG:
         assert (expected["AVALC"], param(PHARMAVERSE, subject, "CBOR")["AVALC"]) == ("N", "PR")
-        expected |= {"AVALC": "Y", "AVAL": "1", "ADT": "2014-04-23", "AVISIT": "WEEK 6"}
+        expected |= {"AVALC": "Y", "AVAL": "1", "ADT": "2014-04-23", "AVISIT": "WEEK 6",
+                     "ANL02FL": "Y"}  # fmt: skip
     assert {f: ours[f] for f in fields} == expected
     assert ours["PARCAT1"] == ("Reference Event" if code == "DEATH" else "Tumor Response")
     assert ours["STARTDT"] == theirs["RANDDT"]
@@ -221,3 +226,33 @@ def test_bad_death_date_leaves_the_output_untouched(
     assert main(args) == 2
     assert f"{subjects}:2: death_date" in capsys.readouterr().err
     assert out.read_text() == "kept\n"
+
+
+def test_rsseq_points_at_the_same_rs_record_as_admiralonco_s(
+    inputs: tuple[Path, Path], investigator: list[Row], tmp_path: Path
+) -> None:
+    """Both carry RS's RSSEQ (of the overall response a record comes from); the numbers differ
+    (our RS has four tests per visit and every read, pharmaverse's RS the overall responses),
+    the records they point at do not: same visit and response, for every record that has one.
+    (The CBCP of 01-701-1118, Y in ours, N without RSSEQ in theirs, is not among them.)
+    """
+    measurements, subjects = inputs
+    out = tmp_path / "rs.csv"
+    assert main(["export", "sdtm-rs", str(measurements), "--subjects", str(subjects),
+                 "-o", str(out)]) == 0  # fmt: skip
+    our_rs = {(r["USUBJID"], r["RSSEQ"]): r for r in read(out)}
+    their_rs = {(r["USUBJID"], r["RSSEQ"]): r for r in read(DATA / "rs_onco_recist.csv")}
+    pointing = [r for r in PHARMAVERSE if r["RSSEQ"]]
+    for theirs in pointing:
+        subject, code = theirs["USUBJID"], theirs["PARAMCD"]
+        if code == "OVR":
+            key = (subject, code, theirs["ADT"])
+            (ours,) = [r for r in investigator if (r["USUBJID"], r["PARAMCD"], r["ADT"]) == key]
+        else:
+            ours = param(investigator, subject, code)
+        mine, their = our_rs[(subject, ours["RSSEQ"])], their_rs[(subject, theirs["RSSEQ"])]
+        assert (mine["RSTESTCD"], their["RSTESTCD"]) == ("OVRLRESP", "OVRLRESP")
+        assert (mine["VISIT"], mine["RSSTRESC"], mine["RSEVAL"]) == (
+            their["VISIT"], their["RSSTRESC"], their["RSEVAL"]
+        )  # fmt: skip
+    assert len(pointing) == 70

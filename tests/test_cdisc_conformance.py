@@ -1,17 +1,30 @@
-"""Conformance checks written from the ADaMIG v1.3 rules our datasets must meet, run on the
-example trial (one read, and read twice by two readers) and on the pharmaverse data (three
-evaluators, and the investigator alone):
+"""Conformance checks written from the ADaMIG v1.3 and SDTMIG v3.4 rules our datasets must
+meet, run on the example trial (one read, and read twice by two readers) and on the
+pharmaverse data (three evaluators, and the investigator alone), for RS, ADRS, ADTTE, ADTR and
+ADSL:
 
 - variable names at most 8 characters (SAS V5 transport), the required variables present
   (ADaMIG section 3: BDS STUDYID, USUBJID, PARAMCD, PARAM, AVAL or AVALC; ADTTE adds STARTDT,
-  ADT, CNSR; ADSL STUDYID, USUBJID, SUBJID, ARM, TRT01P, the population flags);
+  ADT, CNSR; ADRS and ADTR AVISIT / AVISITN, ADY, ADTR ABLFL, BASE, CHG, PCHG; ADSL STUDYID,
+  USUBJID, SUBJID, ARM, TRT01P, the population flags; SDTMIG RS: the identifiers, topic,
+  results, VISITNUM, VISIT, RSDTC);
+- SDTM RS: DOMAIN "RS", RSTESTCD a SAS name with one RSTEST, RSORRES, RSSTRESC and RSEVAL
+  filled, RSLNKGRP on the overall response records only, RSSEQ unique within the subject;
+- one VISITNUM per VISIT (RS) and one AVISITN per AVISIT (ADRS, ADTR), and back, never empty;
+- PARCAT2 only with PARCAT1, PARCAT3 only with PARCAT2; ADY = ADT - STARTDT + 1 on or after
+  STARTDT, ADT - STARTDT before (no day 0); ADTF "D" or "M", only with an ADT;
+- ADTTE: SRCSEQ filled wherever SRCDOM / SRCVAR is ADRS.ADT for a read;
 - PARAMCD at most 8 characters, a letter or underscore then letters, digits or underscores,
   one to one with PARAM; PARAM at most 200 characters;
-- unique keys (ADSL: USUBJID; ADRS: subject, evaluator, PARAMCD, ADT, AVISIT; ADTTE: subject,
-  evaluator, PARAMCD) and ASEQ 1, 2, ... within each subject;
-- dates (``*DT``) ISO 8601 ``YYYY-MM-DD`` or empty;
+- unique keys (ADSL: USUBJID; RS: subject, evaluator, RSTESTCD, VISITNUM; ADRS: subject,
+  evaluator, PARAMCD, ADT, AVISIT; ADTTE: subject, evaluator, PARAMCD; ADTR: subject,
+  evaluator, PARAMCD, AVISITN) and ASEQ unique within each subject, increasing in record
+  order (ADaMIG: ASEQ makes a subject's records unique; it is numbered over every read of
+  the input, so with ``--reader`` the numbers kept may have gaps);
+- dates (``*DT``) ISO 8601 ``YYYY-MM-DD`` or empty; ``*DTC`` ISO 8601, partial allowed;
 - ADTTE: CNSR in {0, 1}, AVAL = ADT - STARTDT + 1, AVALU DAYS;
-- flags: DTHFL "Y" or null; ITTFL and PPROTFL "Y" or "N" (population flags are never null).
+- flags (``*FL``): "Y" or null; ITTFL and PPROTFL "Y" or "N" (population flags are never
+  null).
 
 ADSL's ADaMIG-required SITEID, AGE, AGEU, SEX, RACE and ACTARM are not there: the subjects
 file records none of them. That gap is asserted (``ADSL_NOT_YET``) so it is closed knowingly.
@@ -29,18 +42,63 @@ from cdisc_kit import RELUTH, Row, export, pharmaverse_inputs, reluth_read_twice
 
 SAS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,7}")
 ISO_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
+#: SDTM --DTC: ISO 8601, possibly partial (SDTMIG section 4.4.2).
+ISO_DTC = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 REQUIRED = {
-    "adrs": {"STUDYID", "USUBJID", "PARAMCD", "PARAM", "AVALC", "AVAL", "ADT", "ASEQ"},
+    "sdtm-rs": {
+        "STUDYID",
+        "DOMAIN",
+        "USUBJID",
+        "RSSEQ",
+        "RSTESTCD",
+        "RSTEST",
+        "RSORRES",
+        "RSSTRESC",
+        "VISITNUM",
+        "VISIT",
+        "RSDTC",
+    },
+    "adrs": {
+        "STUDYID",
+        "USUBJID",
+        "PARAMCD",
+        "PARAM",
+        "AVALC",
+        "AVAL",
+        "ADT",
+        "ASEQ",
+        "AVISIT",
+        "AVISITN",
+        "ADY",
+    },
+    "adtr": {
+        "STUDYID",
+        "USUBJID",
+        "PARAMCD",
+        "PARAM",
+        "AVAL",
+        "ADT",
+        "ASEQ",
+        "AVISIT",
+        "AVISITN",
+        "ABLFL",
+        "BASE",
+        "CHG",
+        "PCHG",
+    },
     "adtte": {"STUDYID", "USUBJID", "PARAMCD", "PARAM", "AVAL", "STARTDT", "ADT", "CNSR", "ASEQ"},
     "adsl": {"STUDYID", "USUBJID", "SUBJID", "ARM", "TRT01P", "ITTFL", "PPROTFL"},
 }
 ADSL_NOT_YET = {"SITEID", "AGE", "AGEU", "SEX", "RACE", "ACTARM"}
 KEYS = {
+    "sdtm-rs": ("USUBJID", "RSEVAL", "RSEVALID", "RSTESTCD", "VISITNUM"),
     "adrs": ("USUBJID", "RSEVAL", "RSEVALID", "PARAMCD", "ADT", "AVISIT"),
+    "adtr": ("USUBJID", "TREVAL", "TREVALID", "PARAMCD", "AVISITN"),
     "adtte": ("USUBJID", "RSEVAL", "RSEVALID", "PARAMCD"),
     "adsl": ("USUBJID",),
 }
-
+#: Flags with values other than "Y" or null (population flags are never null).
+FLAGS = {"ITTFL": ("Y", "N"), "PPROTFL": ("Y", "N"), "RSDRVFL": ("Y", "")}
 
 
 def conformance_problems(kind: str, rows: list[Row]) -> list[str]:
@@ -57,29 +115,89 @@ def conformance_problems(kind: str, rows: list[Row]) -> list[str]:
         for name in names:
             if name.endswith("DT") and row[name] and not ISO_DATE.fullmatch(row[name]):
                 found.append(f"{row['USUBJID']} {name} {row[name]!r} is not YYYY-MM-DD")
+            if name.endswith("DTC") and not ISO_DTC.fullmatch(row[name]):
+                found.append(f"{row['USUBJID']} {name} {row[name]!r} is not ISO 8601")
+            if name.endswith("FL") and row[name] not in FLAGS.get(name, ("Y", "")):
+                found.append(f"{row['USUBJID']} {name} {row[name]!r}")
+    found += _one_number_per_name(rows, ("VISITNUM", "VISIT"), ("AVISITN", "AVISIT"))
+    found += _sequence(rows, {"sdtm-rs": "RSSEQ", "adsl": ""}.get(kind, "ASEQ"))
     if kind == "adsl":
         found += [f"{r['USUBJID']} DTHFL {r['DTHFL']!r}" for r in rows if r["DTHFL"] not in "Y"]
-        found += [f"{r['USUBJID']} {f} {r[f]!r}" for r in rows for f in ("ITTFL", "PPROTFL")
-                  if r[f] not in ("Y", "N")]  # fmt: skip
         return found
+    if kind == "sdtm-rs":
+        return found + _rs_problems(rows)
+    return found + _bds_problems(kind, rows)
+
+
+def _one_number_per_name(rows: list[Row], *pairs: tuple[str, str]) -> list[str]:
+    """One VISITNUM per VISIT, one AVISITN per AVISIT (and back)."""
+    found = []
+    for number, name in pairs:
+        if number not in rows[0]:
+            continue
+        pairs_seen = {(r[number], r[name]) for r in rows if r[name]}
+        for index in (0, 1):
+            seen = Counter(pair[index] for pair in pairs_seen)
+            found += [
+                f"{(number, name)[index]} {v!r} has several" for v, n in seen.items() if n > 1
+            ]
+        found += [f"{number} empty for {name} {v!r}" for n, v in pairs_seen if not n]
+    return found
+
+
+def _sequence(rows: list[Row], name: str) -> list[str]:
+    """--SEQ / ASEQ unique within each subject, increasing in record order."""
+    if not name:
+        return []
+    sequence: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        sequence[row["USUBJID"]].append(int(row[name]))
+    return [f"{s} {name} {q}" for s, q in sequence.items() if q != sorted(set(q)) or q[0] < 1]
+
+
+def _rs_problems(rows: list[Row]) -> list[str]:
+    """SDTMIG RS: DOMAIN RS, RSTESTCD a SAS name, one RSTEST per RSTESTCD, a result in
+    RSORRES and RSSTRESC, RSEVAL filled, RSLNKGRP on OVRLRESP records only."""
+    found = [f"{r['USUBJID']} DOMAIN {r['DOMAIN']!r}" for r in rows if r["DOMAIN"] != "RS"]
+    tests: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        tests[row["RSTESTCD"]].add(row["RSTEST"])
+        if not SAS_NAME.fullmatch(row["RSTESTCD"]):
+            found.append(f"RSTESTCD {row['RSTESTCD']!r} is not 8 characters of a SAS name")
+        if not (row["RSORRES"] and row["RSSTRESC"] and row["RSEVAL"]):
+            found.append(f"{row['USUBJID']} {row['RSTESTCD']}: empty result or evaluator")
+        if bool(row["RSLNKGRP"]) != (row["RSTESTCD"] == "OVRLRESP"):
+            found.append(f"{row['USUBJID']} {row['RSTESTCD']} RSLNKGRP {row['RSLNKGRP']!r}")
+    found += [f"RSTESTCD {c} has the RSTESTs {sorted(t)}" for c, t in tests.items() if len(t) > 1]
+    return found
+
+
+def _bds_problems(kind: str, rows: list[Row]) -> list[str]:
+    """ADaMIG BDS: PARAMCD / PARAM, AVAL (or AVALC in ADRS), PARCATn only with PARCATn-1,
+    ADY from ADT and STARTDT, ADTF D / M, and ADTTE's CNSR and AVAL."""
+    found: list[str] = []
     params: dict[str, set[str]] = defaultdict(set)
     codes: dict[str, set[str]] = defaultdict(set)
-    sequence: dict[str, list[int]] = defaultdict(list)
     for row in rows:
         params[row["PARAMCD"]].add(row["PARAM"])
         codes[row["PARAM"]].add(row["PARAMCD"])
-        sequence[row["USUBJID"]].append(int(row["ASEQ"]))
         if not SAS_NAME.fullmatch(row["PARAMCD"]):
             found.append(f"PARAMCD {row['PARAMCD']!r} is not 8 characters of a SAS name")
         if len(row["PARAM"]) > 200:
             found.append(f"PARAM {row['PARAM']!r} is longer than 200 characters")
         if not (row["AVAL"] or row["AVALC"] if kind == "adrs" else row["AVAL"]):
             found.append(f"{row['USUBJID']} {row['PARAMCD']}: neither AVAL nor AVALC")
+        for n in (2, 3):
+            if row.get(f"PARCAT{n}") and not row[f"PARCAT{n - 1}"]:
+                found.append(f"{row['USUBJID']} {row['PARAMCD']}: PARCAT{n} without PARCAT{n - 1}")
+        if row.get("ADTF") and (row["ADTF"] not in ("D", "M") or not row["ADT"]):
+            found.append(f"{row['USUBJID']} {row['PARAMCD']} ADTF {row['ADTF']!r}")
+        if "ADY" in row and row["ADT"]:
+            days = (dt.date.fromisoformat(row["ADT"]) - dt.date.fromisoformat(row["STARTDT"])).days
+            if row["ADY"] != str(days + 1 if days >= 0 else days):
+                found.append(f"{row['USUBJID']} {row['PARAMCD']} ADY {row['ADY']} for {days} days")
     found += [f"PARAMCD {c} has the PARAMs {sorted(p)}" for c, p in params.items() if len(p) > 1]
     found += [f"PARAM {p!r} has the PARAMCDs {sorted(c)}" for p, c in codes.items() if len(c) > 1]
-    found += [
-        f"{s} ASEQ {q}" for s, q in sequence.items() if sorted(q) != list(range(1, len(q) + 1))
-    ]
     if kind == "adtte":
         for row in rows:
             days = (dt.date.fromisoformat(row["ADT"]) - dt.date.fromisoformat(row["STARTDT"])).days
@@ -90,6 +208,9 @@ def conformance_problems(kind: str, rows: list[Row]) -> list[str]:
                     f"{row['USUBJID']} {row['PARAMCD']} AVAL {row['AVAL']} {row['AVALU']} is "
                     f"not ADT - STARTDT + 1 = {days + 1} DAYS"
                 )
+            pointer = (row.get("SRCDOM"), row.get("SRCVAR")) == ("ADRS", "ADT")
+            if pointer and row["RSEVAL"] and not row["SRCSEQ"].isdigit():
+                found.append(f"{row['USUBJID']} {row['PARAMCD']}: SRCSEQ {row['SRCSEQ']!r}")
     return found
 
 
@@ -103,7 +224,7 @@ def reluth_twice(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return reluth_read_twice(tmp_path_factory.mktemp("reluth"))
 
 
-@pytest.mark.parametrize("kind", ["adrs", "adtte", "adsl"])
+@pytest.mark.parametrize("kind", ["sdtm-rs", "adrs", "adtte", "adtr", "adsl"])
 @pytest.mark.parametrize("readers", ["one read", "two readers"])
 def test_example_trial_conforms(
     reluth_twice: Path, tmp_path: Path, kind: str, readers: str
@@ -120,7 +241,7 @@ def test_example_trial_conforms(
         assert ADSL_NOT_YET.isdisjoint(REQUIRED["adsl"])
 
 
-@pytest.mark.parametrize("kind", ["adrs", "adtte"])
+@pytest.mark.parametrize("kind", ["sdtm-rs", "adrs", "adtte", "adtr"])
 @pytest.mark.parametrize("reader", [None, "INVESTIGATOR"])
 def test_pharmaverse_conforms(
     pharmaverse: tuple[Path, Path], tmp_path: Path, kind: str, reader: str | None
@@ -151,3 +272,45 @@ def test_the_checks_catch_what_they_check() -> None:
         "PARAMCD TTP has the PARAMs ['Time to PD', 'Time to progression']"
     ]
     assert conformance_problems("adtte", [good, {**good, "ASEQ": "2"}])[0].startswith("key ")
+
+
+def test_the_rs_and_bds_checks_catch_what_they_check() -> None:
+    """The SDTM RS rules and the BDS rules added for ADRS / ADTR each fail on a record that
+    breaks them."""
+    rs = {"STUDYID": "S", "DOMAIN": "RS", "USUBJID": "S1", "RSSEQ": "1", "RSLNKGRP": "V2",
+          "RSTESTCD": "OVRLRESP", "RSTEST": "Overall Response", "RSORRES": "PR",
+          "RSSTRESC": "PR", "RSDRVFL": "Y", "RSEVAL": "INDEPENDENT ASSESSOR", "RSEVALID": "",
+          "VISITNUM": "2", "VISIT": "M2", "RSDTC": "2024-03"}  # fmt: skip
+    target = {
+        **rs,
+        "RSSEQ": "2",
+        "RSLNKGRP": "",
+        "RSTESTCD": "TRGRESP",
+        "RSTEST": "Target Response",
+    }
+    assert conformance_problems("sdtm-rs", [rs, target]) == []
+    assert conformance_problems("sdtm-rs", [rs, {**target, "RSLNKGRP": "V2"}]) == [
+        "S1 TRGRESP RSLNKGRP 'V2'"
+    ]
+    assert conformance_problems("sdtm-rs", [rs, {**target, "VISIT": "M4"}])[0].startswith(
+        "VISITNUM '2' has several"
+    )
+    assert conformance_problems("sdtm-rs", [rs, {**target, "RSDTC": "2024-3-1"}]) == [
+        "S1 RSDTC '2024-3-1' is not ISO 8601"
+    ]
+    assert conformance_problems("sdtm-rs", [rs, {**target, "RSSEQ": "1"}]) == ["S1 RSSEQ [1, 1]"]
+    sums = {"STUDYID": "S", "USUBJID": "S1", "TREVAL": "I", "TREVALID": "", "PARAMCD": "SDIAM",
+            "PARAM": "Target Lesions Sum of Diameters", "PARCAT1": "Target Lesion(s)",
+            "PARCAT2": "I", "PARCAT3": "RECIST 1.1", "AVISIT": "BASELINE", "AVISITN": "1",
+            "ADT": "2024-01-07", "ADY": "-1", "ADTF": "", "AVAL": "40", "ABLFL": "Y",
+            "BASE": "40", "CHG": "", "PCHG": "", "ANL01FL": "Y", "STARTDT": "2024-01-08",
+            "ASEQ": "1"}  # fmt: skip
+    assert conformance_problems("adtr", [sums]) == []
+    broken = {
+        "S1 SDIAM: PARCAT3 without PARCAT2": {"PARCAT2": ""},
+        "S1 SDIAM ADY 0 for -1 days": {"ADY": "0"},
+        "S1 SDIAM ADTF 'Y'": {"ADTF": "Y"},
+        "S1 ABLFL 'N'": {"ABLFL": "N"},
+    }
+    for problem, change in broken.items():
+        assert conformance_problems("adtr", [{**sums, **change}]) == [problem]

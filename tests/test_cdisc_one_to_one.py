@@ -72,12 +72,15 @@ def test_example_trial_with_readers(
 ) -> None:
     rows = export(kind, *reluth_with_readers, tmp_path / f"{kind}.csv", "--study-id", "RELUTH")
     one_to_one(rows)
-    assert {r["RSEVAL"] for r in rows if r["PARAMCD"] != "DEATH"} == {"READER 1", "READER 2"}
+    # no evaluator column: RSEVAL is --evaluator's default, the reader RSEVALID
+    assert {(r["RSEVAL"], r["RSEVALID"]) for r in rows if r["RSEVAL"]} == {
+        ("INDEPENDENT ASSESSOR", "READER 1"), ("INDEPENDENT ASSESSOR", "READER 2")
+    }  # fmt: skip
     by_reader = defaultdict(list)
+    numbers = ("RSEVALID", "ASEQ", "SRCSEQ", "RSSEQ")  # numbered over both reads of a subject
     for row in rows:
         if row["RSEVAL"]:
-            by_reader[row["RSEVAL"]].append({k: v for k, v in row.items()
-                                             if k not in ("RSEVAL", "PARCAT2", "ASEQ", "SRCSEQ")})
+            by_reader[row["RSEVALID"]].append({k: v for k, v in row.items() if k not in numbers})
     assert by_reader["READER 1"] == by_reader["READER 2"]  # the same read, twice
     one_reader = export(kind, *reluth_with_readers, tmp_path / "one.csv", "--study-id", "RELUTH",
                         "--reader", "READER 1")  # fmt: skip

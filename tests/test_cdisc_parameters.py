@@ -46,7 +46,9 @@ def test_defaults_death_is_an_event_of_rpfs_and_censors_ttp(
         ("S1", "TTP"): (ttp, "0", "Disease Progression"),
         ("S2", "RPFS"): (rpfs, "0", "Death"),
         ("S2", "TTP"): (ttp, "1", "Last Tumor Assessment"),
-    }
+        ("S1", "OS"): ("Overall Survival", "1", "Alive"),  # the subjects file records deaths
+        ("S2", "OS"): ("Overall Survival", "0", "Death"),
+    }  # no response: neither DOR nor TTR
 
 
 def test_the_mapping_is_a_setting(inputs: tuple[Path, Path], tmp_path: Path) -> None:
@@ -55,6 +57,7 @@ def test_the_mapping_is_a_setting(inputs: tuple[Path, Path], tmp_path: Path) -> 
     assert {(r["PARAMCD"], r["PARAM"]) for r in rows} == {
         ("RADTTP", "Time to rad. PD"),
         ("PFS", DEFAULT_PARAMETERS["rpfs"].name),
+        ("OS", "Overall Survival"),
     }
 
 
@@ -63,8 +66,8 @@ def test_the_mapping_is_a_setting(inputs: tuple[Path, Path], tmp_path: Path) -> 
     [
         ("pfs=PFS", "counts deaths as events"),
         ("pfs=TOOLONGCD", "at most 8 characters"),
-        ("os=OS", "ENDPOINT one of rpfs, pfs"),
-        ("pfs", "ENDPOINT one of rpfs, pfs"),
+        ("efs=EFS", "ENDPOINT one of rpfs, pfs, os, dor, ttr"),
+        ("pfs", "ENDPOINT one of rpfs, pfs, os, dor, ttr"),
     ],
 )
 def test_bad_parameter_is_refused_and_nothing_written(

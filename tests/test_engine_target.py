@@ -199,5 +199,23 @@ def test_millimetres_are_shown_as_recorded_however_many_digits(recorded: str, sh
     assert fmt_mm(Decimal(recorded)) == shown
 
 
+def test_a_sum_of_long_diameters_is_exact_and_shown_without_an_error() -> None:
+    """Found by the input property test: two 29-digit diameters summed at the default 28-digit
+    precision gave 2.0E+29, which fmt_mm could not show (decimal.InvalidOperation)."""
+    nines = "9" * 29
+    rows = [
+        row("BASELINE", 0, "T1", long=nines),
+        row("BASELINE", 0, "T2", long=nines, location="lung"),
+        row("M2", 56, "T1", long=15),
+        row("M2", 56, "T2", long=1),
+    ]
+    baseline, last = assess_one(rows).timepoints
+    assert baseline.target_sum_mm == Decimal("1" + "9" * 28 + "8")
+    assert fmt_mm(baseline.target_sum_mm) == "1" + "9" * 28 + "8.0"
+    assert last.target_response is Response.PR and "1" + "9" * 28 + "8.0 mm" in last.reason
+    assert fmt_mm(Decimal("2E+29")) == "2" + "0" * 29 + ".0"
+    assert fmt_pct(Decimal("-1E+40")) == "-1" + "0" * 40 + ".00"
+
+
 def test_a_percentage_of_many_digits_is_truncated_not_an_error() -> None:
     assert fmt_pct(Decimal("-" + "9" * 40 + ".999")) == "-" + "9" * 40 + ".99"

@@ -33,6 +33,12 @@ FILES = {
     "waterfall.png",
     "spider.png",
     "swimmer.png",
+    "primary_test.csv",
+    "dcr_sensitivity.csv",
+    "rpfs_sensitivity.csv",
+    "flow.csv",
+    "forest.csv",
+    "forest.png",
 }
 
 
@@ -69,7 +75,7 @@ def test_html_is_self_contained_with_every_figure_embedded(example_report: Path)
     page = (example_report / "report.html").read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)=["'](https?:|//|file:)""", page)
     images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
-    assert len(images) == 5
+    assert len(images) == 6
     embedded = {base64.b64decode(data) for data in images}
     assert embedded == {(example_report / f).read_bytes() for f in FILES if f.endswith(".png")}
     for heading in ("Disease control rate", "Best overall response", "rPFS and PFS", "Methods"):

@@ -6,7 +6,11 @@ then shows SCREEN and saves the window to PNG:
 
 - ``reading``: M4 beside M2, T1 measured at M4 and chosen, T2 still to measure;
 - ``refused``: a baseline with a 6th target, its signature refused, the finding beside T6;
-- ``help``: the reading screen with the F1 help panel.
+- ``help``: the reading screen with the F1 help panel;
+- ``proposal``: M2 beside the baseline, T2 chosen, O then a click in it: its axes proposed
+  (dashed, "proposed"), awaiting Enter;
+- ``point``: M2 beside the baseline, NT1 chosen by ``]``: both views brought to the point
+  that marked it at baseline (a ring with its label).
 
 Run it under Xvfb (or ``QT_QPA_PLATFORM=offscreen``).
 """
@@ -24,7 +28,8 @@ from PyQt6.QtWidgets import QApplication
 from reviewer_gui.dicom import load_series
 from reviewer_gui.qt.app import open_window
 from reviewer_gui.qt.main_window import MainWindow
-from reviewer_gui.reading import Category, Point, ReadKey, Segment, plane_of
+from reviewer_gui.reading import Category, Point, ReadKey, Segment, State, plane_of
+from reviewer_gui.viewer import Button, Tool
 
 KEY = ReadKey("SUBJ-001", "alice")
 SAMPLE_SCANS = Path(__file__).resolve().parents[2] / "sample_scans"  # the checkout's copy
@@ -36,6 +41,18 @@ def _generator():  # type: ignore[no-untyped-def]
     from sample_generator import load_generator
 
     return load_generator()
+
+
+def centre(label: str, lesion_id: str) -> tuple[int, float, float]:
+    """(slice, row, col) of a lesion's centre in the timepoint's series."""
+    gen = _generator()
+    subject = next(s for s in gen.subjects() if s.subject_id == KEY.case_id)
+    volume = load_series(SAMPLE_SCANS / KEY.case_id / label, workers=1)
+    les = next(x for x in subject.lesions[gen.TIMEPOINTS.index(label)]
+               if x.lesion_id == lesion_id)  # fmt: skip
+    x, y, z = les.center
+    return (volume.slice_positions_mm.index(z), (y - volume.origin_mm[1]) / volume.spacing_mm[1],
+            (x - volume.origin_mm[0]) / volume.spacing_mm[2])
 
 
 def record(window: MainWindow, label: str, only: tuple[str, ...] | None = None) -> None:
@@ -77,6 +94,9 @@ def prepare(window: MainWindow, screen: str) -> None:
         session.select_lesion("T6")
         window.sign()
         return
+    if screen in ("proposal", "point"):
+        assisted(window, screen)
+        return
     for label in ("BASELINE", "M2"):
         record(window, label)
         project.sign(KEY, label)
@@ -85,6 +105,36 @@ def prepare(window: MainWindow, screen: str) -> None:
     session.select_lesion("T1")
     if screen == "help":
         window.help_dock.show()
+
+
+def assisted(window: MainWindow, screen: str) -> None:
+    """The baseline read with NT1 marked by a point (not measured), signed; M2 shown."""
+    project, session = window.session.project, window.session
+    record(window, "BASELINE", only=("T1", "T2"))
+    project.set_state(KEY, "BASELINE", "NT1", State.PRESENT)
+    k, row, col = centre("BASELINE", "NT1")
+    volume = load_series(SAMPLE_SCANS / KEY.case_id / "BASELINE", workers=1)
+    project.set_point(KEY, "NT1", "BASELINE", plane_of(volume, k), Point(row, col))
+    project.sign(KEY, "BASELINE")
+    session.prior_is_baseline = True
+    record(window, "M2", only=("T1",))
+    session.go(KEY.case_id, "M2")
+    session.select_lesion("T1" if screen == "point" else "T2")
+    if screen == "point":
+        session.step_lesion(2)  # ] ] : T2, then NT1
+
+
+def propose(window: MainWindow) -> None:
+    """O, then a click at T2's centre on M2 (its series loaded)."""
+    view = window.views.current
+    assert view is not None
+    k, row, col = centre("M2", "T2")
+    view.viewport.nav.go_to(k)
+    window.use_tool(Tool.PROPOSE)
+    x, y = view.viewport.transform.to_screen(row, col)
+    view.viewport.press(Button.LEFT, x, y)
+    view.viewport.release(Button.LEFT, x, y)
+    view.update()
 
 
 def main(argv: list[str]) -> int:
@@ -105,6 +155,11 @@ def main(argv: list[str]) -> int:
         if not state["prepared"]:
             state["prepared"] = True
             prepare(window, screen)
+            QTimer.singleShot(800, step)
+            return
+        if screen == "proposal" and not state.get("proposed"):
+            state["proposed"] = True
+            propose(window)
             QTimer.singleShot(800, step)
             return
         window.grab().save(str(png))

@@ -1,5 +1,6 @@
 """CDISC in and out: SDTM TU + TR to the measurements contract (``recist sdtm-import``), and
-SDTM RS, ADaM ADRS, ADTTE and ADSL from the engine's results (``recist export``).
+SDTM RS, ADaM ADRS, ADTTE, ADTR and ADSL from the engine's results, with their define.xml 2.1
+(``recist export``).
 
 Python use::
 

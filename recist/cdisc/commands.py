@@ -1,4 +1,5 @@
-"""``recist sdtm-import`` and ``recist export sdtm-rs|adrs|adtte|adsl`` (CDISC in and out).
+"""``recist sdtm-import`` and ``recist export sdtm-rs|adrs|adtte|adtr|adsl|define`` (CDISC in
+and out).
 
 Registered through ``recist.cli.COMMAND_MODULES``; pandas and pyreadstat are imported only
 when a ``.xpt`` file is read or written.
@@ -10,14 +11,16 @@ import argparse
 from collections.abc import Iterable
 from pathlib import Path
 
-from recist.cdisc.datasets import read_dataset
+from recist.cdisc.datasets import OutputDataset, read_dataset
 from recist.cdisc.dates import Imputation
 from recist.cdisc.parameters import Parameter, parameters, parse_parameter
+from recist.cdisc.reads import DEFAULT_EVALUATOR
 from recist.cdisc.sdtm_import import ImportedRow, import_tumor_results
 from recist.cli import add_endpoint_options, endpoint_options
+from recist.io.table import Table
 from recist.io.writers import write_csv
 
-EXPORTS = ("sdtm-rs", "adrs", "adtte", "adsl")
+EXPORTS = ("sdtm-rs", "adrs", "adtte", "adtr", "adsl", "define")
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -41,15 +44,20 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
     export = commands.add_parser(
         "export",
-        help="SDTM RS, ADaM ADRS, ADTTE or ADSL from measurements or responses",
-        description="Write SDTM RS (per-visit responses), ADaM ADRS or ADaM ADTTE (RPFS, TTP) as "
+        help="SDTM RS, ADaM ADRS, ADTTE, ADTR or ADSL from measurements or responses, or their "
+        "define.xml",
+        description="Write SDTM RS (per-visit responses), ADaM ADRS, ADaM ADTTE (RPFS, TTP, OS, "
+        "DOR, TTR) or ADaM ADTR (sum of diameters, change from baseline and nadir) as "
         "CSV, or as SAS transport v5 when -o ends in .xpt. ADRS has admiralonco's parameters, per "
         "read: OVR (per visit), BOR and CBOR (best overall response, unconfirmed and confirmed), "
         "PD (disease progression), RSP (response, confirmation not required), CB (clinical "
         "benefit), BCP and CBCP (best response CR/PR), CRSP (confirmed response), LSTA (last "
         "disease assessment), DEATH (per subject, when --subjects has a death_date column), "
-        "and DCR6M (disease control at the landmark). ADSL: one record per subject of "
-        "--subjects, with the per-protocol flag and reasons of recist report.",
+        "CCB (confirmed clinical benefit), MDIS (measurable disease at baseline) and DCR6M "
+        "(disease control at the landmark). ADSL: one record per subject of --subjects, with the "
+        "per-protocol flag and reasons of recist report. define: the define.xml 2.1 of every "
+        "dataset the same options export (ADSL when --subjects has the --arm-column), -o a .xml "
+        "file.",
     )
     export.add_argument("dataset", choices=EXPORTS, help="which dataset to write")
     export.add_argument("file", type=Path, help="measurements CSV, or a responses CSV")
@@ -58,14 +66,19 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     export.add_argument("--study-id", help="STUDYID (default: the input's study_id column)")
     export.add_argument("--reader", help="keep only this read (reader or evaluator)")
     export.add_argument(
+        "--evaluator", default=DEFAULT_EVALUATOR, metavar="RSEVAL",
+        help="RSEVAL of reads whose input names no evaluator (default INDEPENDENT ASSESSOR; "
+        "the reader is then RSEVALID)",
+    )  # fmt: skip
+    export.add_argument(
         "--parameter",
         action="append",
         default=[],
         type=_parameter,
         metavar="ENDPOINT=PARAMCD[:PARAM]",
-        help="ADTTE: the PARAMCD (and PARAM) of an endpoint, rpfs or pfs (defaults: "
-        "rpfs=RPFS, pfs=TTP 'Time to progression (the protocol's PFS: progression only)'); "
-        "PFS is refused for pfs, which censors deaths",
+        help="ADTTE: the PARAMCD (and PARAM) of an endpoint, rpfs, pfs, os, dor or ttr "
+        "(defaults: rpfs=RPFS, pfs=TTP 'Time to progression (the protocol's PFS: progression "
+        "only)', os=OS, dor=DOR, ttr=TTR); PFS is refused for pfs, which censors deaths",
     )
     adsl = export.add_argument_group("adsl", "ADSL: one record per subject of --subjects")
     adsl.add_argument(
@@ -122,6 +135,9 @@ def measurement_table(
     if with_imputation:
         header += ["date_imputed", "sdtm_dtc"]
     header += ["study_id", "visitnum", "evaluator"]
+    with_link_group = any(r.link_group for r in rows)
+    if with_link_group:
+        header.append("lnkgrp")
 
     def line(row: ImportedRow) -> list[str]:
         m = row.measurement
@@ -132,7 +148,8 @@ def measurement_table(
             values.insert(1, m.reader or "")
         if with_imputation:
             values += ["Y" if row.date.imputed else "N", row.date.text]
-        return [*values, row.study_id, row.visitnum, row.evaluator]
+        values += [row.study_id, row.visitnum, row.evaluator]
+        return [*values, row.link_group] if with_link_group else values
 
     return header, (line(r) for r in rows)
 
@@ -142,35 +159,57 @@ def _mm(value: object) -> str:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from recist.cdisc.exports import export
+    from recist.cdisc.datasets import write_dataset
 
-    if args.dataset == "adsl":
+    if args.dataset == "define":
+        return _define(args)
+    write_dataset(_dataset(args, args.dataset), args.output)
+    return 0
+
+
+def _dataset(args: argparse.Namespace, kind: str) -> OutputDataset:
+    from recist.cdisc.exports import build
+
+    if kind == "adsl":
         return _adsl(args)
     try:
         chosen = parameters(dict(args.parameter))
     except ValueError as error:
         args.parser.error(f"--parameter: {error}")
-    export(
-        args.dataset,
+    return build(
+        kind,
         args.file,
         subjects=args.subjects,
-        output=args.output,
         study_id=args.study_id,
         reader=args.reader,
         options=endpoint_options(args),
         parameters=chosen,
         arm_column=args.arm_column,
+        evaluator=args.evaluator,
     )
+
+
+def _define(args: argparse.Namespace) -> int:
+    from recist.cdisc.define import write_define
+
+    if args.output is None or args.output.suffix.lower() != ".xml":
+        args.parser.error("define needs -o FILE.xml (the define.xml to write)")
+    with_adsl = False
+    if args.subjects is not None:
+        table = Table(args.subjects, ())
+        table.close()
+        with_adsl = table.has(args.arm_column.strip().lower())
+    kinds = [k for k in EXPORTS if k != "define" and (k != "adsl" or with_adsl)]
+    write_define([_dataset(args, kind) for kind in kinds], args.output)
     return 0
 
 
-def _adsl(args: argparse.Namespace) -> int:
+def _adsl(args: argparse.Namespace) -> OutputDataset:
     from recist.cdisc.adsl import adsl
-    from recist.cdisc.datasets import write_dataset
 
     if args.subjects is None:
         args.parser.error("adsl needs --subjects (one record per subject of that file)")
-    dataset = adsl(
+    return adsl(
         args.file,
         args.subjects,
         study_id=args.study_id,
@@ -180,5 +219,3 @@ def _adsl(args: argparse.Namespace) -> int:
         options=endpoint_options(args),
         min_evaluations=args.pp_evaluations,
     )
-    write_dataset(dataset, args.output)
-    return 0

@@ -24,11 +24,15 @@ class Parameter:
     name: str
 
 
-#: The endpoints of ``recist endpoints`` that ADTTE writes, in their order in ADTTE.
-ENDPOINTS = ("rpfs", "pfs")
+#: The endpoints that ADTTE writes: those of ``recist endpoints`` (rpfs, pfs), overall
+#: survival (when deaths are recorded), duration of response and time to response.
+ENDPOINTS = ("rpfs", "pfs", "os", "dor", "ttr")
 DEFAULT_PARAMETERS: dict[str, Parameter] = {
     "rpfs": Parameter("RPFS", "Radiological Progression-Free Survival (progression or death)"),
     "pfs": Parameter("TTP", "Time to progression (the protocol's PFS: progression only)"),
+    "os": Parameter("OS", "Overall Survival"),
+    "dor": Parameter("DOR", "Duration of Response (responders; progression or death)"),
+    "ttr": Parameter("TTR", "Time to Response (responders)"),
 }
 #: PARAMCDs that downstream programs read as counting deaths as events.
 _COUNT_DEATHS = frozenset({"PFS", "RPFS", "OS", "EFS", "DFS"})

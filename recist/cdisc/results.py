@@ -68,6 +68,7 @@ class Reading:
     visitnum: str = ""
     study_id: str = ""
     evaluator: str = ""
+    link_group: str = ""
 
 
 class TumorResults:
@@ -199,6 +200,7 @@ class TumorResults:
             lesion = self.lesions[key][lesion_id]
             reading = Reading(key, visit, lesion, fragment, record)
             reading.visitnum = record.get("VISITNUM")
+            reading.link_group = record.get("TRLNKGRP")
             reading.study_id = record.get("STUDYID")
             reading.evaluator = evaluator
             self.readings[index] = reading

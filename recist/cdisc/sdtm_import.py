@@ -8,7 +8,8 @@ Mapping (CDISC SDTMIG v3.4 TU/TR, RECIST 1.1 disease response supplement):
 a target's 0 mm -> ABSENT (RECIST 1.1 section 4.3.2: a lesion that disappeared is recorded as
 0 mm), "TOO SMALL TO MEASURE" -> TOO_SMALL; ``TUMSTATE`` -> state.
 Extra columns (ignored by the engine, read by ``recist export``): ``study_id``, ``visitnum``,
-``evaluator`` (``--EVAL``); with ``--impute-dates``, ``date_imputed`` (Y/N) and ``sdtm_dtc``.
+``evaluator`` (``--EVAL``); with ``--impute-dates``, ``date_imputed`` (Y/N) and ``sdtm_dtc``;
+when TR has TRLNKGRP values, ``lnkgrp`` (RS's RSLNKGRP of that read and visit).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ TR_COLUMNS = ("USUBJID", "TRLNKID", "TRTESTCD", "VISIT", "TRDTC")
 TU_USED = (*TU_COLUMNS, "STUDYID", "VISIT", "VISITNUM", "TUDTC", "TUTESTCD", "TUORRES",
            "TUSTRESC", "TUEVAL", "TUEVALID")  # fmt: skip
 TR_USED = (*TR_COLUMNS, "STUDYID", "VISITNUM", "TRSTAT", "TRORRES", "TRORRESU", "TRSTRESC",
-           "TRSTRESN", "TRSTRESU", "TREVAL", "TREVALID")  # fmt: skip
+           "TRSTRESN", "TRSTRESU", "TREVAL", "TREVALID", "TRLNKGRP")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,8 @@ class ImportedRow:
     evaluator: str
     source: tuple[Dataset, Record]
     lesion_source: tuple[Dataset, Record]
+    #: TR's TRLNKGRP of the result (empty when TR has none).
+    link_group: str = ""
 
 
 def import_tumor_results(
@@ -143,6 +146,7 @@ def _rows(
             reading.evaluator,
             (tr, reading.first),
             tu,
+            reading.link_group,
         )
 
 
@@ -266,6 +270,7 @@ def _row(
     evaluator: str,
     source: tuple[Dataset, Record],
     tu: Dataset,
+    link_group: str = "",
 ) -> ImportedRow:
     assert not isinstance(long_mm, str) and not isinstance(short_mm, str)
     measurement = Measurement(
@@ -284,7 +289,7 @@ def _row(
         slice_thickness_mm=None,
     )
     return ImportedRow(
-        measurement, date, study_id, visitnum, evaluator, source, (tu, lesion.record)
+        measurement, date, study_id, visitnum, evaluator, source, (tu, lesion.record), link_group
     )
 
 

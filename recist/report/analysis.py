@@ -7,8 +7,18 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
+from recist.report.flow import flow_table
+from recist.report.forest import Subgroup, forest_table, subgroups
 from recist.report.populations import PER_PROTOCOL_EVALUATIONS, AnalysisSubject, Population
 from recist.report.populations import populations as make_populations
+from recist.report.primary import SampleSize, comparisons, primary_table, sample_size
+from recist.report.sensitivity import (
+    censoring_alternatives,
+    changed_subjects,
+    dcr_sensitivity_table,
+    rpfs_sensitivity_table,
+)
+from recist.report.settings import DEFAULT_SETTINGS, ProtocolSettings
 from recist.report.survival import ENDPOINTS, SurvivalAnalysis, analyse, survival_tables
 from recist.report.tables import (
     ReportTable,
@@ -53,6 +63,10 @@ class Analysis:
     survival: tuple[SurvivalAnalysis, ...]
     options: EndpointOptions
     min_evaluations: int
+    settings: ProtocolSettings = DEFAULT_SETTINGS
+    sample_size: SampleSize | None = None
+    #: The forest plot's subgroups (first arm against the control, ITT); empty without strata.
+    subgroups: tuple[Subgroup, ...] = ()
 
     def table(self, filename: str) -> ReportTable:
         return next(t for t in self.tables if t.filename == filename)
@@ -81,6 +95,7 @@ def analyse_trial(
     strata_columns: Sequence[str] = (),
     options: EndpointOptions | None = None,
     min_evaluations: int = PER_PROTOCOL_EVALUATIONS,
+    settings: ProtocolSettings = DEFAULT_SETTINGS,
 ) -> Analysis:
     """The protocol's analysis of ``subjects`` (see ``load_trial``) for ITT and per-protocol;
     raises ``ArmOrderError`` (``arms``) or ``AnalysisError`` naming the statistic that failed."""
@@ -95,19 +110,45 @@ def analyse_trial(
         for population in populations
         for endpoint in ENDPOINTS
     )
+    pairs = comparisons(arm_order)
+    groups: tuple[Subgroup, ...] = ()
+    if strata_columns and pairs:
+        groups = tuple(
+            _computed(
+                "the subgroups of the forest plot (Newcombe, Cox)",
+                lambda: subgroups(populations[0].subjects, strata_columns, *pairs[0]),
+            )
+        )
     tables = (
         *_computed(
             "disease control and objective response (Clopper-Pearson, Newcombe, chi-square or "
             "Fisher)",
             lambda: binary_tables(populations, arm_order, options.dcr_day),
         ),
+        _computed(
+            "the primary test of disease control (CMH, chi-square or Fisher)",
+            lambda: primary_table(populations, arm_order, strata_columns, settings),
+        ),
+        _computed(
+            "the disease control sensitivity analysis",
+            lambda: dcr_sensitivity_table(populations, arm_order, options),
+        ),
         _computed("best overall response per arm", lambda: bor_table(populations, arm_order)),
         *_computed(
             "the survival tables", lambda: survival_tables(survival, arm_order, strata_columns)
         ),
+        _computed(
+            "the rPFS censoring sensitivity analysis (Kaplan-Meier, log-rank, Cox)",
+            lambda: _rpfs_sensitivity(populations, arm_order, strata_columns, options, settings),
+        ),
         subjects_table(populations, strata_columns),
+        flow_table(populations[0], arm_order),
         exclusions_table(populations[0], arm_order, min_evaluations),
         excluded_subjects_table(populations[0], arm_order, min_evaluations),
+        *([forest_table(groups, *pairs[0])] if groups else []),
+    )
+    planned = sample_size(
+        settings.control_rate, settings.experimental_rate, settings.alpha, settings.power
     )
     return Analysis(
         arm_order,
@@ -117,4 +158,22 @@ def analyse_trial(
         survival,
         options,
         min_evaluations,
+        settings,
+        planned,
+        groups,
     )
+
+
+def _rpfs_sensitivity(
+    populations: Sequence[Population],
+    arms: Sequence[str],
+    strata_columns: Sequence[str],
+    options: EndpointOptions,
+    settings: ProtocolSettings,
+) -> ReportTable:
+    rows = []
+    for population in populations:
+        for rule, altered in censoring_alternatives(population, options, settings).items():
+            survival = analyse(altered, "rPFS", arms, stratified=bool(strata_columns))
+            rows.append((rule, changed_subjects(population, altered), survival))
+    return rpfs_sensitivity_table(rows, arms)

@@ -66,6 +66,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="N",
         help="post-baseline adequate evaluations the per-protocol population needs (default 2)",
     )
+    report.add_argument(
+        "--protocol",
+        type=Path,
+        metavar="FILE",
+        help="protocol settings (TOML): study id, data cut-off, primary test, alpha, "
+        "sample-size assumptions, assessment interval (default: the ReLUTH protocol's)",
+    )
     report.add_argument("-o", "--output", type=Path, required=True, metavar="DIR")
     add_endpoint_options(report)
     report.set_defaults(handler=run, output_kind="folder")
@@ -78,7 +85,9 @@ def run(args: argparse.Namespace) -> int:
     from recist.report.analysis import AnalysisError, ArmOrderError, analyse_trial
     from recist.report.inputs import load_trial
     from recist.report.render import render_report
+    from recist.report.settings import DEFAULT_SETTINGS, check_cutoff, read_settings
 
+    settings = DEFAULT_SETTINGS if args.protocol is None else read_settings(args.protocol)
     subjects = load_trial(
         args.file,
         args.subjects,
@@ -88,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
         options=endpoint_options(args),
         min_evaluations=args.pp_evaluations,
     )
+    if args.protocol is not None:
+        check_cutoff(settings, args.protocol, subjects)
     try:
         analysis = analyse_trial(
             subjects,
@@ -95,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
             strata_columns=args.strata,
             options=endpoint_options(args),
             min_evaluations=args.pp_evaluations,
+            settings=settings,
         )
     except ArmOrderError as error:
         column = args.arm_column.strip().lower()
@@ -102,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     except AnalysisError as error:
         print(f"recist report: {error}; nothing written", file=sys.stderr)
         return 2
-    files = render_report(analysis, title=f"RECIST 1.1 trial report: {args.file.name}")
+    files = render_report(analysis, title=f"Measurements: {args.file.name}.")
     write_files(args.output, files)
     return 0
 

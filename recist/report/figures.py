@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from recist.model import Response
 from recist.report.populations import AnalysisSubject
 from recist.report.survival import ENDPOINTS, SurvivalAnalysis
-from recist.report.tables import DAYS_PER_MONTH
+from recist.report.tables import DAYS_PER_MONTH, p_value_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -61,14 +61,13 @@ def _new_figure(width: float, height: float) -> Figure:
     return figure
 
 
-def _p(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return "p < 0.0001" if value < 0.0001 else f"p = {value:.4f}"
-
-
 def kaplan_meier_figure(analysis: SurvivalAnalysis, colours: dict[str, str]) -> bytes:
-    """Kaplan-Meier curves with a number-at-risk table sharing the time axis."""
+    """Kaplan-Meier curves with a number-at-risk table sharing the time axis (PNG)."""
+    return _png(draw_kaplan_meier(analysis, colours))
+
+
+def draw_kaplan_meier(analysis: SurvivalAnalysis, colours: dict[str, str]) -> Figure:
+    """The figure of ``kaplan_meier_figure``."""
     from matplotlib.lines import Line2D
 
     rows = len(analysis.arms)
@@ -95,13 +94,14 @@ def kaplan_meier_figure(analysis: SurvivalAnalysis, colours: dict[str, str]) -> 
             markeredgewidth=1.5,
             color=colour,
         )
-    text = f"log-rank: {_p(analysis.unstratified.p_value)}"
+    text = f"log-rank: {p_value_text(analysis.unstratified.p_value, 'p ')}"
     if analysis.stratified is not None:
-        text += f"\nstratified log-rank: {_p(analysis.stratified.p_value)}"
-    hazard = analysis.stratified_hazard or analysis.hazard
+        text += f"\nstratified log-rank: {p_value_text(analysis.stratified.p_value, 'p ')}"
+    hazard, kind = analysis.hazard_shown()
     if hazard.ratio is not None and hazard.lower is not None and hazard.upper is not None:
-        kind = "stratified " if analysis.stratified_hazard is not None else ""
-        text += f"\n{kind}HR {hazard.ratio:.2f} (95 % CI {hazard.lower:.2f}-{hazard.upper:.2f})"
+        text += f"\n{kind} HR {hazard.ratio:.2f} (95 % CI {hazard.lower:.2f}-{hazard.upper:.2f})"
+        if analysis.stratified_hazard_note:
+            text += "\n(stratified HR not estimable: one-arm strata)"
     curve_axes.text(
         0.98, 0.04, text, transform=curve_axes.transAxes, fontsize=10, va="bottom", ha="right"
     )
@@ -135,7 +135,7 @@ def kaplan_meier_figure(analysis: SurvivalAnalysis, colours: dict[str, str]) -> 
     table_axes.tick_params(axis="y", length=0)
     for side in ("top", "right", "bottom", "left"):
         table_axes.spines[side].set_visible(False)
-    return _png(figure)
+    return figure
 
 
 def best_change(subject: AnalysisSubject) -> float | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import datetime as dt
 import html
 import io
 from importlib import metadata
@@ -17,12 +18,18 @@ from recist.report.figures import (
     swimmer_figure,
     waterfall_figure,
 )
+from recist.report.flow import FLOW_FILE, flow_html
+from recist.report.forest import forest_figure
+from recist.report.labels import shown
+from recist.report.primary import comparisons
+from recist.report.settings import latest_date
 from recist.report.tables import (
     EXCLUDED,
     EXCLUSIONS_FILE,
     PER_PROTOCOL,
     RANDOMIZED,
     ReportTable,
+    p_value_text,
 )
 
 STYLE = """
@@ -67,11 +74,14 @@ def _is_number(text: str) -> bool:
 
 
 def table_html(table: ReportTable, *, caption: bool = True) -> str:
-    """The table with numeric columns right-aligned (header included)."""
+    """The table for a clinical reader (``recist.report.labels``): labelled headers, p-values as
+    ``0.011`` / ``<0.001``, ratios and statistics to two decimals; numeric columns
+    right-aligned (header included). The CSV file keeps the names and the precision."""
     numeric = [
         all(_is_number(row[i]) or not row[i] for row in table.rows) and i > 0
         for i in range(len(table.columns))
     ]
+    table = shown(table)
 
     def cell(tag: str, value: str, index: int) -> str:
         kind = "num" if numeric[index] else "wrap" if len(value) > 40 else ""
@@ -126,27 +136,85 @@ def figure_html(png: bytes, alt: str, caption: str) -> str:
 
 def _methods(analysis: Analysis) -> str:
     options = analysis.options
+    settings = analysis.settings
     strata = " x ".join(analysis.strata_columns) or "none given"
+    pairs = comparisons(analysis.arms)
+    compared = "; ".join(f"{a} vs {c}" for a, c in pairs) or "none (one arm)"
+    primary, other = (
+        ("Cochran-Mantel-Haenszel test stratified by " + strata, "Pearson chi-square")
+        if settings.primary_test == "cmh"
+        else ("Pearson chi-square", "Cochran-Mantel-Haenszel test stratified by " + strata)
+    )
+    planned = analysis.sample_size
     items = {
         "Populations": "; ".join(
             f"{p.name} (n={len(p.subjects)}): {p.description}" for p in analysis.populations
         ),
-        "Arms": " vs ".join(analysis.arms)
-        + " (differences and hazard ratios: first arm against the second)",
+        "Arms": " vs ".join(analysis.arms),
+        "Comparisons": compared
+        + (
+            " (each arm against the control, the last arm; no multiplicity adjustment)"
+            if len(pairs) > 1
+            else " (differences and hazard ratios: first arm against the second)"
+        )
+        + (
+            f"; log-rank tests compare all {len(analysis.arms)} arms together "
+            f"({len(analysis.arms) - 1} df); no hazard ratio (two arms only); forest plot: "
+            f"{pairs[0][0]} vs {pairs[0][1]}"
+            if len(analysis.arms) > 2
+            else ""
+        ),
         "Disease control": f"overall response CR, PR, SD or non-CR/non-PD at the evaluable "
         f"assessment closest to day {options.dcr_day} (window +-{options.dcr_window} days), "
         "no progression or death before it",
+        "Primary test": f"pre-specified (protocol settings, primary_test = "
+        f"{settings.primary_test}): {primary}, two-sided alpha {settings.alpha:g}; "
+        f"sensitivity: {other} (Fisher's exact test when an expected count is below 5)",
+        "Sensitivity analyses": "disease control with a missing or NE landmark assessment by "
+        "the protocol's rule (failure) and by a bracketing rule; rPFS with the FDA censoring "
+        f"alternatives (progression at the next scheduled visit, every "
+        f"{settings.assessment_interval_days} days; events after missed visits counted)",
+        "Sample size": (
+            f"{planned.per_arm} per arm, {planned.total} in total (two arms, 1:1), to detect a "
+            "disease control "
+            f"rate of {100 * settings.experimental_rate:g} % vs {100 * settings.control_rate:g} "
+            f"% with {100 * settings.power:g} % power at two-sided {100 * settings.alpha:g} % "
+            "(normal approximation, pooled variance under the null, no continuity correction; "
+            f"power with {planned.per_arm} per arm: {100 * planned.achieved_power:.1f} %)"
+        )
+        if planned is not None
+        else "",
         "Schedule": f"SD counts from day {options.sd_min_days}; confirmation of CR/PR "
         f"{'required' if options.confirm else 'not required (randomized trial)'}; an event "
         f"after a gap of more than {options.max_gap_days} days is censored",
         "Stratification": strata,
         "Statistics": "Clopper-Pearson exact CI (statsmodels); Newcombe hybrid score CI of "
         "differences (statsmodels); Pearson chi-square or Fisher's exact test (scipy); "
-        "Kaplan-Meier with log-log CI of the median, stratified log-rank test and Cox hazard "
-        "ratio (statsmodels)",
+        "Cochran-Mantel-Haenszel test (statsmodels); Kaplan-Meier with log-log CI of the "
+        "median, no rate beyond the last follow-up; stratified log-rank test; Cox hazard "
+        "ratio (statsmodels), stratified only when every stratum holds both arms",
     }
-    rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in items.items())
+    rows = "".join(
+        f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in items.items() if v
+    )
     return f"<dl>{rows}</dl>"
+
+
+def data_cutoff(analysis: Analysis) -> tuple[dt.date | None, str]:
+    """The data cut-off of the protocol settings, else the latest date in the data."""
+    if analysis.settings.data_cutoff is not None:
+        return analysis.settings.data_cutoff, "protocol settings"
+    latest = latest_date(analysis.populations[0].subjects)
+    return latest[0] if latest else None, "latest date in the data; no data_cutoff in the settings"
+
+
+def heading(analysis: Analysis, source: str) -> tuple[str, str]:
+    """The report's title (study, cut-off) and the line under it (populations, source)."""
+    cutoff, origin = data_cutoff(analysis)
+    when = cutoff.isoformat() if cutoff is not None else "unknown"
+    title = f"{analysis.settings.study_id}: RECIST 1.1 trial report, data cut-off {when}"
+    populations = ", ".join(f"{p.name} (n={len(p.subjects)})" for p in analysis.populations)
+    return title, f"Data cut-off: {when} ({origin}). Analysis populations: {populations}. {source}"
 
 
 def _version() -> str:
@@ -158,7 +226,11 @@ def _version() -> str:
 
 def _ci(row: dict[str, str], low: str, high: str, unit: str = " %") -> str:
     lower, upper = row[low] or "NR", row[high] or "NR"
-    return f"{lower}-{upper}{unit}"
+    return f"{lower} to {upper}{unit}"
+
+
+def _p(text: str) -> str:
+    return p_value_text(float(text), "p ")
 
 
 def _summary(analysis: Analysis) -> str:
@@ -181,8 +253,13 @@ def _summary(analysis: Analysis) -> str:
             if c["endpoint"] == endpoint and c["p_value"]:
                 arms += (
                     f"; difference {c['difference_pct']} % (95 % CI "
-                    f"{_ci(c, 'ci_lower_pct', 'ci_upper_pct')}), {c['test']} p = {c['p_value']}"
+                    f"{_ci(c, 'ci_lower_pct', 'ci_upper_pct')}), {c['test']} "
+                    f"{_p(c['p_value'])}"
                 )
+        if endpoint == "DCR":
+            for t in rows("primary_test.csv"):
+                if t["role"] == "primary" and t["p_value"]:
+                    arms += f"; primary test ({t['test']}) {_p(t['p_value'])}"
         lines.append(f"<b>{label}</b>: {html.escape(arms)}.")
     for endpoint in ("rPFS", "PFS"):
         medians = "; ".join(
@@ -193,10 +270,11 @@ def _summary(analysis: Analysis) -> str:
         )
         for t in rows("log_rank.csv"):
             if t["endpoint"] == endpoint and t["p_value"]:
-                medians += f"; {t['test']} p = {t['p_value']}"
+                medians += f"; {t['test']} {_p(t['p_value'])}"
                 if t["hazard_ratio"]:
                     medians += (
-                        f", HR {t['hazard_ratio']} (95 % CI {t['hr_ci_lower']}-{t['hr_ci_upper']})"
+                        f", HR {float(t['hazard_ratio']):.2f} (95 % CI "
+                        f"{float(t['hr_ci_lower']):.2f}-{float(t['hr_ci_upper']):.2f})"
                     )
         lines.append(f"<b>{endpoint}</b>: {html.escape(medians)}.")
     items = "".join(f"<li>{line}</li>" for line in lines)
@@ -231,33 +309,60 @@ def render_report(analysis: Analysis, *, title: str) -> dict[str, bytes]:
         "Follow-up of each subject, sorted by arm and rPFS time; markers: overall response "
         "at each assessment.",
     )
+    if analysis.subgroups:
+        first, control = comparisons(analysis.arms)[0]
+        figures["forest.png"] = (
+            forest_figure(analysis.subgroups, first, control),
+            "Disease control difference and rPFS hazard ratio by level of each stratification "
+            "factor (descriptive; table forest.csv).",
+        )
     sections = [
         (
             "Analysis populations",
-            [EXCLUSIONS_FILE, "per_protocol_excluded_subjects.csv"],
+            [FLOW_FILE, EXCLUSIONS_FILE, "per_protocol_excluded_subjects.csv"],
             [],
         ),
-        ("Disease control rate (primary endpoint)", ["dcr.csv", "comparisons.csv"], []),
+        (
+            "Disease control rate (primary endpoint)",
+            ["dcr.csv", "primary_test.csv", "comparisons.csv", "dcr_sensitivity.csv"],
+            [],
+        ),
         ("Best overall response", ["best_overall_response.csv", "orr.csv"], ["waterfall.png"]),
         (
             "rPFS and PFS",
-            ["survival.csv", "log_rank.csv", "number_at_risk.csv"],
+            [
+                "survival.csv",
+                "log_rank.csv",
+                "number_at_risk.csv",
+                "rpfs_sensitivity.csv",
+            ],
             ["km_rpfs.png", "km_pfs.png"],
+        ),
+        (
+            "Subgroups by stratification factor",
+            ["forest.csv"] if analysis.subgroups else [],
+            ["forest.png"] if analysis.subgroups else [],
         ),
         ("Tumour size and each subject's course", [], ["spider.png", "swimmer.png"]),
         ("Analysis dataset", ["subjects.csv"], []),
     ]
+    title, subtitle = heading(analysis, title)
     body = [
         f"<h1>{html.escape(title)}</h1>",
+        f'<p class="note">{html.escape(subtitle)}</p>',
         _summary(analysis),
         "<h2>Methods</h2>",
         _methods(analysis),
     ]
-    for heading, tables, pictures in sections:
-        body.append(f"<h2>{html.escape(heading)}</h2>")
+    for section, tables, pictures in sections:
+        if not tables and not pictures:
+            continue
+        body.append(f"<h2>{html.escape(section)}</h2>")
         body += [
             exclusions_html(analysis.table(name), analysis.arms)
             if name == EXCLUSIONS_FILE
+            else flow_html(analysis.table(name))
+            if name == FLOW_FILE
             else table_html(analysis.table(name))
             for name in tables
         ]

@@ -52,9 +52,18 @@ class SurvivalAnalysis:
     grid: tuple[float, ...]
     unstratified: LogRank
     stratified: LogRank | None
-    #: Cox hazard ratio of the first arm against the second, unstratified and stratified.
+    #: Cox hazard ratio of the first arm against the second, unstratified and stratified; the
+    #: stratified one only when every stratum holds both arms (``stratified_hazard_note`` says
+    #: why not otherwise).
     hazard: HazardRatio
     stratified_hazard: HazardRatio | None
+    stratified_hazard_note: str = ""
+
+    def hazard_shown(self) -> tuple[HazardRatio, str]:
+        """The hazard ratio the figure and the summary show: stratified when estimated."""
+        if self.stratified_hazard is not None and self.stratified_hazard.ratio is not None:
+            return self.stratified_hazard, "stratified"
+        return self.hazard, "unstratified"
 
 
 def risk_grid(longest: float) -> tuple[float, ...]:
@@ -90,6 +99,7 @@ def analyse(
         )
     strata = [s.stratum for s in subjects] if stratified else None
     stratified_test = None
+    lone: list[str] = []
     if strata is not None:
         stratified_test = log_rank(times, events, groups, strata)
         arms_in: dict[str, set[str]] = {}
@@ -107,6 +117,14 @@ def analyse(
             )
     exposed = [g == arms[0] for g in groups]
     two_arms, none = len(arms) == 2, HazardRatio(None, None, None)
+    stratified_hazard, why_not = None, ""
+    if strata is not None and two_arms and not lone:
+        stratified_hazard = hazard_ratio(times, events, exposed, strata)
+    elif strata is not None and two_arms:
+        why_not = (
+            f"stratified HR not estimated: {len(lone)} of {len(set(strata))} strata hold one "
+            "arm only (the unstratified HR is shown)"
+        )
     return SurvivalAnalysis(
         population.name,
         endpoint,
@@ -115,10 +133,16 @@ def analyse(
         log_rank(times, events, groups),
         stratified_test,
         hazard_ratio(times, events, exposed) if two_arms else none,
-        (hazard_ratio(times, events, exposed, strata) if two_arms else none)
-        if strata is not None
-        else None,
+        stratified_hazard,
+        why_not,
     )
+
+
+def estimable_rate(curve: ArmCurve, month: float) -> float | None:
+    """S(month), or None beyond the arm's last follow-up (nobody left at risk: no estimate)."""
+    if not curve.times or max(curve.times) < month:
+        return None
+    return curve.estimate.at(month)
 
 
 def survival_tables(
@@ -143,18 +167,22 @@ def survival_tables(
                     months(estimate.median),
                     months(estimate.median_lower),
                     months(estimate.median_upper),
-                    pct(estimate.at(6.0)) if estimate.n else "",
-                    pct(estimate.at(12.0)) if estimate.n else "",
+                    pct(estimable_rate(curve, 6.0)),
+                    pct(estimable_rate(curve, 12.0)),
                 )
             )
             counts = [str(c) for c in curve.at_risk]
             counts += [""] * (widest - len(counts))
             at_risk.append((analysis.population, analysis.endpoint, curve.arm, *counts))
+        none = HazardRatio(None, None, None)
         tested = [("log-rank (unstratified)", analysis.unstratified, analysis.hazard)]
-        if analysis.stratified is not None and analysis.stratified_hazard is not None:
+        if analysis.stratified is not None:
             label = "stratified log-rank"
-            tested.append((label, analysis.stratified, analysis.stratified_hazard))
+            tested.append((label, analysis.stratified, analysis.stratified_hazard or none))
         for label, test, hazard in tested:
+            note = test.note
+            if test is analysis.stratified and analysis.stratified_hazard_note:
+                note = "; ".join(n for n in (note, analysis.stratified_hazard_note) if n)
             tests.append(
                 (
                     analysis.population,
@@ -167,7 +195,7 @@ def survival_tables(
                     num(hazard.ratio),
                     num(hazard.lower),
                     num(hazard.upper),
-                    test.note,
+                    note,
                 )
             )
     grid = max(analyses, key=lambda a: len(a.grid)).grid if analyses else ()
@@ -191,7 +219,9 @@ def survival_tables(
             ),
             tuple(medians),
             "rPFS event: " + ENDPOINTS["rPFS"] + "; PFS event: " + ENDPOINTS["PFS"] + ". 95 % CI "
-            "of the median by the log-log method (Brookmeyer-Crowley); empty = not reached.",
+            "of the median by the log-log method (Brookmeyer-Crowley); empty = not reached. "
+            "Rates at 6 and 12 months: empty when nobody in the arm is followed that long (no "
+            "estimate beyond the last follow-up).",
         ),
         ReportTable(
             "number_at_risk.csv",
@@ -218,7 +248,8 @@ def survival_tables(
             ),
             tuple(tests),
             f"Hazard ratio {hr_label}: Cox model, Breslow ties, stratified like the test on the "
-            "same row; Wald 95 % CI. Strata: the cross-classification of "
+            "same row (the stratified one only when every stratum holds both arms); Wald 95 % "
+            "CI. Strata: the cross-classification of "
             + (" x ".join(strata) or "(none given)")
             + "; a stratum with one arm only contributes nothing to a stratified test.",
         ),

@@ -48,6 +48,18 @@ def num(value: float | None) -> str:
     return "" if value is None else f"{value:.4g}"
 
 
+def p_value_text(value: float | None, prefix: str = "") -> str:
+    """A p-value for a clinical reader: three decimals (``0.011``), ``<0.001`` below that;
+    ``prefix`` (e.g. ``"p "``) gets ``= `` or ``< `` after it."""
+    if value is None:
+        return f"{prefix}not estimable" if prefix else ""
+    if value < 0.001:
+        return f"{prefix}< 0.001" if prefix else "<0.001"
+    if value > 0.999:
+        return f"{prefix}> 0.999" if prefix else ">0.999"
+    return f"{prefix}= {value:.3f}" if prefix else f"{value:.3f}"
+
+
 def months(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
@@ -115,10 +127,12 @@ def binary_tables(
             orr.append(exact_proportion(responders, len(members)))
             dcr_rows.append(_proportion_row(population.name, arm, dcr[-1]))
             orr_rows.append(_proportion_row(population.name, arm, orr[-1]))
-        if len(arms) == 2:
-            for endpoint, shares in (("DCR", dcr), ("ORR", orr)):
-                result = compare_proportions(shares[0], shares[1])
-                comparisons.append(_comparison_row(population.name, endpoint, arms, result))
+        control = len(arms) - 1
+        for endpoint, shares in (("DCR", dcr), ("ORR", orr)):
+            for index in range(control):
+                result = compare_proportions(shares[index], shares[control])
+                pair = (arms[index], arms[control])
+                comparisons.append(_comparison_row(population.name, endpoint, pair, result))
     return [
         ReportTable(
             "dcr.csv",

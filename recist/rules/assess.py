@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from recist.model import (
     Category,
@@ -80,6 +80,28 @@ def new_lesion_onsets(timepoints: Sequence[Timepoint]) -> tuple[NewLesionOnset, 
 def assess_subject(key: SubjectKey, rows: Iterable[Measurement]) -> SubjectAssessment:
     """Assess every timepoint of one subject (rows already checked, see ``checks``)."""
     rows = list(rows)
+    with localcontext() as context:  # sums and threshold products exact for these diameters
+        context.prec = exact_precision(rows)
+        return _assess_subject(key, rows)
+
+
+def exact_precision(rows: Sequence[Measurement]) -> int:
+    """A decimal precision at which every sum of these diameters, and every product of such a
+    sum with a threshold factor or another sum, is exact (at least Python's default 28): the
+    digits from the largest diameter's leading digit to the smallest one's last, plus room
+    for up to 10**6 lesions per sum, doubled for products. Only the percentages shown,
+    quotients, are rounded (in ``recist.display``)."""
+    values = [v for r in rows for v in (r.long_axis_mm, r.short_axis_mm) if v is not None]
+    finite = [v for v in values if v.is_finite() and v != 0]
+    if not finite:
+        return 28
+    exponents = [v.as_tuple().exponent for v in finite]
+    lowest = min(e for e in exponents if isinstance(e, int))
+    span = max(v.adjusted() for v in finite) - min(lowest, 0) + 1
+    return max(28, 2 * (span + 6) + 4)
+
+
+def _assess_subject(key: SubjectKey, rows: list[Measurement]) -> SubjectAssessment:
     timepoints = timepoints_of(rows)
     if not timepoints:
         return SubjectAssessment(key, ())

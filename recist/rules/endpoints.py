@@ -92,6 +92,18 @@ def best_overall_response(
     return best, why, where
 
 
+def counted_as(
+    timepoints: Sequence[TimepointResult],
+    index: int,
+    reference: dt.date,
+    options: EndpointOptions,
+) -> Response:
+    """What the assessment at ``index`` counts as toward the best overall response (RECIST 1.1
+    sections 4.4 and 4.5): a CR/PR unconfirmed under ``options.confirm`` counts as SD (NE
+    before ``sd_min_days``), an SD before ``sd_min_days`` as NE."""
+    return _counted(timepoints, index, reference, options)[0]
+
+
 def _counted(
     timepoints: Sequence[TimepointResult],
     index: int,

@@ -13,18 +13,21 @@ from functools import lru_cache
 from PyQt6.QtCore import QLineF, QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
-from reviewer_gui.viewer import Measurement, Viewport
+from reviewer_gui.viewer import Marker, Measurement, Viewport
 from reviewer_gui.viewer.corner_layout import BOX_PAD, Box, layout_corners, place_label
 from reviewer_gui.viewer.scale_bar import format_mm
 
 from ._sprites import BOX, HANDLE_RADIUS, TEXT, Placed, Sprites
 
-__all__ = ["BOX", "EDITABLE", "ERROR", "HANDLE_RADIUS", "LOCKED", "TEXT", "WARNING",
+__all__ = ["BOX", "EDITABLE", "ERROR", "HANDLE_RADIUS", "LOCKED", "PROPOSED", "TEXT", "WARNING",
            "Sprites", "corner_boxes", "image_target", "measurement_label", "paint_corners",
            "paint_measurements", "paint_scale_bar", "scale_bar_box", "text_font"]
 
 EDITABLE = QColor(255, 214, 0)
 LOCKED = QColor(0, 200, 255)
+PROPOSED = QColor(255, 120, 40)  # a one-click proposal awaiting Enter or Esc
+PROPOSAL_NOTE = "proposed: Enter accepts, drag an end, Esc discards"
+MARKER_RADIUS = 6.0
 WARNING = QColor(255, 170, 0)
 ERROR = QColor(255, 80, 80)
 MARGIN = 10.0
@@ -41,13 +44,18 @@ def text_font(base: QFont, pixel_size: int = 14, bold: bool = False) -> QFont:
 
 
 @lru_cache(maxsize=4)
-def _line_pen(locked: bool) -> QPen:
-    """Measurement lines: yellow and solid while editable, cyan and dashed once locked."""
-    pen = QPen(LOCKED if locked else EDITABLE, LINE_WIDTH)
+def _line_pen(locked: bool, proposed: bool = False) -> QPen:
+    """Measurement lines: yellow and solid while editable, cyan and dashed once locked,
+    orange and dashed while proposed."""
+    pen = QPen(LOCKED if locked else PROPOSED if proposed else EDITABLE, LINE_WIDTH)
     pen.setCosmetic(True)
-    if locked:
+    if locked or proposed:
         pen.setStyle(Qt.PenStyle.DashLine)
     return pen
+
+
+def _color(m: Measurement) -> QColor:
+    return LOCKED if m.locked else PROPOSED if m.proposed else EDITABLE
 
 
 def measurement_label(m: Measurement) -> str:
@@ -59,6 +67,8 @@ def measurement_label(m: Measurement) -> str:
     if long_mm is None:
         return ""
     who = f"{m.caption}  " if m.caption else ""
+    if m.proposed:
+        who = f"proposed  {who}"
     if m.kind == "bidirectional":
         if short_mm is None:
             return f"{who}{long_mm:.1f} mm, now draw the short axis"
@@ -76,25 +86,29 @@ def paint_measurements(p: QPainter, vp: Viewport, sprites: Sprites,
     shown = vp.layer.on_slice(vp.nav.index)
     taken = list(avoid or ())
     labels: list[Box] = []
-    if not shown:
+    markers = vp.layer.markers_on(vp.nav.index)
+    if not shown and not markers:
         return labels
     size = view or (float(vp.width), float(vp.height))
     to_screen = vp.transform.to_screen
     line = sprites.line
     p.setBrush(Qt.BrushStyle.NoBrush)
+    for marker in markers:
+        labels.append(_paint_marker(p, vp, sprites, marker, size, taken))
+        taken.append(labels[-1])
     for m in shown:
-        color = LOCKED if m.locked else EDITABLE
+        color = _color(m)
         ends = [to_screen(*pt) for seg in (m.long_axis, m.short_axis) if seg is not None
                 for pt in seg]
         if ends:
-            p.setPen(_line_pen(m.locked))
+            p.setPen(_line_pen(m.locked, m.proposed))
             p.drawLines(*[QLineF(*ends[k], *ends[k + 1]) for k in range(0, len(ends), 2)])
         if not m.locked:
             for h in m.handles:
                 sprites.draw_handle(p, *to_screen(*h), color)
         if not ends:
             continue
-        texts = [measurement_label(m), *m.notes()]
+        texts = [measurement_label(m), *m.notes(), *([PROPOSAL_NOTE] if m.proposed else [])]
         colors = [color] + [WARNING] * (len(texts) - 1)
         block = (max(sprites.width(t, c) for t, c in zip(texts, colors, strict=True))
                  + 2 * BOX_PAD, len(texts) * line)  # fmt: skip
@@ -104,6 +118,23 @@ def paint_measurements(p: QPainter, vp: Viewport, sprites: Sprites,
         for k, (text, c) in enumerate(zip(texts, colors, strict=True)):
             sprites.draw(p, box[0] + BOX_PAD, box[1] + 1 + sprites.ascent + k * line, text, c)
     return labels
+
+
+def _paint_marker(p: QPainter, vp: Viewport, sprites: Sprites, marker: Marker,
+                  size: tuple[float, float], taken: list[Box]) -> Box:  # fmt: skip
+    """A location point: a ring with a dot, its caption beside it; returns the label's box."""
+    x, y = vp.transform.to_screen(*marker.point)
+    color = LOCKED if marker.locked else EDITABLE
+    pen = QPen(color, LINE_WIDTH)
+    pen.setCosmetic(True)
+    p.setPen(pen)
+    p.drawEllipse(QPointF(x, y), MARKER_RADIUS, MARKER_RADIUS)
+    p.drawEllipse(QPointF(x, y), 1.0, 1.0)
+    block = (sprites.width(marker.caption, color) + 2 * BOX_PAD, sprites.line)
+    ring = [(x - MARKER_RADIUS, y - MARKER_RADIUS), (x + MARKER_RADIUS, y + MARKER_RADIUS)]
+    box = place_label(ring, block, size, taken, line=sprites.line)
+    sprites.draw(p, box[0] + BOX_PAD, box[1] + 1 + sprites.ascent, marker.caption, color)
+    return box
 
 
 def paint_scale_bar(p: QPainter, vp: Viewport, width: float, height: float,

@@ -20,12 +20,13 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PyQt6.QtCore import QCoreApplication, Qt
+from PyQt6.QtCore import QCoreApplication, Qt, QThread
 from PyQt6.QtGui import QColor, QMouseEvent
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from reviewer_gui.dicom import DicomLoadError, Volume, load_series
 from reviewer_gui.reading import Observation, ReadView, State, Timepoint
+from reviewer_gui.store.image_folder import is_archive
 from reviewer_gui.viewer import Viewport
 
 from .adjudication_series import (
@@ -38,6 +39,7 @@ from .adjudication_views import READER_COLOURS
 from .image_view import ImageView
 from .lesion_grid import _STATE_TEXT, mm
 from .loading import SeriesLoad
+from .remote_loading import RemoteSeriesLoad, waiting_volume
 from .stored_calipers import stored_calipers
 
 READ_ONLY = "Read-only: drag to pan, wheel for slices, right-drag for window/level"
@@ -124,7 +126,7 @@ class ReaderImages(QWidget):
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet(NOTICE_STYLE)
         self.notice.hide()
-        self.loaders: dict[str, SeriesLoad] = {}  # series uid -> its background load
+        self.loaders: dict[str, QThread] = {}  # series uid -> its background load
         self.volumes: dict[str, Volume] = {}  # series uid -> whole series
         self._first: dict[str, Volume] = {}  # series uid -> its middle slice, while loading
         self._place: tuple[tuple[str, str], tuple[ReadView, ReadView], str, str | None] | None
@@ -195,7 +197,8 @@ class ReaderImages(QWidget):
         # Showing the middle slice while the whole series loads: until its "loaded" arrives,
         # even when the loading thread has already finished (its signal still queued).
         busy = series.uid in self._first
-        view.set_status(f"Loading {len(series.info.files)} images..." if busy and series.info
+        count = series.info.n_images if series.info else 0
+        view.set_status(f"Loading {count} images..." if busy and series.info
                         else READ_ONLY)  # fmt: skip
         if other is not None:  # one window/level for both
             view.set_window(other.viewport.window)
@@ -210,6 +213,8 @@ class ReaderImages(QWidget):
             return volume, ""
         if series.info is None:
             return None, f"{series.words()}: its images are not in the project folder"
+        if is_archive(self.studies.project_dir):  # the first image, then the rest, as they come
+            return self._remote(str(self.studies.project_dir), uid), ""
         files = series.info.files
         try:
             volume = load_series([files[len(files) // 2]], workers=1)
@@ -225,6 +230,28 @@ class ReaderImages(QWidget):
         self.loaders[uid] = worker
         worker.start()
         return volume, ""
+
+    def _remote(self, url: str, uid: str) -> Volume:
+        """A black image until the series' first image arrives from the reading archive; the
+        whole series follows (``_loaded``); a failure is said on the view (choosing the cell
+        again tries again)."""
+        waiting = waiting_volume(uid)
+        self._first[uid] = waiting
+        worker = RemoteSeriesLoad(url, uid, self)
+        worker.first.connect(lambda first: self._first_image(uid, first))
+        worker.loaded.connect(lambda whole: self._loaded(uid, whole))
+        worker.failed.connect(lambda text: self._failed(uid, text))
+        self.loaders[uid] = worker
+        worker.start()
+        return waiting
+
+    def _first_image(self, uid: str, first: object) -> None:
+        assert isinstance(first, Volume)
+        if uid in self._first:
+            self._first[uid] = first
+            for view in self._showing(uid):
+                view.set_volume(first)
+            self._refresh()
 
     def _showing(self, uid: str) -> list[ReaderView]:
         return [pane.view for pane in self.panes if pane.view is not None

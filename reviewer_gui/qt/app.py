@@ -15,24 +15,26 @@ from __future__ import annotations
 import getpass
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PyQt6.QtCore import QTimer
 from PyQt6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 
 from reviewer_gui.engine_adapter import RecistEngine, export_project
-from reviewer_gui.review import Session, sign_in
+from reviewer_gui.review import Role, Session, sign_in
 from reviewer_gui.sample_scans import sample_scans_folder
 from reviewer_gui.sr import write_srs
 from reviewer_gui.sr.access import write_session_srs
 from reviewer_gui.store import Store, UserRecord, is_postgres_url, open_project
+from reviewer_gui.store.image_folder import file_images_location
 
 from .dialogs import SignInDialog
 from .main_window import MainWindow
 from .server_project import server_window, shown, window_path
 from .sign_in_flow import sign_in_submit
 from .signed_in import SignedInProject
+from .sr_load_action import SrLoader, offer_sr_loading
 
 
 def default_reader() -> str:
@@ -68,7 +70,8 @@ def open_window(path: Path, *, reader: str, dicom: Path | None = None) -> MainWi
 
     def export_sr(folder: Path, whose: str) -> int:  # `... export PROJECT --sr DIR --reader`
         reads = [read for key, read in sorted(store.load().reads.items()) if key.reader == whose]
-        return len(write_srs(reads, folder, images_base=store.path.parent).files)
+        return len(write_srs(reads, folder,
+                             images_base=file_images_location(store.path)).files)
 
     window = MainWindow(project, reader=reader, database=store.path.resolve(),
                         opener=lambda other: _replace(window, other, reader),
@@ -107,18 +110,34 @@ def open_signed_in(location: Path | str, name: str, password: str) -> MainWindow
                             exporter=project.export,  # `recist-review export --user`
                             sr_exporter=lambda folder, whose: _session_srs(
                                 session, folder, whose))  # fmt: skip
+        if session.role is Role.ADMINISTRATOR:  # `recist-review sr-load`, in the window
+            offer_sr_loading(window, session_loader(session), readers)
     except BaseException:
         session.close()
         raise
     window.on_close = session.close
     if is_postgres_url(location):
-        server_window(window, str(location), session.close)
+        server_window(window, str(location), session.close, session.tell_connection)
     todo = [] if project.read_only else [
         w.case_id for w in session.worklist() if w.next_timepoint is not None]
     first = todo[0] if todo else next(iter(project.case_ids), None)
     if first is not None:
         window.session.go(first)
     return window
+
+
+def session_loader(session: Session) -> SrLoader:
+    """``recist-review sr-load``'s own function, as ``session``'s user."""
+    def load(files: Sequence[Path], reader: str, lesions: Path | None
+             ) -> list[tuple[str, str, str]]:  # fmt: skip
+        from reviewer_gui.sr.assignments import read_assignments
+        from reviewer_gui.sr.migrate import load_srs
+
+        assignments = read_assignments(lesions) if lesions else {}
+        done = load_srs(session, reader, files, assignments=assignments)
+        return [(d.key.reader, d.key.case_id, d.timepoint) for d in done]
+
+    return load
 
 
 def sign_in_dialog(location: Path | str, done: Callable[[MainWindow], None],

@@ -16,6 +16,7 @@ from pre-rendered sprites (:class:`~reviewer_gui.qt._sprites.Sprites`). Figures:
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from PyQt6.QtCore import QRectF, Qt, QThread, QTimer, pyqtSignal
 from PyQt6.QtGui import (
@@ -44,6 +45,7 @@ from PyQt6.QtWidgets import (
 from reviewer_gui.dicom import Volume
 from reviewer_gui.viewer import Button, MeasurementRefused, PixelSpacing, Viewport, WindowLevel
 from reviewer_gui.viewer.geometry import orientation_label
+from reviewer_gui.viewer.proposal import HELP as PROPOSAL_HELP
 
 from ._overlay import (
     ERROR,
@@ -74,6 +76,7 @@ _KEYS = {
     Qt.Key.Key_PageDown: "PgDown", Qt.Key.Key_Home: "Home", Qt.Key.Key_End: "End",
     Qt.Key.Key_Plus: "+", Qt.Key.Key_Equal: "+", Qt.Key.Key_Minus: "-",
     Qt.Key.Key_Escape: "Esc", Qt.Key.Key_F: "F", Qt.Key.Key_C: "C", Qt.Key.Key_B: "B",
+    Qt.Key.Key_Return: "Enter", Qt.Key.Key_Enter: "Enter",
     **{getattr(Qt.Key, f"Key_{n}"): str(n) for n in range(1, 7)},
 }  # fmt: skip
 
@@ -114,6 +117,8 @@ class ImageView(QWidget):
     measurement_done = pyqtSignal(object)  # a viewer Measurement, completed or edited
     volume_replaced = pyqtSignal()
     window_changed = pyqtSignal(object)  # the reader changed the WindowLevel (keys, right-drag)
+    point_marked = pyqtSignal(int, float, float)  # the point tool's click: slice, row, col
+    said = pyqtSignal(str)  # what the layer says after a click (a refusal, a proposal's help)
 
     def __init__(self, volume: Volume, parent: QWidget | None = None, *,
                  title: str = "") -> None:
@@ -146,6 +151,7 @@ class ImageView(QWidget):
                       max(self.width(), 1), max(self.height(), 1))
         vp.nav.subscribe(self._slice_moved)
         vp.layer.subscribe(self.measurement_done.emit)
+        vp.layer.subscribe_point(lambda k, p: self.point_marked.emit(k, p[0], p[1]))
         return vp
 
     def _slice_moved(self, index: int) -> None:
@@ -171,6 +177,8 @@ class ImageView(QWidget):
         index_of = {uid: k for k, uid in enumerate(volume.sop_instance_uids)}
         vp = self._make_viewport(volume)
         vp.window, vp.layer.tool = old.window, old.layer.tool
+        vp.layer.markers = [replace(m, slice_index=index_of[uid]) for m in old.layer.markers
+                            if (uid := old_volume.sop_instance_uids[m.slice_index]) in index_of]
         if (vp.rows, vp.cols) == (old.rows, old.cols) and not old.fitted:
             vp.transform, vp.fitted = old.transform, False
         for m in old.layer.items:
@@ -178,6 +186,8 @@ class ImageView(QWidget):
             if uid in index_of:
                 m.slice_index = index_of[uid]
                 vp.layer.add(m)
+                if old.layer.proposal is not None and m is old.layer.proposal.measurement:
+                    vp.layer.proposal = old.layer.proposal
         vp.nav.go_to(index_of.get(old_volume.sop_instance_uids[old.nav.index], vp.nav.index))
         self.volume, self.viewport = volume, vp
         self.volume_replaced.emit()
@@ -256,8 +266,14 @@ class ImageView(QWidget):
         self.setFocus(Qt.FocusReason.MouseFocusReason)
         shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         pos = event.position()
+        layer = self.viewport.layer
+        proposal = layer.proposal
         if self.viewport.press(button, pos.x(), pos.y(), shift=shift):
             self.update()
+        if layer.message:
+            self.said.emit(layer.message)
+        elif layer.proposal is not None and layer.proposal is not proposal:
+            self.said.emit(PROPOSAL_HELP)
 
     def mouseMoveEvent(self, event: QMouseEvent | None) -> None:
         if event is None or event.buttons() == Qt.MouseButton.NoButton:

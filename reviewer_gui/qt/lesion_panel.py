@@ -36,6 +36,7 @@ from reviewer_gui.reading import (
     Category,
     LesionRetired,
     LesionSaved,
+    ObservationRetracted,
     ObservationSaved,
     State,
     TimepointReopened,
@@ -77,7 +78,8 @@ class LesionPanel(QWidget):
         session.refusal_changed.connect(self.refresh)
         events = session.project.events
         for signal in (events.lesion_saved, events.lesion_retired, events.observation_saved,
-                       events.timepoint_signed, events.timepoint_reopened):  # fmt: skip
+                       events.observation_retracted, events.timepoint_signed,
+                       events.timepoint_reopened):  # fmt: skip
             signal.connect(self._changed)
         events.grid_changed.connect(self._grid_changed)  # findings come with the grid
         self.refresh()
@@ -160,8 +162,8 @@ class LesionPanel(QWidget):
         return box
 
     # -- showing -------------------------------------------------------------------------
-    def _changed(self, change: LesionSaved | LesionRetired | ObservationSaved | TimepointSigned
-                 | TimepointReopened) -> None:  # fmt: skip
+    def _changed(self, change: LesionSaved | LesionRetired | ObservationSaved
+                 | ObservationRetracted | TimepointSigned | TimepointReopened) -> None:  # fmt: skip
         if change.key == self.session.key:
             self.refresh()
 
@@ -289,8 +291,10 @@ class LesionPanel(QWidget):
             for field in (self.organ, self.detail):  # added: the keys go to the images again
                 field.clearFocus()
             session.select_lesion(lesion.lesion_id)
-            session.message.emit(f"{lesion.lesion_id} added ({lesion.location}): now measure "
-                                 "it, or set its state", False)  # fmt: skip
+            mark = "" if lesion.category is Category.TARGET else (
+                "click it on the image to mark where it is, then ")  # fmt: skip
+            session.message.emit(f"{lesion.lesion_id} added ({lesion.location}): {mark}"
+                                 "measure it, or set its state", False)  # fmt: skip
 
     def set_state(self, state: State) -> None:
         session, key, label, lesion_id = (self.session, self.session.key,

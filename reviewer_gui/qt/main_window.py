@@ -26,9 +26,7 @@ from PyQt6.QtWidgets import (
     QComboBox,
     QDialog,
     QDockWidget,
-    QFileDialog,
     QLabel,
-    QMainWindow,
     QMessageBox,
     QProgressBar,
     QSplitter,
@@ -36,23 +34,22 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from reviewer_gui.reading import DEFAULT_MEANING, Category, ReadingProject
-from reviewer_gui.review.accounts import password_change_problem
+from reviewer_gui.reading import Category
 from reviewer_gui.viewer import PRESETS, Tool
 
-from .dialogs import ChangePasswordDialog, RereadDialog, SignatureDialog
-from .export_action import Exporter, export_measurements
+from .export_action import Exporter
 from .help_panel import HelpPanel
 from .lesion_grid import LesionGrid
 from .lesion_panel import LesionPanel
 from .loading import FolderScanner
 from .plain import tip
+from .project_actions import ProjectActions
+from .reading_dialogs import ReadingDialogs
 from .reading_views import ReadingViews
 from .session import ReadingSession
 from .shortcuts import SHORTCUTS, STATE_KEYS, not_offered
 from .signed_in import ReadingModel
-from .sr_action import SrExporter, export_srs
-from .studies import FolderScan, apply_scan
+from .sr_action import SrExporter
 from .study_tree import StudyTree
 
 FRAGMENTS = ("a", "b", "c", "d", "e", "f")
@@ -63,7 +60,7 @@ def ask(parent: QWidget, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ReadingDialogs, ProjectActions):
     """The reviewer app on one reading project, for one reader."""
 
     def __init__(self, project: ReadingModel, *, reader: str, database: Path,
@@ -194,6 +191,8 @@ class MainWindow(QMainWindow):
             "help": lambda: self.help_dock.setVisible(not self.help_dock.isVisible()),
             "caliper": lambda: views.set_tool(Tool.CALIPER),
             "bidirectional": lambda: views.set_tool(Tool.BIDIRECTIONAL),
+            "propose": lambda: self.use_tool(Tool.PROPOSE),
+            "point": lambda: self.use_tool(Tool.POINT),
             "cancel": self.cancel_drawing,
             "next_lesion": lambda: session.step_lesion(1),
             "previous_lesion": lambda: session.step_lesion(-1),
@@ -252,84 +251,6 @@ class MainWindow(QMainWindow):
         self.message.setStyleSheet("QLabel { color: #b00000; font-weight: bold; }" if error
                                    else "QLabel { color: #005000; }")  # fmt: skip
 
-    def sign(self) -> None:
-        """Ctrl+Return: sign the current timepoint (signed in: the signature dialog)."""
-        session = self.session
-        label, key, case_id = session.timepoint, session.key, session.case_id
-        if label is None or key is None or case_id is None:
-            return
-        if session.read_only:
-            self.show_message(f"{self.who()}: only the reader signs their own read", True)
-            return
-        if session.signed:
-            self.show_message(f"{label} is signed already; a change needs a re-read (Ctrl+R)",
-                              True)  # fmt: skip
-            return
-        signed_in = session.signed_in
-        if signed_in is None:
-            if self.confirm(f"Sign {case_id} {label} as {session.reader}?\n\n"
-                            f"\"{DEFAULT_MEANING}\"\n\nA signed timepoint is locked: it "
-                            "cannot be changed afterwards."):  # fmt: skip
-                session.sign()
-            return
-        self._open_dialog(SignatureDialog(
-            case_id, label, signed_in.user,
-            lambda name, password, meaning: session.sign(name=name, password=password,
-                                                         meaning=meaning), self))
-
-    def reread(self) -> None:
-        """Ctrl+R: reopen the current signed timepoint for a re-read, with a reason."""
-        session = self.session
-        read, label, case_id = session.read(), session.timepoint, session.case_id
-        if read is None or label is None or case_id is None:
-            return
-        if session.read_only:
-            self.show_message(f"{self.who()}: only the reader re-reads their own read", True)
-            return
-        signature = read.signatures.get(label)
-        if signature is None:
-            self.show_message(f"{label} is not signed: change it directly (a re-read is for "
-                              "signed timepoints)", True)  # fmt: skip
-            return
-        signed = (f"signed by {signature.signed_by} on {signature.signed_at:%Y-%m-%d %H:%M} "
-                  f"UTC (\"{signature.meaning}\")")  # fmt: skip
-        self._open_dialog(RereadDialog(case_id, label, signed, session.reopens(),
-                                       session.reread, self))  # fmt: skip
-
-    def change_password(self) -> None:
-        """Account -> Change password...: the signed-in user's own password (the current
-        one, the new one twice); a change or refusal is an audit record."""
-        signed_in = self.session.signed_in
-        if signed_in is None:
-            return
-        dialog = ChangePasswordDialog(signed_in.user, lambda current, new, repeat: (
-            password_change_problem(signed_in.change_password, current, new, repeat)),
-            parent=self)  # fmt: skip
-        dialog.accepted.connect(lambda: self.show_message(
-            f"Password of {signed_in.user} changed (recorded in the audit trail)", False))
-        self._open_dialog(dialog)
-
-    def export_measurements(self, path: Path | None = None) -> int | None:
-        """Ctrl+E: the measurements CSV of the read shown, as ``recist-review export``
-        writes it, to ``path`` (asked for when ``None``); returns the rows written."""
-        return export_measurements(self, self.session, self.exporter, path)
-
-    def export_sr(self, folder: Path | None = None) -> int | None:
-        """Project > Export DICOM SR...: ``recist-review export --sr`` for the read shown."""
-        return export_srs(self, self.session, self.sr_exporter, folder)
-
-    def _open_dialog(self, dialog: QDialog) -> None:
-        if self.dialog is not None:
-            self.dialog.close()
-        self.dialog = dialog
-        dialog.finished.connect(self._dialog_closed)
-        dialog.open()
-
-    def _dialog_closed(self) -> None:
-        self.dialog = None
-        self.activateWindow()  # the keys work here again at once
-        self.views.focus_under_pointer()
-
     def next_fragment(self) -> None:
         """Shift+S: measure the next fragment of a split target; after the last, whole."""
         current = self.session.fragment
@@ -338,57 +259,39 @@ class MainWindow(QMainWindow):
         self.session.set_fragment(following[0] if following else "")
         self.panel.refresh()
 
+    def use_tool(self, tool: Tool) -> None:
+        """O (one click) or L (location point) for the chosen lesion: the next click on the
+        current image proposes its axes, or marks where it is."""
+        lesion_id, label = self.session.lesion_id, self.session.timepoint
+        if lesion_id is None:
+            self.show_message("choose the lesion first (click its row, or ] / [), or add one; "
+                              "then O or L and a click on it", True)  # fmt: skip
+            return
+        if self.session.signed:
+            self.show_message(f"{label} is signed and locked: a change needs a re-read "
+                              "(Ctrl+R)", True)  # fmt: skip
+            return
+        self.views.set_tool(tool)
+        self.show_message(f"{lesion_id}: click inside it on the current image; its axes are "
+                          "proposed (Enter accepts, drag an end to adjust, Esc discards)"
+                          if tool is Tool.PROPOSE else
+                          f"{lesion_id}: click it on the current image to mark where it is",
+                          False)  # fmt: skip
+
     def cancel_drawing(self) -> None:
+        """Esc: the drawing in progress dropped, a proposal discarded (then the lesion's own
+        tool again)."""
+        proposed = any(v.viewport.layer.proposal is not None for v in self.views.views())
         for view in self.views.views():
             view.viewport.key("Esc")
             view.update()
+        if proposed:
+            self.views.resume_tool()
+            self.show_message("the proposed measurement was discarded", False)
 
     def set_window(self, preset: str) -> None:
         for view in self.views.views():
             view.set_window(PRESETS[preset])
-
-    def open_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Open or create a reading project", str(self.session.database.parent),
-            "Reading projects (*.db)", options=QFileDialog.Option.DontConfirmOverwrite)
-        if path and self.opener is not None:
-            self.opener(Path(path))
-
-    def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder of DICOM studies")
-        if folder:
-            self.import_folder(Path(folder))
-
-    def import_folder(self, folder: Path) -> None:
-        """Add the folder's studies to the project, its headers read in a worker thread."""
-        if not isinstance(self.session.project, ReadingProject):
-            self.show_message("this project has users: the study administrator adds studies "
-                              "with `recist-review import` (de-identified)", True)  # fmt: skip
-            return
-        if self.scanner is not None and self.scanner.isRunning():
-            self.show_message("a folder is being read already", True)
-            return
-        self.scanner = FolderScanner(folder, self)
-        self.scanner.scanned.connect(self._scanned)
-        self.scanner.failed.connect(lambda text: self.show_message(text, True))
-        self.scanner.finished.connect(lambda: self._loading(self.views.loading()))
-        self._loading(True, f"Reading DICOM headers in {folder}...")
-        self.scanner.start()
-
-    def _scanned(self, scan: FolderScan) -> None:
-        self.tree.remember(scan)
-        project = self.session.project
-        assert isinstance(project, ReadingProject)  # import_folder checked
-        notes = apply_scan(project, scan, by=self.session.reader)
-        subjects = len({s.case_id for s in scan.studies})
-        skipped = [n for n in notes if "not a DICOM file" not in n]
-        text = f"{scan.root}: {len(scan.studies)} studies of {subjects} subjects"
-        self.show_message(text + (f"; {len(skipped)} not added (hover)" if skipped else ""),
-                          bool(skipped))  # fmt: skip
-        if skipped:
-            self.message.setToolTip("\n".join(skipped))
-        if self.session.case_id is None and self.session.project.case_ids:
-            self.session.go(self.session.project.case_ids[0])
 
     def _loading(self, busy: bool, text: str = "Loading images...") -> None:
         busy = busy or (self.scanner is not None and self.scanner.isRunning())

@@ -27,6 +27,7 @@ from reviewer_gui.reading import (
     Axis,
     Fragment,
     Point,
+    Provenance,
     ReadingError,
     Segment,
     SeriesChosen,
@@ -35,15 +36,17 @@ from reviewer_gui.reading import (
     plane_of,
 )
 from reviewer_gui.store import StoreError
-from reviewer_gui.viewer import Measurement, Tool
-from reviewer_gui.viewer.focus import focus_on, window_for
-from reviewer_gui.viewer.view_link import shared_view, show_view
+from reviewer_gui.store.image_folder import is_archive
+from reviewer_gui.viewer import Measurement
+from reviewer_gui.viewer.proposal import HELP
 
 from .image_view import ImageView
+from .lesion_jump import LesionJumps
 from .linking import LinkedViews
 from .loading import open_series
+from .remote_loading import open_remote_series
 from .session import ReadingSession
-from .stored_calipers import stored_calipers
+from .stored_calipers import stored_calipers, stored_markers
 from .studies import series_files
 
 
@@ -55,11 +58,16 @@ class Shown:
     fragment: Fragment
 
 
+def _accepted(kinds: tuple[str, str]) -> str:
+    """What the reader did with a proposal, as the status line says it."""
+    return "accepted as proposed" if set(kinds) == {Provenance.PROPOSED} else "adjusted"
+
+
 def _segment(points: tuple[tuple[float, float], tuple[float, float]]) -> Segment:
     return Segment(Point(*points[0]), Point(*points[1]))
 
 
-class ReadingViews(QWidget):
+class ReadingViews(LesionJumps, QWidget):
     """The prior (left) and current (right) image views of the session's place."""
 
     loading_changed = pyqtSignal(bool)  # True while a series loads in the background
@@ -93,6 +101,7 @@ class ReadingViews(QWidget):
         events.timepoint_reopened.connect(self._model_changed)
         events.lesion_saved.connect(self._model_changed)
         events.lesion_retired.connect(self._model_changed)
+        events.observation_retracted.connect(self._model_changed)
         events.series_chosen.connect(self._series_chosen)
 
     # -- which series --------------------------------------------------------------------
@@ -126,8 +135,14 @@ class ReadingViews(QWidget):
                     view.loader.finished.connect(self._loads_changed)
         if self.current is not None:
             self.current.measurement_done.connect(self._measured)
+            self.current.point_marked.connect(self._marked)
         if self.prior is not None:
             self.prior.measurement_done.connect(self._drawn_on_prior)
+            self.prior.point_marked.connect(lambda *_: self.session.message.emit(
+                "the prior image is read-only: mark the lesion on the current image (right)",
+                True))
+        for view in self.views():
+            view.said.connect(self._said)
         if self.prior is not None and self.current is not None:
             self.link = LinkedViews(self.prior, self.current)
             self.splitter.setSizes([1, 1])
@@ -160,8 +175,13 @@ class ReadingViews(QWidget):
             self.session.message.emit(f"{timepoint.label} has no series to show", True)
             return None
         try:
-            files = series_files(series, self.session.image_folder())
-            view = open_series(files, title=f"{role}  {timepoint.label}")
+            base = self.session.image_folder()
+            if is_archive(base):  # the project's reading archive: first image, then the rest
+                assert isinstance(base, str)
+                view = open_remote_series(base, series.series_uid,
+                                          title=f"{role}  {timepoint.label}")  # fmt: skip
+            else:
+                view = open_series(series_files(series, base), title=f"{role}  {timepoint.label}")
             if self.session.signed_in is not None:  # blinded: the grid's "day N", not a date
                 view.identity = f"{self.session.case_id}   {self.session.when(timepoint)}"
         except (DicomLoadError, OSError, KeyError) as error:
@@ -184,9 +204,6 @@ class ReadingViews(QWidget):
     def _loads_changed(self) -> None:
         self.loading_changed.emit(self.loading())
 
-    def views(self) -> list[ImageView]:
-        return [v for v in (self.prior, self.current) if v is not None]
-
     # -- overlays from the model ---------------------------------------------------------
     def _model_changed(self, change: object) -> None:
         if getattr(change, "key", None) == self.session.key:
@@ -201,12 +218,14 @@ class ReadingViews(QWidget):
             self._draw(self.current, current.label, locked=locked)
         if self.prior is not None and prior is not None:
             self._draw(self.prior, prior.label, locked=True)
+        self.mark_on_click()
 
     def _draw(self, view: ImageView, label: str, *, locked: bool) -> None:
         read = self.session.read()
         layer = view.viewport.layer
-        for m in [m for m in layer.items if m.complete or m.locked]:
-            layer.remove(m)
+        for m in [m for m in layer.items if (m.complete and not m.proposed) or m.locked]:
+            layer.remove(m)  # kept: drawings in progress, a proposal awaiting Enter
+        layer.markers = [] if read is None else stored_markers(view.volume, read, locked=locked)
         if read is None:
             view.update()
             return
@@ -234,10 +253,18 @@ class ReadingViews(QWidget):
                                    "one (T target, Shift+T non-target, N new); then measure")
             else:
                 plane = plane_of(view.volume, m.slice_index)
+                kinds = m.kinds or (Provenance.DRAWN, Provenance.DRAWN)
                 session.project.measure(key, label, session.lesion_id, _segment(long), plane,
-                                        short_axis=short, fragment=session.fragment)  # fmt: skip
+                                        short_axis=short, fragment=session.fragment,
+                                        provenance=Provenance(kinds[0]),
+                                        short_provenance=Provenance(kinds[1]))  # fmt: skip
+                if m.kinds is not None:
+                    session.message.emit(f"{session.lesion_id}: the proposed measurement "
+                                         f"{_accepted(m.kinds)}, saved", False)  # fmt: skip
         except (ReadingError, StoreError) as error:  # StoreError: not saved (server lost)
             session.message.emit(str(error), True)
+        if m.kinds is not None:  # a proposal decided: one click, then the lesion's tool
+            self.resume_tool()
         self.refresh_overlays()
 
     def _edited(self, m: Measurement, was: Shown, long: Segment, short: Segment | None) -> None:
@@ -257,131 +284,37 @@ class ReadingViews(QWidget):
         elif short_moved and short is not None:
             project.set_axis(key, label, was.lesion_id, Axis.SHORT, short, fragment=old.name)
 
+    def _said(self, text: str) -> None:
+        """What a view's layer says after a click, to the status line; a new proposal is
+        captioned with the chosen lesion."""
+        current = self.current
+        proposal = None if current is None else current.viewport.layer.proposal
+        if text == HELP and current is not None and proposal is not None:
+            proposal.measurement.caption = self.session.lesion_id or ""
+            current.update()
+        self.session.message.emit(text, text != HELP)
+
+    def _marked(self, slice_index: int, row: float, col: float) -> None:
+        """The point tool's click on the current image: the chosen lesion's location."""
+        session, view = self.session, self.current
+        key, label, lesion_id = session.key, session.timepoint, session.lesion_id
+        if view is None or key is None or label is None:
+            return
+        if lesion_id is None:
+            session.message.emit("choose the lesion first (click its row, or ] / [), then "
+                                 "click it on the image", True)  # fmt: skip
+            return
+        plane = plane_of(view.volume, slice_index)
+        if session.attempt(lambda: session.project.set_point(
+                key, lesion_id, label, plane, Point(row, col))) is None:  # fmt: skip
+            return
+        self.resume_tool()
+        session.message.emit(f"{lesion_id} marked on slice {view.viewport.nav.count - slice_index}"
+                             "; ] / [ bring both images to it", False)  # fmt: skip
+
     def _drawn_on_prior(self, m: Measurement) -> None:
         if self.prior is not None:
             self.prior.viewport.layer.remove(m)
             self.prior.update()
         self.session.message.emit("the prior image is read-only: measure on the current "
                                   "image (right)", True)  # fmt: skip
-
-    # -- choosing a lesion -----------------------------------------------------------------
-    def jump_to_lesion(self, lesion_id: str) -> None:
-        """Show the lesion's measured slice in both views (each its own slice); a view whose
-        timepoint has the measurement on another series switches to it when the timepoint
-        may change (else the message line says where the measurement is)."""
-        self.drop_drafts()
-        self._jump(lesion_id, follow=True, focus=True)
-
-    def focus_under_pointer(self) -> None:
-        """The keys go to the image under the mouse pointer, if any (after a dialog)."""
-        for view in self.views():
-            if view.pointer() is not None:
-                view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def drop_drafts(self) -> None:
-        """Clear half-drawn measurements (a long axis still awaiting its short axis): the
-        reader moved on to another lesion, so they would belong to nothing."""
-        for view in self.views():
-            if view.viewport.layer.drop_drafts():
-                view.update()
-
-    def _jump(self, lesion_id: str, *, follow: bool, focus: bool = False) -> None:
-        read = self.session.read()
-        lesion = self.session.lesion()
-        if read is None or not lesion_id or lesion is None:
-            return
-        if focus:  # one tool for the window, the lesion's: a node's short axis, else long
-            self.set_tool(Tool.BIDIRECTIONAL if lesion.is_node else Tool.CALIPER)
-        current, prior = self.session.current(), self.session.prior()
-        shown = [(view, tp) for view, tp in ((self.prior, prior), (self.current, current))
-                 if view is not None and tp is not None]  # fmt: skip
-        elsewhere = [(tp, uid) for view, tp in shown
-                     if (uid := self._lies_on(tp, lesion_id)) not in (None,
-                                                                      view.volume.series_uid)]
-        if follow and elsewhere and self._follow(lesion_id, elsewhere):
-            return  # the views were rebuilt on the lesion's series, and jumped there
-        targets = [(view, self._slice_of(view, tp.label, lesion_id)) for view, tp in shown]
-        found = [(view, k) for view, k in targets if k is not None]
-        link = self.link.link if self.link is not None else None
-        if link is not None and len(found) == 2:
-            link.enabled = False
-        try:
-            for view, k in found:
-                view.viewport.nav.go_to(k)
-        finally:
-            if link is not None:
-                link.enabled = True
-        if focus or self._focus_pending == lesion_id:
-            points = [(view, self._points(view, tp.label, lesion_id)) for view, tp in shown]
-            self._focus(lesion.organ, points)
-            # a series still loading may not have the lesion's slice yet: focus once it has
-            self._focus_pending = "" if any(p for _, p in points) else lesion_id
-
-    def _focus(self, organ: str, points: list[tuple[ImageView, list[tuple[float, float]]]],
-               ) -> None:  # fmt: skip
-        """Each view centred on its own measurement of the lesion and magnified to it (a view
-        without one follows the other's view), both in the organ's window."""
-        measured = [(view, p) for view, p in points if p]
-        for view, p in measured:
-            focus_on(view.viewport, p)
-        views = self.link.view_link if self.link is not None else None
-        if len(measured) == 1 and views is not None:
-            leader = measured[0][0].viewport
-            follower = views.second if leader is views.first else views.first
-            show_view(follower, shared_view(leader))
-        for view, _ in points:
-            view.set_window(window_for(organ))
-            view.update()
-
-    def _points(self, view: ImageView, label: str, lesion_id: str) -> list[tuple[float, float]]:
-        """The end points (image row, col) of the lesion's measurement at ``label`` on the
-        slice the view shows, if it shows that measurement's slice."""
-        read = self.session.read()
-        observation = None if read is None else read.observation(label, lesion_id)
-        uids = view.volume.sop_instance_uids
-        shown_uid = uids[view.viewport.nav.index] if uids else None
-        return [(p.row, p.col) for f in (observation.fragments if observation else ())
-                for axis in (f.long_axis, f.short_axis) if axis is not None
-                and axis.sop_instance_uid == shown_uid
-                for p in (axis.segment.start, axis.segment.end)]  # fmt: skip
-
-    def _lies_on(self, timepoint: Timepoint, lesion_id: str) -> str | None:
-        """The series the lesion's measurement at ``timepoint`` lies on (``None``: none)."""
-        read = self.session.read()
-        observation = None if read is None else read.observation(timepoint.label, lesion_id)
-        if observation is None or not observation.fragments:
-            return None
-        uid = observation.fragments[0].long_axis.series_uid
-        return uid or (timepoint.series.series_uid if timepoint.series else None)
-
-    def _follow(self, lesion_id: str, elsewhere: list[tuple[Timepoint, str]]) -> bool:
-        """Switch each timepoint to the series its measurement lies on when it may change;
-        say where the measurement is when it may not. True when a view was switched."""
-        session, key = self.session, self.session.key
-        assert key is not None
-        switched = False
-        for timepoint, uid in elsewhere:
-            where = session.describe(timepoint, uid)
-            if session.read_only or session.project.is_signed(key, timepoint.label):
-                why = "the read is only viewed here" if session.read_only else (
-                    f"{timepoint.label} is signed, so it stays read on the series it was "
-                    "signed on")  # fmt: skip
-                session.message.emit(f"{lesion_id} at {timepoint.label} was measured on "
-                                     f"{where}, not on the series shown: {why}", True)
-                continue
-            switched = session.choose_series(key.case_id, timepoint.label, uid) or switched
-        return switched
-
-    def _slice_of(self, view: ImageView, label: str, lesion_id: str) -> int | None:
-        read = self.session.read()
-        observation = None if read is None else read.observation(label, lesion_id)
-        if observation is None or not observation.fragments:
-            return None
-        uid = observation.fragments[0].long_axis.sop_instance_uid
-        uids = view.volume.sop_instance_uids
-        return uids.index(uid) if uid in uids else None
-
-    def set_tool(self, tool: Tool) -> None:
-        for view in self.views():
-            view.viewport.layer.tool = tool
-            view.update()

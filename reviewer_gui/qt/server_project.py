@@ -13,6 +13,8 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
+from PyQt6.QtCore import QCoreApplication, QEventLoop
+
 from reviewer_gui.dicom import SeriesInfo
 from reviewer_gui.reading import SeriesRef
 from reviewer_gui.store import StoreError, is_postgres_url
@@ -36,16 +38,31 @@ def window_path(location: Path | str) -> Path:
     return Path(location).resolve()
 
 
-def server_window(window: MainWindow, url: str, close: Callable[[], None]) -> None:
+def connection_news(say: Callable[[str, bool], None]) -> Callable[[str], None]:
+    """What a window does with the store's news of its connection (lost, reconnecting,
+    reconnected, what became of an action): its message line says it at once (the reconnecting
+    waits in the store, so the line is painted before it goes on; the user's input waits)."""
+
+    def tell(text: str) -> None:
+        say(text, "reconnected" not in text and "was applied once" not in text)
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+    return tell
+
+
+def server_window(window: MainWindow, url: str, close: Callable[[], None],
+                  tell_connection: Callable[[Callable[[str], None]], None]) -> None:  # fmt: skip
     """Title and status of a reader's window on the project at ``url``; ``close`` (the
     session's) runs when the window closes, even with the connection lost (then no sign-out
-    record can be written: the server's log has the disconnection)."""
+    record can be written: the server's log has the disconnection); ``tell_connection`` (the
+    session's) gets what says the connection's news in the window's message line."""
 
     def closing() -> None:
         with contextlib.suppress(StoreError):
             close()
 
     window.on_close = closing
+    tell_connection(connection_news(window.session.message.emit))
     window.setWindowTitle(f"RECIST reviewer - {shown(url)} - {window.who()}")
     window.database_label.setText(f"Project: {shown(url)}  (every change saved at once)   "
                                   f"{window.who()}")  # fmt: skip

@@ -46,7 +46,12 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut("C", "caliper", "caliper: long axis (drag across the lesion)", "Tools"),
     Shortcut("B", "bidirectional",
              "bidirectional: long axis, then the perpendicular short axis", "Tools"),
-    Shortcut("Esc", "cancel", "cancel the drawing in progress", "Tools"),
+    Shortcut("O", "propose", "one click: then click inside the lesion; its axes are "
+             "proposed (Enter accepts, drag an end to adjust, Esc discards)", "Tools"),
+    Shortcut("L", "point", "location point: then click the lesion (a non-target at "
+             "baseline, a new lesion) to mark where it is", "Tools"),
+    Shortcut("Esc", "cancel", "cancel the drawing in progress (or discard a proposal)",
+             "Tools"),
     Shortcut("]", "next_lesion", "next lesion (both images jump to it)", "Lesions"),
     Shortcut("[", "previous_lesion", "previous lesion", "Lesions"),
     Shortcut("T", "add_target", "add a target lesion (then pick the organ, Enter)", "Lesions"),
@@ -79,6 +84,7 @@ IMAGE_KEYS: tuple[tuple[str, str], ...] = (
     ("+ / -, Ctrl+wheel", "zoom toward the pointer (prior and current together)"),
     ("F", "fit the image"),
     ("left-drag", "measure with the tool; drag an end point to adjust it"),
+    ("Enter", "accept the proposed measurement (O, then a click in the lesion)"),
     ("right-drag", "window / level"),
     ("middle-drag, Shift+left-drag", "pan (prior and current together)"),
 )
@@ -95,7 +101,7 @@ STATE_KEYS: dict[str, State] = {
 EDITING = frozenset({
     "sign", "reread", "add_target", "add_non_target", "add_new", "clear", "split", "absent",
     "too_small", "not_evaluated", "merged", "progression", "equivocal", "present", "undo",
-    "redo",
+    "redo", "propose", "point",
 })  # fmt: skip
 
 

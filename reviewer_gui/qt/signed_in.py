@@ -27,6 +27,7 @@ from reviewer_gui.reading import (
     ImagePlane,
     Lesion,
     Observation,
+    Point,
     ReadingError,
     ReadingEvents,
     ReadKey,
@@ -37,7 +38,7 @@ from reviewer_gui.reading import (
     State,
     Timepoint,
 )
-from reviewer_gui.reading.vocabulary import Axis
+from reviewer_gui.reading.vocabulary import Axis, Provenance
 from reviewer_gui.review.identity import NotPermitted, Role
 
 T = TypeVar("T")
@@ -63,7 +64,11 @@ class ReadingModel(Protocol):
     def retire_lesion(self, key: ReadKey, lesion_id: str) -> None: ...
     def measure(self, key: ReadKey, timepoint: str, lesion_id: str, long_axis: Segment,
                 plane: ImagePlane, *, short_axis: Segment | None = None,
-                fragment: str = "") -> Observation: ...
+                fragment: str = "", provenance: Provenance = Provenance.DRAWN,
+                short_provenance: Provenance | None = None) -> Observation: ...
+    def set_point(self, key: ReadKey, lesion_id: str, timepoint: str, plane: ImagePlane,
+                  point: Point) -> Lesion: ...
+    def retract_observation(self, key: ReadKey, timepoint: str, lesion_id: str) -> None: ...
     def set_axis(self, key: ReadKey, timepoint: str, lesion_id: str, axis: Axis,
                  segment: Segment, *, fragment: str = "") -> Observation: ...
     def clear_measurement(self, key: ReadKey, timepoint: str, lesion_id: str, *,
@@ -92,7 +97,7 @@ class ReviewSession(Protocol):
     def timepoints(self, case_id: str) -> tuple[Timepoint, ...]: ...
     def worklist(self) -> Sequence[WorkItemLike]: ...
     @property
-    def images_folder(self) -> Path | None: ...
+    def images_folder(self) -> Path | str | None: ...
     def read(self, case_id: str) -> ReadView: ...
     def read_of(self, key: ReadKey) -> ReadView: ...
     def grid(self, case_id: str) -> Grid: ...
@@ -100,9 +105,13 @@ class ReviewSession(Protocol):
     def add_lesion(self, case_id: str, category: Category, organ: str, *, detail: str = "",
                    is_node: bool | None = None, lesion_id: str | None = None) -> Lesion: ...
     def retire_lesion(self, case_id: str, lesion_id: str) -> None: ...
+    def set_point(self, case_id: str, lesion_id: str, timepoint: str, plane: ImagePlane,
+                  point: Point) -> Lesion: ...
+    def retract_observation(self, case_id: str, timepoint: str, lesion_id: str) -> None: ...
     def measure(self, case_id: str, timepoint: str, lesion_id: str, long_axis: Segment,
                 plane: ImagePlane, *, short_axis: Segment | None = None,
-                fragment: str = "") -> Observation: ...
+                fragment: str = "", provenance: Provenance = Provenance.DRAWN,
+                short_provenance: Provenance | None = None) -> Observation: ...
     def set_axis(self, case_id: str, timepoint: str, lesion_id: str, axis: Axis,
                  segment: Segment, *, fragment: str = "") -> Observation: ...
     def clear_measurement(self, case_id: str, timepoint: str, lesion_id: str, *,
@@ -139,8 +148,9 @@ class SignedInProject:
         return self.session.role
 
     @property
-    def images(self) -> Path | None:
-        """The folder the project's series folders are relative to (``None``: not set)."""
+    def images(self) -> Path | str | None:
+        """The folder the project's series folders are relative to, or its reading archive's
+        URL (``None``: not set)."""
         return self.session.images_folder
 
     @property
@@ -186,10 +196,19 @@ class SignedInProject:
 
     def measure(self, key: ReadKey, timepoint: str, lesion_id: str, long_axis: Segment,
                 plane: ImagePlane, *, short_axis: Segment | None = None,
-                fragment: str = "") -> Observation:
+                fragment: str = "", provenance: Provenance = Provenance.DRAWN,
+                short_provenance: Provenance | None = None) -> Observation:
         return self._act(key, lambda case: self.session.measure(
             case, timepoint, lesion_id, long_axis, plane, short_axis=short_axis,
-            fragment=fragment))
+            fragment=fragment, provenance=provenance, short_provenance=short_provenance))
+
+    def set_point(self, key: ReadKey, lesion_id: str, timepoint: str, plane: ImagePlane,
+                  point: Point) -> Lesion:
+        return self._act(key, lambda case: self.session.set_point(
+            case, lesion_id, timepoint, plane, point))
+
+    def retract_observation(self, key: ReadKey, timepoint: str, lesion_id: str) -> None:
+        self._act(key, lambda case: self.session.retract_observation(case, timepoint, lesion_id))
 
     def set_axis(self, key: ReadKey, timepoint: str, lesion_id: str, axis: Axis,
                  segment: Segment, *, fragment: str = "") -> Observation:

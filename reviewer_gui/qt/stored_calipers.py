@@ -1,5 +1,6 @@
 """The calipers a read holds at one timepoint, rebuilt as the viewer's measurements on a
-loaded series (matched by SOP Instance UID; none without a pixel spacing)."""
+loaded series (matched by SOP Instance UID; none without a pixel spacing), and its lesions'
+location points as the viewer's markers."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterator
 
 from reviewer_gui.dicom import Volume
 from reviewer_gui.reading import Fragment, ReadView, Segment
-from reviewer_gui.viewer import Measurement
+from reviewer_gui.viewer import Marker, Measurement
 
 from .image_view import pixel_spacing_of
 
@@ -39,3 +40,14 @@ def stored_calipers(
                 None if short is None else points(short.segment),
                 locked=locked, caption=caption)  # fmt: skip
             yield lesion.lesion_id, fragment, measurement
+
+
+def stored_markers(volume: Volume, read: ReadView, *, locked: bool) -> list[Marker]:
+    """A marker for every lesion of ``read`` whose location point lies on a slice of
+    ``volume`` (whatever the timepoint: a baseline's point shows on the baseline's series),
+    captioned with the lesion id."""
+    index_of = {uid: k for k, uid in enumerate(volume.sop_instance_uids)}
+    return [Marker(index_of[point.sop_instance_uid], (point.row, point.col), lesion.lesion_id,
+                   locked)
+            for lesion in read.ordered_lesions
+            if (point := lesion.point) is not None and point.sop_instance_uid in index_of]

@@ -11,7 +11,8 @@ the reads it touched. A change the journal refuses is not applied.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 from reviewer_gui.reading import signing
@@ -63,6 +64,22 @@ class ProjectCore:
         self._subjects = {case: list(tps) for case, tps in state.subjects.items()}
         self._reads = {key: ReadState.of(view) for key, view in state.reads.items()}
         self._grids: dict[ReadKey, Grid] = {}
+        self._entering: str | None = None
+
+    @contextmanager
+    def entered_by(self, person: str) -> Iterator[None]:
+        """Lesions and observations recorded inside are ``person``'s entries in the read
+        (``by``, ``recorded_by``, ``measured_by``), not its reader's: the study administrator
+        loading a read done elsewhere into a reader's draft (``reviewer_gui.sr.migrate``). The
+        reader signs the read; what they change afterwards is theirs."""
+        self._entering = person
+        try:
+            yield
+        finally:
+            self._entering = None
+
+    def _entered_by(self, key: ReadKey) -> str:
+        return self._entering or key.reader
 
     # -- queries -------------------------------------------------------------------------
 

@@ -7,11 +7,14 @@ The contract's state table (which state each category may take), RECIST 1.1 sect
 
 from __future__ import annotations
 
+import math
+
 from reviewer_gui.reading.errors import ReadingError
 from reviewer_gui.reading.geometry import AxisMeasurement
 from reviewer_gui.reading.records import Fragment, Lesion, Observation
 from reviewer_gui.reading.vocabulary import (
     ALLOWED_STATES,
+    BASELINE_STATES,
     NODE_ORGAN,
     ORGANS,
     PREFIX,
@@ -68,6 +71,31 @@ def check_state(lesion: Lesion, state: State, reason: str) -> tuple[State, str]:
             "progressed (e.g. 'pleural effusion doubled, new nodularity')"
         )
     return state, reason
+
+
+def check_baseline_state(lesion: Lesion, state: State, is_baseline: bool) -> None:
+    """At baseline a lesion is chosen and measured (RECIST 1.1 sections 3.1-3.3): absent,
+    merged, not evaluated, too small, progression and equivocal describe change since."""
+    if is_baseline and state not in BASELINE_STATES[lesion.category]:
+        offered = ", ".join(sorted(s.value for s in BASELINE_STATES[lesion.category]))
+        raise ReadingError(f"{state.value} means nothing at baseline, where {lesion.lesion_id} "
+                           f"is chosen: a {lesion.category.value} lesion is {offered} there "
+                           "(measure it, or retire it if it was recorded by mistake)")
+
+
+def check_point(lesion: Lesion, *, is_baseline: bool, where: tuple[float, float]) -> None:
+    """A location point marks a non-target at baseline or a new lesion at a follow-up."""
+    if not all(math.isfinite(v) for v in where):
+        raise ReadingError(f"a lesion's point must be finite, got {where!r}")
+    if lesion.category is Category.TARGET:
+        raise ReadingError(f"{lesion.lesion_id} is a target: it is found by its caliper; "
+                           "a point marks a non-target or a new lesion")  # fmt: skip
+    if lesion.category is Category.NON_TARGET and not is_baseline:
+        raise ReadingError(f"{lesion.lesion_id} is a non-target: mark it at baseline, where "
+                           "it was chosen")  # fmt: skip
+    if lesion.category is Category.NEW and is_baseline:
+        raise ReadingError(f"{lesion.lesion_id} is a NEW lesion: a new lesion cannot be at "
+                           "baseline")  # fmt: skip
 
 
 def erases_measurement(observation: Observation | None, state: State) -> bool:

@@ -79,6 +79,20 @@ class ObservationSaved:
 
 
 @dataclass(frozen=True, slots=True)
+class ObservationRetracted:
+    """A lesion's first entry at a timepoint taken back (an undo): the lesion has no entry
+    there again. The database keeps the retracted entry and adds a version flagged
+    retracted that repeats its state."""
+
+    key: ReadKey
+    timepoint: str
+    lesion_id: str
+    observation: Observation
+    by: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class TimepointSigned:
     key: ReadKey
     timepoint: str
@@ -125,6 +139,7 @@ Change = (
     | LesionSaved
     | LesionRetired
     | ObservationSaved
+    | ObservationRetracted
     | TimepointSigned
     | TimepointReopened
     | SeriesChosen
@@ -142,6 +157,7 @@ class ReadingEvents:
     lesion_saved = Signal(LesionSaved)
     lesion_retired = Signal(LesionRetired)
     observation_saved = Signal(ObservationSaved)
+    observation_retracted = Signal(ObservationRetracted)
     timepoint_signed = Signal(TimepointSigned)
     timepoint_reopened = Signal(TimepointReopened)
     series_chosen = Signal(SeriesChosen)
@@ -155,6 +171,7 @@ class ReadingEvents:
             LesionSaved: self.lesion_saved,
             LesionRetired: self.lesion_retired,
             ObservationSaved: self.observation_saved,
+            ObservationRetracted: self.observation_retracted,
             TimepointSigned: self.timepoint_signed,
             TimepointReopened: self.timepoint_reopened,
             SeriesChosen: self.series_chosen,

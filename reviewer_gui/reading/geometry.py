@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from reviewer_gui.reading.errors import MeasurementRefused
+from reviewer_gui.reading.vocabulary import Provenance
 
 if TYPE_CHECKING:
     from reviewer_gui.dicom import Volume
@@ -61,7 +62,9 @@ class AxisMeasurement:
     series it lies on with that series' Slice Thickness (0018,0050), which the engine's
     measurability rule uses (RECIST 1.1 section 3.1.1: at least 10 mm and twice the slice
     thickness). ``series_uid`` is ``""`` for a measurement recorded before series were
-    recorded with it (it lies on the series the timepoint was imported with)."""
+    recorded with it (it lies on the series the timepoint was imported with).
+    ``provenance``: drawn by hand, or proposed by the one-click measurement and accepted or
+    adjusted (a measurement recorded before schema 5 was drawn by hand)."""
 
     segment: Segment
     slice_index: int
@@ -72,6 +75,7 @@ class AxisMeasurement:
     measured_at: dt.datetime
     series_uid: str = ""
     slice_thickness_mm: Decimal | None = None
+    provenance: Provenance = Provenance.DRAWN
 
 
 def length_mm(segment: Segment, pixel_spacing_mm: tuple[float, float]) -> Decimal:
@@ -91,6 +95,7 @@ def measure_axis(
     at: dt.datetime,
     *,
     slice_thickness_mm: Decimal | None = None,
+    provenance: Provenance = Provenance.DRAWN,
 ) -> AxisMeasurement:
     """Measure ``segment`` on ``plane`` (a slice of a series ``slice_thickness_mm`` thick,
     if known); raises :class:`MeasurementRefused` without a usable
@@ -127,6 +132,7 @@ def measure_axis(
         measured_at=at,
         series_uid=plane.series_uid,
         slice_thickness_mm=slice_thickness_mm,
+        provenance=Provenance(provenance),
     )
 
 

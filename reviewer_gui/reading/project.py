@@ -24,8 +24,10 @@ from reviewer_gui.reading import signing
 from reviewer_gui.reading.core import Journal, ProjectCore, utc_now
 from reviewer_gui.reading.entries import (
     check_axes,
+    check_baseline_state,
     check_lesion_id,
     check_location,
+    check_point,
     check_state,
     named,
     who,
@@ -35,6 +37,7 @@ from reviewer_gui.reading.errors import ReadingError, SigningRefused, TimepointL
 from reviewer_gui.reading.events import (
     LesionRetired,
     LesionSaved,
+    ObservationRetracted,
     ObservationSaved,
     SeriesChosen,
     SubjectAdded,
@@ -42,18 +45,19 @@ from reviewer_gui.reading.events import (
     TimepointReopened,
     TimepointSigned,
 )
-from reviewer_gui.reading.geometry import ImagePlane, Segment, measure_axis
+from reviewer_gui.reading.geometry import ImagePlane, Point, Segment, measure_axis
 from reviewer_gui.reading.read_state import ReadState
 from reviewer_gui.reading.records import (
     Fragment,
     Lesion,
+    LesionPoint,
     Observation,
     ReadKey,
     SeriesRef,
     Signature,
     Timepoint,
 )
-from reviewer_gui.reading.vocabulary import Axis, Category, State
+from reviewer_gui.reading.vocabulary import Axis, Category, Provenance, State
 
 DEFAULT_MEANING = "I read this timepoint and approve these measurements and states"
 
@@ -133,7 +137,7 @@ class ReadingProject(ProjectCore):
                                     {*read.lesions, *read.retired})  # fmt: skip
         is_node = check_location(organ, is_node)
         lesion = Lesion(lesion_id, category, organ, detail.strip(), is_node)
-        self._commit(LesionSaved(key, lesion, who(key.reader), self._clock()))
+        self._commit(LesionSaved(key, lesion, who(self._entered_by(key)), self._clock()))
         return lesion
 
     def edit_lesion(
@@ -176,16 +180,23 @@ class ReadingProject(ProjectCore):
         *,
         short_axis: Segment | None = None,
         fragment: str = "",
+        provenance: Provenance = Provenance.DRAWN,
+        short_provenance: Provenance | None = None,
     ) -> Observation:
         """Record a lesion's long axis (and short axis, from the bidirectional tool) on one
         slice; the lesion is then ``PRESENT``. ``fragment`` names one fragment of a split
-        target (RECIST 1.1 section 4.3.1 note: the fragments' diameters are summed)."""
+        target (RECIST 1.1 section 4.3.1 note: the fragments' diameters are summed).
+        ``provenance``: drawn by hand, or proposed by the one-click measurement and accepted
+        or adjusted (``short_provenance``, the short axis', defaults to it)."""
         lesion, previous = self._editable(key, timepoint, lesion_id)
         now = self._clock()
         plane, thickness = self._on_series(key, timepoint, plane)
-        long = measure_axis(long_axis, plane, key.reader, now, slice_thickness_mm=thickness)
+        by = self._entered_by(key)
+        long = measure_axis(long_axis, plane, by, now, slice_thickness_mm=thickness,
+                            provenance=provenance)  # fmt: skip
         short = None if short_axis is None else measure_axis(
-            short_axis, plane, key.reader, now, slice_thickness_mm=thickness)
+            short_axis, plane, by, now, slice_thickness_mm=thickness,
+            provenance=provenance if short_provenance is None else short_provenance)
         check_axes(long, short)
         fragments = with_fragment(lesion, timepoint, previous, Fragment(fragment.strip(), long,
                                                                         short))  # fmt: skip
@@ -202,7 +213,7 @@ class ReadingProject(ProjectCore):
         fragment: str = "",
     ) -> Observation:
         """Move an axis's end points (a drag), or add a short axis, on the slice where the
-        long axis was measured."""
+        long axis was measured. A proposed axis moved by hand is then ``ADJUSTED``."""
         _, previous = self._editable(key, timepoint, lesion_id)
         found = [f for f in (previous.fragments if previous else ()) if f.name == fragment]
         if not found:
@@ -211,8 +222,12 @@ class ReadingProject(ProjectCore):
         was = old.long_axis
         plane = ImagePlane(was.slice_index, was.sop_instance_uid, was.pixel_spacing_mm,
                            was.series_uid)  # fmt: skip
+        moved = old.long_axis if axis is Axis.LONG else old.short_axis
+        proposed = moved is not None and moved.provenance is not Provenance.DRAWN
         measured = measure_axis(segment, plane, key.reader, self._clock(),
-                                slice_thickness_mm=was.slice_thickness_mm)  # fmt: skip
+                                slice_thickness_mm=was.slice_thickness_mm,
+                                provenance=Provenance.ADJUSTED if proposed else
+                                Provenance.DRAWN)  # fmt: skip
         long, short = (measured, old.short_axis) if axis is Axis.LONG else (old.long_axis, measured)
         check_axes(long, short)
         assert previous is not None
@@ -236,12 +251,45 @@ class ReadingProject(ProjectCore):
     ) -> Observation:
         """Set a lesion's state at a timepoint (the contract's state table). Any state but
         ``PRESENT`` drops the measurements (the database keeps them in its history);
-        ``PROGRESSION`` needs the reader's reason in free text."""
+        ``PROGRESSION`` needs the reader's reason in free text. At baseline only the states
+        that mean something there (``BASELINE_STATES``: absent, merged, not evaluated or
+        progression describe change since) are accepted."""
         lesion, previous = self._editable(key, timepoint, lesion_id)
         state, reason = check_state(lesion, state, reason)
+        check_baseline_state(lesion, state, self.read(key).baseline == self._timepoint(
+            key.case_id, timepoint))
         keep = previous is not None and previous.state is State.PRESENT and state is State.PRESENT
         fragments = previous.fragments if keep and previous else ()
         return self._observe(key, timepoint, lesion_id, state, fragments, reason)
+
+    def retract_observation(self, key: ReadKey, timepoint: str, lesion_id: str) -> None:
+        """Take back a lesion's entry at a timepoint (the undo of its first entry there): the
+        lesion has no entry there again; the database keeps the entry and adds a version
+        flagged retracted."""
+        _, previous = self._editable(key, timepoint, lesion_id)
+        if previous is None:
+            raise ReadingError(f"{lesion_id} has no entry at {timepoint} to take back")
+        self._commit(ObservationRetracted(key, timepoint, lesion_id, previous, who(key.reader),
+                                          self._clock()))  # fmt: skip
+
+    def set_point(
+        self, key: ReadKey, lesion_id: str, timepoint: str, plane: ImagePlane, point: Point
+    ) -> Lesion:
+        """Mark where a non-target (at baseline) or a new lesion (at a follow-up) is: one
+        point on a slice of the series ``timepoint`` is read on, so that it can be found
+        again (a target is found by its caliper)."""
+        lesion = self._unlocked_lesion(key, lesion_id)
+        record = self._timepoint(key.case_id, timepoint)
+        read = self.read(key)
+        check_point(lesion, is_baseline=record == read.baseline, where=(point.row, point.col))
+        self._refuse_if_signed(key, timepoint, "and is locked; marking a lesion needs a re-read")
+        signing.check_reading_order(read, record)
+        plane, _ = self._on_series(key, timepoint, plane)
+        marked = replace(lesion, point=LesionPoint(timepoint, plane.series_uid,
+                                                   plane.sop_instance_uid, plane.slice_index,
+                                                   float(point.row), float(point.col)))
+        self._commit(LesionSaved(key, marked, who(key.reader), self._clock()))
+        return marked
 
     # -- signing -------------------------------------------------------------------------
 
@@ -344,7 +392,8 @@ class ReadingProject(ProjectCore):
         reason: str,
     ) -> Observation:
         now = self._clock()
-        observation = Observation(state, tuple(fragments), reason, key.reader, now)
-        self._commit(ObservationSaved(key, timepoint, lesion_id, observation, key.reader, now))
+        by = self._entered_by(key)
+        observation = Observation(state, tuple(fragments), reason, by, now)
+        self._commit(ObservationSaved(key, timepoint, lesion_id, observation, by, now))
         return observation
 

@@ -8,6 +8,7 @@ from reviewer_gui.reading.events import (
     Change,
     LesionRetired,
     LesionSaved,
+    ObservationRetracted,
     ObservationSaved,
     SeriesChosen,
     TimepointReopened,
@@ -65,6 +66,8 @@ class ReadState:
                 del self.observations[slot]
         elif isinstance(change, ObservationSaved):
             self.observations[(change.timepoint, change.lesion_id)] = change.observation
+        elif isinstance(change, ObservationRetracted):
+            self.observations.pop((change.timepoint, change.lesion_id), None)
         elif isinstance(change, TimepointSigned):
             self.signatures[change.timepoint] = change.signature
         elif isinstance(change, TimepointReopened):

@@ -50,16 +50,32 @@ class Timepoint:
 
 
 @dataclass(frozen=True, slots=True)
+class LesionPoint:
+    """Where a lesion without a caliper (a non-target, a new lesion) can be found again: one
+    point (image row, column, floats) on one slice of the series its timepoint is read on,
+    set by a click at baseline (a non-target) or where the lesion was added (a new one)."""
+
+    timepoint: str
+    series_uid: str
+    sop_instance_uid: str
+    slice_index: int
+    row: float
+    col: float
+
+
+@dataclass(frozen=True, slots=True)
 class Lesion:
     """A lesion followed across timepoints; its category and nodal status never change once a
     signed timepoint has observed it. ``organ`` comes from the pick list, ``detail`` is free
-    text (``"segment VII"``)."""
+    text (``"segment VII"``). ``point`` is where a non-target or new lesion was marked
+    (:class:`LesionPoint`, ``None`` when not marked)."""
 
     lesion_id: str
     category: Category
     organ: str
     detail: str = ""
     is_node: bool = False
+    point: LesionPoint | None = None
 
     @property
     def location(self) -> str:

@@ -5,6 +5,8 @@ observation back through the model's own operations (its state, or its measureme
 again on the same slice with the same end points), which the store saves as new versions
 with who and when, exactly like any entry; redoing puts the undone one back the same way.
 A signed timepoint is locked, so the model refuses to undo there (a re-read reopens it).
+Undoing a lesion's first entry at a timepoint retracts it (``retract_observation``: a new
+version flagged retracted, the lesion has no entry there again); redoing records it again.
 
 The history follows one read (``ReadKey``) through the model's ``observation_saved`` events:
 it knows each lesion's observation at each timepoint, so every save is a step from the one
@@ -17,10 +19,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from reviewer_gui.reading.errors import ReadingError
-from reviewer_gui.reading.events import ObservationSaved, ReadingEvents
+from reviewer_gui.reading.events import ObservationRetracted, ObservationSaved, ReadingEvents
 from reviewer_gui.reading.geometry import ImagePlane, Segment
 from reviewer_gui.reading.records import Observation, ReadKey, ReadView
-from reviewer_gui.reading.vocabulary import State
+from reviewer_gui.reading.vocabulary import Provenance, State
 
 LIMIT = 100  # steps kept per read
 
@@ -33,11 +35,13 @@ class Editable(Protocol):
     def read(self, key: ReadKey) -> ReadView: ...
     def measure(self, key: ReadKey, timepoint: str, lesion_id: str, long_axis: Segment,
                 plane: ImagePlane, *, short_axis: Segment | None = None,
-                fragment: str = "") -> Observation: ...  # fmt: skip
+                fragment: str = "", provenance: Provenance = Provenance.DRAWN,
+                short_provenance: Provenance | None = None) -> Observation: ...  # fmt: skip
     def clear_measurement(self, key: ReadKey, timepoint: str, lesion_id: str, *,
                           fragment: str | None = None) -> Observation: ...  # fmt: skip
     def set_state(self, key: ReadKey, timepoint: str, lesion_id: str, state: State, *,
                   reason: str = "") -> Observation: ...  # fmt: skip
+    def retract_observation(self, key: ReadKey, timepoint: str, lesion_id: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ class Step:
 
     timepoint: str
     lesion_id: str
-    before: Observation | None
+    before: Observation | None  # None: the lesion had no entry there (a first entry)
     after: Observation
 
     def describe(self) -> str:
@@ -68,9 +72,15 @@ class UndoHistory:
             if (observation := read.observation(tp.label, lesion_id)) is not None
         }  # fmt: skip
         project.events.observation_saved.connect(self._saved)
+        project.events.observation_retracted.connect(self._retracted)
 
     def close(self) -> None:
         self.project.events.observation_saved.disconnect(self._saved)
+        self.project.events.observation_retracted.disconnect(self._retracted)
+
+    def _retracted(self, change: ObservationRetracted) -> None:
+        if change.key == self.key:
+            self._now.pop((change.timepoint, change.lesion_id), None)
 
     def _saved(self, change: ObservationSaved) -> None:
         if change.key != self.key:
@@ -85,15 +95,15 @@ class UndoHistory:
         self.undone.clear()
 
     def undo(self) -> Step:
-        """Put back the observation before the last step; refused (``ReadingError``) when
-        there is nothing to undo or the timepoint is signed."""
+        """Put back the observation before the last step (a first entry: retract it);
+        refused (``ReadingError``) when there is nothing to undo or the timepoint is signed."""
         if not self.done:
             raise ReadingError("nothing to undo in this read")
         step = self.done[-1]
         if step.before is None:
-            raise ReadingError(f"{step.describe()} had no entry before: clear it or set its "
-                               "state instead")  # fmt: skip
-        self._put(step, step.before)
+            self.project.retract_observation(self.key, step.timepoint, step.lesion_id)
+        else:
+            self._put(step, step.before)
         self.undone.append(self.done.pop())
         return step
 
@@ -119,8 +129,10 @@ class UndoHistory:
                 axis = fragment.long_axis
                 plane = ImagePlane(axis.slice_index, axis.sop_instance_uid,
                                    axis.pixel_spacing_mm, axis.series_uid)  # fmt: skip
-                short = None if fragment.short_axis is None else fragment.short_axis.segment
+                short = fragment.short_axis
                 project.measure(key, step.timepoint, step.lesion_id, axis.segment, plane,
-                                short_axis=short, fragment=fragment.name)  # fmt: skip
+                                short_axis=None if short is None else short.segment,
+                                fragment=fragment.name, provenance=axis.provenance,
+                                short_provenance=None if short is None else short.provenance)
         finally:
             self._replaying = False

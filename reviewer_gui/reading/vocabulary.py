@@ -67,6 +67,16 @@ def states_offered(category: Category, *, is_baseline: bool) -> frozenset[State]
     return BASELINE_STATES[category] if is_baseline else ALLOWED_STATES[category]
 
 
+class Provenance(StrEnum):
+    """How a measured axis came to be: drawn by hand, or proposed by the one-click
+    measurement (``reviewer_gui.viewer.propose_measurement``) and accepted as proposed, or
+    proposed and then adjusted by the reader (a handle dragged before or after accepting)."""
+
+    DRAWN = "drawn"
+    PROPOSED = "proposed"
+    ADJUSTED = "adjusted"
+
+
 class Axis(StrEnum):
     """Which diameter a caliper measures: the longest diameter in the plane, or the longest
     diameter perpendicular to it (RECIST 1.1 section 3.2: nodes are followed by it)."""

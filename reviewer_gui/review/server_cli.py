@@ -91,9 +91,12 @@ def record_images(args: argparse.Namespace, passwords: Iterator[str]) -> int:
 def audit_verify(args: argparse.Namespace, passwords: Iterator[str]) -> int:
     """The chain, the image files under the project's image folder and the e-signature
     receipts, as on a project file (``reviewer_gui.review.audit_cli``)."""
+    from pathlib import Path
+
     from reviewer_gui.review.audit_cli import print_checks
     from reviewer_gui.review.receipts import check_receipts, default_receipt_file
-    from reviewer_gui.store.image_folder import images_base
+    from reviewer_gui.store.archive_images import check_archive
+    from reviewer_gui.store.image_folder import images_location
     from reviewer_gui.store.images import check_images
     from reviewer_gui.store.postgres import PostgresStore
     from reviewer_gui.store.verify import check_head_format, verify
@@ -103,9 +106,9 @@ def audit_verify(args: argparse.Namespace, passwords: Iterator[str]) -> int:
     with _admin_store(args, passwords) as store:
         assert isinstance(store, PostgresStore)
         report = verify(store.database, head=args.head)
-        folder = images_base(store)
-        images = None if args.skip_images or folder is None else check_images(
-            store.database, folder)  # fmt: skip
+        where = None if args.skip_images else images_location(store)
+        images = None if where is None else check_images(store.database, where) if isinstance(
+            where, Path) else check_archive(store.database, str(where))  # fmt: skip
         receipts = check_receipts(store.database, default_receipt_file(store), args.receipts)
     unchecked = "--skip-images" if args.skip_images else (
         "the project records no image folder: recist-review images URL DIR")  # fmt: skip

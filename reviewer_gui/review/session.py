@@ -26,6 +26,7 @@ from reviewer_gui.reading import (
     ImagePlane,
     Lesion,
     Observation,
+    Point,
     ReadingError,
     ReadingEvents,
     ReadingProject,
@@ -38,13 +39,13 @@ from reviewer_gui.reading import (
     Timepoint,
     utc_now,
 )
-from reviewer_gui.reading.vocabulary import Axis
+from reviewer_gui.reading.vocabulary import Axis, Provenance
 from reviewer_gui.review.accounts import change_password
 from reviewer_gui.review.identity import AccountLocked, AuthenticationFailed, NotPermitted, Role
 from reviewer_gui.review.receipts import signing
 from reviewer_gui.review.users import authenticate
 from reviewer_gui.store import ProjectStore, StoreError, UserRecord, is_postgres_url, open_store
-from reviewer_gui.store.image_folder import images_base
+from reviewer_gui.store.image_folder import images_location
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,13 @@ class Session:
         finally:  # the store closes even when the sign-out cannot be recorded (server gone)
             self._store.close()
 
+    def tell_connection(self, say: Callable[[str], None]) -> None:
+        """Have ``say`` told (one line) when a server project's connection is lost, restored,
+        and what became of an action caught by it (``store.postgres.reconnect``); a project
+        file has no connection to lose."""
+        if hasattr(self._store, "on_connection"):
+            self._store.on_connection = say
+
     def change_password(self, current: str, new: str) -> None:
         """Change this user's own password (``reviewer_gui.review.accounts.change_password``:
         the current password again, and a new one that meets the rules)."""
@@ -125,9 +133,10 @@ class Session:
         return tuple(u.name for u in self._store.users().values() if u.role == Role.READER)
 
     @property
-    def images_folder(self) -> Path | None:
-        """Where the project's relative series folders are (``store.image_folder``)."""
-        return images_base(self._store)
+    def images_folder(self) -> Path | str | None:
+        """Where the project's relative series folders are, or the URL of its reading
+        archive (``store.image_folder``; ``None``: a server project's, not recorded)."""
+        return images_location(self._store)
 
     def record_refusal(self, action: str, reason: str) -> None:
         """Record in the audit trail that this user was refused ``action`` (e.g. a reader
@@ -251,9 +260,21 @@ class Session:
         *,
         short_axis: Segment | None = None,
         fragment: str = "",
+        provenance: Provenance = Provenance.DRAWN,
+        short_provenance: Provenance | None = None,
     ) -> Observation:
         return self._project.measure(self._own(case_id), timepoint, lesion_id, long_axis,
-                                     plane, short_axis=short_axis, fragment=fragment)  # fmt: skip
+                                     plane, short_axis=short_axis, fragment=fragment,
+                                     provenance=provenance,
+                                     short_provenance=short_provenance)  # fmt: skip
+
+    def set_point(
+        self, case_id: str, lesion_id: str, timepoint: str, plane: ImagePlane, point: Point
+    ) -> Lesion:
+        return self._project.set_point(self._own(case_id), lesion_id, timepoint, plane, point)
+
+    def retract_observation(self, case_id: str, timepoint: str, lesion_id: str) -> None:
+        self._project.retract_observation(self._own(case_id), timepoint, lesion_id)
 
     def set_axis(
         self,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,57 @@ if TYPE_CHECKING:
 
 
 def export_sr(args: argparse.Namespace) -> int:
-    """The ``--sr`` branch of ``recist-review export`` (``args`` as its parser makes them)."""
+    """The ``--sr`` branch of ``recist-review export`` (``args`` as its parser makes them):
+    into a folder, or (``--sr URL``) with STOW-RS into a DICOMweb archive."""
+    from reviewer_gui.store.image_folder import is_archive
+
+    if not is_archive(str(args.sr)):
+        args.sr = Path(args.sr)
+        return _export_sr(args)
+    from reviewer_gui.pacs.archive import archive_url
+
+    destination = str(args.sr)
+    shown = archive_url(destination)
+    with tempfile.TemporaryDirectory(prefix="recist-sr-") as staging:
+        args.sr = Path(staging)
+        args.sr_staging = True  # said once sent, not as written
+        code = _export_sr(args)
+        files = sorted(Path(staging).glob("*_SR.dcm"))
+        if code != 0 or not files:
+            return code
+        _send(args, destination, files, shown)
+    print(f"recist-review: {len(files)} SR file(s) sent to {shown} (STOW-RS)", file=sys.stderr)
+    return 0
+
+
+def _send(args: argparse.Namespace, destination: str, files: list[Path], shown: str) -> None:
+    """STOW-RS the written SRs, then an audit record naming the archive and the files."""
+    from reviewer_gui.pacs.archive import ArchiveError, store_files
+    from reviewer_gui.store import Store
+
+    try:
+        store_files(destination, files, f"{len(files)} SR file(s)")
+    except ArchiveError as error:
+        raise SrExportError(f"{error}; no SR was kept (export again)") from None
+    with Store.open(args.project, create=False) as store:
+        store.log_action("send-sr", args.user or "export", after={"export": [{
+            "archive": shown, "files": [p.name for p in files]}]})  # fmt: skip
+
+
+def _images(store: ProjectStore) -> Path | str:
+    """Where the project's images are: a project file's folder, a recorded folder, or its
+    archive (a PostgreSQL project's recorded location; the SRs are written from them)."""
+    from reviewer_gui.store.image_folder import images_location
+
+    where = images_location(store)
+    if where is None:
+        raise SrExportError(f"{store.location}: the project records no image folder, and the "
+                            "SRs are written from the images: record it first (recist-review "
+                            "images URL DIR --admin NAME)")  # fmt: skip
+    return where
+
+
+def _export_sr(args: argparse.Namespace) -> int:
     from reviewer_gui.store import Store
 
     if args.output is not None or args.include_unsigned:
@@ -34,10 +85,11 @@ def export_sr(args: argparse.Namespace) -> int:
     if args.sr.exists() and not args.sr.is_dir():
         raise SrExportError(f"{args.sr}: not a folder; --sr names the folder the SRs go into")
     if isinstance(args.project, str):  # a PostgreSQL URL: always a blinded review
-        state, has_users = None, True
+        state, has_users, images = None, True, None
     else:
         with Store.open(args.project, create=False) as store:
             state, has_users = store.load(), bool(store.users())
+            images = None if has_users else _images(store)
     if args.final:
         if not has_users:
             raise SrExportError(f"{args.project}: --final needs a blinded review (a project with "
@@ -53,7 +105,7 @@ def export_sr(args: argparse.Namespace) -> int:
         from reviewer_gui.review.cli import _guarded
 
         return _guarded(_signed_in)(args)
-    assert state is not None
+    assert state is not None and images is not None
     reads = [state.reads[key] for key in sorted(state.reads)]
     if args.reader is not None:
         known = sorted({key.reader for key in state.reads})
@@ -62,10 +114,10 @@ def export_sr(args: argparse.Namespace) -> int:
             raise SrExportError(f"{args.project}: no read by reader {args.reader!r}; readers: "
                              f"{', '.join(known) or 'none yet'}")  # fmt: skip
     try:
-        done = write_srs(reads, args.sr, images_base=args.project.parent)
+        done = write_srs(reads, args.sr, images_base=images)
     except ValueError as error:  # images missing, files in the way
         raise SrExportError(str(error)) from None
-    return _report(done, args.sr)
+    return _report(done, args)
 
 
 def _signed_in(args: argparse.Namespace) -> int:
@@ -79,8 +131,8 @@ def _signed_in(args: argparse.Namespace) -> int:
     password = next(_passwords(args))
     with sign_in(args.project, args.user, password, audit_key=_audit_key(args)) as session:
         done = write_session_srs(session, args.sr, reader=args.reader,
-                                 images_base=_images_base(session._store))  # fmt: skip
-    return _report(done, args.sr)
+                                 images_base=_images(session._store))  # fmt: skip
+    return _report(done, args)
 
 
 def _final(args: argparse.Namespace, desk: AdjudicationDesk) -> int:
@@ -92,27 +144,50 @@ def _final(args: argparse.Namespace, desk: AdjudicationDesk) -> int:
                   f"{review.note}", file=sys.stderr)  # fmt: skip
             continue
         reads.append(state.reads[ReadKey(review.case_id, review.final_reader)])
-    done = write_srs(reads, args.sr, images_base=_images_base(desk.session._store))
+    done = write_srs(reads, args.sr, images_base=_images(desk.session._store))
     desk.session._store.log_action("export-final-sr", desk.session.user, after={"export": [{
         "folder": str(args.sr), "files": [p.name for p in done.files],
         "final": list(done.reads)}]})  # fmt: skip
-    return _report(done, args.sr)
+    return _report(done, args)
 
 
-def _images_base(store: ProjectStore) -> Path:
-    """Where the project's series folders are: a project file's folder, a PostgreSQL
-    project's recorded image folder (the SRs reference the images' UIDs)."""
-    from reviewer_gui.store.image_folder import images_base
-
-    base = images_base(store)
-    if base is None:
-        raise SrExportError(f"{store.location}: the project records no image folder, and the "
-                            "SRs are written from the images: record it first (recist-review "
-                            "images URL DIR --admin NAME)")  # fmt: skip
-    return base
-
-
-def _report(done: SrExport, folder: Path) -> int:
+def _report(done: SrExport, args: argparse.Namespace) -> int:
+    folder = args.sr
+    if getattr(args, "sr_staging", False):
+        return 0
     print(f"recist-review: {len(done.files)} SR file(s) of {len(done.reads)} read(s) written "
           f"to {folder}", file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def load_srs_command(args: argparse.Namespace) -> int:
+    """``recist-review sr-load`` (its parser is ``reviewer_gui.cli``'s)."""
+    from reviewer_gui.engine_adapter import RecistEngine
+    from reviewer_gui.review import sign_in
+    from reviewer_gui.review.cli import _audit_key, _passwords
+    from reviewer_gui.sr.assignments import read_assignments
+    from reviewer_gui.sr.migrate import load_srs
+
+    if isinstance(args.project, Path):
+        from reviewer_gui.store import Store
+
+        if not args.project.is_file():
+            raise ValueError(f"{args.project}: no such reading project")
+        with Store.open(args.project, create=False) as store:
+            if not store.users():
+                raise ValueError(f"{args.project}: a project without users: sr-load is the "
+                                 "study administrator's (recist-review users add PROJECT NAME "
+                                 "--role administrator, then the readers)")  # fmt: skip
+    assignments = read_assignments(args.lesions) if args.lesions else {}
+    password = next(_passwords(args))
+    with sign_in(args.project, args.admin, password, engine=RecistEngine(),
+                 audit_key=_audit_key(args)) as session:  # fmt: skip
+        done = load_srs(session, args.reader, args.files, assignments=assignments)
+    for loaded in done:
+        print(f"recist-review: {loaded.file.name} loaded into {loaded.key.reader}'s draft read "
+              f"of {loaded.key.case_id} {loaded.timepoint} ({len(loaded.lesions)} lesion(s)); "
+              f"{loaded.key.reader} reviews and signs it", file=sys.stderr)  # fmt: skip
+        if loaded.to_measure:
+            print(f"recist-review: {', '.join(loaded.to_measure)}: the SR's values have no end "
+                  f"points on an image: {loaded.key.reader} measures them", file=sys.stderr)
     return 0

@@ -36,15 +36,18 @@ def record_entries(
     (``reviewer_gui.reading.plane_of``). Lesions are added as they first appear. Refused
     (``ReadingError``, before anything is recorded) for an entry without lesion id, category,
     organ or state (another tool's: assign them first), an image not in ``planes``, or end
-    points whose length is not the SR's."""
+    points whose length is not the SR's. An entry with measured values but no end points
+    and no state (3D Slicer's) adds its lesion only: the reader measures it."""
     entries = tuple(entries)
     for entry in entries:
         _check(entry, planes)
     for entry in entries:
-        assert entry.category is not None and entry.organ is not None and entry.state
+        assert entry.category is not None and entry.organ is not None
         if entry.lesion_id not in project.read(key).lesions:
             project.add_lesion(key, entry.category, entry.organ, detail=entry.detail,
                                is_node=entry.is_node, lesion_id=entry.lesion_id)  # fmt: skip
+        if entry.state is None:  # values without end points: the lesion, to be measured
+            continue
         if not entry.fragments:
             project.set_state(key, timepoint, entry.lesion_id, entry.state, reason=entry.reason)
         for fragment in entry.fragments:
@@ -56,8 +59,9 @@ def record_entries(
 
 
 def _check(entry: SrEntry, planes: Mapping[str, ImagePlane]) -> None:
+    state = entry.state or (entry.values and "to be measured")
     missing = [name for name, value in (("lesion id", entry.lesion_id), ("category",
-               entry.category), ("organ", entry.organ), ("state", entry.state)) if not value]
+               entry.category), ("organ", entry.organ), ("state", state)) if not value]
     if missing:
         raise ReadingError(f"measurement {entry.tracking_identifier or '?'} "
                            f"({entry.tracking_uid}) has no {', '.join(missing)}: assign "

@@ -42,6 +42,8 @@ TRACKING_UID = ("112040", "DCM")
 FINDING = ("121071", "DCM")
 FINDING_SITE = ("363698007", "SCT")
 TIME_POINT_ID = ("126070", "DCM")
+#: TID 1502's "Time Point" (UMLS), which dcmqi (3D Slicer) writes instead.
+TIME_POINT = ("C2348792", "UMLS")
 OBSERVER = ("121008", "DCM")
 
 
@@ -80,6 +82,9 @@ class SrEntry:
     fragments: tuple[SrFragment, ...]
     tracking_uid: str
     tracking_identifier: str
+    #: Measured values without end points on an image (3D Slicer's, through dcmqi: derived
+    #: from a segmentation), ``(concept name, value)``: shown, never a diameter of the read.
+    values: tuple[tuple[str, Decimal], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +115,7 @@ def read_sr(source: Path | Dataset) -> SrRead:
     timepoint, meaning, responses = "", "", {}
     for group in groups:
         items = list(group.get("ContentSequence", []))
-        timepoint = timepoint or _text(items, TIME_POINT_ID)
+        timepoint = timepoint or _text(items, TIME_POINT_ID) or _text(items, TIME_POINT)
         if _text(items, TRACKING_ID) == c.SUMMARY_TRACKING:
             meaning = _text(items, _key(c.SIGNATURE_MEANING))
             responses = {field: c.response_text(field, _code(items, _key(name)))
@@ -132,6 +137,9 @@ def _entry(items: list[Dataset]) -> SrEntry:
     nums = {_meaning(i): axis for i in items
             if i.ValueType == "NUM" and i.RelationshipType == "CONTAINS"
             and (axis := _axis(i)) is not None}  # fmt: skip
+    values = tuple((_meaning(i), value) for i in items
+                   if i.ValueType == "NUM" and i.RelationshipType == "CONTAINS"
+                   and _meaning(i) not in nums and (value := _value(i)) is not None)  # fmt: skip
     short = nums.pop("Short Axis", None)
     long = nums.get("Long Axis") or nums.get("Length") or next(iter(nums.values()), None)
     fragments: tuple[SrFragment, ...] = ()
@@ -143,7 +151,7 @@ def _entry(items: list[Dataset]) -> SrEntry:
         detail=_text(items, _key(c.LOCATION_DETAIL)), is_node=organ == NODE_ORGAN,
         state=state, reason=_text(items, _key(c.REASON)), fragments=fragments,
         tracking_uid=next((i.UID for i in items if _is(i, TRACKING_UID)), ""),
-        tracking_identifier=_text(items, TRACKING_ID))  # fmt: skip
+        tracking_identifier=_text(items, TRACKING_ID), values=values)  # fmt: skip
 
 
 def _merge(pieces: Sequence[tuple[SrEntry, str]]) -> tuple[SrEntry, ...]:
@@ -165,14 +173,21 @@ def _merge(pieces: Sequence[tuple[SrEntry, str]]) -> tuple[SrEntry, ...]:
 def _axis(num: Dataset) -> SrAxis | None:
     """A diameter: a NUM with its own SCOORD POLYLINE of two points on an image (an area's
     outline, a point or a NUM without coordinates is not one)."""
-    value = num.MeasuredValueSequence[0].NumericValue
+    value = _value(num)
     scoord = next((i for i in num.get("ContentSequence", []) if i.ValueType == "SCOORD"), None)
-    if scoord is None or scoord.get("GraphicType") != "POLYLINE" or len(scoord.GraphicData) != 4:
+    if (value is None or scoord is None or scoord.get("GraphicType") != "POLYLINE"
+            or len(scoord.GraphicData) != 4):  # fmt: skip
         return None
     x0, y0, x1, y1 = (float(v) for v in scoord.GraphicData)
     image = scoord.ContentSequence[0].ReferencedSOPSequence[0]
     segment = Segment(Point(y0 - 0.5, x0 - 0.5), Point(y1 - 0.5, x1 - 0.5))
-    return SrAxis(str(image.ReferencedSOPInstanceUID), segment, Decimal(str(value)))
+    return SrAxis(str(image.ReferencedSOPInstanceUID), segment, value)
+
+
+def _value(num: Dataset) -> Decimal | None:
+    """A NUM's value (``None``: no value, e.g. dcmqi's NaN with a reason instead)."""
+    measured = num.get("MeasuredValueSequence") or []
+    return Decimal(str(measured[0].NumericValue)) if measured else None
 
 
 def _signature(dataset: Dataset, meaning: str) -> Signature | None:

@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -29,6 +29,7 @@ from reviewer_gui.reading import (
     Change,
     LesionRetired,
     LesionSaved,
+    ObservationRetracted,
     ObservationSaved,
     SeriesChosen,
     TimepointReopened,
@@ -124,15 +125,22 @@ def append(db: sqlite3.Connection, entry: Entry, key: bytes | None) -> int:
 
 
 def _rows(db: Database, sql: str, *parameters: object) -> list[Row]:
-    cursor = db.execute(sql, parameters)
+    return _fetched(db.execute(sql, parameters))
+
+
+def _fetched(cursor: Any) -> list[Row]:
+    found = cursor.fetchall()  # first: a pipelined query's description comes with its rows
     names = [d[0] for d in cursor.description]
-    return sorted((dict(zip(names, r, strict=True)) for r in cursor.fetchall()), key=canonical)
+    return sorted((dict(zip(names, r, strict=True)) for r in found), key=canonical)
 
 
-def change_rows(db: Database, change_id: int) -> Rows:
-    """Every row of every reading table that the change added, as stored."""
-    found = {t: _rows(db, f"SELECT * FROM {t} WHERE change_id = ?", change_id)
-             for t in CHANGE_TABLES}  # fmt: skip
+def change_rows(db: Database, change_id: int, tables: Iterable[str] = CHANGE_TABLES) -> Rows:
+    """Every row of the reading tables (``tables``: those the change can have added) that
+    the change added, as stored. The queries are all sent before any result is read (one
+    round trip on a pipelined PostgreSQL connection)."""
+    cursors = {t: db.execute(f"SELECT * FROM {t} WHERE change_id = ?", (change_id,))
+               for t in CHANGE_TABLES if t in set(tables)}  # fmt: skip
+    found = {table: _fetched(cursor) for table, cursor in cursors.items()}
     return {table: rows for table, rows in found.items() if rows}
 
 
@@ -172,7 +180,7 @@ def superseded_rows(db: Database, change: Change, change_id: int) -> Rows:
         rows = _latest(db, "lesion_version", "case_id = ? AND reader = ? AND lesion_id = ?",
                        key, change_id)  # fmt: skip
         return {"lesion_version": rows} if rows else {}
-    if isinstance(change, ObservationSaved):
+    if isinstance(change, ObservationSaved | ObservationRetracted):
         key4 = (change.key.case_id, change.key.reader, change.timepoint, change.lesion_id)
         rows = _latest(db, "observation_version", "case_id = ? AND reader = ? AND "
                        "timepoint = ? AND lesion_id = ?", key4, change_id)  # fmt: skip
@@ -208,10 +216,12 @@ def project_info_rows(db: Database) -> Rows:
     return {"project_info": _rows(db, "SELECT * FROM project_info")}
 
 
-def change_entry(db: Database, change_id: int, before: Rows) -> Entry:
+def change_entry(
+    db: Database, change_id: int, before: Rows, tables: Iterable[str] = CHANGE_TABLES
+) -> Entry:
     """The record of a change from its stored rows (the ``change_log`` row says who, what,
-    when and why)."""
-    after = change_rows(db, change_id)
+    when and why; ``tables``: those it can have added rows to, ``change_log`` among them)."""
+    after = change_rows(db, change_id, tables)
     log = after["change_log"][0]
     return Entry(log["kind"], log["actor"], log["at"], change_id, log["case_id"], log["reader"],
                  log["timepoint"], log["lesion_id"], log["reason"], before, after)  # fmt: skip

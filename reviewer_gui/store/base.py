@@ -19,6 +19,7 @@ from reviewer_gui.reading import (
     Change,
     LesionRetired,
     LesionSaved,
+    ObservationRetracted,
     ObservationSaved,
     ProjectState,
     SeriesChosen,
@@ -120,12 +121,12 @@ def log_row(change: Change) -> dict[str, object]:
         timepoint = change.timepoint.label
     if not isinstance(change, SubjectAdded | TimepointAdded):
         reader = change.key.reader
-    if isinstance(change, ObservationSaved | TimepointSigned | TimepointReopened
-                  | SeriesChosen):
+    if isinstance(change, ObservationSaved | ObservationRetracted | TimepointSigned
+                  | TimepointReopened | SeriesChosen):
         timepoint = change.timepoint
     if isinstance(change, LesionSaved):
         lesion_id = change.lesion.lesion_id
-    elif isinstance(change, LesionRetired | ObservationSaved):
+    elif isinstance(change, LesionRetired | ObservationSaved | ObservationRetracted):
         lesion_id = change.lesion_id
     return {"kind": rows.kind_of(change), "actor": change.by, "at": change.at.isoformat(),
             "case_id": case_id, "reader": reader, "timepoint": timepoint,
@@ -173,14 +174,16 @@ class SqlStore:
         """Save one change and its audit record in one transaction (the model's journal)."""
         with self._transaction():
             change_id = self._log(change)
+            added = {"change_log", *self._attached}
             for table, values in rows.entity_rows(change, change_id):
                 self._insert(table, values)
+                added.add(table)
             for table, attached in self._attached.items():
                 for row in attached:
                     self._insert(table, {"change_id": change_id, **row})
             self._attached = {}
             before = audit.superseded_rows(self._db, change, change_id)
-            self._append(audit.change_entry(self._db, change_id, before))
+            self._append(audit.change_entry(self._db, change_id, before, added))
 
     @contextmanager
     def attaching(self, attached: Mapping[str, Sequence[Mapping[str, object]]]) -> Iterator[None]:

@@ -21,12 +21,15 @@ from reviewer_gui.reading import (
     Change,
     Fragment,
     Lesion,
+    LesionPoint,
     LesionRetired,
     LesionSaved,
     Observation,
+    ObservationRetracted,
     ObservationSaved,
     Point,
     ProjectState,
+    Provenance,
     ReadKey,
     ReadView,
     Segment,
@@ -50,6 +53,7 @@ KINDS: dict[type, str] = {
     LesionSaved: "save-lesion",
     LesionRetired: "retire-lesion",
     ObservationSaved: "save-observation",
+    ObservationRetracted: "retract-observation",
     TimepointSigned: "sign-timepoint",
     TimepointReopened: "reread-timepoint",
     SeriesChosen: "choose-series",
@@ -81,7 +85,7 @@ def entity_rows(change: Change, change_id: int) -> list[tuple[str, Row]]:
             "change_id": change_id, "case_id": change.key.case_id, "reader": change.key.reader,
             "timepoint": change.timepoint, "lesion_id": change.lesion_id,
             "state": obs.state.value, "reason": obs.reason, "recorded_by": obs.recorded_by,
-            "recorded_at": obs.recorded_at.isoformat(),
+            "recorded_at": obs.recorded_at.isoformat(), "retracted": 0,
         })]  # fmt: skip
         for position, fragment in enumerate(obs.fragments):
             for axis, measured in (("long", fragment.long_axis), ("short", fragment.short_axis)):
@@ -89,6 +93,14 @@ def entity_rows(change: Change, change_id: int) -> list[tuple[str, Row]]:
                     found.append(("axis_measurement", _axis_row(change_id, position,
                                                                 fragment.name, axis, measured)))
         return found
+    if isinstance(change, ObservationRetracted):  # repeats the entry taken back, flagged
+        obs = change.observation
+        return [("observation_version", {
+            "change_id": change_id, "case_id": change.key.case_id, "reader": change.key.reader,
+            "timepoint": change.timepoint, "lesion_id": change.lesion_id,
+            "state": obs.state.value, "reason": obs.reason, "recorded_by": change.by,
+            "recorded_at": change.at.isoformat(), "retracted": 1,
+        })]  # fmt: skip
     if isinstance(change, SeriesChosen):
         series = change.series
         return [("series_choice", {
@@ -114,9 +126,15 @@ def _lesion_row(change: LesionSaved | LesionRetired, change_id: int) -> Row:
         les, retired = change.lesion, 0
     else:  # a retired lesion's last version repeats its attributes, flagged retired
         les, retired = change.lesion, 1
+    point = les.point
     return {"change_id": change_id, "case_id": key.case_id, "reader": key.reader,
             "lesion_id": les.lesion_id, "category": les.category.value, "organ": les.organ,
-            "detail": les.detail, "is_node": int(les.is_node), "retired": retired}  # fmt: skip
+            "detail": les.detail, "is_node": int(les.is_node), "retired": retired,
+            "point_timepoint": point and point.timepoint,
+            "point_series_uid": point and point.series_uid,
+            "point_sop_instance_uid": point and point.sop_instance_uid,
+            "point_slice_index": point and point.slice_index,
+            "point_row": point and point.row, "point_col": point and point.col}  # fmt: skip
 
 
 def _axis_row(change_id: int, position: int, fragment: str, axis: str,
@@ -129,7 +147,7 @@ def _axis_row(change_id: int, position: int, fragment: str, axis: str,
         "row_spacing_mm": m.pixel_spacing_mm[0], "col_spacing_mm": m.pixel_spacing_mm[1],
         "length_mm": str(m.length_mm), "measured_by": m.measured_by,
         "measured_at": m.measured_at.isoformat(), "series_uid": m.series_uid or None,
-        "slice_thickness_mm": _text(m.slice_thickness_mm),
+        "slice_thickness_mm": _text(m.slice_thickness_mm), "provenance": m.provenance.value,
     }  # fmt: skip
 
 
@@ -174,7 +192,8 @@ def project_state(query: Query, *, reader: str | None = None) -> ProjectState:
             retired[key].add(r["lesion_id"])
         else:
             lesions[key][r["lesion_id"]] = Lesion(r["lesion_id"], Category(r["category"]),
-                                                  r["organ"], r["detail"], bool(r["is_node"]))
+                                                  r["organ"], r["detail"], bool(r["is_node"]),
+                                                  _point(r))  # fmt: skip
     observations = _observations(query, lesions)
     signatures: dict[ReadKey, dict[str, Signature]] = defaultdict(dict)
     for r in query(_CURRENT_SIGNATURES):
@@ -202,8 +221,8 @@ def _observations(
     found: dict[ReadKey, dict[tuple[str, str], Observation]] = defaultdict(dict)
     for r in query(latest):
         key = ReadKey(r["case_id"], r["reader"])
-        if r["lesion_id"] not in lesions.get(key, {}):
-            continue  # a retired lesion's observation: kept in the file, not current
+        if r["lesion_id"] not in lesions.get(key, {}) or r["retracted"]:
+            continue  # a retired lesion's, or retracted: kept in the file, not current
         fragments = tuple(
             Fragment(pair["long"]["fragment"], _axis(pair["long"]),
                      _axis(pair["short"]) if "short" in pair else None)
@@ -219,7 +238,17 @@ def _axis(r: sqlite3.Row) -> AxisMeasurement:
     return AxisMeasurement(segment, r["slice_index"], r["sop_instance_uid"],
                            (r["row_spacing_mm"], r["col_spacing_mm"]), Decimal(r["length_mm"]),
                            r["measured_by"], _time(r["measured_at"]), r["series_uid"] or "",
-                           _decimal(r["slice_thickness_mm"]))  # fmt: skip
+                           _decimal(r["slice_thickness_mm"]),
+                           Provenance(r["provenance"] or Provenance.DRAWN))  # fmt: skip
+
+
+def _point(r: sqlite3.Row) -> LesionPoint | None:
+    """A lesion version's point (schema 5; ``None``: not marked)."""
+    if r["point_timepoint"] is None:
+        return None
+    return LesionPoint(r["point_timepoint"], r["point_series_uid"], r["point_sop_instance_uid"],
+                       int(r["point_slice_index"]), float(r["point_row"]),
+                       float(r["point_col"]))  # fmt: skip
 
 
 def _decimal(text: str | None) -> Decimal | None:

@@ -25,6 +25,14 @@ registered the timepoint, in its transaction), and later records of a study's fi
 (``image_update``: a damaged study replaced by the site's corrected re-send, or the files of a
 study imported before hashes were recorded), keyed by their audit record.
 
+Schema 5 adds what the reading assistance records (:data:`READING_COLUMNS`): where a
+non-target or new lesion is (``lesion_version.point_*``: timepoint, series, slice, row,
+column, set by a click), whether each measured axis was drawn by hand or proposed by the
+one-click measurement and accepted or adjusted (``axis_measurement.provenance``), and
+observation versions that take an entry back (``observation_version.retracted``: the undo of
+a lesion's first entry at a timepoint). Older rows read NULL: no point, drawn by hand, not
+retracted.
+
 ``PRAGMA application_id`` marks the file as a reading project; ``PRAGMA user_version`` is the
 schema version (migrations go in :data:`MIGRATIONS`).
 """
@@ -33,7 +41,7 @@ from __future__ import annotations
 
 #: "RCST" in ASCII: identifies a reading project file (``PRAGMA application_id``).
 APPLICATION_ID = 0x52435354
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 TABLES: dict[str, str] = {
     "project_info": """
@@ -71,7 +79,13 @@ TABLES: dict[str, str] = {
         organ TEXT NOT NULL,
         detail TEXT NOT NULL,
         is_node INTEGER NOT NULL CHECK (is_node IN (0, 1)),
-        retired INTEGER NOT NULL CHECK (retired IN (0, 1))""",
+        retired INTEGER NOT NULL CHECK (retired IN (0, 1)),
+        point_timepoint TEXT,          -- schema 5: where the lesion is marked (NULL: not)
+        point_series_uid TEXT,
+        point_sop_instance_uid TEXT,
+        point_slice_index INTEGER,
+        point_row REAL,
+        point_col REAL""",
     "observation_version": """
         change_id INTEGER PRIMARY KEY REFERENCES change_log,
         case_id TEXT NOT NULL,
@@ -82,6 +96,7 @@ TABLES: dict[str, str] = {
         reason TEXT NOT NULL,
         recorded_by TEXT NOT NULL,
         recorded_at TEXT NOT NULL,
+        retracted INTEGER CHECK (retracted IN (0, 1)),  -- schema 5; NULL in older rows: 0
         FOREIGN KEY (case_id, timepoint) REFERENCES timepoint (case_id, label)""",
     "axis_measurement": """
         change_id INTEGER NOT NULL REFERENCES observation_version,
@@ -101,6 +116,7 @@ TABLES: dict[str, str] = {
         measured_at TEXT NOT NULL,
         series_uid TEXT,               -- the series it lies on (NULL: recorded before this)
         slice_thickness_mm TEXT,       -- that series' Slice Thickness, exact decimal
+        provenance TEXT CHECK (provenance IN ('drawn', 'proposed', 'adjusted')),  -- schema 5
         PRIMARY KEY (change_id, fragment_position, axis)""",
     "signature": """
         change_id INTEGER PRIMARY KEY REFERENCES change_log,
@@ -240,6 +256,25 @@ IMAGE_TABLES: dict[str, str] = {
 }
 IMAGE_INDEXES = ("CREATE INDEX image_update_key ON image_update (case_id, timepoint)",)
 
+#: Schema 5: the columns added to the reading tables of older files (by ``ALTER TABLE``).
+READING_COLUMNS: dict[str, tuple[str, ...]] = {
+    "lesion_version": ("point_timepoint TEXT", "point_series_uid TEXT",
+                       "point_sop_instance_uid TEXT", "point_slice_index INTEGER",
+                       "point_row REAL", "point_col REAL"),
+    "observation_version": ("retracted INTEGER CHECK (retracted IN (0, 1))",),
+    "axis_measurement": ("provenance TEXT CHECK (provenance IN ('drawn', 'proposed', "
+                         "'adjusted'))",),
+}  # fmt: skip
+
+
+def reading_statements(columns: dict[str, tuple[str, ...]]) -> list[str]:
+    """DDL of schema 5 that a file lacks (:data:`READING_COLUMNS`), given the names of the
+    columns of the tables that gain some."""
+    return [f"ALTER TABLE {table} ADD COLUMN {column}"
+            for table, added in READING_COLUMNS.items() for column in added
+            if column.split()[0] not in columns[table]]  # fmt: skip
+
+
 #: Tables created within schema 2 on the first opening for writing (absent from older files).
 ADDED_TABLES: dict[str, str] = {**ADJUDICATION_TABLES, **SERIES_TABLES}
 
@@ -331,9 +366,10 @@ ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES, *ADDED_TABLES, *ACCOUNT_
 #: ``MIGRATIONS[n]`` upgrades a file from schema version ``n`` to ``n + 1`` (the store then
 #: chains the changes recorded before the audit trail existed: ``audit.chain_unaudited``).
 #: Schema 2 to 3 depends on what the file holds: :func:`account_statements`, run by the
-#: store on every opening for writing after these; so does 3 to 4 (:func:`image_statements`).
+#: store on every opening for writing after these; so do 3 to 4 (:func:`image_statements`)
+#: and 4 to 5 (:func:`reading_statements`).
 MIGRATIONS: dict[int, tuple[str, ...]] = {1: tuple(_tables(REVIEW_TABLES, REVIEW_INDEXES)),
-                                          2: (), 3: ()}  # fmt: skip
+                                          2: (), 3: (), 4: ()}  # fmt: skip
 
 def upgrade_summary(tables: set[str], columns: dict[str, tuple[str, ...]]) -> str:
     """What opening a file adds to it, for the ``upgrade-schema`` audit record: the tables
@@ -342,7 +378,7 @@ def upgrade_summary(tables: set[str], columns: dict[str, tuple[str, ...]]) -> st
     new_tables = [name for name in wanted if name not in tables]
     new_columns = [f"{table}.{column.split()[0]}"
                    for table, added in (("axis_measurement", AXIS_SERIES_COLUMNS),
-                                        ("app_user", USER_COLUMNS))
+                                        ("app_user", USER_COLUMNS), *READING_COLUMNS.items())
                    for column in added if column.split()[0] not in columns[table]]  # fmt: skip
     parts = [f"tables {', '.join(new_tables)}" if new_tables else "",
              f"columns {', '.join(new_columns)}" if new_columns else ""]

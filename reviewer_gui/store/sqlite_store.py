@@ -33,11 +33,13 @@ from reviewer_gui.store.base import SqlStore, StoreError, log_row
 from reviewer_gui.store.schema import (
     APPLICATION_ID,
     MIGRATIONS,
+    READING_COLUMNS,
     SCHEMA_VERSION,
     account_statements,
     addition_statements,
     create_statements,
     image_statements,
+    reading_statements,
     upgrade_summary,
 )
 
@@ -167,13 +169,17 @@ class Store(SqlStore):
                                                 "WHERE type = 'table'")}  # fmt: skip
             columns = tuple(r[1] for r in db.execute("PRAGMA table_info(axis_measurement)"))
             user_columns = tuple(r[1] for r in db.execute("PRAGMA table_info(app_user)"))
-            added = upgrade_summary(present, {"axis_measurement": columns,
+            reading_columns = {table: tuple(r[1] for r in db.execute(
+                f"PRAGMA table_info({table})")) for table in READING_COLUMNS}  # fmt: skip
+            added = upgrade_summary(present, {**reading_columns, "axis_measurement": columns,
                                               "app_user": user_columns})
             for statement in addition_statements(present, columns):
                 db.execute(statement)
             for statement in account_statements(present, user_columns):
                 db.execute(statement)
             for statement in image_statements(present):
+                db.execute(statement)
+            for statement in reading_statements(reading_columns):
                 db.execute(statement)
             if version < SCHEMA_VERSION:
                 audit.chain_unaudited(db, self._audit_key, _os_account())

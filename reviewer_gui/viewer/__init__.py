@@ -10,7 +10,11 @@
 - :mod:`.corner_layout`: corner text and orientation letters kept apart in narrow views.
 - :mod:`.viewport`: one viewport's state and its response to mouse, wheel and keys.
 - :mod:`.propose` / :mod:`.axes`: one-click measurement, the lesion under a seed segmented
-  (SimpleITK region growing) and its RECIST long and perpendicular short axes proposed.
+  (SimpleITK region growing) and its RECIST long and perpendicular short axes proposed;
+  :mod:`.proposal`: the proposal as an editable caliper awaiting Enter or Esc.
+- :mod:`.registration`: a follow-up series registered to the baseline or the prior
+  (SimpleITK, rigid then affine), and a lesion's predicted slice and position on it, or the
+  prior's slice position when the registration is poor.
 
 The Qt widgets in :mod:`reviewer_gui.qt` only translate events and paint what these say.
 """
@@ -18,9 +22,10 @@ The Qt widgets in :mod:`reviewer_gui.qt` only translate events and paint what th
 from .geometry import MeasurementRefused, PixelSpacing, require_spacing
 from .measure import Bidirectional, Caliper, Phase
 from .navigation import SliceLink, SliceNavigator
+from .proposal import Proposal, propose_at
 from .propose import ProposedMeasurement, propose_measurement
 from .scale_bar import choose_scale_bar, format_mm
-from .tools import Measurement, MeasurementLayer, Tool
+from .tools import Marker, Measurement, MeasurementLayer, Tool
 from .transform import ViewTransform
 from .viewport import KEYS, Button, Viewport
 from .windowing import DEFAULT_WINDOW, PRESETS, WindowDrag, WindowLevel, apply_window
@@ -32,11 +37,13 @@ __all__ = [
     "Bidirectional",
     "Button",
     "Caliper",
+    "Marker",
     "Measurement",
     "MeasurementLayer",
     "MeasurementRefused",
     "Phase",
     "PixelSpacing",
+    "Proposal",
     "ProposedMeasurement",
     "SliceLink",
     "SliceNavigator",
@@ -48,6 +55,7 @@ __all__ = [
     "apply_window",
     "choose_scale_bar",
     "format_mm",
+    "propose_at",
     "propose_measurement",
     "require_spacing",
 ]

@@ -48,6 +48,11 @@ class Caliper:
         self.phase = Phase.EMPTY
         self.locked = False
         self.caption = ""  # who the measurement belongs to (a lesion id), shown beside it
+        #: A one-click proposal awaiting the reader's decision (drawn dashed, "proposed").
+        self.proposed = False
+        #: Once a proposal is accepted: (long, short) "proposed" or "adjusted" each (see
+        #: :mod:`.proposal`); ``None`` for a measurement drawn by hand.
+        self.kinds: tuple[str, str] | None = None
         self.points: list[Point] = []  # [start, end] in image (row, col)
         self._grabbed: int | None = None
 

@@ -56,7 +56,8 @@ KEYS: dict[str, str] = {
     "F": "fit the image to the viewport",
     "C": "caliper (long axis)",
     "B": "bidirectional (long axis, then perpendicular short axis)",
-    "Esc": "cancel the measurement being drawn",
+    "Esc": "cancel the measurement being drawn (or discard a proposed one)",
+    "Enter": "accept the proposed measurement",
 }
 
 
@@ -179,7 +180,8 @@ class Viewport:
         if button == Button.MIDDLE or shift:
             self._pan_from = (x, y)
             return False
-        taken = self.layer.press(self.transform, x, y, self.nav.index)
+        taken = self.layer.press(self.transform, x, y, self.nav.index,
+                                 self.voxels[self.nav.index])  # fmt: skip
         return taken or bool(self.layer.message)
 
     def move(self, x: float, y: float) -> bool:
@@ -237,6 +239,8 @@ class Viewport:
         elif name == "Esc":
             self.layer.message = ""
             self.layer.cancel()
+        elif name == "Enter":
+            return self.layer.accept()
         else:
             return False
         return True

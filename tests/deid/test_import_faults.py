@@ -74,12 +74,14 @@ def test_an_import_waits_for_the_one_holding_the_project(site: Path, tmp_path: P
     with open(reading / ".import.lock", "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         waiting = start_cli("import", site, reading)
-        time.sleep(3)
+        assert waiting.stderr is not None
+        said = waiting.stderr.readline()  # the run says it waits (however long it took to start)
+        assert "another import into" in said and "is running: waiting" in said, said
+        time.sleep(1)
         assert waiting.poll() is None  # still waiting for the lock
         assert not (reading / PROJECT_DB).exists() and not (reading / IMAGES).exists()
     _, err = waiting.communicate(timeout=300)
-    assert waiting.returncode == 0, err
-    assert "another import into" in err and "is running: waiting" in err
+    assert waiting.returncode == 0, said + err
     assert sum(map(len, timepoints(reading).values())) == 8
 
 

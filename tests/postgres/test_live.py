@@ -9,9 +9,8 @@ import pytest
 from pg_server import PgDatabase
 
 from reviewer_gui.engine_adapter import RecistEngine
-from reviewer_gui.reading import Category, ReadKey
+from reviewer_gui.reading import Category
 from reviewer_gui.review import sign_in
-from reviewer_gui.store import StoreError
 from reviewer_gui.store.postgres import PostgresStore
 from reviewer_gui.store.verify import verify
 
@@ -47,22 +46,25 @@ def _drop(postgres_url: str, name: str) -> None:
     assert dropped and all(ok for (ok,) in dropped)
 
 
-def test_a_dropped_connection_loses_nothing_acknowledged_and_applies_nothing_unsaved(
+def test_a_dropped_connection_is_restored_and_the_next_action_saved_once(
     study: PgDatabase, postgres_url: str
 ) -> None:
-    key = ReadKey(CASE, "alice")
     alice = sign_in(study.location, "alice", PASSWORDS["alice"], engine=RecistEngine())
+    told: list[str] = []
+    alice._store.on_connection = told.append  # type: ignore[attr-defined]
     alice.add_lesion(CASE, Category.TARGET, "liver")
     alice.measure(CASE, "BASELINE", "T1", mm(25), PLANE)
-    acknowledged = alice.read(CASE)
     _drop(postgres_url, "alice")
-    with pytest.raises(StoreError, match=r"connection to the server was lost.*reopen"):
-        alice.measure(CASE, "BASELINE", "T1", mm(27), PLANE)
-    assert alice.read(CASE) == acknowledged  # the model did not apply what was not saved
-    with pytest.raises(StoreError):
-        alice.close()  # the sign-out record cannot be written either: said, not hidden
+    alice.measure(CASE, "BASELINE", "T1", mm(27), PLANE)  # reconnects, then saves it
+    assert any("connection to the server was lost" in t for t in told)
+    assert any("reconnected as alice" in t for t in told)
+    acknowledged = alice.read(CASE)
+    alice.close()
     with sign_in(study.location, "alice", PASSWORDS["alice"]) as again:
         assert again.read(CASE) == acknowledged
     with PostgresStore.open(study.location, user="ada", password=PASSWORDS["ada"]) as ada:
         assert verify(ada.database).problems == ()
-        assert key in ada.load().reads
+        kinds = [r["action"] for r in ada.database.rows(
+            "SELECT action FROM audit_record WHERE actor = 'alice' ORDER BY seq")]
+        assert kinds.count("save-observation") == 2
+        assert kinds.count("reconnect") == 1

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 from pg_server import PgDatabase, drop_project, with_database
 
+from reviewer_gui.store.postgres import actions
 from reviewer_gui.store.postgres.ddl import ident, role_prefix
 from reviewer_gui.store.schema import ALL_TABLES
 
@@ -120,7 +121,7 @@ WRITES = ("UPDATE {t} SET {c} = {c}", "DELETE FROM {t}", "TRUNCATE {t}",
 @pytest.mark.parametrize("name", ["alice", "bob", "carol", "ada"])
 def test_nobody_changes_deletes_or_alters_a_table(study: PgDatabase, name: str) -> None:
     with connect_as(study, name) as connection:
-        for table in (*ALL_TABLES, "store_version"):
+        for table in (*ALL_TABLES, "store_version", *actions.TABLES):
             column = connection.execute(
                 "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum = 1",
                 (f"recist.{table}",)).fetchone()[0]  # fmt: skip
@@ -141,7 +142,7 @@ def test_nobody_changes_deletes_or_alters_a_table(study: PgDatabase, name: str) 
 def test_not_even_the_owner_updates_deletes_or_truncates(study: PgDatabase) -> None:
     """The bootstrap account (here the superuser) owns the tables; the triggers still refuse."""
     with psycopg.connect(study.url, autocommit=True) as owner:
-        for table in (*ALL_TABLES, "store_version"):
+        for table in (*ALL_TABLES, "store_version", *actions.TABLES):
             statements = [f"TRUNCATE recist.{table} CASCADE"]
             if owner.execute(f"SELECT count(*) FROM recist.{table}").fetchone()[0]:
                 column = owner.execute(

@@ -171,10 +171,26 @@ def test_a_split_target_is_measured_in_named_fragments_never_mixed_with_a_whole(
 
 
 def test_a_state_other_than_present_drops_the_measurements(ready: ReadingProject) -> None:
+    baseline_signed(ready)
+    ready.measure(KEY, "M2", "T1", seg(40), PLANE)
+    assert ready.set_state(KEY, "M2", "T1", State.PRESENT).fragments != ()
+    assert ready.set_state(KEY, "M2", "T1", State.TOO_SMALL).fragments == ()
+
+
+def test_the_model_refuses_states_meaningless_at_baseline(ready: ReadingProject) -> None:
     ready.add_lesion(KEY, Category.TARGET, "liver")
+    ready.add_lesion(KEY, Category.NON_TARGET, "lung")
     ready.measure(KEY, "BASELINE", "T1", seg(40), PLANE)
-    assert ready.set_state(KEY, "BASELINE", "T1", State.PRESENT).fragments != ()
-    assert ready.set_state(KEY, "BASELINE", "T1", State.TOO_SMALL).fragments == ()
+    before = ready.state
+    refused = [("T1", State.ABSENT), ("T1", State.MERGED), ("T1", State.NOT_EVALUATED),
+               ("T1", State.TOO_SMALL), ("NT1", State.ABSENT), ("NT1", State.NOT_EVALUATED)]
+    for lesion_id, state in refused:
+        with pytest.raises(ReadingError, match=f"{state.value} means nothing at baseline"):
+            ready.set_state(KEY, "BASELINE", lesion_id, state)
+    with pytest.raises(ReadingError, match="PROGRESSION means nothing at baseline"):
+        ready.set_state(KEY, "BASELINE", "NT1", State.PROGRESSION, reason="effusion grew")
+    assert ready.state == before  # the measured T1 kept its diameter
+    assert ready.set_state(KEY, "BASELINE", "NT1", State.PRESENT).state is State.PRESENT
 
 
 def test_events_carry_typed_changes_then_the_recomputed_grid(ready: ReadingProject) -> None:

@@ -10,12 +10,14 @@ import pytest
 
 from reviewer_gui.reading import (
     Axis,
+    Category,
     ImagePlane,
     Point,
     ReadingError,
     ReadingProject,
     ReadKey,
     Segment,
+    SigningRefused,
     State,
     TimepointLocked,
 )
@@ -37,7 +39,7 @@ def test_undo_and_redo_put_back_each_previous_entry(project: ReadingProject) -> 
     project.set_axis(KEY, "BASELINE", "T1", Axis.LONG,
                      Segment(long.start, Point(long.end.row, long.end.col + 3)))  # fmt: skip
     measured = project.read(KEY).observation("BASELINE", "NT1")
-    project.set_state(KEY, "BASELINE", "NT1", State.NOT_EVALUATED)  # drops its diameters
+    project.clear_measurement(KEY, "BASELINE", "NT1")  # drops its diameters
     history.undo()  # NT1 measured again, the same end points
     nt1 = project.read(KEY).observation("BASELINE", "NT1")
     assert nt1 is not None and measured is not None and nt1.state is State.PRESENT
@@ -57,12 +59,10 @@ def test_undo_and_redo_put_back_each_previous_entry(project: ReadingProject) -> 
         history.redo()
 
 
-def test_a_first_entry_and_a_signed_timepoint_are_not_undone(project: ReadingProject) -> None:
+def test_a_signed_timepoint_is_not_undone(project: ReadingProject) -> None:
     add_sample_subject(project, "SUBJ-001")
     history = UndoHistory(project, KEY)
     read_timepoint(project, KEY, "BASELINE")
-    with pytest.raises(ReadingError, match="had no entry before"):
-        history.undo()
     t1 = project.read(KEY).observation("BASELINE", "T1")
     assert t1 is not None
     axis = t1.fragments[0].long_axis
@@ -97,3 +97,36 @@ def test_an_undo_is_stored_as_new_versions_and_audited(
         assert versions() == before + 2 and audited() > records
     finally:
         db.close()
+
+
+def test_undoing_a_first_entry_retracts_it_and_redo_restores_it(
+        stored: tuple[ReadingProject, Store]) -> None:
+    project, store = stored
+    add_sample_subject(project, "SUBJ-001")
+    read_timepoint(project, KEY, "BASELINE")
+    history = UndoHistory(project, KEY)
+    project.add_lesion(KEY, Category.NON_TARGET, "bone")
+    project.set_state(KEY, "BASELINE", "NT2", State.PRESENT)  # NT2's first entry
+    entered = project.read(KEY).observation("BASELINE", "NT2")
+    assert history.undo().lesion_id == "NT2"
+    assert project.read(KEY).observation("BASELINE", "NT2") is None
+    assert store.load().reads[KEY].observation("BASELINE", "NT2") is None  # as recorded
+    db = sqlite3.connect(store.path)
+    try:
+        rows = db.execute("SELECT state, retracted FROM observation_version WHERE lesion_id "
+                          "= 'NT2' ORDER BY change_id").fetchall()  # fmt: skip
+        assert rows == [("PRESENT", 0), ("PRESENT", 1)]  # the entry kept, then taken back
+        action, before = db.execute("SELECT action, before FROM audit_record ORDER BY seq "
+                                    "DESC LIMIT 1").fetchone()  # fmt: skip
+        assert action == "retract-observation" and '"lesion_id":"NT2"' in before
+    finally:
+        db.close()
+    with pytest.raises(SigningRefused, match="cannot be signed"):
+        project.sign(KEY, "BASELINE")  # NT2 has no entry again
+    history.redo()
+    restored = project.read(KEY).observation("BASELINE", "NT2")
+    assert restored is not None and entered is not None and restored.state is entered.state
+    assert store.load().reads[KEY].observation("BASELINE", "NT2") == restored
+    project.add_lesion(KEY, Category.NON_TARGET, "liver")
+    with pytest.raises(ReadingError, match="NT3 has no entry at BASELINE to take back"):
+        project.retract_observation(KEY, "BASELINE", "NT3")

@@ -24,7 +24,7 @@ from reviewer_gui.review.users import check_user_name
 from reviewer_gui.store import Store
 
 from .conftest import PASSWORDS, open_as, store_as
-from .kit import CASE
+from .kit import CASE, PLANE, mm
 from .test_sessions import MEANING, read_baseline
 
 ADA = PASSWORDS["ada"]
@@ -214,9 +214,50 @@ def test_a_schema_3_project_of_the_previous_release_opens_upgraded_and_verifies(
     with sign_in(path, "alice", PASSWORDS["alice"]) as alice:
         assert "BASELINE" in alice.read(CASE).signatures
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     upgrades = [r[0] for r in db.execute("SELECT reason FROM audit_record "
                                          "WHERE action = 'upgrade-schema'")]  # fmt: skip
     db.close()
-    assert upgrades == ["schema 3 -> 4: added tables image_file, image_update"]
+    assert upgrades == [f"schema 3 -> 5: added tables image_file, image_update; {SCHEMA_5}"]
     assert main(["audit", "verify", str(path)]) == 0
+
+
+SCHEMA_5 = ("columns lesion_version.point_timepoint, lesion_version.point_series_uid, "
+            "lesion_version.point_sop_instance_uid, lesion_version.point_slice_index, "
+            "lesion_version.point_row, lesion_version.point_col, "
+            "observation_version.retracted, axis_measurement.provenance")
+
+
+def test_a_schema_4_project_opens_upgraded_its_reads_as_they_were(tmp_path: Path) -> None:
+    """Made by release c40d32e (``data/make_schema4_release.py``): no lesion points, no
+    provenance, no retracted entries. Its rows read as before (drawn by hand, no point); the
+    new columns take new entries; the audit trail verifies before and after."""
+    from reviewer_gui.reading import Category, Point, Provenance, State
+    from reviewer_gui.review import sign_in
+
+    path = tmp_path / "old.db"
+    shutil.copy(Path(__file__).resolve().parent / "data" / "schema4_release.db", path)
+    assert main(["audit", "verify", str(path), "--skip-images"]) == 0
+    with sign_in(path, "alice", "alice-pass-1234") as alice:
+        read = alice.read(CASE)
+        t1 = read.observation("BASELINE", "T1")
+        assert t1 is not None and t1.fragments[0].long_axis.provenance is Provenance.DRAWN
+        assert read.lesions["NT1"].point is None and "BASELINE" in read.signatures
+        alice.measure(CASE, "M2", "T1", mm(24), PLANE, provenance=Provenance.PROPOSED)
+        new = alice.add_lesion(CASE, Category.NEW, "bone")  # marked, entered, taken back
+        alice.set_point(CASE, new.lesion_id, "M2", PLANE, Point(40.5, 60.25))
+        alice.set_state(CASE, "M2", new.lesion_id, State.PRESENT)
+        alice.retract_observation(CASE, "M2", new.lesion_id)
+        read = alice.read(CASE)
+        assert read.observation("M2", new.lesion_id) is None
+        point = read.lesions[new.lesion_id].point
+        assert point is not None and (point.row, point.col) == (40.5, 60.25)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 5
+    upgrades = [r[0] for r in db.execute("SELECT reason FROM audit_record "
+                                         "WHERE action = 'upgrade-schema'")]  # fmt: skip
+    stored = db.execute("SELECT provenance FROM axis_measurement ORDER BY change_id").fetchall()
+    db.close()
+    assert upgrades == [f"schema 4 -> 5: added {SCHEMA_5}"]
+    assert stored == [(None,), ("proposed",)]  # the old row untouched, the new one recorded
+    assert main(["audit", "verify", str(path), "--skip-images"]) == 0

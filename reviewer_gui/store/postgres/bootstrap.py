@@ -23,9 +23,11 @@ import psycopg
 
 from reviewer_gui.store import audit
 from reviewer_gui.store.base import StoreError
-from reviewer_gui.store.postgres import ddl, signin
+from reviewer_gui.store.postgres import actions, ddl, signin
 from reviewer_gui.store.postgres.connect import connect, database_name, display
-from reviewer_gui.store.postgres.store import MAX_NAME_BYTES, PostgresStore, refusal
+from reviewer_gui.store.postgres.reconnect import refusal
+from reviewer_gui.store.postgres.sr_load import sr_load_statements
+from reviewer_gui.store.postgres.store import MAX_NAME_BYTES, PostgresStore
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 
@@ -103,6 +105,10 @@ def _create(connection: psycopg.Connection[Any], database: str, prefix: str) -> 
     for statement in ddl.security_statements(prefix, database):
         if statement not in database_wide:
             run(statement)
+    for statement in sr_load_statements(prefix):  # the administrator's SR loading
+        run(statement)
+    for statement in actions.statements(prefix):  # PostgreSQL only: which writes applied
+        run(statement)
     gate = signin.gate_statements(prefix, database, signin.gate_exists(connection))
     for statement in gate:  # failed sign-ins recorded (store.postgres.signin)
         if " ON DATABASE " not in statement:

@@ -24,7 +24,8 @@ from reviewer_gui.store.base import StoreError
 from reviewer_gui.store.postgres import ddl
 from reviewer_gui.store.postgres.bootstrap import _create, _refuse_unusable
 from reviewer_gui.store.postgres.connect import connect, database_name, display
-from reviewer_gui.store.postgres.store import PostgresStore, refusal
+from reviewer_gui.store.postgres.reconnect import refusal
+from reviewer_gui.store.postgres.store import PostgresStore
 from reviewer_gui.store.schema import ALL_TABLES
 from reviewer_gui.store.sqlite_store import Store
 from reviewer_gui.store.users import UserRecord

@@ -8,7 +8,11 @@ for rows keyed by their record) and held to its commit, so writers from any mach
 serialised on the chain, which never forks, but not while they insert their rows; audit
 records are appended by ``recist.append_audit`` (which hashes them on the server and refuses
 another actor than the connected user); and reads go through the server's row-level
-security: a reader's ``load()`` holds only what PostgreSQL lets them see.
+security: a reader's ``load()`` holds only what PostgreSQL lets them see. A writing
+transaction is pipelined (psycopg's pipeline mode: a statement whose answer is not needed goes
+with the next round trip) and ends with the row of its id (``actions``), so that a lost
+connection is survived with each write applied exactly once or reported as not saved
+(``reconnect``, which this store's writes and reads go through).
 
 psycopg 3 directly, not SQLAlchemy Core: the store's SQL already exists, written once for both
 backends with ``?`` placeholders (``reviewer_gui.store.rows``, ``.audit``, ``.users``); what
@@ -22,16 +26,19 @@ needs no system libpq.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from reviewer_gui.reading import Change, ProjectState
 from reviewer_gui.store import audit
-from reviewer_gui.store.base import SqlStore, StoreError, log_row
+from reviewer_gui.store.base import StoreError, log_row
+from reviewer_gui.store.postgres import actions, reconnect
 from reviewer_gui.store.postgres.connect import SignInRefused, connect, display, scram_verifier
 from reviewer_gui.store.postgres.ddl import (
     READS_CHANNEL,
@@ -40,11 +47,12 @@ from reviewer_gui.store.postgres.ddl import (
     ident,
     literal,
 )
+from reviewer_gui.store.postgres.reconnect import refusal
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from reviewer_gui.store.users import AccountEvent, UserRecord
 
 MAX_NAME_BYTES = 63  # PostgreSQL's identifier length
-LOCK_TIMEOUT_S = 10
+LOCK_TIMEOUT_S = reconnect.LOCK_TIMEOUT_S
 
 
 class Database:
@@ -76,17 +84,26 @@ class Database:
         self.connection.close()
 
 
-class PostgresStore(SqlStore):
+class PostgresStore(reconnect.ReconnectingStore):
     """A reading project in PostgreSQL, connected as one user. Use :meth:`open`."""
 
     _db: Database
 
-    def __init__(self, url: str, connection: psycopg.Connection[Any]) -> None:
+    def __init__(
+        self,
+        url: str,
+        connection: psycopg.Connection[Any],
+        *,
+        sign_in: tuple[str | None, str | None] = (None, None),
+    ) -> None:
         self.url = url
         self._db = Database(connection)
         self.user = str(connection.execute("SELECT session_user").fetchone()[0])  # type: ignore[index]
         self._verifiers: dict[str, str] = {}
         self._attached = {}
+        self._tracked = bool(connection.execute(actions.PRESENT).fetchone()[0])  # type: ignore[index]
+        self._seq: int | None = None  # the audit record the current transaction appended
+        self._keep(connection, sign_in)
 
     @classmethod
     def open(
@@ -112,11 +129,9 @@ class PostgresStore(SqlStore):
 
             raise refused_sign_in(url, user, refused) from None
         try:
-            connection.execute(f"SET search_path = {SCHEMA}, pg_temp")
-            # a writer waits this long for the chain's lock (held by a stalled client?)
-            connection.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
+            reconnect.prepare(connection, LOCK_TIMEOUT_S)
             check_project(connection, display(url))
-            return cls(url, connection)
+            return cls(url, connection, sign_in=(user, password))
         except BaseException:
             connection.close()
             raise
@@ -145,6 +160,7 @@ class PostgresStore(SqlStore):
     def listen_for_reads(self) -> None:
         """Be told (:meth:`wait_for_reads`) when any read is signed or reopened."""
         self._db.execute(f"LISTEN {READS_CHANNEL}")
+        self._listening = True
 
     def socket(self) -> int:
         """The connection's socket: an event loop watches it for :meth:`wait_for_reads`."""
@@ -156,6 +172,11 @@ class PostgresStore(SqlStore):
         try:
             return any(True for _ in self._db.connection.notifies(timeout=timeout,
                                                                   stop_after=1))  # fmt: skip
+        except psycopg.OperationalError as error:
+            if not reconnect.broken(self._db.connection):
+                raise StoreError(refusal(self.location, error)) from error
+            self._reconnect(error)
+            return True  # reads may have completed meanwhile: refresh
         except psycopg.Error as error:
             raise StoreError(refusal(self.location, error)) from error
 
@@ -188,14 +209,23 @@ class PostgresStore(SqlStore):
         transaction: a new user's login role (``recist.create_login``), a changed password
         (``ALTER ROLE`` for one's own, ``recist.reset_login`` for another's), and the lock or
         unlock of the login (``recist.set_login``)."""
-        with self._transaction():
-            if user is not None:
-                self._server_password(user, adding=action == "add-user")
-            if event is not None and (event.locked or event.event == "unlocked"):
-                self._db.execute("SELECT recist.set_login(?, ?)", (event.name, not event.locked))
-            return super().record_account(action, actor, user=user, event=event,
-                                          setting=setting, reason=reason, case_id=case_id,
-                                          reader=reader, timepoint=timepoint)  # fmt: skip
+        verifiers = dict(self._verifiers)
+
+        def restore() -> None:
+            self._verifiers = dict(verifiers)
+
+        def write() -> int:
+            with self._transaction():
+                if user is not None:
+                    self._server_password(user, adding=action == "add-user")
+                if event is not None and (event.locked or event.event == "unlocked"):
+                    self._db.execute("SELECT recist.set_login(?, ?)",
+                                     (event.name, not event.locked))  # fmt: skip
+                return super(PostgresStore, self).record_account(
+                    action, actor, user=user, event=event, setting=setting, reason=reason,
+                    case_id=case_id, reader=reader, timepoint=timepoint)
+
+        return self._write(write, restore)
 
     def _server_password(self, user: UserRecord, *, adding: bool) -> None:
         verifier = self._verifiers.pop(user.name, None)
@@ -217,11 +247,31 @@ class PostgresStore(SqlStore):
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        try:
-            with self._db.connection.transaction():
-                # the chain's lock is taken as late as possible: by recist.append_audit, or by
-                # _next_seq for rows keyed by their record, and held until the commit
+        """A writing transaction in pipeline mode (statements whose result is not needed go
+        with the next round trip; the action's id row with the COMMIT). The chain's lock is
+        taken as late as possible: by recist.append_audit, or by _next_seq for rows keyed by
+        their record, and held until the commit. A lost connection raises
+        :class:`~.reconnect.Lost` (settled by :meth:`_write`)."""
+        connection = self._connected()
+        if connection.info.transaction_status != TransactionStatus.IDLE:  # nested: a savepoint
+            with connection.transaction():
                 yield
+            return
+        action = uuid.uuid4() if self._tracked else None
+        self._seq, committing = None, False
+        try:
+            with connection.pipeline(), connection.transaction():
+                yield
+                if action is not None:
+                    self._db.execute(actions.RECORD, (action, self._seq))
+                committing = True
+        except psycopg.OperationalError as error:
+            if not reconnect.broken(connection):
+                raise StoreError(refusal(self.location, error)) from error
+            if committing and action is None:  # a project made before action ids: unknowable
+                raise StoreError(refusal(self.location, error)) from error
+            raise reconnect.Lost(refusal(self.location, error), error,
+                                 action if committing else None) from error  # fmt: skip
         except psycopg.Error as error:
             raise StoreError(refusal(self.location, error)) from error
 
@@ -236,11 +286,20 @@ class PostgresStore(SqlStore):
         if entry.actor != self.user:  # e.g. a refused e-signature given another user's name
             entry = dataclasses.replace(entry, actor=self.user, reason=(
                 f"{entry.reason}; name given: {entry.actor}".lstrip("; ")))  # fmt: skip
-        row = self._one(
-            "SELECT recist.append_audit(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (entry.actor, entry.action, entry.at, entry.change_id, entry.case_id, entry.reader,
-             entry.timepoint, entry.lesion_id, entry.reason, audit.canonical(entry.before),
-             audit.canonical(entry.after)))  # fmt: skip
+        sql = "SELECT recist.append_audit(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        values = (entry.actor, entry.action, entry.at, entry.change_id, entry.case_id,
+                  entry.reader, entry.timepoint, entry.lesion_id, entry.reason,
+                  audit.canonical(entry.before), audit.canonical(entry.after))  # fmt: skip
+        if self._unanswered_append:
+            # A change's record is the last statement before the COMMIT and nobody needs its
+            # number: its answer comes with the COMMIT's (pipelined), so the chain's lock,
+            # taken by the append, is held one round trip less. (The id row then takes the
+            # number on the server: actions.RECORD.)
+            self._db.execute(sql, values)
+            self._seq = None
+            return 0
+        row = self._one(sql, values)
+        self._seq = int(row)
         return int(row)
 
     def _next_seq(self) -> int:
@@ -253,36 +312,19 @@ class PostgresStore(SqlStore):
         return row[0]
 
     def _query(self, sql: str, *parameters: Any) -> list[Any]:
-        try:
-            return self._db.rows(sql, *parameters)
-        except psycopg.Error as error:
-            raise StoreError(refusal(self.location, error)) from error
+        if self._db.connection.info.transaction_status != TransactionStatus.IDLE:
+            return self._db.rows(sql, *parameters)  # in a transaction: it handles errors
+        return self._reading(lambda: self._db.rows(sql, *parameters))
 
     def load(self, *, reader: str | None = None) -> ProjectState:
         """As :meth:`SqlStore.load`, from one snapshot (REPEATABLE READ, read only)."""
-        try:
+
+        def snapshot() -> ProjectState:
             with self._db.connection.transaction():
                 self._db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                return super().load(reader=reader)
-        except psycopg.Error as error:
-            raise StoreError(refusal(self.location, error)) from error
+                return super(PostgresStore, self).load(reader=reader)
 
-
-def refusal(where: str, error: psycopg.Error) -> str:
-    """One line for an error the server returned (a refused write, a lost connection)."""
-    if isinstance(error, psycopg.errors.LockNotAvailable):
-        return (f"{where}: not saved: another session has held the audit trail for "
-                f"{LOCK_TIMEOUT_S} s (a stalled client?); try again, or ask the database "
-                "administrator to end that session")  # fmt: skip
-    if isinstance(error, psycopg.OperationalError):
-        return (f"{where}: the connection to the server was lost ({_primary(error)}); nothing "
-                "of the last action was saved unless it is shown: reopen the project")
-    return f"{where}: refused by the database: {_primary(error)}"
-
-
-def _primary(error: psycopg.Error) -> str:
-    message = error.diag.message_primary if error.diag else None
-    return message or str(error).strip().splitlines()[0]
+        return self._reading(snapshot)
 
 
 def check_project(connection: psycopg.Connection[Any], where: str) -> None:
@@ -309,3 +351,7 @@ def check_project(connection: psycopg.Connection[Any], where: str) -> None:
     if version[1] > SCHEMA_VERSION:
         raise StoreError(f"{where}: schema version {version[1]} is newer than this program's "
                          f"({SCHEMA_VERSION}): update recist-toolkit to open it")  # fmt: skip
+    if version[1] < SCHEMA_VERSION:  # its tables lack columns this program writes
+        raise StoreError(f"{where}: schema version {version[1]} is older than this program's "
+                         f"({SCHEMA_VERSION}) and a PostgreSQL project is not upgraded in "
+                         "place: open it with the release that created it")  # fmt: skip
