@@ -121,8 +121,19 @@ class Templates:
 
 
 #: The session's templates, once made: a test that creates a project of its own
-#: (``pg_database``) first drops them, as their logins would take its user names.
+#: (``pg_database``, or any test that takes neither ``project_location`` nor ``templates``)
+#: first drops them, as their logins would take its user names.
 _templates: list[Templates] = []
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before a test's fixtures (a module's own server project among them): the templates
+    dropped unless the test copies them."""
+    names = getattr(item, "fixturenames", ())
+    if "project_location" not in names and "templates" not in names:
+        for made in _templates:
+            made.close()
 
 
 @pytest.fixture(scope="session")
