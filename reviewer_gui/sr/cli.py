@@ -39,28 +39,27 @@ def export_sr(args: argparse.Namespace) -> int:
     shown = archive_url(destination)
     with tempfile.TemporaryDirectory(prefix="recist-sr-") as staging:
         args.sr = Path(staging)
-        args.sr_staging = True  # said once sent, not as written
-        code = _export_sr(args)
-        files = sorted(Path(staging).glob("*_SR.dcm"))
-        if code != 0 or not files:
-            return code
-        _send(args, destination, files, shown)
-    print(f"recist-review: {len(files)} SR file(s) sent to {shown} (STOW-RS)", file=sys.stderr)
-    return 0
+        args.sr_archive = (destination, shown)  # sent (and said) once written, by _send
+        return _export_sr(args)
 
 
-def _send(args: argparse.Namespace, destination: str, files: list[Path], shown: str) -> None:
-    """STOW-RS the written SRs, then an audit record naming the archive and the files."""
+def _send(args: argparse.Namespace, done: SrExport, store: ProjectStore, actor: str) -> None:
+    """With ``--sr URL``: STOW-RS the SRs just written, then an audit record (by ``actor``, in
+    the project's ``store``: the signed-in session's on a server) naming the archive and the
+    files."""
+    if getattr(args, "sr_archive", None) is None or not done.files:
+        return
     from reviewer_gui.pacs.archive import ArchiveError, store_files
-    from reviewer_gui.store import Store
 
+    destination, shown = args.sr_archive
+    files = list(done.files)
     try:
         store_files(destination, files, f"{len(files)} SR file(s)")
     except ArchiveError as error:
         raise SrExportError(f"{error}; no SR was kept (export again)") from None
-    with Store.open(args.project, create=False) as store:
-        store.log_action("send-sr", args.user or "export", after={"export": [{
-            "archive": shown, "files": [p.name for p in files]}]})  # fmt: skip
+    store.log_action("send-sr", actor, after={"export": [{
+        "archive": shown, "files": [p.name for p in files]}]})  # fmt: skip
+    print(f"recist-review: {len(files)} SR file(s) sent to {shown} (STOW-RS)", file=sys.stderr)
 
 
 def _images(store: ProjectStore) -> Path | str:
@@ -117,6 +116,8 @@ def _export_sr(args: argparse.Namespace) -> int:
         done = write_srs(reads, args.sr, images_base=images)
     except ValueError as error:  # images missing, files in the way
         raise SrExportError(str(error)) from None
+    with Store.open(args.project, create=False) as store:
+        _send(args, done, store, args.user or "export")
     return _report(done, args)
 
 
@@ -132,6 +133,7 @@ def _signed_in(args: argparse.Namespace) -> int:
     with sign_in(args.project, args.user, password, audit_key=_audit_key(args)) as session:
         done = write_session_srs(session, args.sr, reader=args.reader,
                                  images_base=_images(session._store))  # fmt: skip
+        _send(args, done, session._store, session.user)
     return _report(done, args)
 
 
@@ -148,12 +150,13 @@ def _final(args: argparse.Namespace, desk: AdjudicationDesk) -> int:
     desk.session._store.log_action("export-final-sr", desk.session.user, after={"export": [{
         "folder": str(args.sr), "files": [p.name for p in done.files],
         "final": list(done.reads)}]})  # fmt: skip
+    _send(args, done, desk.session._store, desk.session.user)
     return _report(done, args)
 
 
 def _report(done: SrExport, args: argparse.Namespace) -> int:
     folder = args.sr
-    if getattr(args, "sr_staging", False):
+    if getattr(args, "sr_archive", None) is not None:  # said as sent, by _send
         return 0
     print(f"recist-review: {len(done.files)} SR file(s) of {len(done.reads)} read(s) written "
           f"to {folder}", file=sys.stderr)  # fmt: skip

@@ -49,6 +49,10 @@ def _read(location: str, reader: str) -> None:
 
 @pytest.fixture
 def study(pg_database: PgDatabase) -> str:
+    return server_project(pg_database)
+
+
+def server_project(pg_database: PgDatabase) -> str:
     """SUBJ-001 on the sample scans, read identically by alice and bob, on the server."""
     create_project(pg_database.url, "ada", PASSWORDS["ada"]).close()
     location = pg_database.location
