@@ -13,7 +13,7 @@ in ``benchmarks/assist.py`` (``benchmarks/assist_RESULTS.md``):
   median of its core's inner half (a small blurred lesion's core takes in the partial volume
   of its edge, which moved the half-contrast level outwards, or past the seed). A pixel mask
   is off by up to a pixel (17 % of a 12 mm lesion on 2 mm pixels); this outline, by a
-  fifth of one at the median.
+  tenth to two fifths of one at the median (``benchmarks/assist_RESULTS.md``).
 - ``"smoothed"``: ``"half_contrast"`` on the window smoothed by a Gaussian of
   :data:`SMOOTH_MM` (noise of 15-25 HU no longer lets the lesion's core leak into its host,
   and a blurred edge keeps its half-contrast level), the mask opened by one pixel (the
