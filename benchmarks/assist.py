@@ -6,12 +6,14 @@ Usage::
     python benchmarks/assist.py [--instances 20] [--registration-cases 3] [--quick]
 
 Lesions: every sample-scan lesion (``sample_scans/``, on its own 160 x 160 matrix of 2 mm and
-resampled to 512 x 512) and `--instances` drawn lesions of each harder class of
-``reviewer_gui.sample_scans.lesion_classes`` (512 x 512 at 0.7 mm), clicked at the centre.
-Per class and method: median and 95th percentile of each axis' absolute error in mm and in %
-of the truth, the failure rate (``None`` or an error above 20 % on either axis), the seed
-spread (range of the long axis, in pixels, over 12 seeds anywhere in the lesion's inner half:
-median and maximum over lesions) and the median time per click.
+resampled to 512 x 512; truth: the axes of the outline its slice shows,
+:func:`reviewer_gui.sample_scans.lesion_classes.visible_axes`) and `--instances` drawn
+lesions of each harder class of ``reviewer_gui.sample_scans.lesion_classes`` (512 x 512 at
+0.7 mm), clicked at the centre. Per class and method: median and 95th percentile of each
+axis' absolute error in mm and in % of the truth, the failure rate (``None`` or an error
+above 20 % on either axis), the seed spread (range of the long axis, in pixels, over 12 seeds
+anywhere in the lesion's inner half: median and maximum over lesions) and the median time
+per click.
 
 Registration: `--registration-cases` cases of each kind of
 ``reviewer_gui.sample_scans.registration_cases`` (300 slices of 512 x 512; ``--quick``: 100 of
@@ -81,7 +83,8 @@ def sample_clicks(zoom: float) -> list[Click]:
                          if ((r - row) * spacing[0] / ay) ** 2
                          + ((c - col) * spacing[1] / ax) ** 2 <= 0.25]  # fmt: skip
                 pick = rng.choice(len(inner), min(SEEDS_PER_LESION, len(inner)), replace=False)
-                out.append(Click(name, pixels, spacing, (row, col), les.long_mm, les.short_mm,
+                long_mm, short_mm = lc.visible_axes(les, z)  # the edge the slice shows
+                out.append(Click(name, pixels, spacing, (row, col), long_mm, short_mm,
                                  les.is_node, [inner[i] for i in pick]))  # fmt: skip
     return out
 

@@ -5,7 +5,8 @@ Usage::
 
     python benchmarks/propose_measurement.py
 
-Every lesion of every sample scan (``sample_scans/``, truth from the generator), clicked at
+Every lesion of every sample scan (``sample_scans/``; truth: the axes of the outline the
+slice shows, :func:`reviewer_gui.sample_scans.lesion_classes.visible_axes`), clicked at
 its centre on the slice through its centre, on the scan's own 2 mm pixels (160 x 160) and
 resampled (linear) to 512 x 512 at 0.62 mm, the matrix of a clinical CT. Reported per method
 and matrix: the median and 95th percentile of each axis' absolute error in mm and in % of the
@@ -26,6 +27,7 @@ from scipy import ndimage
 
 from reviewer_gui.dicom import load_series
 from reviewer_gui.sample_scans import generator as gen
+from reviewer_gui.sample_scans import lesion_classes as lc
 from reviewer_gui.viewer.propose import METHODS, propose_measurement
 
 SAMPLE_SCANS = Path(__file__).resolve().parents[1] / "sample_scans"
@@ -69,12 +71,12 @@ def run(zoom: float, method: str) -> dict[str, float]:
         if p is None:
             failures += 1
             continue
-        el = p.long.length_mm - les.long_mm  # type: ignore[attr-defined]
-        es = p.short.length_mm - les.short_mm  # type: ignore[attr-defined]
+        long_mm, short_mm = lc.visible_axes(les, les.center[2])  # type: ignore[attr-defined]
+        el, es = p.long.length_mm - long_mm, p.short.length_mm - short_mm
         err_l.append(abs(el))
         err_s.append(abs(es))
-        rel_l.append(abs(el) / les.long_mm * 100)  # type: ignore[attr-defined]
-        rel_s.append(abs(es) / les.short_mm * 100)  # type: ignore[attr-defined]
+        rel_l.append(abs(el) / long_mm * 100)
+        rel_s.append(abs(es) / short_mm * 100)
         if max(rel_l[-1], rel_s[-1]) > 20:
             failures += 1
     return {"n": len(all_cases), "long_p50": pct(err_l, 50), "long_p95": pct(err_l, 95),

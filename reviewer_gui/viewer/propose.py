@@ -2,22 +2,32 @@
 
 :func:`propose_measurement` grows the lesion from the seed with SimpleITK region growing on a
 window around it, then measures the mask (:mod:`.axes`): the longest in-plane diameter and
-the longest diameter perpendicular to it (RECIST 1.1). Four methods are kept, compared
+the longest diameter perpendicular to it (RECIST 1.1). Five methods are kept, compared
 in ``benchmarks/assist.py`` (``benchmarks/assist_RESULTS.md``):
 
-- ``"smoothed"`` (the default): ``"half_contrast"`` on the window smoothed by a Gaussian of
+- ``"interpolated"`` (the default): ``"smoothed"``'s mask, then the half-contrast outline at a
+  fraction of a pixel (:mod:`.outline`: the pixels interpolated onto a grid of 0.15 mm or
+  finer and cut at the half-contrast level, within one pixel of the mask and never into a
+  split-off lesion or rim), and the axes of that outline; a node's of its convex hull (a
+  fatty hilum notches the outline: a reader measures across it). The lesion's HU is the
+  median of its core's inner half (a small blurred lesion's core takes in the partial volume
+  of its edge, which moved the half-contrast level outwards, or past the seed). A pixel mask
+  is off by up to a pixel (17 % of a 12 mm lesion on 2 mm pixels); this outline, by a
+  tenth to two fifths of one at the median (``benchmarks/assist_RESULTS.md``).
+- ``"smoothed"``: ``"half_contrast"`` on the window smoothed by a Gaussian of
   :data:`SMOOTH_MM` (noise of 15-25 HU no longer lets the lesion's core leak into its host,
   and a blurred edge keeps its half-contrast level), the mask opened by one pixel (the
   partial-volume rim between an organ and fat has a lesion's HU and would carry the growth
   along the organ's edge), then split at a narrow neck from a touching lesion of the same HU
   (the seed's basin of the watershed of the mask's distance map, :data:`SPLIT_MM`). On the
   harder classes (low contrast, heavy noise, touching lesions) it fails none, and 5 % of
-  the blurred small ones, where ``"half_contrast"`` fails 40-85 %.
+  the blurred small ones, where ``"half_contrast"`` fails 40-85 %; its axes are the pixel
+  mask's.
 - ``"subpixel"``: ``"smoothed"`` with each axis' ends moved to where the partial volume of
   the pixels along it puts the edge (:mod:`.edges`). On the generated classes (the outline's
-  own axes, one 0.7 mm slice) it halves the median error; on the sample scans (5 mm slices
-  through ellipsoids) it measures the long axis 1-3 mm short, a failure on 3 of 34 small
-  lesions: not the default.
+  own axes, one 0.7 mm slice) it halves the median error; elsewhere its sum along one line
+  of pixels is as noisy as they are, it follows a touching lesion's HU past the split, and
+  its axes keep the pixel mask's orientation (swapped on a round 5-pixel lesion).
 - ``"half_contrast"``: a ConfidenceConnected core gives the lesion's HU, a ring around it the
   host's; the lesion is then every pixel connected to the seed on the lesion's side of the
   half-contrast level (the edge a reader sees, where partial volume is half lesion), within
@@ -45,11 +55,14 @@ from scipy import ndimage  # type: ignore[import-untyped]
 
 from .axes import Axis, measure_mask
 from .edges import refine_axis
+from .outline import interpolated_axes
 
 sitk: Any = SimpleITK  # its wrapped filters carry no annotations
 
-Method = Literal["smoothed", "subpixel", "half_contrast", "confidence"]
-METHODS: tuple[Method, ...] = ("smoothed", "subpixel", "half_contrast", "confidence")
+Method = Literal["interpolated", "smoothed", "subpixel", "half_contrast", "confidence"]
+METHODS: tuple[Method, ...] = ("interpolated", "smoothed", "subpixel", "half_contrast",
+                               "confidence")  # fmt: skip
+REFINED: tuple[Method, ...] = ("interpolated", "smoothed", "subpixel")  # smoothed, then split
 MAX_DIAMETER_MM = 100.0  # larger regions are organs (or lesions to measure by hand)
 MIN_CONTRAST_HU = 10.0  # lesion against its surroundings
 MIN_PIXELS = 5
@@ -90,14 +103,15 @@ def propose_measurement(
     seed: Sequence[float],
     nodal: bool = False,
     *,
-    method: Method = "smoothed",
+    method: Method = "interpolated",
     max_diameter_mm: float = MAX_DIAMETER_MM,
 ) -> ProposedMeasurement | None:
     """Segment the lesion containing `seed` (row, column) on `pixels` (2-D, HU) and propose
     its axes, end points in (row, column) image coordinates; ``None`` if there is no lesion.
 
-    `nodal` changes no pixel of the segmentation: it says which axis is the RECIST diameter
-    (:attr:`ProposedMeasurement.diameter_mm`: a node's short axis). `max_diameter_mm` bounds
+    `nodal` says which axis is the RECIST diameter (:attr:`ProposedMeasurement.diameter_mm`:
+    a node's short axis) and, with ``"interpolated"``, measures the outline's convex hull
+    (across a fatty hilum); it changes no pixel of the region grown. `max_diameter_mm` bounds
     what counts as a lesion (and the window searched, hence the time per click)."""
     hu = np.asarray(pixels)
     if hu.ndim != 2:
@@ -113,7 +127,7 @@ def propose_measurement(
     r0, c0 = max(r - hr, 0), max(c - hc, 0)
     window = np.ascontiguousarray(hu[r0:r + hr + 1, c0:c + hc + 1], dtype=np.float32)
     image = sitk.GetImageFromArray(window)
-    if method in ("smoothed", "subpixel"):
+    if method in REFINED:
         image.SetSpacing((col_mm, row_mm))
         image = sitk.DiscreteGaussian(image, SMOOTH_MM**2, 32, 0.01, True)
         image.SetSpacing((1.0, 1.0))
@@ -123,23 +137,27 @@ def propose_measurement(
     # "smoothed": a small lesion, its seed near the edge: the 2 mm neighbourhood straddles the
     # edge and its HU spread lets the core leak (to the window's edge, or into the host, which
     # leaves no contrast); the seed's own 3 x 3 pixels do not.
-    radii = (radius, 1) if method in ("smoothed", "subpixel") and radius > 1 else (radius,)
+    radii = (radius, 1) if method in REFINED and radius > 1 else (radius,)
     for r_seed in radii:
         core = _confidence(image, seed_xy, r_seed)
         if core is None:
             continue
-        lesion_hu, host_hu = _contrast(window, core, (row_mm, col_mm))
+        lesion_hu, host_hu = _contrast(window, core, (row_mm, col_mm),
+                                       inner=method == "interpolated")  # fmt: skip
         if abs(host_hu - lesion_hu) >= MIN_CONTRAST_HU:
             break
     else:
         return None
-    if method in ("half_contrast", "smoothed", "subpixel"):
+    excluded = np.zeros(window.shape, dtype=bool)
+    if method in ("half_contrast", *REFINED):
         half = abs(host_hu - lesion_hu) / 2
         grown = sitk.ConnectedThreshold(image, seedList=seed_xy, lower=lesion_hu - half,
                                         upper=lesion_hu + half)  # fmt: skip
         mask = sitk.GetArrayFromImage(sitk.BinaryFillhole(grown)).astype(bool)
-        if method in ("smoothed", "subpixel"):
+        if method in REFINED:
+            grown_mask = mask
             mask = _split_at_neck(_without_rims(mask, seed_xy[0]), seed_xy[0], (row_mm, col_mm))
+            excluded = grown_mask & ~mask
     elif method == "confidence":
         mask = core
     else:
@@ -150,6 +168,12 @@ def propose_measurement(
     if axes is None or axes[0].length_mm > max_diameter_mm:
         return None
     long, short = axes
+    if method == "interpolated":
+        fine = interpolated_axes(window, mask, excluded, lesion_hu, host_hu, (row_mm, col_mm),
+                                 (r0, c0), convex=nodal)  # fmt: skip
+        if fine is None:
+            return None
+        long, short = fine
     if method == "subpixel":  # ends where the partial volume puts them (sub-pixel)
         long = refine_axis(long, window, lesion_hu, host_hu, (row_mm, col_mm), (r0, c0))
         short = refine_axis(short, window, lesion_hu, host_hu, (row_mm, col_mm), (r0, c0))
@@ -172,13 +196,21 @@ def _confidence(
 
 
 def _contrast(window: npt.NDArray[np.float32], core: npt.NDArray[np.bool_],
-              spacing: tuple[float, float]) -> tuple[float, float]:  # fmt: skip
+              spacing: tuple[float, float],
+              inner: bool = False) -> tuple[float, float]:  # fmt: skip
     """(lesion, host) HU: medians of the core and of a ring around it, beyond the partial
-    volume of its edge (:data:`RING_MM`)."""
-    inner = sitk.GetArrayFromImage(_dilate(core, RING_MM[0], spacing)).astype(bool)
+    volume of its edge (:data:`RING_MM`). `inner`: the lesion's median over the core's inner
+    half only (its pixels at least half the deepest one's distance from its edge): a small
+    blurred lesion's core reaches into its edge's partial volume, whose HU would move the
+    half-contrast level outwards (or past the lesion's own centre)."""
+    near = sitk.GetArrayFromImage(_dilate(core, RING_MM[0], spacing)).astype(bool)
     outer = sitk.GetArrayFromImage(_dilate(core, RING_MM[1], spacing)).astype(bool)
-    ring = outer & ~inner
-    return float(np.median(window[core])), float(np.median(window[ring]))
+    ring = outer & ~near
+    lesion = core
+    if inner:
+        depth = ndimage.distance_transform_edt(core, sampling=spacing)
+        lesion = depth >= depth.max() / 2
+    return float(np.median(window[lesion])), float(np.median(window[ring]))
 
 
 def _dilate(

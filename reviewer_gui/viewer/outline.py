@@ -1,0 +1,122 @@
+"""The lesion's half-contrast outline at sub-pixel resolution, and its RECIST axes.
+
+A pixel mask ends on the outer edge of its last pixel, so its diameters are off by up to a
+pixel: 17 % of a 12 mm lesion on 2 mm pixels. The image holds the edge more finely than that:
+a pixel on the edge has the grey level of its lesion share (partial volume). Here the pixels
+are interpolated (bilinear) onto a grid of :data:`FINE_MM` or finer (a quarter pixel at the
+most) and the fine grid is cut at the half-contrast level between the lesion's HU and its
+host's: the edge a reader calipers, at a fraction of a pixel. Only the pixel mask dilated by
+one pixel is searched (the partial volume of its edge), less the pixels region growing
+reached but the mask left out (a touching lesion split off, an organ's rim), so the outline
+never runs into them; threads thinner than two pixels (:data:`OPEN_PX`: what is left of a
+rim along an organ's capsule, a noise spike) are opened away. The axes are then those of the
+fine mask (:func:`.axes.measure_mask`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+from scipy import ndimage  # type: ignore[import-untyped]
+from scipy.spatial import ConvexHull, QhullError  # type: ignore[import-untyped]
+
+from .axes import Axis, measure_mask
+
+#: Fine-grid steps per pixel side, so that the fine step is at most :data:`FINE_MM` (and a
+#: quarter pixel at the least).
+FINE_MM = 0.15
+MIN_FINE_PER_PX = 4
+OPEN_PX = 1.0  # the fine mask is opened by a disc of this radius (pixels)
+
+
+def _hull(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """The convex hull of `mask`, filled (its cells whose centres lie inside it)."""
+    pts = np.argwhere(mask).astype(float)
+    if len(pts) < 3:
+        return mask
+    try:
+        equations = ConvexHull(pts).equations
+    except QhullError:  # collinear
+        return mask
+    # each row's inside is one interval of columns, from every face a r + b c + d <= 0
+    r = np.arange(mask.shape[0], dtype=float)[:, None]
+    a, b, d = equations[:, 0][None, :], equations[:, 1][None, :], equations[:, 2][None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bound = (-d - a * r) / b
+    lo = np.where(b < 0, bound, -np.inf).max(axis=1)
+    hi = np.where(b > 0, bound, np.inf).min(axis=1)
+    ok: npt.NDArray[np.bool_] = np.all(np.where(b == 0, a * r + d <= 1e-9, True), axis=1)
+    c = np.arange(mask.shape[1], dtype=float)[None, :]
+    inside = ok[:, None] & (c >= lo[:, None] - 1e-9) & (c <= hi[:, None] + 1e-9)
+    hull: npt.NDArray[np.bool_] = inside | mask
+    return hull
+
+
+def _opened(mask: npt.NDArray[np.bool_], radius: float,
+            spacing: tuple[float, float]) -> npt.NDArray[np.bool_]:  # fmt: skip
+    """`mask` opened by a disc of `radius` (in the units of `spacing`), by distance maps: the
+    points deeper than `radius`, grown back by `radius`; a mask thinner than that is kept."""
+    core = np.asarray(ndimage.distance_transform_edt(mask, sampling=spacing) > radius)
+    if not core.any():
+        return mask
+    grown = np.asarray(ndimage.distance_transform_edt(~core, sampling=spacing) <= radius)
+    return grown & mask
+
+
+def interpolated_axes(window: npt.NDArray[np.float32], mask: npt.NDArray[np.bool_],
+                      excluded: npt.NDArray[np.bool_], lesion_hu: float, host_hu: float,
+                      spacing_mm: Sequence[float],
+                      offset: Sequence[float],
+                      convex: bool = False) -> tuple[Axis, Axis] | None:  # fmt: skip
+    """(long, short) axes of the half-contrast outline of the lesion whose pixel mask is
+    `mask` on `window` (which starts at `offset` in the image); `excluded` pixels (another
+    lesion, a rim) are never part of it. `convex`: the outline's convex hull is measured (a
+    lymph node, whose fatty hilum notches its outline: a reader measures across it).
+    ``None`` if the fine mask is empty."""
+    rows, cols = np.nonzero(mask)
+    if len(rows) == 0:
+        return None
+    r0, c0 = max(int(rows.min()) - 2, 0), max(int(cols.min()) - 2, 0)  # the mask's box
+    r1 = min(int(rows.max()) + 3, mask.shape[0])
+    c1 = min(int(cols.max()) + 3, mask.shape[1])
+    near = ndimage.binary_dilation(mask[r0:r1, c0:c1], structure=np.ones((3, 3), bool))
+    allowed = near & ~excluded[r0:r1, c0:c1]
+    row_mm, col_mm = float(spacing_mm[0]), float(spacing_mm[1])
+    f_r = max(MIN_FINE_PER_PX, int(np.ceil(row_mm / FINE_MM)))
+    f_c = max(MIN_FINE_PER_PX, int(np.ceil(col_mm / FINE_MM)))
+    # fine points at the centres of the fine cells, in the box's pixel coordinates
+    fr = (np.arange((r1 - r0) * f_r) + 0.5) / f_r - 0.5
+    fc = (np.arange((c1 - c0) * f_c) + 0.5) / f_c - 0.5
+    grid_r, grid_c = np.meshgrid(fr, fc, indexing="ij")
+    box = window[r0:r1, c0:c1].astype(np.float64)
+    values = ndimage.map_coordinates(box, [grid_r, grid_c], order=1, mode="nearest")
+    half = abs(host_hu - lesion_hu) / 2
+    pixel = (np.clip(np.rint(grid_r).astype(int), 0, r1 - r0 - 1),
+             np.clip(np.rint(grid_c).astype(int), 0, c1 - c0 - 1))  # each fine point's pixel
+    fine = (np.abs(values - lesion_hu) <= half) & allowed[pixel]
+    if OPEN_PX > 0:  # threads thinner than 2 * OPEN_PX pixels: an organ's rim, noise
+        fine = _opened(fine, OPEN_PX, (1 / f_r, 1 / f_c))  # in pixels
+    # the part that overlaps the pixel mask most (noise may leave specks beside it)
+    labels, n = ndimage.label(fine)
+    if n == 0:
+        return None
+    if n > 1:
+        counts = np.bincount(labels[mask[r0:r1, c0:c1][pixel]], minlength=n + 1)
+        counts[0] = 0
+        fine = labels == int(np.argmax(counts))
+    if convex:
+        fine = _hull(fine)
+    axes = measure_mask(fine, (row_mm / f_r, col_mm / f_c))
+    if axes is None:
+        return None
+
+    def to_image(p: tuple[float, float]) -> tuple[float, float]:
+        # fine index i is at box pixel (i + 0.5) / f - 0.5
+        return ((p[0] + 0.5) / f_r - 0.5 + r0 + offset[0],
+                (p[1] + 0.5) / f_c - 0.5 + c0 + offset[1])  # fmt: skip
+
+    long, short = axes
+    return (Axis(to_image(long.start), to_image(long.end), long.length_mm),
+            Axis(to_image(short.start), to_image(short.end), short.length_mm))  # fmt: skip
