@@ -11,7 +11,9 @@
 - :mod:`.viewport`: one viewport's state and its response to mouse, wheel and keys.
 - :mod:`.propose` / :mod:`.axes`: one-click measurement, the lesion under a seed segmented
   (SimpleITK region growing) and its RECIST long and perpendicular short axes proposed;
-  :mod:`.proposal`: the proposal as an editable caliper awaiting Enter or Esc.
+  :mod:`.outline`: the lesion's half-contrast outline at sub-pixel resolution, which the
+  default method measures; :mod:`.proposal`: the proposal as an editable caliper awaiting
+  Enter or Esc.
 - :mod:`.registration`: a follow-up series registered to the baseline or the prior
   (SimpleITK, rigid then affine), and a lesion's predicted slice and position on it, or the
   prior's slice position when the registration is poor.

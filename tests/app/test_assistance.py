@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 
 from PyQt6.QtCore import QPoint, Qt
 from PyQt6.QtTest import QTest
@@ -17,7 +18,7 @@ from reviewer_gui.qt.image_view import ImageView
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import Provenance, ReadKey, State
 
-from .helpers import drag, measure_across, place, truth
+from .helpers import across, drag, edges_along_row, measure_across, place, truth
 from .test_measuring import add_lesion
 
 KEY = ReadKey("SUBJ-001", "alice")
@@ -103,7 +104,12 @@ def test_accept_as_proposed_discard_and_no_lesion(qtbot: QtBot, window: MainWind
     assert observation is not None
     assert observation.fragments[0].long_axis.provenance is Provenance.PROPOSED
     assert "accepted as proposed" in window.message.text()
-    measure_across(view, "SUBJ-001", "BASELINE", "T1")  # a caliper drawn by hand after it
+    # a caliper drawn by hand after it, two rows off the centre so that its stroke starts
+    # clear of the accepted caliper's handles (a stroke on a handle adjusts it instead)
+    centre = place(view.volume, "SUBJ-001", "BASELINE", "T1")
+    off = replace(centre, row=centre.row + 2)
+    lo, hi = edges_along_row(view.volume, off)
+    drag(view, *across(view, (off.row, lo), (off.row, hi)))
     again = window.session.project.read(KEY).observation("BASELINE", "T1")
     assert again is not None and again.fragments[0].long_axis.provenance is Provenance.DRAWN
 
