@@ -222,5 +222,3 @@ def postgres_gap(request: pytest.FixtureRequest, location: Path | str, why: str)
 #: The reasons of the known gaps (tests/review, tests/app).
 SIGN_IN_NOT_COUNTED = ("a failed sign-in on PostgreSQL is refused by the server before any "
                        "session exists: it is not recorded nor counted yet")
-PREVIOUS_NOT_CHECKED = ("the server keeps only the current password's SCRAM verifier: the "
-                        "previous password is not checked yet")

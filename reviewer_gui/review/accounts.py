@@ -124,10 +124,7 @@ def password_change_problem(
 
 def _check_rules(store: ProjectStore, user: UserRecord, new: str) -> None:
     check_new_password(new, user.name, minimum=CHANGED_MIN_LENGTH)
-    previous = store.user_versions(user.name)[:2]  # the current password and the one before
-    same = store.server_checks_password(user.name, new)  # PostgreSQL: the current one only
-    if same if same is not None else any(password_matches(new, version.password_hash)
-                                         for version in previous):  # fmt: skip
+    if store.password_reused(user.name, new, password_matches):  # current or previous
         raise PasswordRejected("the new password must differ from the current and the "
                                "previous password")  # fmt: skip
 

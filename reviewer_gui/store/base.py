@@ -104,6 +104,10 @@ class ProjectStore(Protocol):
 
     def server_checks_password(self, name: str, password: str) -> bool | None: ...
 
+    def password_reused(
+        self, name: str, password: str, matches: Callable[[str, str], bool]
+    ) -> bool: ...
+
     def password_hash(self, name: str, password: str, hasher: Callable[[str], str]) -> str: ...
 
     def __enter__(self) -> Self: ...
@@ -350,6 +354,15 @@ class SqlStore:
         """Whether the server accepts ``name`` and ``password`` (PostgreSQL: a sign-in);
         ``None`` when the application checks the stored hash itself (SQLite)."""
         return None
+
+    def password_reused(
+        self, name: str, password: str, matches: Callable[[str, str], bool]
+    ) -> bool:
+        """Whether ``password`` is ``name``'s current or previous password (a new one must
+        differ from both): here the stored hashes of their last two versions, checked with
+        ``matches(password, hash)`` (``reviewer_gui.review.passwords``)."""
+        return any(matches(password, version.password_hash)
+                   for version in self.user_versions(name)[:2])  # fmt: skip
 
     def password_hash(self, name: str, password: str, hasher: Callable[[str], str]) -> str:
         """What the next version of user ``name`` stores for a new ``password``: the

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PREVIOUS_NOT_CHECKED, postgres_gap
 from pytestqt.qtbot import QtBot
 
 from reviewer_gui.qt.adjudication_app import open_adjudication
@@ -96,9 +95,8 @@ def test_a_locked_account_is_told_who_unlocks_it_at_the_sign_in(
 
 
 def test_a_reset_password_is_changed_from_the_sign_in_then_signs_in(
-    qtbot: QtBot, study: Path | str, request: pytest.FixtureRequest
+    qtbot: QtBot, study: Path | str
 ) -> None:
-    postgres_gap(request, study, PREVIOUS_NOT_CHECKED)
     with open_store(study, user="ada", password=PASSWORDS["ada"], create=False) as store:
         reset_password(store, "alice", "temporary-from-ada", by=store.users()["ada"])
     opened: list[MainWindow] = []

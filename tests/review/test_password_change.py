@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PREVIOUS_NOT_CHECKED
 
 from reviewer_gui.review import (
     AuthenticationFailed,
@@ -31,7 +30,7 @@ from .accounts_kit import (
     file_bytes,
     stored_hashes,
 )
-from .conftest import PASSWORDS, open_as, postgres_gap, store_as
+from .conftest import PASSWORDS, open_as, store_as
 
 
 def test_a_user_changes_their_password_and_signs_in_with_the_new_one(study: Path | str) -> None:
@@ -77,10 +76,7 @@ def test_a_password_equal_to_the_name_is_refused(study: Path | str) -> None:
         change_password(store, "christopher.r", "christopher-pass", "Christopher.R")
 
 
-def test_the_password_before_the_current_one_is_refused_too(
-    study: Path | str, request: pytest.FixtureRequest
-) -> None:
-    postgres_gap(request, study, PREVIOUS_NOT_CHECKED)
+def test_the_password_before_the_current_one_is_refused_too(study: Path | str) -> None:
     with store_as(study, "alice") as store:
         change_password(store, "alice", PASSWORDS["alice"], NEW["alice"])
         with pytest.raises(PasswordRejected, match="previous password"):
@@ -97,10 +93,7 @@ def test_a_wrong_current_password_changes_nothing(study: Path | str) -> None:
         pass
 
 
-def test_a_reset_password_must_be_changed_before_anything_else(
-    study: Path | str, request: pytest.FixtureRequest
-) -> None:
-    postgres_gap(request, study, PREVIOUS_NOT_CHECKED)
+def test_a_reset_password_must_be_changed_before_anything_else(study: Path | str) -> None:
     with store_as(study, "ada") as store:
         reset_password(store, "alice", TEMPORARY, by=store.users()["ada"])
         assert store.users()["alice"].must_change

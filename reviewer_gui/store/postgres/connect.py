@@ -23,7 +23,7 @@ import psycopg
 from reviewer_gui.store.base import StoreError, is_postgres_url
 
 __all__ = ["SignInRefused", "connect", "database_name", "display", "explain",
-           "is_postgres_url", "scram_verifier"]  # fmt: skip
+           "is_postgres_url", "scram_matches", "scram_verifier"]  # fmt: skip
 
 
 class SignInRefused(StoreError):
@@ -117,17 +117,42 @@ def _saslprep(password: str) -> str:
     return unicodedata.normalize("NFKC", mapped)
 
 
-def scram_verifier(password: str, *, iterations: int = 4096) -> str:
-    """The SCRAM-SHA-256 verifier PostgreSQL stores for ``password`` (RFC 5802 / 7677), made
-    on the client so that the password itself never reaches the server."""
-    salt = os.urandom(16)
+def _keys(password: str, salt: bytes, iterations: int) -> tuple[bytes, bytes]:
+    """SCRAM-SHA-256's StoredKey and ServerKey of ``password`` (RFC 5802 section 3)."""
     salted = hashlib.pbkdf2_hmac("sha256", _saslprep(password).encode("utf-8"), salt,
                                  iterations)  # fmt: skip
     client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
-    stored_key = hashlib.sha256(client_key).digest()
     server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+    return hashlib.sha256(client_key).digest(), server_key
+
+
+def scram_verifier(password: str, *, iterations: int = 4096) -> str:
+    """The SCRAM-SHA-256 verifier PostgreSQL stores for ``password`` (RFC 5802 / 7677), made
+    on the client so that the password itself never reaches the server (a fresh salt each
+    call)."""
+    salt = os.urandom(16)
+    stored_key, server_key = _keys(password, salt, iterations)
 
     def b64(data: bytes) -> str:
         return base64.b64encode(data).decode("ascii")
 
     return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+
+
+def scram_matches(password: str, verifier: str) -> bool:
+    """Whether ``verifier`` (as :func:`scram_verifier` makes it) is ``password``'s; ``False``
+    for anything that is not such a verifier."""
+    try:
+        method, rest = verifier.split("$", 1)
+        parameters, keys = rest.split("$", 1)
+        iterations, salt = parameters.split(":", 1)
+        stored, server = keys.split(":", 1)
+        if method != "SCRAM-SHA-256" or not 1 <= int(iterations) <= 10_000_000:
+            return False
+        expected = (base64.b64decode(stored, validate=True),
+                    base64.b64decode(server, validate=True))  # fmt: skip
+        actual = _keys(password, base64.b64decode(salt, validate=True), int(iterations))
+    except ValueError:  # binascii.Error is a ValueError
+        return False
+    return hmac.compare_digest(actual[0], expected[0]) and hmac.compare_digest(actual[1],
+                                                                               expected[1])

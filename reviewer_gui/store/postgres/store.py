@@ -38,8 +38,14 @@ from psycopg.rows import dict_row
 from reviewer_gui.reading import Change, ProjectState
 from reviewer_gui.store import audit
 from reviewer_gui.store.base import StoreError, log_row
-from reviewer_gui.store.postgres import actions, reconnect
-from reviewer_gui.store.postgres.connect import SignInRefused, connect, display, scram_verifier
+from reviewer_gui.store.postgres import actions, password_history, reconnect
+from reviewer_gui.store.postgres.connect import (
+    SignInRefused,
+    connect,
+    display,
+    scram_matches,
+    scram_verifier,
+)
 from reviewer_gui.store.postgres.ddl import (
     READS_CHANNEL,
     SCHEMA,
@@ -99,9 +105,10 @@ class PostgresStore(reconnect.ReconnectingStore):
         self.url = url
         self._db = Database(connection)
         self.user = str(connection.execute("SELECT session_user").fetchone()[0])  # type: ignore[index]
-        self._verifiers: dict[str, str] = {}
+        self._verifiers: dict[str, tuple[str, str]] = {}
         self._attached = {}
         self._tracked = bool(connection.execute(actions.PRESENT).fetchone()[0])  # type: ignore[index]
+        self._history = bool(connection.execute(password_history.PRESENT).fetchone()[0])  # type: ignore[index]
         self._seq: int | None = None  # the audit record the current transaction appended
         self._keep(connection, sign_in)
 
@@ -183,8 +190,21 @@ class PostgresStore(reconnect.ReconnectingStore):
     def password_hash(self, name: str, password: str, hasher: Callable[[str], str]) -> str:
         """The server keeps the password: its SCRAM verifier waits for the next version of
         ``name`` (:meth:`record_account`); the table gets :data:`SERVER_PASSWORD`."""
-        self._verifiers[name] = scram_verifier(password)
+        self._verifiers[name] = (scram_verifier(password), scram_verifier(password))
         return SERVER_PASSWORD
+
+    def password_reused(self, name: str, password: str, matches: Callable[[str, str], bool]
+                        ) -> bool:  # fmt: skip
+        """Whether ``password`` is ``name``'s current password (the server's sign-in check)
+        or, for the signed-in user, one of their last two (``password_history``: checked on
+        this side against the verifiers; a project without that table checks the current
+        one only)."""
+        if self.server_checks_password(name, password):
+            return True
+        if name != self.user or not self._history:
+            return False
+        recent = self._query(password_history.RECENT)  # a lost connection: read again
+        return any(scram_matches(password, str(row["verifier"])) for row in recent)
 
     def add_login(self, name: str, role: str, password: str, *, reason: str = "") -> int:
         """Add the study user ``name`` (a login role of the project's group ``role``) as this
@@ -228,13 +248,14 @@ class PostgresStore(reconnect.ReconnectingStore):
         return self._write(write, restore)
 
     def _server_password(self, user: UserRecord, *, adding: bool) -> None:
-        verifier = self._verifiers.pop(user.name, None)
-        if verifier is None or user.password_hash != SERVER_PASSWORD:
+        verifiers = self._verifiers.pop(user.name, None)
+        if verifiers is None or user.password_hash != SERVER_PASSWORD:
             raise StoreError(f"{self.location}: a user version needs its password given to "
                              "the store (password_hash) first")  # fmt: skip
         if not user.name or len(user.name.encode("utf-8")) > MAX_NAME_BYTES:
             raise StoreError(f"{self.location}: user name {user.name!r}: give 1 to "
                              f"{MAX_NAME_BYTES} bytes (PostgreSQL's limit)")  # fmt: skip
+        verifier, recorded = verifiers  # the server's, and the history's (another salt)
         if adding:  # a new login role: refused for any name the server knows already
             self._db.execute("SELECT recist.create_login(?, ?, ?)",
                              (user.name, user.role, verifier))  # fmt: skip
@@ -242,6 +263,8 @@ class PostgresStore(reconnect.ReconnectingStore):
             self._db.execute(f"ALTER ROLE {ident(user.name)} PASSWORD {literal(verifier)}")
         else:
             self._db.execute("SELECT recist.reset_login(?, ?)", (user.name, verifier))
+        if self._history:
+            self._db.execute(password_history.RECORD, (user.name, recorded))
 
     # -- the backend's primitives ----------------------------------------------------------
 
