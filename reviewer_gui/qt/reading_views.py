@@ -43,6 +43,7 @@ from .image_view import ImageView
 from .lesion_jump import LesionJumps
 from .linking import LinkedViews
 from .loading import open_series
+from .registrations import Registrations
 from .session import ReadingSession
 from .stored_calipers import stored_calipers, stored_markers
 from .studies import series_files
@@ -79,6 +80,9 @@ class ReadingViews(LesionJumps, QWidget):
         self.shown: dict[int, Shown] = {}  # id(measurement) -> what it stands for
         self._shown_for: tuple[str | None, ...] = ()
         self._focus_pending = ""  # the lesion to focus on once its slice is loaded
+        self.registrations = Registrations(self)  # of the follow-up shown (.find_again)
+        self.registrations.ready.connect(self.registered)
+        self.awaiting = None
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setHandleWidth(3)
         self.splitter.setStyleSheet("QSplitter::handle { background: #404040; }")
@@ -112,6 +116,7 @@ class ReadingViews(LesionJumps, QWidget):
         if wanted == self._shown_for and self.current is not None:
             return
         self._shown_for = wanted
+        self.registrations.drop_queued()  # for the series no longer shown
         for view in (self.prior, self.current):
             if view is not None:
                 if view.loader is not None:
@@ -195,7 +200,10 @@ class ReadingViews(LesionJumps, QWidget):
         return any(busy(v) for v in self.views())
 
     def _loads_changed(self) -> None:
-        self.loading_changed.emit(self.loading())
+        loading = self.loading()
+        if not loading:
+            self.register_shown()
+        self.loading_changed.emit(loading)
 
     # -- overlays from the model ---------------------------------------------------------
     def _model_changed(self, change: object) -> None:

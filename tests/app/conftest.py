@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_gui.qt.app import open_window
 from reviewer_gui.qt.main_window import MainWindow
+from reviewer_gui.viewer.registration_cache import CACHE_DIR_ENV
 
 from .helpers import SAMPLE_SCANS, ready
 from .review_kit import copy_study, import_study
@@ -44,3 +45,11 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def study(prepared: Path, tmp_path: Path) -> Path:
     """A fresh copy of ``prepared`` for one test."""
     return copy_study(prepared, tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def registration_cache(tmp_path_factory: pytest.TempPathFactory,
+                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Follow-ups are registered into the session's temporary folder, never the user's cache
+    (``~/.cache/recist-toolkit/registration``); shared by the tests, as a reader's is."""
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path_factory.getbasetemp() / "registrations"))
