@@ -7,12 +7,13 @@ the prior's slice position."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QRunnable, Qt
 from pytestqt.qtbot import QtBot
 
 from reviewer_gui.qt.app import open_window
@@ -132,3 +133,58 @@ def test_a_registration_that_fails_says_so_and_keeps_the_priors_position(
     assert window.message.text().startswith("T1 at M2: registration quality ")
     prior_z = prior.volume.slice_positions_mm[prior.viewport.nav.index]
     assert current.volume.slice_positions_mm[current.viewport.nav.index] == prior_z
+
+
+
+class Busy(QRunnable):
+    """Another job occupying the registrations' worker until released."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def run(self) -> None:
+        self.release.wait(60)
+
+
+@pytest.fixture
+def busy(moved: MainWindow) -> Iterator[Busy]:
+    job = Busy()
+    moved.views.registrations.pool.start(job)
+    yield job
+    job.release.set()
+
+
+def test_a_late_registration_does_not_move_a_view_the_reader_moved(
+        qtbot: QtBot, moved: MainWindow, busy: Busy) -> None:
+    window = moved
+    to_m2(qtbot, window)
+    qtbot.waitUntil(lambda: not window.views.loading(), timeout=30_000)
+    registrations, current = window.views.registrations, window.views.current
+    assert current is not None and len(registrations.running) == 1  # queued behind Busy
+    qtbot.keyClick(current, Qt.Key.Key_Up)  # the reader scrolls on meanwhile
+    shown, said = current.viewport.nav.index, window.message.text()
+    busy.release.set()
+    qtbot.waitUntil(lambda: bool(registrations.outcomes), timeout=60_000)
+    assert (current.viewport.nav.index, window.message.text()) == (shown, said)
+    qtbot.keyClick(window, Qt.Key.Key_BracketLeft)  # T1: found at once, it is registered
+    assert window.message.text().startswith("T1 at M2: predicted from its measurement")
+    error = np.linalg.norm(shown_centre_mm(current) - moved_lesion_centre("T1"))
+    assert error < FOUND_MM
+
+
+def test_moving_on_drops_a_queued_registration_and_coming_back_runs_it(
+        qtbot: QtBot, moved: MainWindow, busy: Busy) -> None:
+    window = moved
+    to_m2(qtbot, window)
+    qtbot.waitUntil(lambda: not window.views.loading(), timeout=30_000)
+    registrations = window.views.registrations
+    assert len(registrations.running) == 1  # queued behind Busy
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)  # back
+    assert window.session.timepoint == "BASELINE" and not registrations.running  # dropped
+    busy.release.set()
+    registrations.pool.waitForDone()
+    assert registrations.outcomes == {}  # it never ran
+    to_m2(qtbot, window)
+    qtbot.waitUntil(lambda: "by registration" in window.message.text(), timeout=60_000)
+    assert len(registrations.outcomes) == 1
