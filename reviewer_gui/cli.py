@@ -52,8 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="reading project file (PROJECT.db) or postgresql://HOST:PORT/DB")
     export.add_argument("-o", "--output", type=Path, help="output CSV (default: stdout)")
     export.add_argument("--reader", help="only this reader's reads (default: every reader)")
-    export.add_argument("--sr", type=Path, metavar="DIR", help="instead of the CSV: each signed "
-                        "timepoint read as a DICOM SR (TID 1500) file in this folder")
+    export.add_argument("--sr", metavar="DIR|URL", help="instead of the CSV: each signed "
+                        "timepoint read as a DICOM SR (TID 1500) file in this folder, or sent "
+                        "with STOW-RS to this DICOMweb archive (e.g. the project's)")
     export.add_argument(
         "--include-unsigned",
         action="store_true",

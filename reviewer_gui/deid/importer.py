@@ -48,15 +48,22 @@ from reviewer_gui.deid.checks import (
     DamagedImage,
     ImportRefused,
     check_source,
-    project_lock,
     read_image,
 )
 from reviewer_gui.deid.dataset import DeidentificationRefused, SubjectKey, deidentify
 from reviewer_gui.deid.key import DeidKey
 from reviewer_gui.deid.resend import repair_present
+from reviewer_gui.deid.target import (
+    ImportTarget,
+    lock,
+    project_label,
+    remove_abandoned,
+    resolved,
+    send,
+)
 from reviewer_gui.dicom import SeriesInfo, find_series
 from reviewer_gui.reading import ReadingProject, SeriesRef
-from reviewer_gui.store import Store, open_project
+from reviewer_gui.store import ProjectStore, is_postgres_url, open_project
 from reviewer_gui.store.images import ImageFile, file_digest, image_rows
 
 PROJECT_DB = "project.db"
@@ -101,18 +108,27 @@ def timepoint_label(index: int) -> str:
     return BASELINE if index == 0 else f"FU{index}"
 
 
-def import_studies(source: Path, project_dir: Path, *, key_file: Path | None = None,
-                   by: str = "import",
-                   waiting: Callable[[], None] | None = None) -> ImportReport:  # fmt: skip
-    """Copy every image study under ``source`` into the reading project ``project_dir``,
+def import_studies(source: Path, project: Path | str, *, key_file: Path | None = None,
+                   by: str = "import", waiting: Callable[[], None] | None = None,
+                   images: str | None = None, store: ProjectStore | None = None) -> ImportReport:
+    """Copy every image study under ``source`` into the reading project ``project`` (a folder,
+    or a PostgreSQL URL whose ``store`` the caller opened as its study administrator),
     de-identified; the mapping goes to ``key_file`` (default :func:`default_key_file`), which
-    must lie outside ``project_dir``. ``waiting`` is called when another import holds the
-    project's lock (this one then waits for it)."""
-    source, project_dir = Path(source), Path(project_dir)
-    key_path = Path(key_file) if key_file is not None else default_key_file(project_dir)
+    must lie outside the project. ``images``: a folder or a DICOMweb archive's URL for the
+    images (``reviewer_gui.deid.target``; default: the recorded one, else the project folder).
+    ``waiting`` is called when another import holds the project's lock (this one then waits)."""
+    source = Path(source)
+    remote = is_postgres_url(str(project))
+    if remote and (store is None or key_file is None):
+        raise ImportRefused(f"{project_label(project)}: a PostgreSQL project is imported into by "
+                            "its study administrator (--admin NAME) with the key file given "
+                            "(--key-file, outside every reader's reach); nothing imported")
+    project_dir = Path(project) if not remote else None
+    key_path = (Path(key_file) if key_file is not None
+                else default_key_file(Path(project)))  # fmt: skip
     if not source.is_dir():
         raise ImportRefused(f"{source}: not a folder of DICOM files")
-    if key_path.resolve().is_relative_to(project_dir.resolve()):
+    if project_dir is not None and key_path.resolve().is_relative_to(project_dir.resolve()):
         raise ImportRefused(f"{key_path}: the key file must not be inside the reading project "
                             f"{project_dir} (readers could open it); give a path outside it")
     check_source(source)
@@ -122,25 +138,38 @@ def import_studies(source: Path, project_dir: Path, *, key_file: Path | None = N
     for patient_studies in studies.values():  # every date readable before anything is written
         for series in patient_studies.values():
             _study_date(series)
-    project_dir.mkdir(parents=True, exist_ok=True)
+    if project_dir is not None:
+        project_dir.mkdir(parents=True, exist_ok=True)
     results = _Results()
-    with project_lock(project_dir, waiting):
-        _remove_abandoned(project_dir / INCOMING)
-        project, store = open_project(project_dir / PROJECT_DB)
+    with lock(project_dir, waiting):
+        model, opened = _opened(project_dir, store)
         try:
-            _check_key_file(store, project, project_dir, key_path)
-            with DeidKey.open(key_path) as key:
-                _bind_key(store, project, key, project_dir, by)
-                order = sorted(studies)
-                random.SystemRandom().shuffle(order)  # the database's order tells nothing
-                for patient_id in order:
-                    session = _SubjectImport(project, store, key, project_dir, patient_id, by)
-                    session.run(studies[patient_id], results)
+            with resolved(opened, project, images, by) as target, \
+                    lock(target.folder if target.folder != project_dir else None, waiting):
+                remove_abandoned(target.folder / INCOMING)
+                _check_key_file(opened, model, project_label(project), key_path)
+                with DeidKey.open(key_path) as key:
+                    _bind_key(opened, model, key, project_label(project), by)
+                    order = sorted(studies)
+                    random.SystemRandom().shuffle(order)  # the database's order tells nothing
+                    for patient_id in order:
+                        session = _SubjectImport(model, opened, key, target, patient_id, by)
+                        session.run(studies[patient_id], results)
         finally:
-            store.close()
-    return ImportReport(tuple(results.imported), results.present, tuple(skipped),
-                        project_dir / PROJECT_DB, key_path, tuple(results.incomplete),
-                        tuple(results.replaced))  # fmt: skip
+            if store is None:
+                opened.close()
+    where = project_dir / PROJECT_DB if project_dir is not None else Path(project_label(project))
+    return ImportReport(tuple(results.imported), results.present, tuple(skipped), where,
+                        key_path, tuple(results.incomplete), tuple(results.replaced))
+
+
+def _opened(project_dir: Path | None,
+            store: ProjectStore | None) -> tuple[ReadingProject, ProjectStore]:
+    """The project folder's project (opened here), or the caller's store's."""
+    if store is None:
+        assert project_dir is not None
+        return open_project(project_dir / PROJECT_DB)
+    return ReadingProject(store.load(), journal=store), store
 
 
 class _Results:
@@ -153,7 +182,7 @@ class _Results:
         self.present = 0
 
 
-def _check_key_file(store: Store, project: ReadingProject, project_dir: Path,
+def _check_key_file(store: ProjectStore, project: ReadingProject, project_dir: str,
                     key_path: Path) -> None:  # fmt: skip
     """Refuse, before a key file is created, an import whose key would not be the project's."""
     if key_path.exists():
@@ -165,7 +194,7 @@ def _check_key_file(store: Store, project: ReadingProject, project_dir: Path,
             "every subject a second case id); nothing imported")
 
 
-def _bind_key(store: Store, project: ReadingProject, key: DeidKey, project_dir: Path,
+def _bind_key(store: ProjectStore, project: ReadingProject, key: DeidKey, project_dir: str,
               by: str) -> None:  # fmt: skip
     recorded = store.project_info(KEY_INFO)
     if recorded is not None:
@@ -205,10 +234,10 @@ def _study_date(series: list[SeriesInfo]) -> dt.date:
 
 
 class _SubjectImport:
-    def __init__(self, project: ReadingProject, store: Store, key: DeidKey, project_dir: Path,
-                 patient_id: str, by: str) -> None:  # fmt: skip
+    def __init__(self, project: ReadingProject, store: ProjectStore, key: DeidKey,
+                 target: ImportTarget, patient_id: str, by: str) -> None:  # fmt: skip
         self.project, self.store, self.key = project, store, key
-        self.project_dir, self.by = project_dir, by
+        self.project_dir, self.archive, self.by = target.folder, target.archive, by
         self.patient_id = patient_id
         self.subject = key.subject(patient_id)
 
@@ -225,7 +254,8 @@ class _SubjectImport:
                 new.append((date, study_uid, series))
                 continue
             results.present += 1
-            repair_present(self, present, series, results)
+            if self.archive is None:  # a damaged stored study: replaced from a re-send
+                repair_present(self, present, series, results)
             self.key.record_study(self.patient_id, study_uid, date, present.scan_date,
                                   present.label, present.series.study_uid)  # fmt: skip
         new.sort(key=lambda item: item[0])
@@ -277,6 +307,9 @@ class _SubjectImport:
         relative = Path(IMAGES, case_id, label)
         final = self.project_dir / relative
         temporary, written = self.write(series, relative)
+        if self.archive is not None:
+            send(self.archive, temporary, f"{case_id} {label}")
+            return self._register(date, study_uid, written, relative, None)
         try:
             if final.exists():
                 _remove_unregistered(final, relative, self.project)
@@ -285,6 +318,14 @@ class _SubjectImport:
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)
             raise
+        return self._register(date, study_uid, written, relative, final)
+
+    def _register(self, date: dt.date, study_uid: str, written: _Written, relative: Path,
+                  final: Path | None) -> ImportedStudy:
+        """Register the stored study as a timepoint, with its files' hashes (``final``: its
+        folder, removed again if that fails; ``None``: sent to the archive)."""
+        case_id, label = self.subject.case_id, relative.name
+        known = case_id in self.project.case_ids
         ref = SeriesRef(self.key.new_uid(study_uid), self.key.new_uid(written.main.series_uid),
                         relative.as_posix(), written.thickness)  # fmt: skip
         scan_date = date + dt.timedelta(days=self.subject.date_offset_days)
@@ -294,7 +335,8 @@ class _SubjectImport:
             with self.store.attaching({"image_file": image_rows(written.files)}):
                 self.project.add_timepoint(case_id, label, scan_date, ref, by=self.by)
         except BaseException:
-            shutil.rmtree(final, ignore_errors=True)  # this run's folder, not registered
+            if final is not None:
+                shutil.rmtree(final, ignore_errors=True)  # this run's folder, not registered
             raise
         self.key.record_study(self.patient_id, study_uid, date, scan_date, label, ref.study_uid)
         return ImportedStudy(case_id, label, scan_date, ref, len(written.files))
@@ -364,23 +406,3 @@ def _decimal(value: object) -> Decimal | None:
         return Decimal(str(value).strip()) if str(value).strip() else None
     except InvalidOperation:
         return None
-
-
-def _remove_abandoned(incoming: Path) -> None:
-    """Remove what an import killed mid-study left in ``.incoming`` (its process is gone)."""
-    if not incoming.is_dir():
-        return
-    for entry in incoming.iterdir():
-        pid = entry.name.split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(entry, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from reviewer_gui.deid.checks import DamagedImage, read_image
 from reviewer_gui.dicom import SeriesInfo
 from reviewer_gui.reading import Timepoint
+from reviewer_gui.store import Store
 from reviewer_gui.store.images import ImageFile, folder_files, image_rows, recorded_sets
 
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
@@ -43,8 +44,11 @@ def repair_present(session: _SubjectImport, present: Timepoint, series: list[Ser
     folder = present.series.folder
     if Path(folder).is_absolute():  # registered outside the project folder by the app
         return
+    store = session.store
+    if not isinstance(store, Store):  # a PostgreSQL project: no repair (not built yet)
+        return
     case_id, label = session.subject.case_id, present.label
-    recorded = recorded_sets(session.store.connection).get((case_id, label))
+    recorded = recorded_sets(store.connection).get((case_id, label))
     problems = stored_problems(session.project_dir, folder, recorded)
     if not problems:
         if recorded is None:

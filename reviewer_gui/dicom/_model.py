@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,9 @@ class SeriesInfo:
     rows: int
     columns: int
     files: tuple[Path, ...]  # sorted by path; pass them to load_series
+    #: Slice Thickness (0018,0050) of a series found on a DICOMweb archive (no files to read
+    #: it from); ``None`` for a folder's series (read from its first file when needed).
+    slice_thickness_mm: Decimal | None = None
 
     def __str__(self) -> str:
         number = "" if self.series_number is None else f"#{self.series_number} "

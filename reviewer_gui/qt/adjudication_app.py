@@ -24,9 +24,11 @@ from reviewer_gui.review import NotPermitted, Role, Session, sign_in
 from reviewer_gui.review.adjudication import AdjudicationDesk, CaseReview, Decision
 from reviewer_gui.review.side_by_side import SideBySide, side_by_side
 from reviewer_gui.store import Store, StoreError, is_postgres_url
+from reviewer_gui.store.image_folder import is_archive
 from reviewer_gui.store.postgres import PostgresStore
 from reviewer_gui.store.postgres.connect import database_name
 
+from .adjudication_series import StudySeries
 from .adjudication_window import AdjudicationWindow
 from .app import default_reader, save_when_ready
 from .dialogs import SignInDialog
@@ -90,12 +92,17 @@ def open_adjudication(path: Path | str, name: str, password: str) -> Adjudicatio
             raise NotPermitted(f"{session.user} is a reader: adjudication shows both readers' "
                                "reads, and a reader never sees the other reader's read. Sign "
                                "in as the adjudicator.")  # fmt: skip
-        if not is_postgres_url(path):
-            return AdjudicationWindow(DeskWork(session), database=Path(path).resolve())
         images = session.images_folder  # the window finds images beside its `database`
+        if not is_postgres_url(path):
+            window = AdjudicationWindow(DeskWork(session), database=Path(path).resolve())
+            if is_archive(images):  # or on the project's reading archive
+                window.images.studies = StudySeries(str(images))
+            return window
         work = DeskWork(session)
         window = AdjudicationWindow(work, database=(
-            images or Path.home()) / database_name(str(path)))  # fmt: skip
+            images if isinstance(images, Path) else Path.home()) / database_name(str(path)))
+        if is_archive(images):
+            window.images.studies = StudySeries(str(images))
         if images is None:  # not recorded yet: each pane says so
             window.images.studies = NoImageFolder(Path.home())
             if window.case_id is not None:

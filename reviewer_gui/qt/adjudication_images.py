@@ -20,14 +20,16 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PyQt6.QtCore import QCoreApplication, Qt
+from PyQt6.QtCore import QCoreApplication, Qt, QThread, QTimer
 from PyQt6.QtGui import QColor, QMouseEvent
 from PyQt6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from reviewer_gui.dicom import DicomLoadError, Volume, load_series
 from reviewer_gui.reading import Observation, ReadView, State, Timepoint
+from reviewer_gui.store.image_folder import is_archive
 from reviewer_gui.viewer import Viewport
 
+from . import remote_loading
 from .adjudication_series import (
     ShownSeries,
     StudySeries,
@@ -38,6 +40,7 @@ from .adjudication_views import READER_COLOURS
 from .image_view import ImageView
 from .lesion_grid import _STATE_TEXT, mm
 from .loading import SeriesLoad
+from .remote_loading import RemoteSeriesLoad, connection_lost, lost_words, waiting_volume
 from .stored_calipers import stored_calipers
 
 READ_ONLY = "Read-only: drag to pan, wheel for slices, right-drag for window/level"
@@ -124,7 +127,9 @@ class ReaderImages(QWidget):
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet(NOTICE_STYLE)
         self.notice.hide()
-        self.loaders: dict[str, SeriesLoad] = {}  # series uid -> its background load
+        self.loaders: dict[str, QThread] = {}  # series uid -> its background load
+        self._attempts: dict[str, int] = {}  # series uid -> loads from the archive tried
+        self._list_attempts = 0  # listings of a study's series on the archive that failed
         self.volumes: dict[str, Volume] = {}  # series uid -> whole series
         self._first: dict[str, Volume] = {}  # series uid -> its middle slice, while loading
         self._place: tuple[tuple[str, str], tuple[ReadView, ReadView], str, str | None] | None
@@ -159,14 +164,23 @@ class ReaderImages(QWidget):
         """Both readers' measurements at ``timepoint``, each on the series that reader read it
         on (or measured ``lesion_id`` on) and at the slice the reader measured it on."""
         label = timepoint.label
-        self._place = (readers, reads, label, lesion_id)
+        place = self._place = (readers, reads, label, lesion_id)
         try:
             shown = (self.studies.shown(reads[0], label, lesion_id),
                      self.studies.shown(reads[1], label, lesion_id))  # fmt: skip
         except (DicomLoadError, OSError) as error:
             shown, problem = (None, None), f"{label}: cannot list its series: {error}"
+            if is_archive(self.studies.project_dir) and connection_lost(str(error)):
+                self._list_attempts += 1  # the archive's QIDO-RS: said, and tried again
+                problem = f"{label}: {lost_words(self._list_attempts, str(error))}"
+                def again() -> None:
+                    if self._place is place:  # still the cell chosen
+                        self.show_place(case_id, timepoint, readers, reads, lesion_id)
+
+                QTimer.singleShot(int(remote_loading.RETRY_S * 1000), again)
         else:
             problem = f"{label} has no series"
+            self._list_attempts = 0
         for pane, series in zip(self.panes, shown, strict=True):
             if pane.view is None or series is None or pane.series is None \
                     or pane.series.uid != series.uid:  # fmt: skip
@@ -195,7 +209,8 @@ class ReaderImages(QWidget):
         # Showing the middle slice while the whole series loads: until its "loaded" arrives,
         # even when the loading thread has already finished (its signal still queued).
         busy = series.uid in self._first
-        view.set_status(f"Loading {len(series.info.files)} images..." if busy and series.info
+        count = series.info.n_images if series.info else 0
+        view.set_status(f"Loading {count} images..." if busy and series.info
                         else READ_ONLY)  # fmt: skip
         if other is not None:  # one window/level for both
             view.set_window(other.viewport.window)
@@ -210,6 +225,8 @@ class ReaderImages(QWidget):
             return volume, ""
         if series.info is None:
             return None, f"{series.words()}: its images are not in the project folder"
+        if is_archive(self.studies.project_dir):  # the first image, then the rest, as they come
+            return self._remote(str(self.studies.project_dir), uid), ""
         files = series.info.files
         try:
             volume = load_series([files[len(files) // 2]], workers=1)
@@ -226,14 +243,57 @@ class ReaderImages(QWidget):
         worker.start()
         return volume, ""
 
+    def _remote(self, url: str, uid: str) -> Volume:
+        """A black image until the series' first image arrives from the reading archive; the
+        whole series follows (``_loaded``); a lost connection is said on the view and retried
+        every few seconds (``_retry``), another failure is said (choosing the cell again tries
+        again)."""
+        waiting = waiting_volume(uid)
+        self._first[uid] = waiting
+        worker = RemoteSeriesLoad(url, uid, self)
+        worker.first.connect(lambda first: self._first_image(uid, first))
+        worker.loaded.connect(lambda whole: self._loaded(uid, whole))
+        worker.failed.connect(lambda text: self._failed(uid, text))
+        self.loaders[uid] = worker
+        worker.start()
+        return waiting
+
+    def _first_image(self, uid: str, first: object) -> None:
+        assert isinstance(first, Volume)
+        if uid in self._first:
+            self._first[uid] = first
+            for view in self._showing(uid):
+                view.set_volume(first)
+            self._refresh()
+
     def _showing(self, uid: str) -> list[ReaderView]:
         return [pane.view for pane in self.panes if pane.view is not None
                 and pane.series is not None and pane.series.uid == uid]  # fmt: skip
 
     def _failed(self, uid: str, text: str) -> None:
+        worker = self.loaders.get(uid)
+        if isinstance(worker, RemoteSeriesLoad) and connection_lost(text):
+            self._attempts[uid] = self._attempts.get(uid, 1)
+            for view in self._showing(uid):
+                view.set_status(lost_words(self._attempts[uid], text), error=True)
+            QTimer.singleShot(int(remote_loading.RETRY_S * 1000), lambda: self._retry(uid, worker))
+            return  # still loading: the middle slice (or the black image) stays
         self._first.pop(uid, None)  # no whole volume will come: not loading any more
         for view in self._showing(uid):
             view.set_status(text, error=True)
+
+    def _retry(self, uid: str, worker: RemoteSeriesLoad) -> None:
+        """Load the series from the archive again, unless it came or the window moved on."""
+        if uid in self.volumes or self.loaders.get(uid) is not worker:
+            return
+        if worker.isRunning():
+            QTimer.singleShot(int(remote_loading.RETRY_S * 1000), lambda: self._retry(uid, worker))
+            return
+        self._attempts[uid] = self._attempts.get(uid, 1) + 1
+        for view in self._showing(uid):
+            view.set_status(f"Loading: connecting to the image archive again (attempt "
+                            f"{self._attempts[uid]})...")  # fmt: skip
+        worker.start()
 
     def _loaded(self, uid: str, whole: object) -> None:
         assert isinstance(whole, Volume)

@@ -19,8 +19,9 @@ from decimal import Decimal
 
 from reviewer_gui.dicom import SeriesCatalog, SeriesInfo, find_series
 from reviewer_gui.reading import ReadView, SeriesRef, Timepoint
+from reviewer_gui.store.image_folder import is_archive
 
-from .studies import series_folder
+from .studies import series_folder, study_series
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +73,16 @@ class StudySeries:
     def __init__(self, project_dir: str | os.PathLike[str]) -> None:
         self.project_dir = project_dir
         self._catalogs: dict[str, SeriesCatalog] = {}
+        self._archive: dict[str, tuple[SeriesInfo, ...]] = {}  # study uid -> its series
 
     def info(self, ref: SeriesRef) -> SeriesInfo | None:
-        """The header summary (and files) of ``ref``'s series, ``None`` when not there."""
+        """The header summary (and files) of ``ref``'s series, ``None`` when not there; on
+        a reading archive (``project_dir`` its URL) the QIDO-RS summary, without files."""
+        if is_archive(self.project_dir):
+            if ref.study_uid not in self._archive:
+                self._archive[ref.study_uid] = study_series(ref, self.project_dir)
+            return next((i for i in self._archive[ref.study_uid]
+                         if i.series_uid == ref.series_uid), None)  # fmt: skip
         folder = series_folder(ref, self.project_dir)
         key = str(folder)
         if key not in self._catalogs:

@@ -27,6 +27,7 @@ from reviewer_gui.sample_scans import sample_scans_folder
 from reviewer_gui.sr import write_srs
 from reviewer_gui.sr.access import write_session_srs
 from reviewer_gui.store import Store, UserRecord, is_postgres_url, open_project
+from reviewer_gui.store.image_folder import file_images_location
 
 from .dialogs import SignInDialog
 from .main_window import MainWindow
@@ -69,7 +70,8 @@ def open_window(path: Path, *, reader: str, dicom: Path | None = None) -> MainWi
 
     def export_sr(folder: Path, whose: str) -> int:  # `... export PROJECT --sr DIR --reader`
         reads = [read for key, read in sorted(store.load().reads.items()) if key.reader == whose]
-        return len(write_srs(reads, folder, images_base=store.path.parent).files)
+        return len(write_srs(reads, folder,
+                             images_base=file_images_location(store.path)).files)
 
     window = MainWindow(project, reader=reader, database=store.path.resolve(),
                         opener=lambda other: _replace(window, other, reader),
@@ -99,7 +101,8 @@ def open_signed_in(location: Path | str, name: str, password: str) -> MainWindow
                             sr_exporter=None if is_postgres_url(location) else (
                                 lambda folder, whose: len(write_session_srs(
                                     session, folder, reader=whose,
-                                    images_base=Path(location).parent).files)))  # fmt: skip
+                                    images_base=session.images_folder or Path(location).parent,
+                                    ).files)))  # fmt: skip
         if session.role is Role.ADMINISTRATOR:  # `recist-review sr-load`, in the window
             offer_sr_loading(window, session_loader(session), readers)
     except BaseException:

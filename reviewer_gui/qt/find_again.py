@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from reviewer_gui.dicom import load_series
 from reviewer_gui.reading import SeriesRef, Timepoint
+from reviewer_gui.store.image_folder import is_archive
 from reviewer_gui.viewer.find_again import (
     PredictedView,
     SeriesGeometry,
@@ -79,8 +80,8 @@ class FindsAgain:
     def register_shown(self) -> None:
         """Ask for the shown follow-up's registrations (its series loaded)."""
         read, view = self.session.read(), self.current
-        if read is None or view is None:
-            return
+        if read is None or view is None or view.status is not None:
+            return  # a series not (wholly) shown yet, or that failed to load: not now
         follow = view.volume
 
         def follow_up() -> Series:
@@ -95,12 +96,14 @@ class FindsAgain:
                 follow_up))  # fmt: skip
 
     def _loader(self, ref: SeriesRef) -> Callable[[], Series]:
-        """The earlier series: the prior view's, else read from its files (in the worker)."""
-        shown = None if self.prior is None else self.prior.volume
+        """The earlier series: the prior view's, else read (in the worker) from its files or
+        the project's reading archive."""
+        prior = self.prior
+        shown = None if prior is None or prior.status is not None else prior.volume
         if shown is not None and shown.series_uid == ref.series_uid:
             return lambda: shown
         try:
-            folder = self.session.image_folder()
+            base = self.session.image_folder()
         except OSError as error:
             why = str(error)
 
@@ -108,7 +111,10 @@ class FindsAgain:
                 raise OSError(why)
 
             return unavailable
-        return lambda: load_series(series_files(ref, folder))
+        if is_archive(base):  # the project's reading archive (DICOMweb, the reader's cache)
+            assert isinstance(base, str)
+            return lambda: load_series(base, series_uid=ref.series_uid)
+        return lambda: load_series(series_files(ref, base))
 
     def _geometry(self, series_uid: str, outcome: RegistrationOutcome) -> SeriesGeometry | None:
         shown = None if self.prior is None else self.prior.volume

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PyQt6.QtCore import QCoreApplication, Qt, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QLabel, QSplitter, QStackedLayout, QWidget
 
 from reviewer_gui.dicom import DicomLoadError
@@ -36,6 +36,7 @@ from reviewer_gui.reading import (
     plane_of,
 )
 from reviewer_gui.store import StoreError
+from reviewer_gui.store.image_folder import is_archive
 from reviewer_gui.viewer import Measurement
 from reviewer_gui.viewer.proposal import HELP
 
@@ -44,6 +45,7 @@ from .lesion_jump import LesionJumps
 from .linking import LinkedViews
 from .loading import open_series
 from .registrations import Registrations
+from .remote_loading import open_remote_series
 from .session import ReadingSession
 from .stored_calipers import stored_calipers, stored_markers
 from .studies import series_files
@@ -155,6 +157,7 @@ class ReadingViews(LesionJumps, QWidget):
         self.refresh_overlays()
         self._jump(self.session.lesion_id or "", follow=False, focus=True)
         self._loads_changed()
+        self._series_loaded()  # series of a single image: nothing more to wait for
 
     def _read_on(self, timepoint: Timepoint | None) -> SeriesRef | None:
         read = self.session.read()
@@ -178,8 +181,13 @@ class ReadingViews(LesionJumps, QWidget):
             self.session.message.emit(f"{timepoint.label} has no series to show", True)
             return None
         try:
-            files = series_files(series, self.session.image_folder())
-            view = open_series(files, title=f"{role}  {timepoint.label}")
+            base = self.session.image_folder()
+            if is_archive(base):  # the project's reading archive: first image, then the rest
+                assert isinstance(base, str)
+                view = open_remote_series(base, series.series_uid,
+                                          title=f"{role}  {timepoint.label}")  # fmt: skip
+            else:
+                view = open_series(series_files(series, base), title=f"{role}  {timepoint.label}")
             if self.session.signed_in is not None:  # blinded: the grid's "day N", not a date
                 view.identity = f"{self.session.case_id}   {self.session.when(timepoint)}"
         except (DicomLoadError, OSError, KeyError) as error:
@@ -190,6 +198,7 @@ class ReadingViews(LesionJumps, QWidget):
     def _volume_loaded(self) -> None:
         self.refresh_overlays()
         self._jump(self.session.lesion_id or "", follow=False)
+        QTimer.singleShot(0, self._series_loaded)  # once the loader's status is cleared
 
     def loading(self) -> bool:
         def busy(view: ImageView) -> bool:  # finished, but its series maybe not yet shown
@@ -200,10 +209,12 @@ class ReadingViews(LesionJumps, QWidget):
         return any(busy(v) for v in self.views())
 
     def _loads_changed(self) -> None:
-        loading = self.loading()
-        if not loading:
+        self.loading_changed.emit(self.loading())
+
+    def _series_loaded(self) -> None:
+        """A whole series is shown: once both are, register the follow-up (.find_again)."""
+        if all(view.status is None for view in self.views()):
             self.register_shown()
-        self.loading_changed.emit(loading)
 
     # -- overlays from the model ---------------------------------------------------------
     def _model_changed(self, change: object) -> None:

@@ -35,6 +35,7 @@ from reviewer_gui.reading import (
 from reviewer_gui.reading.signing import check_reading_order
 from reviewer_gui.reading.undo import UndoHistory
 from reviewer_gui.store import StoreError
+from reviewer_gui.store.image_folder import file_images_location
 
 from .signed_in import ReadingModel, SignedInProject
 from .studies import series_ref_for, study_series
@@ -60,7 +61,8 @@ class ReadingSession(QObject):
         self.project, self.reader, self.database = project, reader, database
         self.signed_in = project if isinstance(project, SignedInProject) else None
         # the folder series folders are relative to (None: a server project's, not recorded)
-        self.images = database.parent if self.signed_in is None else self.signed_in.images
+        self.images = (file_images_location(database) if self.signed_in is None
+                       else self.signed_in.images)  # fmt: skip
         self.case_id: str | None = None
         self.timepoint: str | None = None
         self.lesion_id: str | None = None
@@ -224,8 +226,9 @@ class ReadingSession(QObject):
                           f"{where}", False)  # fmt: skip
 
     # -- the series a timepoint is read on -------------------------------------------------
-    def image_folder(self) -> Path:
-        """The folder the series folders are relative to (``OSError``: none recorded)."""
+    def image_folder(self) -> Path | str:
+        """The folder the series folders are relative to, or the URL of the project's reading
+        archive (``OSError``: none recorded)."""
         if self.images is None:
             raise OSError(NO_IMAGES)
         return self.images

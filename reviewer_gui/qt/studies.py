@@ -24,6 +24,7 @@ import pydicom
 
 from reviewer_gui.dicom import SeriesInfo, find_series
 from reviewer_gui.reading import ReadingError, ReadingProject, SeriesRef
+from reviewer_gui.store.image_folder import is_archive
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,9 @@ def series_ref_for(info: SeriesInfo, imported: SeriesRef) -> SeriesRef:
     Slice Thickness (0018,0050) for the engine's 2 x slice thickness rule."""
     if info.series_uid == imported.series_uid:
         return imported
+    if not info.files:  # a series of the reading archive: its thickness from QIDO-RS
+        return SeriesRef(info.study_uid, info.series_uid, imported.folder,
+                         info.slice_thickness_mm)  # fmt: skip
     _, thickness = _header(info)
     return SeriesRef(info.study_uid, info.series_uid, imported.folder, thickness)
 
@@ -160,6 +164,13 @@ def series_files(ref: SeriesRef, project_dir: str | os.PathLike[str]) -> tuple[P
 
 
 def study_series(ref: SeriesRef, project_dir: str | os.PathLike[str]) -> tuple[SeriesInfo, ...]:
-    """Every image series of the timepoint's study in its series' folder."""
+    """Every image series of the timepoint's study in its series' folder, or on the project's
+    reading archive when ``project_dir`` is its URL (QIDO-RS: no files, loaded by UID)."""
+    if is_archive(project_dir):
+        from reviewer_gui.pacs.archive import study_series as archive_series
+
+        assert isinstance(project_dir, str)
+        found = archive_series(project_dir, ref.study_uid)
+        return tuple(sorted(found, key=_reading_order))
     found = find_series(series_folder(ref, project_dir)).series
     return tuple(sorted((s for s in found if s.study_uid == ref.study_uid), key=_reading_order))

@@ -1,8 +1,9 @@
 """``recist-review audit verify`` and ``audit receipts``: checking a project, whatever its bytes.
 
 ``audit verify PROJECT.db`` recomputes the hash chain and compares it with the tables
-(``reviewer_gui.store.verify``), checks every image file under the project folder against the
-SHA-256 recorded at import (``reviewer_gui.store.images``; ``--skip-images`` leaves them out),
+(``reviewer_gui.store.verify``), checks every image file where the project keeps them (its
+folder, the recorded folder, or its reading archive over DICOMweb) against the SHA-256 recorded
+at import (``reviewer_gui.store.images``, ``.archive_images``; ``--skip-images`` leaves them out),
 and every e-signature receipt against the chain (``reviewer_gui.review.receipts``). Exit 0 when
 all hold, 1 when anything is broken or the file is damaged (invalid text, a malformed
 database page, values no record can hold: reported, never a traceback), 2 for a file that is
@@ -14,6 +15,10 @@ from __future__ import annotations
 import argparse
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reviewer_gui.store.images import ImageReport
 
 #: What damaged bytes may raise while the trail is read and recomputed.
 DAMAGE = (sqlite3.DatabaseError, ValueError, TypeError, KeyError, OverflowError, UnicodeError)
@@ -21,7 +26,6 @@ DAMAGE = (sqlite3.DatabaseError, ValueError, TypeError, KeyError, OverflowError,
 
 def audit_verify(args: argparse.Namespace, key: bytes | None) -> int:
     from reviewer_gui.review.receipts import check_receipts
-    from reviewer_gui.store.images import check_images
     from reviewer_gui.store.verify import check_head_format, connect, verify
 
     if args.head is not None:
@@ -29,7 +33,7 @@ def audit_verify(args: argparse.Namespace, key: bytes | None) -> int:
     db = connect(args.project)
     try:
         report = verify(db, key=key, head=args.head)
-        images = None if args.skip_images else check_images(db, Path(args.project).parent)
+        images = None if args.skip_images else _check_images(db, Path(args.project).parent)
         receipts = check_receipts(db, Path(args.project), args.receipts)
     except DAMAGE as error:
         print(f"audit trail BROKEN: {args.project} is damaged and cannot be read in full "
@@ -63,6 +67,23 @@ def audit_verify(args: argparse.Namespace, key: bytes | None) -> int:
         print(f"  {problem}")
     _notes(notes)
     return 1
+
+
+def _check_images(db: sqlite3.Connection, project_dir: Path) -> ImageReport:
+    """The recorded image files where the project keeps them: its folder, the recorded folder
+    or the reading archive (``reviewer_gui.store.image_folder``)."""
+    from reviewer_gui.store.archive_images import check_archive
+    from reviewer_gui.store.image_folder import IMAGES_FOLDER, is_archive
+    from reviewer_gui.store.images import check_images
+
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    found = (db.execute("SELECT value FROM project_info WHERE key = ?", (IMAGES_FOLDER,))
+             .fetchone() if "project_info" in tables else None)  # fmt: skip
+    if found is None:
+        return check_images(db, project_dir)
+    if is_archive(found[0]):
+        return check_archive(db, str(found[0]))
+    return check_images(db, Path(found[0]))
 
 
 def _notes(notes: list[str]) -> None:

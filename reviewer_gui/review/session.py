@@ -45,7 +45,7 @@ from reviewer_gui.review.identity import AccountLocked, AuthenticationFailed, No
 from reviewer_gui.review.receipts import signing
 from reviewer_gui.review.users import authenticate
 from reviewer_gui.store import ProjectStore, StoreError, UserRecord, is_postgres_url, open_store
-from reviewer_gui.store.image_folder import images_base
+from reviewer_gui.store.image_folder import images_location
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +132,10 @@ class Session:
         return tuple(u.name for u in self._store.users().values() if u.role == Role.READER)
 
     @property
-    def images_folder(self) -> Path | None:
-        """Where the project's relative series folders are (``store.image_folder``)."""
-        return images_base(self._store)
+    def images_folder(self) -> Path | str | None:
+        """Where the project's relative series folders are, or the URL of its reading
+        archive (``store.image_folder``; ``None``: a server project's, not recorded)."""
+        return images_location(self._store)
 
     def record_refusal(self, action: str, reason: str) -> None:
         """Record in the audit trail that this user was refused ``action`` (e.g. a reader

@@ -26,7 +26,7 @@ def session_reads(session: Session, reader: str | None = None) -> list[ReadView]
 
 
 def write_session_srs(
-    session: Session, folder: Path, *, reader: str | None = None, images_base: Path
+    session: Session, folder: Path, *, reader: str | None = None, images_base: Path | str
 ) -> SrExport:
     """Write the SRs of the reads ``session`` may export into ``folder``; audited."""
     done = write_srs(session_reads(session, reader), folder, images_base=images_base)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,54 @@ if TYPE_CHECKING:
 
 
 def export_sr(args: argparse.Namespace) -> int:
-    """The ``--sr`` branch of ``recist-review export`` (``args`` as its parser makes them)."""
+    """The ``--sr`` branch of ``recist-review export`` (``args`` as its parser makes them):
+    into a folder, or (``--sr URL``) with STOW-RS into a DICOMweb archive."""
+    from reviewer_gui.store.image_folder import is_archive
+
+    if not is_archive(str(args.sr)):
+        args.sr = Path(args.sr)
+        return _export_sr(args)
+    from reviewer_gui.pacs.archive import archive_url
+
+    destination = str(args.sr)
+    shown = archive_url(destination)
+    with tempfile.TemporaryDirectory(prefix="recist-sr-") as staging:
+        args.sr = Path(staging)
+        args.sr_staging = True  # said once sent, not as written
+        code = _export_sr(args)
+        files = sorted(Path(staging).glob("*_SR.dcm"))
+        if code != 0 or not files:
+            return code
+        _send(args, destination, files, shown)
+    print(f"recist-review: {len(files)} SR file(s) sent to {shown} (STOW-RS)", file=sys.stderr)
+    return 0
+
+
+def _send(args: argparse.Namespace, destination: str, files: list[Path], shown: str) -> None:
+    """STOW-RS the written SRs, then an audit record naming the archive and the files."""
+    from reviewer_gui.pacs.archive import ArchiveError, store_files
+    from reviewer_gui.store import Store
+
+    try:
+        store_files(destination, files, f"{len(files)} SR file(s)")
+    except ArchiveError as error:
+        raise SrExportError(f"{error}; no SR was kept (export again)") from None
+    with Store.open(args.project, create=False) as store:
+        store.log_action("send-sr", args.user or "export", after={"export": [{
+            "archive": shown, "files": [p.name for p in files]}]})  # fmt: skip
+
+
+def _images(project: Path) -> Path | str:
+    """Where the project's images are: its folder, a recorded folder, or its archive."""
+    from reviewer_gui.store import Store
+    from reviewer_gui.store.image_folder import images_location
+
+    with Store.open(project, create=False) as store:
+        where = images_location(store)
+    return project.parent if where is None else where
+
+
+def _export_sr(args: argparse.Namespace) -> int:
     from reviewer_gui.store import Store
 
     if args.output is not None or args.include_unsigned:
@@ -56,10 +104,10 @@ def export_sr(args: argparse.Namespace) -> int:
             raise SrExportError(f"{args.project}: no read by reader {args.reader!r}; readers: "
                              f"{', '.join(known) or 'none yet'}")  # fmt: skip
     try:
-        done = write_srs(reads, args.sr, images_base=args.project.parent)
+        done = write_srs(reads, args.sr, images_base=_images(args.project))
     except ValueError as error:  # images missing, files in the way
         raise SrExportError(str(error)) from None
-    return _report(done, args.sr)
+    return _report(done, args)
 
 
 def _signed_in(args: argparse.Namespace) -> int:
@@ -73,8 +121,8 @@ def _signed_in(args: argparse.Namespace) -> int:
     password = next(_passwords(args))
     with sign_in(args.project, args.user, password, audit_key=_audit_key(args)) as session:
         done = write_session_srs(session, args.sr, reader=args.reader,
-                                 images_base=args.project.parent)  # fmt: skip
-    return _report(done, args.sr)
+                                 images_base=_images(args.project))  # fmt: skip
+    return _report(done, args)
 
 
 def _final(args: argparse.Namespace, desk: AdjudicationDesk) -> int:
@@ -86,14 +134,17 @@ def _final(args: argparse.Namespace, desk: AdjudicationDesk) -> int:
                   f"{review.note}", file=sys.stderr)  # fmt: skip
             continue
         reads.append(state.reads[ReadKey(review.case_id, review.final_reader)])
-    done = write_srs(reads, args.sr, images_base=args.project.parent)
+    done = write_srs(reads, args.sr, images_base=_images(args.project))
     desk.session._store.log_action("export-final-sr", desk.session.user, after={"export": [{
         "folder": str(args.sr), "files": [p.name for p in done.files],
         "final": list(done.reads)}]})  # fmt: skip
-    return _report(done, args.sr)
+    return _report(done, args)
 
 
-def _report(done: SrExport, folder: Path) -> int:
+def _report(done: SrExport, args: argparse.Namespace) -> int:
+    folder = args.sr
+    if getattr(args, "sr_staging", False):
+        return 0
     print(f"recist-review: {len(done.files)} SR file(s) of {len(done.reads)} read(s) written "
           f"to {folder}", file=sys.stderr)  # fmt: skip
     return 0

@@ -40,10 +40,11 @@ def sr_name(read: ReadView, label: str) -> str:
     return "_".join(_UNSAFE.sub("-", part) for part in parts) + "_SR.dcm"
 
 
-def write_srs(reads: Iterable[ReadView], folder: Path, *, images_base: Path) -> SrExport:
+def write_srs(reads: Iterable[ReadView], folder: Path, *,
+              images_base: Path | str) -> SrExport:
     """Write every signed timepoint of ``reads`` as an SR into ``folder`` (created if
     missing). ``images_base``: the folder the project's series folders are relative to (the
-    project database's)."""
+    project database's, or a recorded one) or the URL of its reading archive."""
     headers, engine = SeriesHeaders(images_base), RecistEngine()
     planned = []
     names: list[str] = []

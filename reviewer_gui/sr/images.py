@@ -1,8 +1,11 @@
 """The images an SR refers to: the headers (no pixel data) of a timepoint's series, by SOP
-Instance UID, read from the folder the project keeps the series in."""
+Instance UID, read from the folder the project keeps the series in, or from its reading
+archive (a DICOMweb URL: the series is loaded into the reader's cache with the reader's own
+credentials, ``reviewer_gui.dicom.load_series``)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +23,9 @@ class ImagesMissing(ValueError):
 class SeriesHeaders:
     """Headers of the series of a project's timepoints, read once per series. ``base`` is the
     project database's folder (``recist-review import`` stores series folders relative to it;
-    an absolute folder stays as it is)."""
+    an absolute folder stays as it is), or the URL of the project's reading archive."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path | str) -> None:
         self.base = base
         self._series: dict[str, dict[str, Dataset]] = {}
 
@@ -30,7 +33,7 @@ class SeriesHeaders:
         """SOP Instance UID -> header of every image of ``series`` (``ImagesMissing`` when
         its folder holds none)."""
         if series.series_uid not in self._series:
-            folder = self.base / series.folder
+            folder = self._folder(series)
             found = {ds.SOPInstanceUID: ds for ds in _headers(folder)
                      if ds.get("SeriesInstanceUID") == series.series_uid}  # fmt: skip
             if not found:
@@ -40,11 +43,23 @@ class SeriesHeaders:
             self._series[series.series_uid] = found
         return self._series[series.series_uid]
 
+    def _folder(self, series: SeriesRef) -> Path:
+        """The series' folder; from an archive, the cache folder it was loaded into."""
+        if isinstance(self.base, Path):
+            return self.base / series.folder
+        from reviewer_gui.dicom import DicomLoadError, load_series
+
+        try:
+            volume = load_series(self.base, series_uid=series.series_uid)
+        except DicomLoadError as error:
+            raise ImagesMissing(f"{error}: the SR refers to the read's images") from None
+        return Path(os.path.commonpath([str(f.parent) for f in volume.files]))
+
     def image(self, series: SeriesRef, sop_instance_uid: str) -> Dataset:
         """The header of one image of ``series``."""
         found = self.of(series)
         if sop_instance_uid not in found:
-            raise ImagesMissing(f"{self.base / series.folder}: no image {sop_instance_uid} in "
+            raise ImagesMissing(f"{self._folder(series)}: no image {sop_instance_uid} in "
                                 f"series {series.series_uid}: the measurement's image is "
                                 "missing from the project's images")  # fmt: skip
         return found[sop_instance_uid]

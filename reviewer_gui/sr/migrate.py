@@ -143,8 +143,9 @@ def _check_reader(session: Session, reader: str) -> None:
                             f"one of {readers}")  # fmt: skip
 
 
-def _images(session: Session, project: ReadingProject) -> Path:
-    """The folder the series folders are relative to (a PostgreSQL project's setting)."""
+def _images(session: Session, project: ReadingProject) -> Path | str:
+    """The folder the series folders are relative to (a PostgreSQL project's setting), or the
+    URL of the project's reading archive."""
     folder = session.images_folder
     if folder is not None:
         return folder
@@ -260,8 +261,9 @@ def _planes(project: ReadingProject, headers: SeriesHeaders,
     series = project.read(plan.key).series_of(plan.timepoint.label)
     assert series is not None  # matched by its series' study or images
     try:
-        volume = load_series(headers.base / series.folder, series_uid=series.series_uid,
-                             workers=1)  # fmt: skip
+        source = (headers.base / series.folder if isinstance(headers.base, Path)
+                  else headers.base)  # fmt: skip
+        volume = load_series(source, series_uid=series.series_uid, workers=1)
     except (DicomLoadError, OSError) as error:
         raise SrLoadRefused(f"{plan.file}: the images of {plan.key.case_id} "
                             f"{plan.timepoint.label} cannot be loaded ({error}): put the "

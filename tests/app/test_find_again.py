@@ -159,9 +159,11 @@ def test_a_late_registration_does_not_move_a_view_the_reader_moved(
         qtbot: QtBot, moved: MainWindow, busy: Busy) -> None:
     window = moved
     to_m2(qtbot, window)
-    qtbot.waitUntil(lambda: not window.views.loading(), timeout=30_000)
-    registrations, current = window.views.registrations, window.views.current
-    assert current is not None and len(registrations.running) == 1  # queued behind Busy
+    registrations = window.views.registrations
+    # both series loaded, the registration is asked for: it waits behind Busy
+    qtbot.waitUntil(lambda: len(registrations.running) == 1, timeout=30_000)
+    current = window.views.current
+    assert current is not None and not window.views.loading()
     qtbot.keyClick(current, Qt.Key.Key_Up)  # the reader scrolls on meanwhile
     shown, said = current.viewport.nav.index, window.message.text()
     busy.release.set()
@@ -177,9 +179,9 @@ def test_moving_on_drops_a_queued_registration_and_coming_back_runs_it(
         qtbot: QtBot, moved: MainWindow, busy: Busy) -> None:
     window = moved
     to_m2(qtbot, window)
-    qtbot.waitUntil(lambda: not window.views.loading(), timeout=30_000)
     registrations = window.views.registrations
-    assert len(registrations.running) == 1  # queued behind Busy
+    # both series loaded, the registration is asked for: it waits behind Busy
+    qtbot.waitUntil(lambda: len(registrations.running) == 1, timeout=30_000)
     qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)  # back
     assert window.session.timepoint == "BASELINE" and not registrations.running  # dropped
     busy.release.set()

@@ -84,8 +84,9 @@ _OBSERVATION = ("EXISTS (SELECT 1 FROM recist.observation_version o "
 
 #: Per table: (who may read which rows, {group: which rows it may insert}). ``True`` = all.
 POLICIES: dict[str, tuple[str, dict[str, str]]] = {
-    # the administrator records one setting later: the image folder (``store.image_folder``)
-    "project_info": ("true", {"administrator": "key = 'images_folder'"}),
+    # the administrator records two settings later: the image location (``store.image_folder``)
+    # and, at the first import, the id (never the content) of its de-identification key
+    "project_info": ("true", {"administrator": "key IN ('images_folder', 'deid_key')"}),
     "change_log": (
         f"reader IS NULL OR {_own_read('change_log')}",
         {"reader": "actor = session_user AND reader = session_user",
