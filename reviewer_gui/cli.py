@@ -169,9 +169,6 @@ def _location(text: str) -> str | Path:
 
 
 def _export(args: argparse.Namespace) -> int:
-    if args.sr is not None and isinstance(args.project, str):
-        raise UsageError(f"{args.project}: --sr is not available for PostgreSQL projects yet: "
-                         "export the measurements CSV")  # fmt: skip
     if args.sr is not None:
         from reviewer_gui.sr import SrExportError
         from reviewer_gui.sr.cli import export_sr

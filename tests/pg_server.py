@@ -26,7 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from reviewer_gui.store.postgres.ddl import ident, role_prefix
+from reviewer_gui.store.postgres.ddl import ident, role_prefix, security_statements
+from reviewer_gui.store.postgres.signin import database_grants
 
 BIN = Path(os.environ.get("RECIST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 HBA = """\
@@ -148,6 +149,33 @@ def drop_project(postgres_url: str, name: str) -> None:
             "NOT u.rolsuper AND u.rolname <> ALL(%s)", (groups, groups))]  # fmt: skip
         for role in [*logins, *groups, f"{prefix}_owner"]:
             admin.execute(f"DROP ROLE IF EXISTS {ident(role)}")
+
+
+def copy_database(postgres_url: str, template: str, name: str) -> None:
+    """``name``, a copy of the project database ``template`` (no session may be connected to
+    it), with the project's database-wide grants (a copy starts with PUBLIC's defaults)."""
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {ident(name)} TEMPLATE {ident(template)}")
+    with psycopg.connect(with_database(postgres_url, name), autocommit=True) as copy:
+        row = copy.execute("SELECT role_prefix FROM recist.store_version").fetchone()
+        assert row is not None
+        for statement in [*security_statements(row[0], name), *database_grants(name)]:
+            if " ON DATABASE " in statement:
+                copy.execute(statement)  # type: ignore[call-overload]
+
+
+def project_logins(postgres_url: str, database: str) -> set[str]:
+    """The login roles of the project in ``database`` (members of its groups)."""
+    with psycopg.connect(with_database(postgres_url, database), autocommit=True) as admin:
+        prefix = admin.execute("SELECT role_prefix FROM recist.store_version").fetchone()
+    assert prefix is not None
+    groups = [f"{prefix[0]}_{g}" for g in ("reader", "adjudicator", "administrator", "member")]
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        return {r[0] for r in admin.execute(
+            "SELECT DISTINCT u.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = "
+            "m.roleid JOIN pg_roles u ON u.oid = m.member WHERE g.rolname = ANY(%s) AND "
+            "u.rolcanlogin IS NOT NULL AND NOT u.rolsuper AND u.rolname <> ALL(%s)",
+            (groups, groups))}  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -23,11 +23,17 @@ ADSL:
   the input, so with ``--reader`` the numbers kept may have gaps);
 - dates (``*DT``) ISO 8601 ``YYYY-MM-DD`` or empty; ``*DTC`` ISO 8601, partial allowed;
 - ADTTE: CNSR in {0, 1}, AVAL = ADT - STARTDT + 1, AVALU DAYS;
-- flags (``*FL``): "Y" or null; ITTFL and PPROTFL "Y" or "N" (population flags are never
-  null).
+- flags (``*FL``): "Y" or null; ITTFL, PPROTFL and SAFFL "Y" or "N" (population flags are
+  never null);
+- ADSL: DTHFL "Y" exactly when DTHDT is given; SAFFL "Y" exactly when TRTSDT is given;
+  TRT01A equal to ACTARM (one period: the treatment is the arm), ACTARMCD empty exactly when
+  ACTARM is, ARMNRS given exactly when ACTARM is empty; TRTEDT not before TRTSDT; AGEU
+  "YEARS" exactly with an AGE, AGE a whole number.
 
-ADSL's ADaMIG-required SITEID, AGE, AGEU, SEX, RACE and ACTARM are not there: the subjects
-file records none of them. That gap is asserted (``ADSL_NOT_YET``) so it is closed knowingly.
+ADSL's AGE, AGEU, SEX, RACE, ACTARM (and TRT01A, TRTSDT, SAFFL) are written only when the
+subjects file has their columns (``ADSL_OPTIONAL``): the example trial's own file has none, so
+ADSL is also checked on that file with the columns added and on the pharmaverse subjects.
+SITEID is never written (no site column is read).
 """
 
 from __future__ import annotations
@@ -38,7 +44,15 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from cdisc_kit import RELUTH, Row, export, pharmaverse_inputs, reluth_read_twice
+from cdisc_kit import (
+    RELUTH,
+    Row,
+    export,
+    pharmaverse_adsl_subjects,
+    pharmaverse_inputs,
+    reluth_adsl_subjects,
+    reluth_read_twice,
+)
 
 SAS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,7}")
 ISO_DATE = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
@@ -89,7 +103,7 @@ REQUIRED = {
     "adtte": {"STUDYID", "USUBJID", "PARAMCD", "PARAM", "AVAL", "STARTDT", "ADT", "CNSR", "ASEQ"},
     "adsl": {"STUDYID", "USUBJID", "SUBJID", "ARM", "TRT01P", "ITTFL", "PPROTFL"},
 }
-ADSL_NOT_YET = {"SITEID", "AGE", "AGEU", "SEX", "RACE", "ACTARM"}
+ADSL_OPTIONAL = {"AGE", "AGEU", "SEX", "RACE", "ACTARM", "TRT01A", "TRTSDT", "SAFFL"}
 KEYS = {
     "sdtm-rs": ("USUBJID", "RSEVAL", "RSEVALID", "RSTESTCD", "VISITNUM"),
     "adrs": ("USUBJID", "RSEVAL", "RSEVALID", "PARAMCD", "ADT", "AVISIT"),
@@ -98,7 +112,7 @@ KEYS = {
     "adsl": ("USUBJID",),
 }
 #: Flags with values other than "Y" or null (population flags are never null).
-FLAGS = {"ITTFL": ("Y", "N"), "PPROTFL": ("Y", "N"), "RSDRVFL": ("Y", "")}
+FLAGS = {"ITTFL": ("Y", "N"), "PPROTFL": ("Y", "N"), "SAFFL": ("Y", "N"), "RSDRVFL": ("Y", "")}
 
 
 def conformance_problems(kind: str, rows: list[Row]) -> list[str]:
@@ -122,11 +136,31 @@ def conformance_problems(kind: str, rows: list[Row]) -> list[str]:
     found += _one_number_per_name(rows, ("VISITNUM", "VISIT"), ("AVISITN", "AVISIT"))
     found += _sequence(rows, {"sdtm-rs": "RSSEQ", "adsl": ""}.get(kind, "ASEQ"))
     if kind == "adsl":
-        found += [f"{r['USUBJID']} DTHFL {r['DTHFL']!r}" for r in rows if r["DTHFL"] not in "Y"]
-        return found
+        return found + [f"{r['USUBJID']} {p}" for r in rows for p in _adsl_problems(r)]
     if kind == "sdtm-rs":
         return found + _rs_problems(rows)
     return found + _bds_problems(kind, rows)
+
+
+#: ADSL pairs that go together: (variable, the one it follows, how).
+_ADSL_PAIRS = (
+    ("DTHFL", "DTHDT", lambda flag, date: flag == ("Y" if date else "")),
+    ("SAFFL", "TRTSDT", lambda flag, date: flag == ("Y" if date else "N")),
+    ("TRT01A", "ACTARM", lambda treatment, arm: treatment == arm),
+    ("ACTARMCD", "ACTARM", lambda code, arm: bool(code) == bool(arm)),
+    ("ARMNRS", "ACTARM", lambda reason, arm: bool(reason) != bool(arm)),
+    ("AGEU", "AGE", lambda unit, age: unit == ("YEARS" if age else "")),
+    ("TRTEDT", "TRTSDT", lambda end, start: not end or (bool(start) and end >= start)),
+)
+
+
+def _adsl_problems(row: Row) -> list[str]:
+    """What breaks ADSL's pairs (``_ADSL_PAIRS``) in one record; AGE a whole number."""
+    found = [f"{a} {row[a]!r} with {b} {row[b]!r}" for a, b, agree in _ADSL_PAIRS
+             if a in row and b in row and not agree(row[a], row[b])]  # fmt: skip
+    if row.get("AGE") and not row["AGE"].isdigit():
+        found.append(f"AGE {row['AGE']!r}")
+    return found
 
 
 def _one_number_per_name(rows: list[Row], *pairs: tuple[str, str]) -> list[str]:
@@ -237,8 +271,50 @@ def test_example_trial_conforms(
                   *more or ["--study-id", "RELUTH"])  # fmt: skip
     assert conformance_problems(kind, rows) == []
     if kind == "adsl":
-        assert not ADSL_NOT_YET & set(rows[0]), "update ADSL_NOT_YET and the docstring"
-        assert ADSL_NOT_YET.isdisjoint(REQUIRED["adsl"])
+        assert not ADSL_OPTIONAL & set(rows[0]), "the example's own file has no such column"
+        assert ADSL_OPTIONAL.isdisjoint(REQUIRED["adsl"])
+
+
+@pytest.mark.parametrize("subjects", ["example trial", "pharmaverse"])
+def test_adsl_with_every_optional_column_conforms(tmp_path: Path, subjects: str) -> None:
+    if subjects == "example trial":
+        measurements, more = RELUTH / "measurements.csv", ["--study-id", "RELUTH"]
+        path = reluth_adsl_subjects(tmp_path)
+    else:
+        measurements, _ = pharmaverse_inputs(tmp_path)
+        path = pharmaverse_adsl_subjects(tmp_path)
+        more = ["--study-id", "CDISCPILOT01", "--reader", "INVESTIGATOR"]
+    rows = export("adsl", measurements, path, tmp_path / "adsl.csv", *more)
+    assert conformance_problems("adsl", rows) == []
+    assert ADSL_OPTIONAL - {"RACE"} <= set(rows[0])
+    for kind in ("adrs", "adtte"):
+        rows = export(kind, measurements, path, tmp_path / f"{kind}.csv", *more[:2])
+        assert conformance_problems(kind, rows) == []
+
+
+def test_the_adsl_checks_catch_what_they_check() -> None:
+    good = {"STUDYID": "S", "USUBJID": "S1", "SUBJID": "S1", "AGE": "63", "AGEU": "YEARS",
+            "ARM": "A", "ACTARM": "A", "ACTARMCD": "A", "ARMNRS": "", "TRT01P": "A",
+            "TRT01A": "A", "TRTSDT": "2024-01-02", "TRTEDT": "2024-02-01", "DTHDT": "",
+            "DTHFL": "", "ITTFL": "Y", "SAFFL": "Y", "PPROTFL": "Y"}  # fmt: skip
+    assert conformance_problems("adsl", [good]) == []
+    untreated = {**good, "ACTARM": "", "ACTARMCD": "", "TRT01A": "", "ARMNRS": "ASSIGNED, NOT "
+                 "TREATED", "TRTSDT": "", "TRTEDT": "", "SAFFL": "N"}  # fmt: skip
+    assert conformance_problems("adsl", [untreated]) == []
+    broken = {
+        "S1 DTHFL 'Y' with DTHDT ''": {"DTHFL": "Y"},
+        "S1 DTHFL '' with DTHDT '2024-03-01'": {"DTHDT": "2024-03-01"},
+        "S1 SAFFL 'N' with TRTSDT '2024-01-02'": {"SAFFL": "N"},
+        "S1 TRT01A 'B' with ACTARM 'A'": {"TRT01A": "B"},
+        "S1 ACTARMCD '' with ACTARM 'A'": {"ACTARMCD": ""},
+        "S1 ARMNRS 'SCREEN FAILURE' with ACTARM 'A'": {"ARMNRS": "SCREEN FAILURE"},
+        "S1 AGEU '' with AGE '63'": {"AGEU": ""},
+        "S1 TRTEDT '2024-01-01' with TRTSDT '2024-01-02'": {"TRTEDT": "2024-01-01"},
+        "S1 AGE '63.5'": {"AGE": "63.5"},
+        "S1 SAFFL ''": {"SAFFL": "", "TRTSDT": "", "TRTEDT": ""},
+    }
+    for problem, change in broken.items():
+        assert problem in conformance_problems("adsl", [{**good, **change}]), problem
 
 
 @pytest.mark.parametrize("kind", ["sdtm-rs", "adrs", "adtte", "adtr"])

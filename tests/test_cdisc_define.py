@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from cdisc_kit import RELUTH, pharmaverse_inputs, read
+from cdisc_kit import RELUTH, pharmaverse_inputs, read, reluth_adsl_subjects
 
 from recist.cdisc.metadata import VARIABLES
 from recist.cli import main
@@ -28,11 +28,15 @@ Case = tuple[ET.Element, list[str], Path]
 def inputs(case: str, folder: Path) -> tuple[Path, Path, list[str]]:
     if case == "example trial":
         return RELUTH / "measurements.csv", RELUTH / "subjects.csv", RELUTH_ARGS
+    if case == "example trial, every ADSL column":
+        return RELUTH / "measurements.csv", reluth_adsl_subjects(folder), RELUTH_ARGS
     measurements, subjects = pharmaverse_inputs(folder)
     return measurements, subjects, ["--sd-min-days", "42"]
 
 
-@pytest.fixture(scope="module", params=["example trial", "pharmaverse"])
+@pytest.fixture(
+    scope="module", params=["example trial", "pharmaverse", "example trial, every ADSL column"]
+)
 def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Case:
     folder = tmp_path_factory.mktemp("define")
     measurements, subjects, more = inputs(request.param, folder)
@@ -139,14 +143,14 @@ def test_the_metadata_table_has_nothing_unused() -> None:
     """Every entry of ``recist.cdisc.metadata.VARIABLES`` names a variable some dataset
     writes (the table stays the datasets' own)."""
     from recist.cdisc.adrs import ADRS_COLUMNS
-    from recist.cdisc.adsl import ADSL_COLUMNS, DEATH_COLUMNS, POPULATION_COLUMNS
+    from recist.cdisc.adsl import ADSL_VARIABLES
     from recist.cdisc.adtr import ADTR_COLUMNS
     from recist.cdisc.adtte import ADTTE_COLUMNS
     from recist.cdisc.rs import RS_COLUMNS
 
     tables = {"RS": RS_COLUMNS, "ADRS": ADRS_COLUMNS, "ADTTE": ADTTE_COLUMNS,
               "ADTR": ADTR_COLUMNS,
-              "ADSL": (*ADSL_COLUMNS, *DEATH_COLUMNS, *POPULATION_COLUMNS)}  # fmt: skip
+              "ADSL": ADSL_VARIABLES}  # fmt: skip
     written = {c.name for columns in tables.values() for c in columns} | {"STRATR"}
     for key in VARIABLES:
         dataset, _, name = key.rpartition(".")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from recist.cdisc import adsl
 from recist.io import readers, writers
 from recist.io.table import InvalidInput
 from recist.model import Measurement, SubjectInfo
@@ -91,6 +92,13 @@ def test_report_columns_are_the_reports() -> None:
     names = {_CELL.match(row[0]).group(1) for row in table[1:]}  # type: ignore[union-attr]
     arm_default = load_trial.__kwdefaults__["arm_column"]  # type: ignore[index]
     assert names == {arm_default, protocol.ELIGIBLE_COLUMN, protocol.DEVIATION_COLUMN}
+
+
+def test_adsl_columns_are_the_adsl_exports() -> None:
+    section = _sections()["Input 2: subjects"]
+    table = next(t for t in _tables(section) if t[0][:2] == ["column", "ADSL variables"])
+    names = [_CELL.match(row[0]).group(1) for row in table[1:]]  # type: ignore[union-attr]
+    assert names == list(adsl.SUBJECT_COLUMNS)
 
 
 def test_response_columns_are_the_readers() -> None:

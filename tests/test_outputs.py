@@ -224,6 +224,9 @@ def test_file_size_limit_while_writing_keeps_the_old_output(
 ) -> None:
     many = [f"S{i},BASELINE,2024-01-01,T1,TARGET,liver,N,50" for i in range(400)]
     inputs["m"].write_text(HEADER + "\n" + "\n".join(many) + "\n")
+    # With an arm column, every measured subject must be in the subjects file (as in ADSL).
+    arms = "".join(f"S{i},2024-01-01,A\n" for i in range(400))
+    inputs["subjects"].write_text(SUBJECTS.splitlines()[0] + "\n" + arms)
     out = tmp_path / ("out.xpt" if command.endswith("xpt") else "out.csv")
     out.write_bytes(KEPT)
     before = snapshot(tmp_path)

@@ -3,20 +3,31 @@ of the subjects file (every randomized subject), with what our inputs support.
 
 - STUDYID, USUBJID (``subject_id``), SUBJID (the ``subjid`` column when the subjects file has
   one, else ``subject_id``: the file's identifier is the only one we know).
+- AGE and AGEU ("YEARS"), SEX, RACE: the ``age``, ``sex``, ``race`` columns, when the file
+  has them (``recist.cdisc.subject_level`` checks their values).
 - ARM (the ``--arm-column``, the randomized arm), ARMCD (the ``armcd`` column when given, else
   ARM in capitals with every other character than a letter or a digit written ``_``, at most
   20 characters; two arms may not share one), TRT01P (planned treatment: the randomized arm).
-  ACTARM / TRT01A are not written: the subjects file records no actual treatment.
-- RANDDT (``randomization_date``); STRATwR, one per ``--strata`` column in the order given (the
-  stratum used at randomization; the label names the column).
+- ACTARM, ACTARMCD (ARMCD of that arm), ARMNRS and TRT01A (= ACTARM) only when the file has an
+  ``actual_arm`` column: the arm actually received, empty for a subject not treated (ARMNRS
+  then "ASSIGNED, NOT TREATED", SDTMIG v3.4 DM). Without the column they are not written:
+  ADaMIG makes TRTxxA conditional ("required when actual treatment does not match planned
+  and there is an analysis of the data as treated") and takes ACTARM from DM, where it
+  records what was received; the file cannot tell whether treatment matched. An
+  ``actual_arm`` column equal to the arm column says that it did.
+- RANDDT (``randomization_date``); TRTSDT and TRTEDT (``treatment_start_date``,
+  ``treatment_end_date``) when the file has those columns; STRATwR, one per ``--strata``
+  column in the order given (the stratum used at randomization; the label names the column).
 - DTHDT (``death_date``) and DTHFL ("Y" when there is one, else empty, as ADaMIG says).
 - ITTFL "Y" for every subject (the ITT / full analysis set is every randomized subject);
+  SAFFL "Y" when treatment started (a TRTSDT), else "N", only when the file has the
+  ``treatment_start_date`` column (without it the safety set cannot be derived);
   PPROTFL "Y"/"N" and PPROTRS, the reasons a subject is not per-protocol, joined with "; ",
   exactly as ``recist report`` decides and words them (``recist.report.populations``,
   ``recist.report.protocol``): eligibility, a major protocol deviation (its text), no baseline,
   fewer than ``--pp-evaluations`` adequate evaluations. PPROTFL is judged on one read per
   subject (``--reader`` when there are several), as the report does.
-- Not written for want of input: SAFFL and TRTSDT (no treatment dates), ACTARM, TRT01A.
+- Not written for want of input: SITEID (no site column is read).
 
 The subjects are those ``recist.report.inputs.load_trial`` accepts (a randomization date, an
 arm and every stratification factor for each): ADSL and the report share one population
@@ -29,30 +40,61 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from recist.cdisc import subject_level as sl
 from recist.cdisc.datasets import Column, OutputDataset, Value
+from recist.io.readers import read_subjects
 from recist.io.table import InputProblem, InvalidInput, Table
 from recist.report.inputs import load_trial
 from recist.report.populations import AnalysisSubject
 from recist.rules.endpoints import EndpointOptions
 
-ADSL_COLUMNS = (
+#: The subjects-file columns ADSL reads beyond the contract's and the report's
+#: (``docs/csv-format.md``, whose ADSL table a test compares with this).
+SUBJECT_COLUMNS = ("study_id", "subjid", "armcd", *sl.COLUMNS)
+IDENTIFIER_COLUMNS = (
     Column("STUDYID", "Study Identifier"),
     Column("USUBJID", "Unique Subject Identifier"),
     Column("SUBJID", "Subject Identifier for the Study"),
+)
+#: Demographics, each written when the subjects file has its column (AGEU with AGE).
+DEMOGRAPHIC_COLUMNS = {
+    sl.AGE: (Column("AGE", "Age", "num"), Column("AGEU", "Age Units")),
+    sl.SEX: (Column("SEX", "Sex"),),
+    sl.RACE: (Column("RACE", "Race"),),
+}
+PLANNED_COLUMNS = (
     Column("ARM", "Description of Planned Arm"),
     Column("ARMCD", "Planned Arm Code"),
-    Column("TRT01P", "Planned Treatment for Period 01"),
-    Column("RANDDT", "Date of Randomization", "date"),
 )
+ACTUAL_COLUMNS = (
+    Column("ACTARM", "Description of Actual Arm"),
+    Column("ACTARMCD", "Actual Arm Code"),
+    Column("ARMNRS", "Reason Arm and/or Actual Arm is Null"),
+)
+TRT01P = Column("TRT01P", "Planned Treatment for Period 01")
+TRT01A = Column("TRT01A", "Actual Treatment for Period 01")
+RANDDT = Column("RANDDT", "Date of Randomization", "date")
+TREATMENT_DATE_COLUMNS = {
+    sl.TREATMENT_START: Column("TRTSDT", "Date of First Exposure to Treatment", "date"),
+    sl.TREATMENT_END: Column("TRTEDT", "Date of Last Exposure to Treatment", "date"),
+}
 DEATH_COLUMNS = (
     Column("DTHDT", "Date of Death", "date"),
     Column("DTHFL", "Subject Death Flag"),
 )
-POPULATION_COLUMNS = (
-    Column("ITTFL", "Intent-To-Treat Population Flag"),
+ITTFL = Column("ITTFL", "Intent-To-Treat Population Flag")
+SAFFL = Column("SAFFL", "Safety Population Flag")
+PER_PROTOCOL_COLUMNS = (
     Column("PPROTFL", "Per-Protocol Population Flag"),
     Column("PPROTRS", "Reasons Not in Per-Protocol Population"),
 )
+
+#: Every variable ADSL may write but the STRATwR (whose number follows ``--strata``).
+ADSL_VARIABLES = (
+    *IDENTIFIER_COLUMNS, *(c for cs in DEMOGRAPHIC_COLUMNS.values() for c in cs),
+    *PLANNED_COLUMNS, *ACTUAL_COLUMNS, TRT01P, TRT01A, RANDDT, *TREATMENT_DATE_COLUMNS.values(),
+    *DEATH_COLUMNS, ITTFL, SAFFL, *PER_PROTOCOL_COLUMNS,
+)  # fmt: skip
 
 
 def adsl(
@@ -67,15 +109,18 @@ def adsl(
     min_evaluations: int,
 ) -> OutputDataset:
     """ADSL of ``subjects``; raises ``InvalidInput`` naming every problem and its fix."""
-    trial = load_trial(
-        measurements,
-        subjects,
-        arm_column=arm_column,
-        strata_columns=strata,
-        reader=reader,
-        options=options,
-        min_evaluations=min_evaluations,
-    )
+    try:
+        trial = load_trial(
+            measurements,
+            subjects,
+            arm_column=arm_column,
+            strata_columns=strata,
+            reader=reader,
+            options=options,
+            min_evaluations=min_evaluations,
+        )
+    except InvalidInput as error:  # with the optional columns' problems: every one at once
+        raise InvalidInput([*error.problems, *_column_problems(subjects, arm_column)]) from None
     study = study_id or _study_id(subjects) or _study_id(measurements)
     if not study:
         raise InvalidInput(
@@ -83,22 +128,64 @@ def adsl(
                           "study_id column in the subjects file")]
         )  # fmt: skip
     codes = _arm_codes(subjects, trial)
+    present, levels = sl.read_subject_level(subjects, ((s.info, s.arm) for s in trial))
     strata_columns = tuple(
         Column(f"STRAT{index}R", f"Randomized Stratum {index}: {name.strip().lower()}"[:40])
         for index, name in enumerate(strata, start=1)
     )
+    layout = _Layout(present, strata_columns)
     rows: list[tuple[Value, ...]] = []
     for subject in trial:
         extra = dict(subject.info.extra)
+        level = levels[subject.subject_id]
         death = subject.info.death_date
-        reasons = "; ".join(e.text(min_evaluations) for e in subject.exclusions)
-        rows.append(
-            (study, subject.subject_id, extra.get("subjid") or subject.subject_id, subject.arm,
-             codes[subject.arm], subject.arm, subject.info.randomization_date, *subject.strata,
-             death, "Y" if death else "", "Y", "Y" if subject.per_protocol else "N", reasons)
+        values: dict[str, Value] = {
+            "STUDYID": study, "USUBJID": subject.subject_id,
+            "SUBJID": extra.get("subjid") or subject.subject_id,
+            "AGE": level.age, "AGEU": "YEARS" if level.age is not None else "",
+            "SEX": level.sex, "RACE": level.race,
+            "ARM": subject.arm, "ARMCD": codes[subject.arm], "TRT01P": subject.arm,
+            "ACTARM": level.actual_arm, "ACTARMCD": codes.get(level.actual_arm, ""),
+            "ARMNRS": "" if level.actual_arm else sl.NOT_TREATED, "TRT01A": level.actual_arm,
+            "RANDDT": subject.info.randomization_date,
+            "TRTSDT": level.treatment_start, "TRTEDT": level.treatment_end,
+            "DTHDT": death, "DTHFL": "Y" if death else "", "ITTFL": "Y",
+            "SAFFL": "Y" if level.treatment_start else "N",
+            "PPROTFL": "Y" if subject.per_protocol else "N",
+            "PPROTRS": "; ".join(e.text(min_evaluations) for e in subject.exclusions),
+        }  # fmt: skip
+        values.update(zip((c.name for c in strata_columns), subject.strata, strict=True))
+        rows.append(tuple(values[c.name] for c in layout.columns))
+    return OutputDataset("ADSL", "Subject-Level Analysis Dataset", layout.columns, tuple(rows))
+
+
+class _Layout:
+    """ADSL's variables in ADaMIG's order (identifiers, demographics, treatment, dates,
+    strata, death, populations), with those whose subjects-file column is absent left out."""
+
+    def __init__(self, present: frozenset[str], strata: tuple[Column, ...]) -> None:
+        demographics = [c for name, cs in DEMOGRAPHIC_COLUMNS.items() if name in present
+                        for c in cs]  # fmt: skip
+        actual = sl.ACTUAL_ARM in present
+        dates = [c for name, c in TREATMENT_DATE_COLUMNS.items() if name in present]
+        self.columns = (
+            *IDENTIFIER_COLUMNS, *demographics, *PLANNED_COLUMNS,
+            *(ACTUAL_COLUMNS if actual else ()), TRT01P, *((TRT01A,) if actual else ()),
+            RANDDT, *dates, *strata, *DEATH_COLUMNS, ITTFL,
+            *((SAFFL,) if sl.TREATMENT_START in present else ()), *PER_PROTOCOL_COLUMNS,
         )  # fmt: skip
-    columns = (*ADSL_COLUMNS, *strata_columns, *DEATH_COLUMNS, *POPULATION_COLUMNS)
-    return OutputDataset("ADSL", "Subject-Level Analysis Dataset", columns, tuple(rows))
+
+
+def _column_problems(subjects: Path, arm_column: str) -> list[InputProblem]:
+    """The problems of the optional ADSL columns (none when the file cannot be read: that
+    problem is already reported)."""
+    try:
+        infos = read_subjects(subjects)
+        arm = arm_column.strip().lower()
+        sl.read_subject_level(subjects, ((i, dict(i.extra).get(arm, "")) for i in infos.values()))
+    except InvalidInput as error:
+        return [p for p in error.problems if p.column in sl.COLUMNS]
+    return []
 
 
 def _study_id(path: Path) -> str:

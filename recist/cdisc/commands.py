@@ -80,11 +80,17 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         "(defaults: rpfs=RPFS, pfs=TTP 'Time to progression (the protocol's PFS: progression "
         "only)', os=OS, dor=DOR, ttr=TTR); PFS is refused for pfs, which censors deaths",
     )
-    adsl = export.add_argument_group("adsl", "ADSL: one record per subject of --subjects")
+    adsl = export.add_argument_group(
+        "adsl",
+        "ADSL: one record per subject of --subjects; the optional subjects-file columns "
+        "actual_arm (ACTARM, TRT01A, also in ADRS, ADTTE and ADTR), treatment_start_date "
+        "(TRTSDT, SAFFL), treatment_end_date (TRTEDT), age, sex and race add their variables",
+    )
     adsl.add_argument(
         "--arm-column", default="arm", metavar="COL",
         help="the subjects-file column of the randomized arm (ADSL ARM; TRT01P in ADSL, and in "
-        "ADRS and ADTTE when the column exists)",
+        "ADRS, ADTTE and ADTR when the column exists, which then need every measured subject "
+        "in --subjects with an arm)",
     )  # fmt: skip
     adsl.add_argument(
         "--strata", nargs="+", default=[], metavar="COL",

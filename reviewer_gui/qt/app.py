@@ -84,6 +84,16 @@ def open_window(path: Path, *, reader: str, dicom: Path | None = None) -> MainWi
     return window
 
 
+def _session_srs(session: Session, folder: Path, whose: str) -> int:
+    """``export --sr``'s SRs of ``whose`` read, written from the project's images (a project
+    file's folder, a PostgreSQL project's recorded image folder); the number of files."""
+    base = session.images_folder
+    if base is None:
+        raise ValueError("the project records no image folder, and the SRs are written from "
+                         "the images: ask the study administrator (recist-review images)")
+    return len(write_session_srs(session, folder, reader=whose, images_base=base).files)
+
+
 def open_signed_in(location: Path | str, name: str, password: str) -> MainWindow:
     """A main window on the project with users at ``location`` (a file, or a PostgreSQL URL:
     connected as ``name``), signed in as ``name`` (``AuthenticationFailed`` when the name and
@@ -98,11 +108,8 @@ def open_signed_in(location: Path | str, name: str, password: str) -> MainWindow
         window = MainWindow(project, reader=viewed, database=window_path(location),
                             opener=lambda other: _replace(window, other, viewed),
                             exporter=project.export,  # `recist-review export --user`
-                            sr_exporter=None if is_postgres_url(location) else (
-                                lambda folder, whose: len(write_session_srs(
-                                    session, folder, reader=whose,
-                                    images_base=session.images_folder or Path(location).parent,
-                                    ).files)))  # fmt: skip
+                            sr_exporter=lambda folder, whose: _session_srs(
+                                session, folder, whose))  # fmt: skip
         if session.role is Role.ADMINISTRATOR:  # `recist-review sr-load`, in the window
             offer_sr_loading(window, session_loader(session), readers)
     except BaseException:

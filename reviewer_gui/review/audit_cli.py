@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from reviewer_gui.review.receipts import ReceiptReport
     from reviewer_gui.store.images import ImageReport
+    from reviewer_gui.store.verify import AuditReport
 
 #: What damaged bytes may raise while the trail is read and recomputed.
 DAMAGE = (sqlite3.DatabaseError, ValueError, TypeError, KeyError, OverflowError, UnicodeError)
@@ -34,13 +36,20 @@ def audit_verify(args: argparse.Namespace, key: bytes | None) -> int:
     try:
         report = verify(db, key=key, head=args.head)
         images = None if args.skip_images else _check_images(db, Path(args.project).parent)
-        receipts = check_receipts(db, Path(args.project), args.receipts)
+        receipts = check_receipts(db, Path(f"{args.project}.receipts"), args.receipts)
     except DAMAGE as error:
         print(f"audit trail BROKEN: {args.project} is damaged and cannot be read in full "
               f"({type(error).__name__}: {str(error)[:200]})")  # fmt: skip
         return 1
     finally:
         db.close()
+    return print_checks(report, images, receipts, "--skip-images")
+
+
+def print_checks(report: AuditReport, images: ImageReport | None, receipts: ReceiptReport,
+                 unchecked: str) -> int:  # fmt: skip
+    """Print what ``audit verify`` found (either backend; ``unchecked``: why the image files
+    were not checked, when ``images`` is ``None``); its exit status (0 intact, 1 broken)."""
     problems = [str(p) for p in report.problems]
     problems += list(images.problems) if images is not None else []
     problems += list(receipts.problems)
@@ -49,7 +58,7 @@ def audit_verify(args: argparse.Namespace, key: bytes | None) -> int:
         seals = ("seals checked" if report.seals_checked else
                  "seals NOT checked (no audit key given)" if report.sealed else "not sealed")
         print(f"audit trail intact: {report.records} records, {seals}")
-        print("image files: NOT checked (--skip-images)" if images is None else
+        print(f"image files: NOT checked ({unchecked})" if images is None else
               f"image files intact: {images.checked} checked against their recorded SHA-256")
         if receipts.receipts:
             print(f"e-signature receipts hold: {receipts.receipts} checked (latest: record "
@@ -96,9 +105,10 @@ def audit_receipts(args: argparse.Namespace, key: bytes | None, password: str) -
 
     from reviewer_gui.review import Role, authenticate
     from reviewer_gui.review.receipts import set_receipt_file
-    from reviewer_gui.store import Store
+    from reviewer_gui.store import open_store
 
-    with Store.open(args.project, create=False, audit_key=key) as store:
+    with open_store(args.project, user=args.admin, password=password, create=False,
+                    audit_key=key) as store:  # fmt: skip
         admin = authenticate(store, args.admin, password, action="sign-in")
         if admin.role != Role.ADMINISTRATOR:
             raise ValueError(f"{admin.name} is not the study administrator")

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reviewer_gui.store.verify import AuditReport
+    from reviewer_gui.store import ProjectStore
 
 KEY_VARIABLE = "RECIST_REVIEW_AUDIT_KEY_FILE"
 
@@ -82,7 +82,8 @@ def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     receipts = audit_commands.add_parser(
         "receipts", help="set the file every e-signature writes its receipt to (study "
         "administrator; keep it outside the project)")  # fmt: skip
-    receipts.add_argument("project", type=Path, help="reading project file")
+    receipts.add_argument("project", type=project_location,
+                          help="reading project file or PostgreSQL URL")
     receipts.add_argument("--file", type=Path, required=True, help="the receipts file")
     receipts.add_argument("--admin", required=True, help="the study administrator")
     _secrets(receipts)
@@ -214,14 +215,19 @@ def _users_list(args: argparse.Namespace) -> int:
         return users_list(args, _passwords(args))
 
     with Store.open(args.project, create=False, audit_key=_audit_key(args)) as store:
-        for user in store.users().values():
-            status = ["active" if user.active else "deactivated"]
-            if store.account_state(user.name).locked:
-                status.append("locked")
-            if user.must_change:
-                status.append("must change password")
-            print(f"{user.name}\t{user.role}\t{', '.join(status)}")
+        print_users(store)
     return 0
+
+
+def print_users(store: ProjectStore) -> None:
+    """``users list``'s lines: name, role and the account's state (either backend)."""
+    for user in store.users().values():
+        status = ["active" if user.active else "deactivated"]
+        if store.account_state(user.name).locked:
+            status.append("locked")
+        if user.must_change:
+            status.append("must change password")
+        print(f"{user.name}\t{user.role}\t{', '.join(status)}")
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
@@ -232,24 +238,6 @@ def _audit_verify(args: argparse.Namespace) -> int:
 
         return verify_server(args, _passwords(args))
     return audit_verify(args, _audit_key(args))
-
-
-def print_report(report: AuditReport) -> int:
-    """Print ``audit verify``'s outcome; its exit status (0 intact, 1 broken)."""
-    if report.intact:
-        seals = ("seals checked" if report.seals_checked else
-                 "seals NOT checked (no audit key given)" if report.sealed else "not sealed")
-        print(f"audit trail intact: {report.records} records, {seals}")
-        print(f"head {report.head}")
-        print("keep the head outside the project (--head checks it later): it reveals a "
-              "rewritten or cut-off chain")
-        return 0
-    where = f"first broken record: {report.first_broken}" if report.first_broken else (
-        "no record broken, but the database was changed")  # fmt: skip
-    print(f"audit trail BROKEN ({where}); {len(report.problems)} finding(s):")
-    for problem in report.problems:
-        print(f"  {problem}")
-    return 1
 
 
 def _audit_receipts(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ behind the application's back breaks the audit chain.
 from __future__ import annotations
 
 from reviewer_gui.review.identity import Role
-from reviewer_gui.store import AccountEvent, ProjectStore
+from reviewer_gui.store import AccountEvent, ProjectStore, is_postgres_url
 
 DEFAULT_ATTEMPTS = 5
 #: The ``account_setting`` name of the threshold.
@@ -30,13 +30,22 @@ def lockout_attempts(store: ProjectStore) -> int:
 
 
 def locked_message(store: ProjectStore, name: str) -> str:
-    """Why a locked account is refused, and who can unlock it."""
+    """Why a locked account is refused, and who can unlock it (on PostgreSQL a reader sees
+    no other user: the study administrator, unnamed)."""
+    if is_postgres_url(store.location):
+        return server_locked_message(name)
     admins = [user.name for user in store.users().values()
               if user.role == Role.ADMINISTRATOR and user.active and user.name != name]
     who = (f"the study administrator ({', '.join(admins)})" if admins else
            "a study administrator (the project has no other active one)")
     return (f"{name}'s account is locked after repeated wrong passwords: {who} can unlock it "
             f"(recist-review users unlock PROJECT.db {name} --admin NAME)")
+
+
+def server_locked_message(name: str) -> str:
+    """:func:`locked_message` on a PostgreSQL project."""
+    return (f"{name}'s account is locked after repeated wrong passwords: the study "
+            f"administrator can unlock it (recist-review users unlock URL {name} --admin NAME)")
 
 
 def record_failure(

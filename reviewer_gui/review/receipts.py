@@ -9,10 +9,18 @@ verify`` checks that the chain still holds every receipt's record with that hash
 receipt above all): a signed read lost with the trailing records is then reported, without
 anyone having to keep a head.
 
-The file is set by the study administrator (``recist-review audit receipts PROJECT.db --file
+The file is set by the study administrator (``recist-review audit receipts PROJECT --file
 PATH``, an audited project setting); by default it is ``PROJECT.db.receipts`` beside the
 project file. It is opened before signing, so a signature that could not leave its receipt
 is never made; each receipt is flushed to disk (fsync) before the signature is reported done.
+
+A PostgreSQL project has no file to put it beside, and its readers sign from their own
+machines: its receipts go to the recorded setting, by default ``DBNAME.receipts`` in the
+project's image folder (the one folder every reader's machine reaches, ``recist-review
+images``). The server's chain is durable, but a restore from an older backup, or a superuser
+who rewrites the chain, cuts or changes signed records just as a lost WAL file does: the
+receipts, outside the server, reveal it. A project with neither setting nor image folder
+writes no receipts (``audit verify`` says so).
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from reviewer_gui.review.identity import NotPermitted
 from reviewer_gui.store import ProjectStore, Store
@@ -36,16 +44,28 @@ class ReceiptUnwritable(NotPermitted):
     """The receipts file cannot be written: nothing was signed (the message says where)."""
 
 
-def receipt_file(project: Path, setting: object | None) -> Path:
-    """The receipts file of the project file ``project`` (the setting, else the default)."""
-    return Path(setting) if isinstance(setting, str) and setting else Path(f"{project}.receipts")
+def receipt_file(default: Path | None, setting: object | None) -> Path | None:
+    """The receipts file: the setting, else ``default`` (:func:`default_receipt_file`)."""
+    return Path(setting) if isinstance(setting, str) and setting else default
 
 
-def set_receipt_file(store: Store, path: Path, *, by: str) -> Path:
+def default_receipt_file(store: ProjectStore) -> Path | None:
+    """``PROJECT.db.receipts`` beside a project file; ``DBNAME.receipts`` in a PostgreSQL
+    project's image folder (``None``: no folder recorded yet)."""
+    if isinstance(store, Store):
+        return Path(f"{store.path}.receipts")
+    from reviewer_gui.store.image_folder import images_base
+    from reviewer_gui.store.postgres.connect import database_name
+
+    folder = images_base(store)
+    return None if folder is None else folder / f"{database_name(store.location)}.receipts"
+
+
+def set_receipt_file(store: ProjectStore, path: Path, *, by: str) -> Path:
     """The study administrator ``by`` (checked by the caller) sets the receipts file."""
     path = Path(path).absolute()
-    project = store.path.absolute()
-    if path.parent == project.parent and path.name in {
+    project = store.path.absolute() if isinstance(store, Store) else None
+    if project is not None and path.parent == project.parent and path.name in {
             project.name, *(f"{project.name}-{s}" for s in ("wal", "shm", "journal"))}:
         raise ValueError(f"{path}: the receipts must be kept outside the project file")
     if path.is_dir():
@@ -60,12 +80,12 @@ def set_receipt_file(store: Store, path: Path, *, by: str) -> Path:
 @contextmanager
 def signing(store: ProjectStore, what: str) -> Iterator[None]:
     """Around an e-signature: open the receipts file first (:class:`ReceiptUnwritable`:
-    nothing is signed), then append the receipt of the audit trail's last record. (A
-    PostgreSQL project writes no receipts yet: its chain is on the server, issue 11.)"""
-    if not isinstance(store, Store):
+    nothing is signed), then append the receipt of the audit trail's last record (the
+    signature's: a reader's last record is their own on PostgreSQL too)."""
+    path = receipt_file(default_receipt_file(store), store.account_setting(SETTING))
+    if path is None:  # a PostgreSQL project without image folder nor setting
         yield
         return
-    path = receipt_file(store.path, store.account_setting(SETTING))
     with _opened(path) as stream:
         yield
         seq, digest = store.last_record()
@@ -99,24 +119,31 @@ def _opened(path: Path) -> Iterator[IO[str]]:
 class ReceiptReport:
     """What :func:`check_receipts` found."""
 
-    path: Path
+    path: Path | None  # None: the project writes no receipts
     receipts: int
     latest: int | None  # the latest receipt's record
     problems: tuple[str, ...]
     note: str = ""
 
 
-def check_receipts(db: sqlite3.Connection, project: Path,
+def check_receipts(db: Any, default: Path | None,
                    override: Path | None = None) -> ReceiptReport:  # fmt: skip
-    """Every receipt of this project in its receipts file against the chain."""
+    """Every receipt of this project in its receipts file against the chain (``db``: an
+    sqlite3 connection, or a PostgreSQL store's ``database`` read as the administrator;
+    ``default``: :func:`default_receipt_file`)."""
     setting = None
-    if db.execute("SELECT 1 FROM sqlite_schema WHERE name = 'account_setting'").fetchone():
+    if not isinstance(db, sqlite3.Connection) or db.execute(
+            "SELECT 1 FROM sqlite_schema WHERE name = 'account_setting'").fetchone():
         row = db.execute("SELECT value FROM account_setting WHERE name = ? ORDER BY audit_seq "
                          "DESC LIMIT 1", (SETTING,)).fetchone()  # fmt: skip
         setting = _json_text(row[0]) if row else None
-    path = override or receipt_file(project, setting)
+    path = override or receipt_file(default, setting)
     uid_row = db.execute("SELECT value FROM project_info WHERE key = 'project_uid'").fetchone()
     project_uid = str(uid_row[0]) if uid_row else "-"
+    if path is None:
+        return ReceiptReport(None, 0, None, (), "no e-signature receipts: the project records "
+                             "neither a receipts file nor an image folder (recist-review audit "
+                             "receipts URL --file PATH)")  # fmt: skip
     if not path.is_file():
         signed = db.execute("SELECT count(*) FROM signature").fetchone()[0]
         note = (f"no e-signature receipts at {path} although the project holds {signed} "

@@ -69,12 +69,10 @@ def _new_password(args: argparse.Namespace, passwords: Iterator[str]) -> str:
 
 
 def users_list(args: argparse.Namespace, passwords: Iterator[str]) -> int:
+    from reviewer_gui.review.cli import print_users
+
     with _admin_store(args, passwords) as store:
-        for user in store.users().values():
-            status = ["active" if user.active else "deactivated"]
-            if store.account_state(user.name).locked:
-                status.append("locked")
-            print(f"{user.name}\t{user.role}\t{', '.join(status)}")
+        print_users(store)
     return 0
 
 
@@ -91,14 +89,30 @@ def record_images(args: argparse.Namespace, passwords: Iterator[str]) -> int:
 
 
 def audit_verify(args: argparse.Namespace, passwords: Iterator[str]) -> int:
-    from reviewer_gui.review.cli import print_report
-    from reviewer_gui.store.postgres import PostgresStore
-    from reviewer_gui.store.verify import verify
+    """The chain, the image files under the project's image folder and the e-signature
+    receipts, as on a project file (``reviewer_gui.review.audit_cli``)."""
+    from pathlib import Path
 
+    from reviewer_gui.review.audit_cli import print_checks
+    from reviewer_gui.review.receipts import check_receipts, default_receipt_file
+    from reviewer_gui.store.archive_images import check_archive
+    from reviewer_gui.store.image_folder import images_location
+    from reviewer_gui.store.images import check_images
+    from reviewer_gui.store.postgres import PostgresStore
+    from reviewer_gui.store.verify import check_head_format, verify
+
+    if args.head is not None:
+        check_head_format(args.head)
     with _admin_store(args, passwords) as store:
         assert isinstance(store, PostgresStore)
         report = verify(store.database, head=args.head)
-    return print_report(report)
+        where = None if args.skip_images else images_location(store)
+        images = None if where is None else check_images(store.database, where) if isinstance(
+            where, Path) else check_archive(store.database, str(where))  # fmt: skip
+        receipts = check_receipts(store.database, default_receipt_file(store), args.receipts)
+    unchecked = "--skip-images" if args.skip_images else (
+        "the project records no image folder: recist-review images URL DIR")  # fmt: skip
+    return print_checks(report, images, receipts, unchecked)
 
 
 def audit_export(args: argparse.Namespace, passwords: Iterator[str]) -> int:

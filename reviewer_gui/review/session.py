@@ -73,7 +73,8 @@ def sign_in(
         store = open_store(path, user=name, password=password, create=False,
                            audit_key=audit_key)  # fmt: skip
     except StoreError as refused:
-        if is_postgres_url(path) and "may not sign in" in str(refused):
+        if is_postgres_url(path) and ("may not sign in" in str(refused)
+                                      or "account is locked" in str(refused)):  # fmt: skip
             raise AccountLocked(str(refused)) from None
         if is_postgres_url(path) and "wrong name or password" in str(refused):
             raise AuthenticationFailed("sign-in: wrong name or password") from None

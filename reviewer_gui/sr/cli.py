@@ -1,4 +1,5 @@
-"""``recist-review export PROJECT.db --sr DIR``: every signed timepoint read as a DICOM SR.
+"""``recist-review export PROJECT --sr DIR``: every signed timepoint read as a DICOM SR (a
+project file, or a PostgreSQL URL: its images are in the project's recorded image folder).
 Refusals raise :class:`~reviewer_gui.sr.SrExportError` (the command says it, exit 2).
 
 The access rules of the CSV export: in a project without users every read (``--reader R``:
@@ -21,6 +22,7 @@ from reviewer_gui.sr.export import SrExport, SrExportError, write_srs
 
 if TYPE_CHECKING:
     from reviewer_gui.review.adjudication import AdjudicationDesk
+    from reviewer_gui.store import ProjectStore
 
 
 def export_sr(args: argparse.Namespace) -> int:
@@ -37,38 +39,40 @@ def export_sr(args: argparse.Namespace) -> int:
     shown = archive_url(destination)
     with tempfile.TemporaryDirectory(prefix="recist-sr-") as staging:
         args.sr = Path(staging)
-        args.sr_staging = True  # said once sent, not as written
-        code = _export_sr(args)
-        files = sorted(Path(staging).glob("*_SR.dcm"))
-        if code != 0 or not files:
-            return code
-        _send(args, destination, files, shown)
-    print(f"recist-review: {len(files)} SR file(s) sent to {shown} (STOW-RS)", file=sys.stderr)
-    return 0
+        args.sr_archive = (destination, shown)  # sent (and said) once written, by _send
+        return _export_sr(args)
 
 
-def _send(args: argparse.Namespace, destination: str, files: list[Path], shown: str) -> None:
-    """STOW-RS the written SRs, then an audit record naming the archive and the files."""
+def _send(args: argparse.Namespace, done: SrExport, store: ProjectStore, actor: str) -> None:
+    """With ``--sr URL``: STOW-RS the SRs just written, then an audit record (by ``actor``, in
+    the project's ``store``: the signed-in session's on a server) naming the archive and the
+    files."""
+    if getattr(args, "sr_archive", None) is None or not done.files:
+        return
     from reviewer_gui.pacs.archive import ArchiveError, store_files
-    from reviewer_gui.store import Store
 
+    destination, shown = args.sr_archive
+    files = list(done.files)
     try:
         store_files(destination, files, f"{len(files)} SR file(s)")
     except ArchiveError as error:
         raise SrExportError(f"{error}; no SR was kept (export again)") from None
-    with Store.open(args.project, create=False) as store:
-        store.log_action("send-sr", args.user or "export", after={"export": [{
-            "archive": shown, "files": [p.name for p in files]}]})  # fmt: skip
+    store.log_action("send-sr", actor, after={"export": [{
+        "archive": shown, "files": [p.name for p in files]}]})  # fmt: skip
+    print(f"recist-review: {len(files)} SR file(s) sent to {shown} (STOW-RS)", file=sys.stderr)
 
 
-def _images(project: Path) -> Path | str:
-    """Where the project's images are: its folder, a recorded folder, or its archive."""
-    from reviewer_gui.store import Store
+def _images(store: ProjectStore) -> Path | str:
+    """Where the project's images are: a project file's folder, a recorded folder, or its
+    archive (a PostgreSQL project's recorded location; the SRs are written from them)."""
     from reviewer_gui.store.image_folder import images_location
 
-    with Store.open(project, create=False) as store:
-        where = images_location(store)
-    return project.parent if where is None else where
+    where = images_location(store)
+    if where is None:
+        raise SrExportError(f"{store.location}: the project records no image folder, and the "
+                            "SRs are written from the images: record it first (recist-review "
+                            "images URL DIR --admin NAME)")  # fmt: skip
+    return where
 
 
 def _export_sr(args: argparse.Namespace) -> int:
@@ -79,8 +83,12 @@ def _export_sr(args: argparse.Namespace) -> int:
                          "out -o and --include-unsigned (the CSV export's options)")
     if args.sr.exists() and not args.sr.is_dir():
         raise SrExportError(f"{args.sr}: not a folder; --sr names the folder the SRs go into")
-    with Store.open(args.project, create=False) as store:
-        state, has_users = store.load(), bool(store.users())
+    if isinstance(args.project, str):  # a PostgreSQL URL: always a blinded review
+        state, has_users, images = None, True, None
+    else:
+        with Store.open(args.project, create=False) as store:
+            state, has_users = store.load(), bool(store.users())
+            images = None if has_users else _images(store)
     if args.final:
         if not has_users:
             raise SrExportError(f"{args.project}: --final needs a blinded review (a project with "
@@ -96,6 +104,7 @@ def _export_sr(args: argparse.Namespace) -> int:
         from reviewer_gui.review.cli import _guarded
 
         return _guarded(_signed_in)(args)
+    assert state is not None and images is not None
     reads = [state.reads[key] for key in sorted(state.reads)]
     if args.reader is not None:
         known = sorted({key.reader for key in state.reads})
@@ -104,9 +113,11 @@ def _export_sr(args: argparse.Namespace) -> int:
             raise SrExportError(f"{args.project}: no read by reader {args.reader!r}; readers: "
                              f"{', '.join(known) or 'none yet'}")  # fmt: skip
     try:
-        done = write_srs(reads, args.sr, images_base=_images(args.project))
+        done = write_srs(reads, args.sr, images_base=images)
     except ValueError as error:  # images missing, files in the way
         raise SrExportError(str(error)) from None
+    with Store.open(args.project, create=False) as store:
+        _send(args, done, store, args.user or "export")
     return _report(done, args)
 
 
@@ -121,7 +132,8 @@ def _signed_in(args: argparse.Namespace) -> int:
     password = next(_passwords(args))
     with sign_in(args.project, args.user, password, audit_key=_audit_key(args)) as session:
         done = write_session_srs(session, args.sr, reader=args.reader,
-                                 images_base=_images(args.project))  # fmt: skip
+                                 images_base=_images(session._store))  # fmt: skip
+        _send(args, done, session._store, session.user)
     return _report(done, args)
 
 
@@ -134,16 +146,17 @@ def _final(args: argparse.Namespace, desk: AdjudicationDesk) -> int:
                   f"{review.note}", file=sys.stderr)  # fmt: skip
             continue
         reads.append(state.reads[ReadKey(review.case_id, review.final_reader)])
-    done = write_srs(reads, args.sr, images_base=_images(args.project))
+    done = write_srs(reads, args.sr, images_base=_images(desk.session._store))
     desk.session._store.log_action("export-final-sr", desk.session.user, after={"export": [{
         "folder": str(args.sr), "files": [p.name for p in done.files],
         "final": list(done.reads)}]})  # fmt: skip
+    _send(args, done, desk.session._store, desk.session.user)
     return _report(done, args)
 
 
 def _report(done: SrExport, args: argparse.Namespace) -> int:
     folder = args.sr
-    if getattr(args, "sr_staging", False):
+    if getattr(args, "sr_archive", None) is not None:  # said as sent, by _send
         return 0
     print(f"recist-review: {len(done.files)} SR file(s) of {len(done.reads)} read(s) written "
           f"to {folder}", file=sys.stderr)  # fmt: skip

@@ -12,14 +12,14 @@ environment or netrc), like a reader; a study the archive refuses or cannot send
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 
 from reviewer_gui.pacs.archive import ArchiveError, study_digests
+from reviewer_gui.store.audit import Database
 from reviewer_gui.store.images import ImageFile, ImageReport, recorded_sets
 
 
-def check_archive(db: sqlite3.Connection, url: str) -> ImageReport:
+def check_archive(db: Database, url: str) -> ImageReport:
     """Compare every timepoint's recorded files with the archive's copy of its study."""
     sets = recorded_sets(db)
     studies = {(case_id, label): study for case_id, label, study in db.execute(

@@ -20,6 +20,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from reviewer_gui.store.audit import Database
+
 IMAGES = "images"
 CHUNK = 1 << 20
 
@@ -59,12 +61,14 @@ def image_rows(files: list[ImageFile]) -> list[dict[str, object]]:
     return [{"path": f.path, "sha256": f.sha256, "size": f.size} for f in files]
 
 
-def recorded_sets(db: sqlite3.Connection) -> dict[tuple[str, str], dict[str, ImageFile]]:
+def recorded_sets(db: Database) -> dict[tuple[str, str], dict[str, ImageFile]]:
     """The files in force per timepoint ``(case_id, label)``: its latest ``image_update`` set,
     else the ``image_file`` rows of the change that registered it (timepoints imported before
     hashes were recorded have none)."""
     sets: dict[tuple[str, str], dict[str, ImageFile]] = {}
-    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+    tables = ({r[0] for r in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+              if isinstance(db, sqlite3.Connection)
+              else db.schema_names("table"))  # type: ignore[attr-defined]  # fmt: skip
     if not {"image_file", "image_update"} <= tables:  # schema 3 or older: none recorded
         return sets
     for case_id, label, path, size, sha in db.execute(
@@ -83,7 +87,7 @@ def recorded_sets(db: sqlite3.Connection) -> dict[tuple[str, str], dict[str, Ima
     return sets
 
 
-def timepoint_folders(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+def timepoint_folders(db: Database) -> dict[str, tuple[str, str]]:
     """The project-relative folder each timepoint was imported into -> ``(case_id, label)``."""
     return {str(folder): (case_id, label) for case_id, label, folder in db.execute(
         "SELECT case_id, label, series_folder FROM timepoint WHERE series_folder IS NOT NULL")}
@@ -98,7 +102,7 @@ class ImageReport:
     notes: tuple[str, ...]
 
 
-def check_images(db: sqlite3.Connection, project_dir: Path) -> ImageReport:
+def check_images(db: Database, project_dir: Path) -> ImageReport:
     """Compare the files under ``project_dir/images`` with the recorded sets."""
     sets = recorded_sets(db)
     folders = timepoint_folders(db)

@@ -11,14 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import ProjectLocation
 from pytestqt.qtbot import QtBot
 
 from reviewer_gui.qt.app import open_window
 from reviewer_gui.qt.main_window import MainWindow
-from reviewer_gui.viewer.registration_cache import CACHE_DIR_ENV
 
 from .helpers import SAMPLE_SCANS, ready
-from .review_kit import copy_study, import_study
+from .review_kit import PASSWORDS, SERVER_FOLDERS, copy_study, import_study
+from .server_kit import server_study
 
 
 @pytest.fixture
@@ -42,14 +43,12 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def study(prepared: Path, tmp_path: Path) -> Path:
-    """A fresh copy of ``prepared`` for one test."""
-    return copy_study(prepared, tmp_path)
-
-
-@pytest.fixture(autouse=True)
-def registration_cache(tmp_path_factory: pytest.TempPathFactory,
-                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    """Follow-ups are registered into the session's temporary folder, never the user's cache
-    (``~/.cache/recist-toolkit/registration``); shared by the tests, as a reader's is."""
-    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path_factory.getbasetemp() / "registrations"))
+def study(prepared: Path, tmp_path: Path, project_location: ProjectLocation) -> Path | str:
+    """A fresh copy of ``prepared`` for one test: a project file, and a PostgreSQL project
+    of the same subjects, users and images (its URL): the tests taking it run on both."""
+    if not project_location.on_server:
+        return copy_study(prepared, tmp_path)
+    url = project_location.server_copy(
+        f"app:{prepared}", lambda database: (server_study(prepared, database), PASSWORDS)[1])
+    SERVER_FOLDERS[url] = prepared.parent
+    return url

@@ -6,6 +6,7 @@ truth; every text a window shows."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,9 +69,35 @@ def copy_study(prepared: Path, tmp_path: Path) -> Path:
     return tmp_path / "reading" / PROJECT_DB
 
 
-def samples(path: Path) -> dict[str, Patient]:
+#: The reading folder (images, key) of each PostgreSQL study of a test (``study`` fixture).
+SERVER_FOLDERS: dict[str, Path] = {}
+
+
+def reading_folder(location: Path | str) -> Path:
+    """The folder of the project's images and de-identification key (either backend)."""
+    return location.parent if isinstance(location, Path) else SERVER_FOLDERS[location]
+
+
+def audit_query(location: Path | str, sql: str, *parameters: object) -> list[tuple[object, ...]]:
+    """Rows of ``sql`` (``?`` placeholders) on the project: the file, or the server read as
+    its study administrator ada."""
+    if isinstance(location, Path):
+        db = sqlite3.connect(location)
+        try:
+            return db.execute(sql, parameters).fetchall()
+        finally:
+            db.close()
+    from reviewer_gui.store import open_store
+    from reviewer_gui.store.postgres import PostgresStore
+
+    with open_store(location, user="ada", password=PASSWORDS["ada"]) as store:
+        assert isinstance(store, PostgresStore)
+        return [tuple(r) for r in store.database.execute(sql, parameters).fetchall()]
+
+
+def samples(path: Path | str) -> dict[str, Patient]:
     """The patient (and so the sample subject) behind each case id, from the key."""
-    with DeidKey.open(default_key_file(path.parent)) as key:
+    with DeidKey.open(default_key_file(reading_folder(path))) as key:
         case_ids = key.case_ids()
     return {case_ids[p.patient_id]: p for p in PATIENTS}
 

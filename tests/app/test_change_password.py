@@ -5,10 +5,10 @@ forced change of a password the study administrator reset, straight from the sig
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import PREVIOUS_NOT_CHECKED, postgres_gap
 from pytestqt.qtbot import QtBot
 
 from reviewer_gui.qt.adjudication_app import open_adjudication
@@ -16,20 +16,16 @@ from reviewer_gui.qt.app import sign_in_dialog
 from reviewer_gui.qt.dialogs import ChangePasswordDialog
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.review import AccountLocked, AuthenticationFailed, reset_password, sign_in
-from reviewer_gui.store import Store
+from reviewer_gui.store import open_store
 
-from .review_kit import PASSWORDS, open_as
+from .review_kit import PASSWORDS, audit_query, open_as
 
 NEW = "alice-second-pass"
 
 
-def actions(path: Path, actor: str) -> list[tuple[str, str]]:
-    db = sqlite3.connect(path)
-    try:
-        return db.execute("SELECT action, reason FROM audit_record WHERE actor = ? AND action "
-                          "LIKE '%password%' ORDER BY seq", (actor,)).fetchall()  # fmt: skip
-    finally:
-        db.close()
+def actions(path: Path | str, actor: str) -> list[tuple[object, ...]]:
+    return audit_query(path, "SELECT action, reason FROM audit_record WHERE actor = ? AND "
+                       "action LIKE ? ORDER BY seq", actor, "%password%")  # fmt: skip
 
 
 def fill(dialog: ChangePasswordDialog, current: str, new: str, repeat: str) -> None:
@@ -40,7 +36,7 @@ def fill(dialog: ChangePasswordDialog, current: str, new: str, repeat: str) -> N
 
 
 def test_the_reader_changes_their_password_from_the_account_menu(
-    qtbot: QtBot, study: Path, tmp_path: Path
+    qtbot: QtBot, study: Path | str, tmp_path: Path
 ) -> None:
     window = open_as(qtbot, study, "alice")
     bar = window.menuBar()
@@ -72,7 +68,7 @@ def test_the_reader_changes_their_password_from_the_account_menu(
 
 
 def test_a_locked_account_is_told_who_unlocks_it_at_the_sign_in(
-    qtbot: QtBot, study: Path
+    qtbot: QtBot, study: Path | str, request: pytest.FixtureRequest
 ) -> None:
     opened: list[MainWindow] = []
     dialog = sign_in_dialog(study, opened.append)
@@ -87,7 +83,10 @@ def test_a_locked_account_is_told_who_unlocks_it_at_the_sign_in(
     dialog.ok_button.click()
     locked = ("Not signed in: alice's account is locked after repeated wrong passwords: the "
               "study administrator (ada) can unlock it (recist-review users unlock PROJECT.db "
-              "alice --admin NAME).")  # fmt: skip
+              "alice --admin NAME).") if isinstance(study, Path) else (
+        f"Not signed in: {study}: alice's account is locked after repeated wrong passwords: "
+        "the study administrator can unlock it (recist-review users unlock URL alice --admin "
+        "NAME).")  # a refused login sees no other user: the administrator is not named
     assert dialog.error.text() == locked
     dialog.password.setText(PASSWORDS["alice"])  # the right password changes nothing now
     dialog.ok_button.click()
@@ -97,9 +96,10 @@ def test_a_locked_account_is_told_who_unlocks_it_at_the_sign_in(
 
 
 def test_a_reset_password_is_changed_from_the_sign_in_then_signs_in(
-    qtbot: QtBot, study: Path
+    qtbot: QtBot, study: Path | str, request: pytest.FixtureRequest
 ) -> None:
-    with Store.open(study, create=False) as store:
+    postgres_gap(request, study, PREVIOUS_NOT_CHECKED)
+    with open_store(study, user="ada", password=PASSWORDS["ada"], create=False) as store:
         reset_password(store, "alice", "temporary-from-ada", by=store.users()["ada"])
     opened: list[MainWindow] = []
     dialog = sign_in_dialog(study, opened.append)

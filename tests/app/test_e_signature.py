@@ -19,10 +19,10 @@ from reviewer_gui.cli import main
 from reviewer_gui.qt.dialogs import MEANINGS, RereadDialog, SignatureDialog
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import Axis, Point, ReadKey, Segment, TimepointLocked
-from reviewer_gui.store import Store
+from reviewer_gui.store import open_store
 
 from .helpers import ready
-from .review_kit import CTRL, PASSWORDS, open_as, read_timepoint, samples
+from .review_kit import CTRL, PASSWORDS, audit_query, open_as, read_timepoint, samples
 
 
 def signature_dialog(qtbot: QtBot, window: MainWindow) -> SignatureDialog:
@@ -42,7 +42,9 @@ def sign(qtbot: QtBot, window: MainWindow, meaning: str = MEANINGS[0]) -> None:
     assert "signed by alice" in window.message.text(), window.message.text()
 
 
-def test_signing_needs_the_password_and_the_meaning(qtbot: QtBot, study: Path) -> None:
+def test_signing_needs_the_password_and_the_meaning(
+    qtbot: QtBot, study: Path | str
+) -> None:
     window = open_as(qtbot, study, "alice")
     session = window.session
     case = session.case_id
@@ -52,7 +54,8 @@ def test_signing_needs_the_password_and_the_meaning(qtbot: QtBot, study: Path) -
     dialog = signature_dialog(qtbot, window)
     assert dialog.name.text() == "alice" and dialog.meaning.currentText() == MEANINGS[0]
     attempts = [("alice", "not-the-password", MEANINGS[0], "wrong name or password"),
-                ("bob", PASSWORDS["bob"], MEANINGS[0], "sign with your own name (alice)"),
+                ("bob", PASSWORDS["bob"], MEANINGS[0], "sign with your own name (alice)"
+                 if isinstance(study, Path) else "wrong name or password"),  # bob unseen
                 ("alice", PASSWORDS["alice"], "  ", "Say what your signature means"),
                 ("alice", "", MEANINGS[0], "Enter your password again")]  # fmt: skip
     for k, (name, password, meaning, said) in enumerate(attempts):
@@ -80,13 +83,13 @@ def test_signing_needs_the_password_and_the_meaning(qtbot: QtBot, study: Path) -
     with pytest.raises(TimepointLocked):
         session.project.clear_measurement(key, "BASELINE", "T1")
     window.close()
-    with Store.open(study, create=False) as store:
+    with open_store(study, user="alice", password=PASSWORDS["alice"], create=False) as store:
         stored = store.load(reader="alice").reads[key].signatures["BASELINE"]
     assert (stored.signed_by, stored.meaning) == (
         "alice", "Reviewed and approved as read, T2 borderline")
 
 
-def audit_trail(study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def audit_trail(study: Path | str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                 ) -> list[dict[str, str]]:  # fmt: skip
     """The trail as ``recist-review audit export`` writes it, exported by ada."""
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORDS["ada"] + "\n"))
@@ -98,7 +101,8 @@ def audit_trail(study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_reread_needs_a_reason_and_keeps_the_old_values(
-        qtbot: QtBot, study: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        qtbot: QtBot, study: Path | str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     window = open_as(qtbot, study, "alice")
     session = window.session
     case = session.case_id
@@ -149,7 +153,6 @@ def test_a_reread_needs_a_reason_and_keeps_the_old_values(
     remeasured = [r for r in trail if r["action"] == "save-observation"
                   and r["timepoint"] == "BASELINE" and r["before"]][-1]  # fmt: skip
     assert json.loads(remeasured["before"])["axis_measurement"][0]["length_mm"] == str(old_mm)
-    with Store.open(study, create=False) as store:
-        lengths = [r[0] for r in store.connection.execute(
-            "SELECT length_mm FROM axis_measurement ORDER BY change_id")]
+    lengths = [str(r[0]) for r in audit_query(
+        study, "SELECT length_mm FROM axis_measurement ORDER BY change_id")]
     assert str(old_mm) in lengths  # superseded, never removed

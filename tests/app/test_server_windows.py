@@ -53,7 +53,9 @@ def test_a_reader_signs_in_on_the_server_reads_and_signs_a_timepoint(
     dialog.ok_button.click()
     assert opened == [] and dialog.isVisible()
     assert dialog.error.text() == "Wrong name or password: not signed in."
-    assert audit_count(pg_database) == before  # refused by the server: nothing written
+    assert audit_count(pg_database) == before + 1  # the refusal alone, recorded and counted
+    assert on_server(pg_database, "SELECT action, actor, reason FROM recist.audit_record ORDER "
+                     "BY seq DESC LIMIT 1") == [("sign-in-refused", "alice", "wrong password")]
     dialog.password.setText(PASSWORDS["alice"])
     dialog.ok_button.click()
     assert not dialog.isVisible() and len(opened) == 1, dialog.error.text()
@@ -76,8 +78,9 @@ def test_a_reader_signs_in_on_the_server_reads_and_signs_a_timepoint(
     signature.ok_button.click()
     assert not signature.isVisible(), signature.error.text()
     assert window.session.project.is_signed(window.session.key, "BASELINE")
-    assert window.export_sr(tmp_path / "sr") is None  # not on a server yet: said so
-    assert "cannot export DICOM SR (on a PostgreSQL project not yet)" in window.message.text()
+    assert window.export_sr(tmp_path / "sr") == 1, window.message.text()  # her signed one
+    assert [p.name for p in (tmp_path / "sr").iterdir()] == [
+        f"{case}_alice_01-BASELINE_SR.dcm"]  # written from the recorded image folder
     rows = window.export_measurements(tmp_path / "alice.csv")  # the CSV is: her signed rows
     lines = (tmp_path / "alice.csv").read_text(encoding="utf-8").splitlines()
     assert rows is not None and rows > 0 and len(lines) == rows + 1
@@ -91,7 +94,8 @@ def test_a_reader_signs_in_on_the_server_reads_and_signs_a_timepoint(
     assert lesions == [("alice",)]
     actions = [a for (a,) in on_server(pg_database, "SELECT action FROM recist.audit_record "
                                        "WHERE actor = 'alice' ORDER BY seq")]  # fmt: skip
-    assert actions[0] == "sign-in" and "sign-timepoint" in actions and actions[-1] == "sign-out"
+    assert actions[:3] == ["sign-in-refused", "failed-attempts-reset", "sign-in"]  # counted, reset
+    assert "sign-timepoint" in actions and actions[-1] == "sign-out"
     # and bob, signed in, sees none of it
     with open_store(url, user="bob", password=PASSWORDS["bob"]) as bob:
         assert bob.load(reader="bob").reads == {}
@@ -103,7 +107,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_wrong_server_and_locked_account_are_one_line_and_write_nothing(
+def test_wrong_server_and_locked_account_are_one_line_and_write_only_the_refusal(
         qtbot: QtBot, prepared: Path, pg_database: PgDatabase) -> None:
     url = server_study(prepared, pg_database)
     down = f"postgresql://127.0.0.1:{free_port()}/study"
@@ -130,7 +134,10 @@ def test_wrong_server_and_locked_account_are_one_line_and_write_nothing(
     error = dialog.error.text()
     assert error.startswith("Not signed in: ") and "may not sign in" in error, error
     assert "ask the study administrator" in error and "\n" not in error
-    assert audit_count(pg_database) == before
+    assert audit_count(pg_database) == before + 1  # the refusal alone, not counted
+    assert on_server(pg_database, "SELECT action, actor, reason FROM recist.audit_record ORDER "
+                     "BY seq DESC LIMIT 1") == [("sign-in-refused", "alice",
+                                                 "login disabled on the server")]  # fmt: skip
 
 
 def recist_review(monkeypatch: pytest.MonkeyPatch, *argv: str, password: str) -> int:
@@ -265,6 +272,7 @@ def test_a_reset_password_is_changed_at_the_sign_in_on_the_server(
     assert not dialog.isVisible() and len(opened) == 1
     qtbot.addWidget(opened[0])
     assert "signed in as alice (reader)" in opened[0].windowTitle()
+    qtbot.waitUntil(lambda: ready(opened[0]), timeout=30_000)  # closed once loaded
     opened[0].close()
     with pytest.raises(AuthenticationFailed):  # the server has the new one only
         sign_in(url, "alice", temporary)

@@ -4,7 +4,6 @@ the window; a blinded reader exports only their own read, audited."""
 from __future__ import annotations
 
 import io
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from reviewer_gui.reading import ReadKey
 from reviewer_gui.sr import read_sr
 
 from .helpers import record_truth
-from .review_kit import PASSWORDS, copy_study, open_as, read_timepoint, samples
+from .review_kit import PASSWORDS, audit_query, open_as, read_timepoint, samples
 
 KEY = ReadKey("SUBJ-001", "alice")
 
@@ -54,9 +53,8 @@ def test_the_menu_action_writes_what_export_sr_writes(
 
 
 def test_a_blinded_reader_exports_only_their_own_read(
-    qtbot: QtBot, prepared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, study: Path | str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    study = copy_study(prepared, tmp_path)
     patients = samples(study)
     for name in ("bob", "alice"):
         window = open_as(qtbot, study, name)
@@ -74,10 +72,6 @@ def test_a_blinded_reader_exports_only_their_own_read(
                  "--password-stdin"]) == 0  # fmt: skip
     assert names(tmp_path / "app") == names(tmp_path / "cli")
     assert [read_sr(p).reader for p in (tmp_path / "app").iterdir()] == ["alice"]
-    db = sqlite3.connect(study)
-    try:
-        actors = [a for (a,) in db.execute("SELECT actor FROM audit_record WHERE action = ?",
-                                           ("export-sr",))]  # fmt: skip
-    finally:
-        db.close()
+    actors = [a for (a,) in audit_query(study, "SELECT actor FROM audit_record WHERE action "
+                                        "= ? ORDER BY seq", "export-sr")]  # fmt: skip
     assert actors == ["alice", "alice"]  # the app's export and the command's

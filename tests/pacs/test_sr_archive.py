@@ -3,6 +3,7 @@ written into a folder; refused in one line when the archive refuses, nothing lef
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from io import BytesIO
 from pathlib import Path
@@ -10,10 +11,16 @@ from pathlib import Path
 import pydicom
 import pytest
 from orthanc_kit import PASSWORD, Orthanc
+from pg_server import PgDatabase
+from postgres.test_sr_export import CASE, PASSWORDS, server_project
+from reading.kit import SAMPLE_SCANS
 from sr.kit import sample_project
 
 from reviewer_gui.cli import main
 from reviewer_gui.dicom._dicomweb import Connection, parse_server
+from reviewer_gui.store import open_store
+from reviewer_gui.store.image_folder import set_images_folder
+from reviewer_gui.store.postgres import PostgresStore
 
 
 def held_srs(orthanc: Orthanc) -> list[pydicom.Dataset]:
@@ -62,3 +69,31 @@ def test_an_archive_that_refuses_the_srs(orthanc: Orthanc, tmp_path: Path,
     assert "no SR was kept" in err and "nope" not in err
     assert len(held_srs(orthanc)) == before
     assert not list(tmp_path.glob("**/*_SR.dcm"))
+
+
+@pytest.fixture
+def server_study(pg_database: PgDatabase) -> str:
+    """SUBJ-001 read and signed by alice and bob on a PostgreSQL project."""
+    return server_project(pg_database)
+
+
+def test_the_srs_of_a_postgresql_project_go_to_the_archive(
+        server_study: str, own_orthanc: Orthanc, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    """A reader of a server project sends their SRs (written from the project's image folder)
+    to the archive; the audit record is theirs, on the server, without the archive's password."""
+    with open_store(server_study, user="ada", password=PASSWORDS["ada"]) as store:
+        set_images_folder(store, SAMPLE_SCANS, "ada")
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORDS["alice"] + "\n"))
+    assert main(["export", server_study, "--sr", own_orthanc.url_with_credentials,
+                 "--user", "alice", "--password-stdin"]) == 0  # fmt: skip
+    assert capsys.readouterr().err.strip() == (
+        f"recist-review: 4 SR file(s) sent to {own_orthanc.url} (STOW-RS)")
+    held = held_srs(own_orthanc)
+    assert sorted(str(ds.PatientID) for ds in held) == [CASE] * 4
+    with open_store(server_study, user="ada", password=PASSWORDS["ada"]) as store:
+        assert isinstance(store, PostgresStore)
+        sent = [tuple(r) for r in store.database.execute(
+            "SELECT actor, after FROM audit_record WHERE action = 'send-sr'")]  # fmt: skip
+    assert len(sent) == 1 and sent[0][0] == "alice"
+    assert own_orthanc.url in str(sent[0][1]) and PASSWORD not in str(sent[0][1])

@@ -83,7 +83,7 @@ def test_wrong_e_signature_passwords_lock_the_login_until_the_administrator_unlo
             alice.sign(CASE, "BASELINE", name="alice", password="wrong-1", meaning="Read")
         with pytest.raises(AccountLocked):
             alice.sign(CASE, "BASELINE", name="alice", password="wrong-2", meaning="Read")
-    with pytest.raises(AccountLocked, match="may not sign in"):
+    with pytest.raises(AccountLocked, match="alice's account is locked after repeated wrong"):
         sign_in(study, "alice", PASSWORDS["alice"])
     with pytest.raises(psycopg.OperationalError, match="not permitted to log in"):
         psycopg.connect(study, user="alice", password=PASSWORDS["alice"])  # psql neither
@@ -112,3 +112,31 @@ def test_the_account_functions_serve_only_whom_they_should(study: str) -> None:
                     "SELECT recist.reset_login('ada', 'SCRAM-SHA-256$4096:x')"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 ada.execute(sql)  # type: ignore[call-overload]
+
+
+def test_the_sign_in_gate_records_a_refusal_and_nothing_else(study: str) -> None:
+    """The gate's password is public: it may connect and call recist.sign_in_refused, which
+    decides what is recorded; no row of the project, no other function."""
+    from reviewer_gui.store.postgres.signin import GATE, GATE_PASSWORD, record_refusal
+
+    with psycopg.connect(study, user=GATE, password=GATE_PASSWORD, autocommit=True) as gate:
+        for sql in ("SELECT * FROM recist.audit_record", "SELECT * FROM recist.lesion_version",
+                    "SELECT * FROM recist.app_user", "SELECT * FROM recist.account_event",
+                    "SELECT recist.chain_lock()", "SELECT recist.lock_audit_chain()",
+                    "SELECT recist.chain_append('alice', 'sign', NULL, NULL, NULL, NULL, NULL, "
+                    "'', '{}', '{}')",
+                    "SELECT recist.append_audit('alice', 'sign', '', NULL, NULL, NULL, NULL, "
+                    "NULL, '', '{}', '{}')",
+                    "SELECT recist.set_login('alice', false)",
+                    "INSERT INTO recist.account_event VALUES (999, 'alice', 'failed', 9, 1)",
+                    "CREATE TABLE recist.x (a int)", "CREATE TEMP TABLE x (a int)"):  # fmt: skip
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                gate.execute(sql)  # type: ignore[call-overload]
+    assert [record_refusal(study, "alice") for _ in range(4)] == ["failed"] * 4
+    assert record_refusal(study, "alice") == "locked"  # the fifth: the default threshold
+    assert record_refusal(study, "alice") == "locked"  # counted no more
+    assert record_refusal(study, "nobody") == "unknown"
+    with pytest.raises(AccountLocked):
+        sign_in(study, "alice", PASSWORDS["alice"])
+    actions = _intact(study)  # the chain verifies with the gate's records in it
+    assert actions.count("sign-in-refused") == 8  # 6 alice, 1 unknown, 1 by the sign-in

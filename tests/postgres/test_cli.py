@@ -109,7 +109,7 @@ def test_bad_input_is_one_line_and_exit_2(
         (("export", study, "--user", "alice", "--password-stdin"), "wrong-password-1\n",
          "wrong name or password"),
         (("export", study, "--sr", "sr-out", "--user", "alice", "--password-stdin"),
-         f"{PASSWORDS['alice']}\n", "--sr is not available for PostgreSQL projects yet"),
+         f"{PASSWORDS['alice']}\n", "the project records no image folder, and the SRs"),
         (("audit", "verify", study.rsplit("/", 1)[0] + "/nothere", "--admin", "ada",
           "--password-stdin"), f"{PASSWORDS['ada']}\n", "no such database"),
     ]  # fmt: skip

@@ -5,14 +5,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ProjectLocation, postgres_gap
+from pg_server import PgDatabase
 
 from reviewer_gui.engine_adapter import RecistEngine
 from reviewer_gui.review import Role, Session, add_user, sign_in
-from reviewer_gui.store import Store, open_store
+from reviewer_gui.store import ProjectStore, Store, open_store
 from reviewer_gui.store.postgres import PostgresStore
 from reviewer_gui.store.verify import connect, verify
 
 from .kit import CASE, DATES
+
+__all__ = ["postgres_gap"]
 
 #: Each user's password (the administrator's first).
 PASSWORDS = {"ada": "admin-pass-1", "alice": "alice-pass-1", "bob": "bob-pass-123",
@@ -25,10 +29,11 @@ def open_as(path: Path | str, name: str) -> Session:
 
 
 @pytest.fixture
-def study(tmp_path: Path) -> Path:
+def study(project_location: ProjectLocation) -> Path | str:
     """A project with its administrator ada, readers alice and bob, adjudicator carol, and
-    one case with three timepoints added by ada."""
-    return make_study(tmp_path)
+    one case with three timepoints added by ada; in a project file, and in a PostgreSQL
+    database (its URL without credentials): the tests that take it run on both backends."""
+    return project_location.prepared("review-study", _make_file, _make_database)
 
 
 @pytest.fixture
@@ -37,24 +42,25 @@ def sqlite_study(tmp_path: Path) -> Path:
     return make_study(tmp_path)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def any_study(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
-    """The same study as :func:`study` in a project file, and in a PostgreSQL database (its
-    URL without credentials): the tests that take it run on both backends."""
-    if request.param == "sqlite":
-        return make_study(tmp_path)
-    from pg_server import PgDatabase
+def _make_file(path: Path) -> None:
+    assert make_study(path.parent) == path
 
+
+def _make_database(database: PgDatabase) -> dict[str, str]:
     from reviewer_gui.store.postgres import create_project
 
-    database: PgDatabase = request.getfixturevalue("pg_database")
     create_project(database.url, "ada", PASSWORDS["ada"]).close()
     with open_store(database.location, user="ada", password=PASSWORDS["ada"]) as store:
         admin = store.users()["ada"]
         for name, role in ROLES.items():
             add_user(store, name, role, PASSWORDS[name], by=admin)
     _add_case(database.location)
-    return database.location
+    return PASSWORDS
+
+
+def store_as(location: Path | str, name: str) -> ProjectStore:
+    """The project's store as ``name`` signs in to it (on a file, the file itself)."""
+    return open_store(location, user=name, password=PASSWORDS[name], create=False)
 
 
 def query(location: Path | str, sql: str) -> list[tuple[Any, ...]]:

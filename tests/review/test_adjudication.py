@@ -55,12 +55,6 @@ def review(study: Path | str, name: str = "carol"):  # type: ignore[no-untyped-d
         return AdjudicationDesk(session).case(CASE)
 
 
-@pytest.fixture
-def study(any_study: Path | str | str) -> Path | str:
-    """Every test here runs on both backends, but the one that edits the file itself."""
-    return any_study
-
-
 def test_a_subject_waits_until_both_reads_are_complete(study: Path | str) -> None:
     assert review(study).status is Status.WAITING
     assert review(study).note == "2 of the two reads not started"

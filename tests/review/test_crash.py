@@ -45,6 +45,13 @@ session.measure("{CASE}", "BASELINE", "T1", Segment(Point(50, 40), Point(50, 120
 """
 
 
+@pytest.fixture
+def study(sqlite_study: Path) -> Path:
+    """A SIGKILL between the SQLite statements of an action: the file's own transactions
+    (PostgreSQL's kill tests are in tests/postgres)."""
+    return sqlite_study
+
+
 def run_child(path: Path, body: str) -> subprocess.Popen[str]:
     code = CHILD + textwrap.dedent(body)
     return subprocess.Popen([sys.executable, "-c", code, str(path), PASSWORDS["alice"]],

@@ -25,31 +25,40 @@ from reviewer_gui.review import (
     unlock,
 )
 from reviewer_gui.review.lockout import DEFAULT_ATTEMPTS
-from reviewer_gui.store import SCHEMA_VERSION, Store
+from reviewer_gui.store import SCHEMA_VERSION
 
 from .accounts_kit import TEMPORARY, audit, check, events
-from .conftest import PASSWORDS, open_as
+from .conftest import PASSWORDS, open_as, store_as
 from .kit import CASE, PLANE, mm
 
 LOCKED = r"alice's account is locked after repeated wrong passwords: the study administrator " \
     r"\(ada\) can unlock it \(recist-review users unlock PROJECT.db alice --admin NAME\)"
+#: On a server the refused user sees no other user: the administrator is not named.
+LOCKED_ON_SERVER = r"alice's account is locked after repeated wrong passwords: the study " \
+    r"administrator can unlock it \(recist-review users unlock URL alice --admin NAME\)"
+
+
+def locked(study: Path | str) -> str:
+    return LOCKED if isinstance(study, Path) else LOCKED_ON_SERVER
 SCHEMA_2 = Path(__file__).resolve().parent / "data" / "schema2.db"
 
 
-def fail_sign_in(path: Path, name: str = "alice", times: int = 1) -> None:
+def fail_sign_in(path: Path | str, name: str = "alice", times: int = 1) -> None:
     for _ in range(times):
         with pytest.raises(AuthenticationFailed):
             sign_in(path, name, "a-wrong-guess")
 
 
-def test_the_account_locks_after_five_failures_across_reopening(study: Path) -> None:
+def test_the_account_locks_after_five_failures_across_reopening(
+    study: Path | str, request: pytest.FixtureRequest
+) -> None:
     for attempt in range(1, DEFAULT_ATTEMPTS):
         fail_sign_in(study)  # each attempt opens the project anew
         assert events(study, "alice")[-1] == ("failed", attempt, 0)
-    with pytest.raises(AccountLocked, match=LOCKED):
+    with pytest.raises(AccountLocked, match=locked(study)):
         sign_in(study, "alice", "a-wrong-guess")
     assert events(study, "alice")[-1] == ("failed", DEFAULT_ATTEMPTS, 1)
-    with pytest.raises(AccountLocked, match=LOCKED):  # the right password too
+    with pytest.raises(AccountLocked, match=locked(study)):  # the right password too
         sign_in(study, "alice", PASSWORDS["alice"])
     refused = audit(study, "sign-in-refused")
     assert refused[:4] == [("sign-in-refused", "alice", "wrong password")] * 4
@@ -63,9 +72,11 @@ def test_the_account_locks_after_five_failures_across_reopening(study: Path) -> 
     assert check(study).intact
 
 
-def test_the_administrator_unlocks_and_the_count_restarts(study: Path) -> None:
+def test_the_administrator_unlocks_and_the_count_restarts(
+    study: Path | str, request: pytest.FixtureRequest
+) -> None:
     fail_sign_in(study, times=DEFAULT_ATTEMPTS)
-    with Store.open(study) as store:
+    with store_as(study, "ada") as store:
         with pytest.raises(NotPermitted, match="only one unlocks"):
             unlock(store, "alice", by=store.users()["carol"])
         unlock(store, "alice", by=store.users()["ada"], reason="phoned; identity checked")
@@ -80,7 +91,9 @@ def test_the_administrator_unlocks_and_the_count_restarts(study: Path) -> None:
     assert check(study).intact
 
 
-def test_a_successful_sign_in_resets_the_count(study: Path) -> None:
+def test_a_successful_sign_in_resets_the_count(
+    study: Path | str, request: pytest.FixtureRequest
+) -> None:
     fail_sign_in(study, times=DEFAULT_ATTEMPTS - 1)
     with open_as(study, "alice"):
         pass
@@ -96,7 +109,9 @@ def test_a_successful_sign_in_resets_the_count(study: Path) -> None:
     assert len(audit(study, "failed-attempts-reset")) == 2
 
 
-def test_failed_e_signatures_count_and_lock_signing(study: Path) -> None:
+def test_failed_e_signatures_count_and_lock_signing(
+    study: Path | str, request: pytest.FixtureRequest
+) -> None:
     fail_sign_in(study, times=2)
     with open_as(study, "alice") as session:  # resets the two failures
         session.add_lesion(CASE, Category.TARGET, "liver")
@@ -105,10 +120,10 @@ def test_failed_e_signatures_count_and_lock_signing(study: Path) -> None:
             with pytest.raises(AuthenticationFailed):
                 session.sign(CASE, "BASELINE", name="alice", password="a-wrong-guess",
                              meaning="Reviewed and approved as read")  # fmt: skip
-        with pytest.raises(AccountLocked, match=LOCKED):
+        with pytest.raises(AccountLocked, match=locked(study)):
             session.sign(CASE, "BASELINE", name="alice", password="a-wrong-guess",
                          meaning="Reviewed and approved as read")  # fmt: skip
-        with pytest.raises(AccountLocked, match=LOCKED):  # the right one is refused too
+        with pytest.raises(AccountLocked, match=locked(study)):  # the right one is refused too
             session.sign(CASE, "BASELINE", name="alice", password=PASSWORDS["alice"],
                          meaning="Reviewed and approved as read")  # fmt: skip
         assert "BASELINE" not in session.read(CASE).signatures
@@ -120,8 +135,10 @@ def test_failed_e_signatures_count_and_lock_signing(study: Path) -> None:
         sign_in(study, "alice", PASSWORDS["alice"])
 
 
-def test_the_threshold_is_a_project_setting(study: Path) -> None:
-    with Store.open(study) as store:
+def test_the_threshold_is_a_project_setting(
+    study: Path | str, request: pytest.FixtureRequest
+) -> None:
+    with store_as(study, "ada") as store:
         ada = store.users()["ada"]
         with pytest.raises(ValueError, match="give 1 to 20"):
             set_lockout_attempts(store, 0, by=ada)
@@ -135,22 +152,27 @@ def test_the_threshold_is_a_project_setting(study: Path) -> None:
         ("lockout-settings", "ada", "lockout after 5 -> 3 consecutive failed password checks")]
 
 
-def test_a_reset_unlocks_and_forces_a_change(study: Path) -> None:
+def test_a_reset_unlocks_and_forces_a_change(
+    study: Path | str, request: pytest.FixtureRequest
+) -> None:
     fail_sign_in(study, times=DEFAULT_ATTEMPTS)
-    with Store.open(study) as store:
+    with store_as(study, "ada") as store:
         reset_password(store, "alice", TEMPORARY, by=store.users()["ada"])
     assert events(study, "alice")[-1] == ("unlocked", 0, 0)
     assert audit(study, "reset-password") == [
         ("reset-password", "ada", "to be changed at the next sign-in; account unlocked")]
 
 
-def test_unknown_names_lock_nothing(study: Path) -> None:
+def test_unknown_names_lock_nothing(
+    study: Path | str, request: pytest.FixtureRequest
+) -> None:
     fail_sign_in(study, name="mallory", times=DEFAULT_ATTEMPTS + 1)
     assert events(study, "mallory") == []
     assert {reason for *_, reason in audit(study, "sign-in-refused")} == {"no such user"}
 
 
-def test_editing_the_failure_count_in_the_file_is_detected(study: Path) -> None:
+def test_editing_the_failure_count_in_the_file_is_detected(sqlite_study: Path) -> None:
+    study = sqlite_study  # the file edited behind the application's back
     fail_sign_in(study, times=DEFAULT_ATTEMPTS)
     db = sqlite3.connect(study)
     with db:
@@ -166,7 +188,8 @@ def test_editing_the_failure_count_in_the_file_is_detected(study: Path) -> None:
     assert any("trigger account_event_no_update is missing" in str(p) for p in report.problems)
 
 
-def test_deleting_the_lockout_row_is_detected(study: Path) -> None:
+def test_deleting_the_lockout_row_is_detected(sqlite_study: Path) -> None:
+    study = sqlite_study  # the file edited behind the application's back
     fail_sign_in(study, times=DEFAULT_ATTEMPTS)
     db = sqlite3.connect(study)
     with db:

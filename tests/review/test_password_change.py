@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import PREVIOUS_NOT_CHECKED
 
 from reviewer_gui.review import (
     AuthenticationFailed,
@@ -19,7 +20,7 @@ from reviewer_gui.review import (
     sign_in,
 )
 from reviewer_gui.review.accounts import password_change_problem
-from reviewer_gui.store import Store
+from reviewer_gui.store import Store, open_store
 
 from .accounts_kit import (
     NEW,
@@ -30,10 +31,10 @@ from .accounts_kit import (
     file_bytes,
     stored_hashes,
 )
-from .conftest import PASSWORDS, open_as
+from .conftest import PASSWORDS, open_as, postgres_gap, store_as
 
 
-def test_a_user_changes_their_password_and_signs_in_with_the_new_one(study: Path) -> None:
+def test_a_user_changes_their_password_and_signs_in_with_the_new_one(study: Path | str) -> None:
     with open_as(study, "alice") as session:
         session.change_password(PASSWORDS["alice"], NEW["alice"])
     with pytest.raises(AuthenticationFailed):
@@ -50,42 +51,45 @@ def test_a_user_changes_their_password_and_signs_in_with_the_new_one(study: Path
                      "password"),
 ])  # fmt: skip
 def test_the_rules_refuse_a_new_password_with_a_clear_message(
-    study: Path, new: str, why: str
+    study: Path | str, new: str, why: str
 ) -> None:
-    with Store.open(study) as store, pytest.raises(PasswordRejected, match=why):
+    with store_as(study, "alice") as store, pytest.raises(PasswordRejected, match=why):
         change_password(store, "alice", PASSWORDS["alice"], new)
     assert audit(study, "change-password-refused") == [("change-password-refused", "alice", why)]
     with sign_in(study, "alice", PASSWORDS["alice"]):  # unchanged
         pass
 
 
-def test_twelve_characters_are_enough(study: Path) -> None:
-    with Store.open(study) as store:
+def test_twelve_characters_are_enough(study: Path | str) -> None:
+    with store_as(study, "alice") as store:
         change_password(store, "alice", PASSWORDS["alice"], "exactly-12ch")
     with sign_in(study, "alice", "exactly-12ch"):
         pass
 
 
-def test_a_password_equal_to_the_name_is_refused(study: Path) -> None:
-    with Store.open(study) as store:
-        from reviewer_gui.review import Role, add_user
+def test_a_password_equal_to_the_name_is_refused(study: Path | str) -> None:
+    from reviewer_gui.review import Role, add_user
 
-        admin = store.users()["ada"]
-        add_user(store, "christopher.r", Role.READER, "christopher-pass", by=admin)
-        with pytest.raises(PasswordRejected, match="cannot be the user's name"):
-            change_password(store, "christopher.r", "christopher-pass", "Christopher.R")
+    with store_as(study, "ada") as store:
+        add_user(store, "christopher.r", Role.READER, "christopher-pass", by=store.users()["ada"])
+    with open_store(study, user="christopher.r", password="christopher-pass") as store, \
+            pytest.raises(PasswordRejected, match="cannot be the user's name"):
+        change_password(store, "christopher.r", "christopher-pass", "Christopher.R")
 
 
-def test_the_password_before_the_current_one_is_refused_too(study: Path) -> None:
-    with Store.open(study) as store:
+def test_the_password_before_the_current_one_is_refused_too(
+    study: Path | str, request: pytest.FixtureRequest
+) -> None:
+    postgres_gap(request, study, PREVIOUS_NOT_CHECKED)
+    with store_as(study, "alice") as store:
         change_password(store, "alice", PASSWORDS["alice"], NEW["alice"])
         with pytest.raises(PasswordRejected, match="previous password"):
             change_password(store, "alice", NEW["alice"], PASSWORDS["alice"])
         change_password(store, "alice", NEW["alice"], "a-third-passphrase")
 
 
-def test_a_wrong_current_password_changes_nothing(study: Path) -> None:
-    with Store.open(study) as store, pytest.raises(AuthenticationFailed):
+def test_a_wrong_current_password_changes_nothing(study: Path | str) -> None:
+    with store_as(study, "alice") as store, pytest.raises(AuthenticationFailed):
         change_password(store, "alice", "not-her-password", NEW["alice"])
     assert audit(study, "change-password-refused") == [
         ("change-password-refused", "alice", "wrong password")]
@@ -93,13 +97,16 @@ def test_a_wrong_current_password_changes_nothing(study: Path) -> None:
         pass
 
 
-def test_a_reset_password_must_be_changed_before_anything_else(study: Path) -> None:
-    with Store.open(study) as store:
+def test_a_reset_password_must_be_changed_before_anything_else(
+    study: Path | str, request: pytest.FixtureRequest
+) -> None:
+    postgres_gap(request, study, PREVIOUS_NOT_CHECKED)
+    with store_as(study, "ada") as store:
         reset_password(store, "alice", TEMPORARY, by=store.users()["ada"])
         assert store.users()["alice"].must_change
     with pytest.raises(PasswordChangeRequired, match="reset your password"):
         sign_in(study, "alice", TEMPORARY)
-    with Store.open(study) as store:
+    with open_store(study, user="alice", password=TEMPORARY) as store:
         with pytest.raises(PasswordRejected, match="previous password"):  # her old one
             change_password(store, "alice", TEMPORARY, PASSWORDS["alice"])
         change_password(store, "alice", TEMPORARY, NEW["alice"])
@@ -115,8 +122,8 @@ def test_a_reset_password_must_be_changed_before_anything_else(study: Path) -> N
     assert check(study).intact
 
 
-def test_only_the_study_administrator_resets_and_never_their_own(study: Path) -> None:
-    with Store.open(study) as store:
+def test_only_the_study_administrator_resets_and_never_their_own(study: Path | str) -> None:
+    with store_as(study, "ada") as store:
         users = store.users()
         with pytest.raises(NotPermitted, match="not an active study administrator"):
             reset_password(store, "bob", TEMPORARY, by=users["carol"])
@@ -131,8 +138,10 @@ def test_only_the_study_administrator_resets_and_never_their_own(study: Path) ->
 
 
 def test_no_password_or_hash_in_the_trail_its_export_or_the_file(
-    study: Path, tmp_path: Path
+    sqlite_study: Path | str, tmp_path: Path
 ) -> None:
+    """The file's own bytes (on PostgreSQL: tests/postgres/test_policies.py)."""
+    study = sqlite_study
     with Store.open(study) as store:
         change_password(store, "alice", PASSWORDS["alice"], NEW["alice"])
         with pytest.raises(PasswordRejected):
@@ -160,7 +169,7 @@ def test_no_password_or_hash_in_the_trail_its_export_or_the_file(
     (PASSWORDS["alice"], NEW["alice"], NEW["alice"], None),
 ])  # fmt: skip
 def test_the_dialog_logic_says_what_is_wrong(
-    study: Path, current: str, new: str, repeat: str, shown: str | None
+    study: Path | str, current: str, new: str, repeat: str, shown: str | None
 ) -> None:
     with open_as(study, "alice") as session:
         problem = password_change_problem(session.change_password, current, new, repeat)

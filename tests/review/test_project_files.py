@@ -23,7 +23,7 @@ from reviewer_gui.review.passwords import MIN_LENGTH, PasswordRejected
 from reviewer_gui.review.users import check_user_name
 from reviewer_gui.store import Store
 
-from .conftest import PASSWORDS, open_as
+from .conftest import PASSWORDS, open_as, store_as
 from .kit import CASE, PLANE, mm
 from .test_sessions import MEANING, read_baseline
 
@@ -66,8 +66,8 @@ def test_a_new_project_and_its_wal_and_shm_are_its_owners_only(
 
 @pytest.mark.parametrize("name", ["../ada", "a/b", "ada..x", ".hidden", "-rf", "al ice",
                                   "tab\there", "bell\x07", "nul\x00", "zoë", "", "x" * 65])
-def test_unsafe_user_names_are_refused(study: Path, name: str) -> None:
-    with Store.open(study) as store:
+def test_unsafe_user_names_are_refused(study: Path | str, name: str) -> None:
+    with store_as(study, "ada") as store:
         admin = store.users()["ada"]
         with pytest.raises(ValueError, match=r"user name .*: give 1 to 64 letters"):
             add_user(store, name, Role.READER, "long-enough-pass", by=admin)
@@ -75,7 +75,7 @@ def test_unsafe_user_names_are_refused(study: Path, name: str) -> None:
 
 
 def test_the_cli_refuses_an_unsafe_name_with_the_rule(
-    study: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    study: Path | str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(monkeypatch, "users", "add", study, "../../etc", "--role", "reader", "--admin",
                "ada", "--password-stdin", stdin=f"{ADA}\nlong-enough-pass\n") == 2  # fmt: skip
@@ -106,8 +106,10 @@ def test_a_name_is_accepted_exactly_when_it_is_in_the_safe_set(name: str) -> Non
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture],
           deadline=None)  # fmt: skip
 @given(st.text(alphabet=string.printable, min_size=0, max_size=MIN_LENGTH - 1))
-def test_a_password_under_12_characters_is_refused_everywhere(study: Path, short: str) -> None:
-    with Store.open(study) as store:
+def test_a_password_under_12_characters_is_refused_everywhere(
+    study: Path | str, short: str
+) -> None:
+    with store_as(study, "ada") as store:
         admin = store.users()["ada"]
         with pytest.raises(PasswordRejected, match="a password needs at least 12 characters"):
             add_user(store, "dave", Role.READER, short, by=admin)
@@ -119,7 +121,7 @@ def test_a_password_under_12_characters_is_refused_everywhere(study: Path, short
 
 
 def test_users_add_refuses_eleven_characters_and_takes_twelve(
-    study: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    study: Path | str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(monkeypatch, "users", "add", study, "dave", "--role", "reader", "--admin",
                "ada", "--password-stdin", stdin=f"{ADA}\ndave-pass-1\n") == 2  # fmt: skip
@@ -146,7 +148,9 @@ def damaged_copy(study: Path, tmp_path: Path, sql: str) -> Path:
 
 
 @pytest.fixture
-def signed(study: Path) -> Path:
+def signed(sqlite_study: Path) -> Path:
+    """A signed read in a project file (the tests below damage the file's bytes)."""
+    study = sqlite_study
     with open_as(study, "alice") as alice:
         read_baseline(alice, 30)
         alice.sign(CASE, "BASELINE", name="alice", password=PASSWORDS["alice"], meaning=MEANING)

@@ -49,6 +49,13 @@ CHILD = textwrap.dedent(f"""
 """)
 
 
+@pytest.fixture
+def study(sqlite_study: Path) -> Path:
+    """The receipts are checked against a project file, its WAL deleted or copied: SQLite
+    only (a PostgreSQL project writes no receipts yet, issue 11)."""
+    return sqlite_study
+
+
 def verify_out(path: Path, *extra: str) -> tuple[int, str]:
     capture = io.StringIO()
     stdout, sys.stdout = sys.stdout, capture

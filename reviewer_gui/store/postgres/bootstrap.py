@@ -23,7 +23,7 @@ import psycopg
 
 from reviewer_gui.store import audit
 from reviewer_gui.store.base import StoreError
-from reviewer_gui.store.postgres import actions, ddl
+from reviewer_gui.store.postgres import actions, ddl, signin
 from reviewer_gui.store.postgres.connect import connect, database_name, display
 from reviewer_gui.store.postgres.reconnect import refusal
 from reviewer_gui.store.postgres.sr_load import sr_load_statements
@@ -109,10 +109,14 @@ def _create(connection: psycopg.Connection[Any], database: str, prefix: str) -> 
         run(statement)
     for statement in actions.statements(prefix):  # PostgreSQL only: which writes applied
         run(statement)
+    gate = signin.gate_statements(prefix, database, signin.gate_exists(connection))
+    for statement in gate:  # failed sign-ins recorded (store.postgres.signin)
+        if " ON DATABASE " not in statement:
+            run(statement)
     run("INSERT INTO store_version (application_id, schema_version, role_prefix) "
         "VALUES (%s, %s, %s)", (APPLICATION_ID, SCHEMA_VERSION, prefix))  # fmt: skip
     run("RESET ROLE")
-    for statement in database_wide:
+    for statement in [*database_wide, *signin.database_grants(database)]:
         run(statement)
     run(f"SET search_path = {ddl.SCHEMA}, pg_temp")
 

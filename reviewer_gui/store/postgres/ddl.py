@@ -19,7 +19,9 @@ server enforces here, for any client (psql included):
   a transaction-level advisory lock, refuses an actor other than ``session_user``, computes the
   record's SHA-256 over the same canonical JSON as ``reviewer_gui.store.audit.record_hash``
   (so ``reviewer_gui.store.verify`` checks a PostgreSQL chain unchanged) and inserts it. The
-  record's time is the server's clock, whatever the client says.
+  record's time is the server's clock, whatever the client says. (``chain_lock`` and
+  ``chain_append`` do the locking and appending, the owner's functions only: the refused
+  sign-in's record is appended by ``recist.sign_in_refused``, ``store.postgres.signin``.)
 - **Logins** are created only by ``recist.create_login`` (SECURITY DEFINER, owner has
   CREATEROLE): for an administrator, with a SCRAM verifier computed by the client (the password
   never reaches the server), refusing a name that is already a role of the cluster. An
@@ -225,6 +227,12 @@ def function_statements(prefix: str) -> list[str]:
               RAISE EXCEPTION '% is append-only: add a new version, never change or delete a '
                 'recorded row', TG_TABLE_NAME USING ERRCODE = '42501';
             END $$""",
+        f"""CREATE FUNCTION chain_lock() RETURNS bigint LANGUAGE plpgsql
+            SET search_path = recist, pg_temp AS $$
+            BEGIN  -- the owner's functions only (granted to nobody)
+              PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
+              RETURN coalesce((SELECT max(seq) FROM audit_record), 0) + 1;
+            END $$""",
         f"""CREATE FUNCTION lock_audit_chain() RETURNS bigint LANGUAGE plpgsql
             SECURITY DEFINER SET search_path = recist, pg_temp AS $$
             BEGIN
@@ -233,22 +241,29 @@ def function_statements(prefix: str) -> list[str]:
                 RAISE EXCEPTION '% is not a user of this reading project', session_user
                   USING ERRCODE = '42501';
               END IF;
-              PERFORM pg_advisory_xact_lock({CHAIN_LOCK});
-              RETURN coalesce((SELECT max(seq) FROM audit_record), 0) + 1;
+              RETURN chain_lock();
             END $$""",
         """CREATE FUNCTION append_audit(p_actor text, p_action text, p_at text,
               p_change_id bigint, p_case_id text, p_reader text, p_timepoint text,
               p_lesion_id text, p_reason text, p_before text, p_after text)
             RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
             SET search_path = recist, pg_temp AS $$
-            DECLARE
-              v_seq bigint; v_prev text; v_content text; v_hash text;
             BEGIN
               IF p_actor IS DISTINCT FROM session_user::text THEN
                 RAISE EXCEPTION 'an audit record is appended by its actor only: % is signed '
                   'in, not %', session_user, p_actor USING ERRCODE = '42501';
               END IF;
-              v_seq := lock_audit_chain();
+              RETURN chain_append(p_actor, p_action, p_change_id, p_case_id, p_reader,
+                                  p_timepoint, p_lesion_id, p_reason, p_before, p_after);
+            END $$""",
+        """CREATE FUNCTION chain_append(p_actor text, p_action text, p_change_id bigint,
+              p_case_id text, p_reader text, p_timepoint text, p_lesion_id text,
+              p_reason text, p_before text, p_after text)
+            RETURNS bigint LANGUAGE plpgsql SET search_path = recist, pg_temp AS $$
+            DECLARE  -- the owner's functions only (granted to nobody): append_audit checks
+              v_seq bigint; v_prev text; v_content text; v_hash text; p_at text;
+            BEGIN
+              v_seq := chain_lock();
               -- the record's time is the server's, never the client's (p_at is ignored)
               p_at := to_char(clock_timestamp() AT TIME ZONE 'UTC',
                               'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"');

@@ -120,7 +120,14 @@ class PostgresStore(reconnect.ReconnectingStore):
             raise StoreError(f"{display(url)}: sealing the audit trail with a key is not "
                              "available for PostgreSQL projects yet: open it without an audit "
                              "key")  # fmt: skip
-        connection = connect(url, user, password)
+        try:
+            connection = connect(url, user, password)
+        except SignInRefused as refused:  # recorded and counted towards the lockout
+            if user is None:
+                raise
+            from reviewer_gui.store.postgres.signin import refused_sign_in
+
+            raise refused_sign_in(url, user, refused) from None
         try:
             reconnect.prepare(connection, LOCK_TIMEOUT_S)
             check_project(connection, display(url))
