@@ -94,6 +94,10 @@ class FindsAgain:
             self.registrations.request(RegistrationJob(
                 timepoint.label, ref.series_uid, follow.series_uid, self._loader(ref),
                 follow_up))  # fmt: skip
+        waiting = self.awaiting  # for the series to load, its registration known already
+        known = None if waiting is None else self.registrations.outcome(*waiting.pair)
+        if known is not None:
+            self.registered(known)
 
     def _loader(self, ref: SeriesRef) -> Callable[[], Series]:
         """The earlier series: the prior view's, else read (in the worker) from its files or
@@ -143,6 +147,9 @@ class FindsAgain:
             return Prediction(None, f"{where}: registering {current.label} to "
                                     f"{seen.timepoint} (in the background); {FALLBACK} until "
                                     "then", pair)  # fmt: skip
+        if view.status is not None:  # its first image only: the slices are not known yet
+            return Prediction(None, f"{where}: found again once {current.label} is loaded; "
+                                    f"{FALLBACK} until then", pair)  # fmt: skip
         geometry = self._geometry(seen.series_uid, outcome)
         if outcome.registration is None or geometry is None:
             return Prediction(None, f"{where}: {outcome.error}; {FALLBACK}")

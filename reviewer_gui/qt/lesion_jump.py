@@ -84,6 +84,8 @@ class LesionJumps(FindsAgain):
         unseen = any(view is self.current and k is None for view, k in targets)
         prediction = self.predict(lesion_id) if unseen else None
         predicted = None if prediction is None else prediction.view
+        waited = self.awaiting is not None and self.awaiting.lesion_id == lesion_id
+        focus = focus or (predicted is not None and waited)  # found once loaded: as chosen
         if predicted is not None:  # no entry here yet: where registration puts it
             targets = [(view, predicted.slice_index if view is self.current else k)
                        for view, k in targets]  # fmt: skip

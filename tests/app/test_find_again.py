@@ -110,10 +110,22 @@ def test_a_lesion_is_found_again_on_a_moved_follow_up(qtbot: QtBot, moved: MainW
         assert [m.locked for m in shown] == [True]
         assert f"{lesion_id} at M2: predicted from its measurement at BASELINE" in (
             window.message.text())  # fmt: skip
-    outcome = window.views.registrations.outcome(prior.volume.series_uid,
-                                                 current.volume.series_uid)  # fmt: skip
+    registrations = window.views.registrations
+    outcome = registrations.outcome(prior.volume.series_uid, current.volume.series_uid)
     assert outcome is not None and outcome.registration is not None
     assert outcome.registration.quality >= QUALITY_THRESHOLD
+    # back to the baseline and M2 again: no registration (kept), found once M2 is loaded
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ready(window), timeout=30_000)
+    to_m2(qtbot, window)
+    assert not registrations.running and list(registrations.outcomes) == [outcome.pair]
+    assert window.message.text() == ("T2 at M2: found again once M2 is loaded; shown at the "
+                                     "prior's slice position until then")  # fmt: skip
+    qtbot.waitUntil(lambda: "by registration" in window.message.text(), timeout=30_000)
+    current = window.views.current
+    assert current is not None and not registrations.running
+    error = np.linalg.norm(shown_centre_mm(current) - moved_lesion_centre("T2"))
+    assert error < FOUND_MM
 
 
 def test_a_registration_that_fails_says_so_and_keeps_the_priors_position(
