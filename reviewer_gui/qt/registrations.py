@@ -30,18 +30,26 @@ class _Delivery(QObject):
 
 
 class _Run(QRunnable):
+    """One job. Python owns it (no auto-delete) and :class:`Registrations` keeps it for the
+    session: its outcome may be delivered while the worker is still returning from
+    :meth:`run`, so it is never freed under the worker; its job (which may hold a series) is
+    let go once delivered."""
+
     def __init__(self, job: RegistrationJob, cache: RegistrationCache | None,
                  delivery: _Delivery) -> None:  # fmt: skip
         super().__init__()
-        self.setAutoDelete(False)  # kept by Registrations until its outcome is delivered
-        self.job, self.cache, self.delivery = job, cache, delivery
+        self.setAutoDelete(False)
+        self.job: RegistrationJob | None = job
+        self.cache, self.delivery = cache, delivery
 
     def run(self) -> None:
+        job = self.job
+        assert job is not None  # let go only after its outcome
         try:
-            outcome = run_registration(self.job, self.cache)
+            outcome = run_registration(job, self.cache)
         except Exception as error:  # a worker must report, never die
-            outcome = RegistrationOutcome(self.job, None, None, f"registration failed: "
-                                          f"{type(error).__name__}: {error}")  # fmt: skip
+            outcome = RegistrationOutcome.failed(job, f"registration failed: "
+                                                 f"{type(error).__name__}: {error}")  # fmt: skip
         self.delivery.done.emit(outcome)
 
 
@@ -58,6 +66,7 @@ class Registrations(QObject):
         self.pool.setMaxThreadCount(1)
         self.outcomes: dict[Pair, RegistrationOutcome] = {}
         self.running: dict[Pair, _Run] = {}  # queued or running
+        self._ran: list[_Run] = []  # kept: see _Run
         self._delivery = _Delivery(self)
         self._delivery.done.connect(self._done)
 
@@ -88,6 +97,9 @@ class Registrations(QObject):
         self.pool.waitForDone()
 
     def _done(self, outcome: RegistrationOutcome) -> None:
-        self.running.pop(outcome.pair, None)
+        run = self.running.pop(outcome.pair, None)
+        if run is not None:
+            run.job = None  # the series it held
+            self._ran.append(run)
         self.outcomes[outcome.pair] = outcome
         self.ready.emit(outcome)

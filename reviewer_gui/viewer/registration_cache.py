@@ -125,18 +125,21 @@ class RegistrationJob:
 
 @dataclass(frozen=True)
 class RegistrationOutcome:
-    """A job's result: the registration and the earlier series' geometry, or why not."""
+    """A job's result: the registration and the earlier series' geometry, or why not (kept
+    for the session: small, it holds no series)."""
 
-    job: RegistrationJob
+    earlier_label: str
+    pair: tuple[str, str]  # (earlier series UID, follow-up series UID)
     registration: Registration | None
     geometry: Geometry | None  # of the earlier series
     error: str = ""  # why there is no registration, in words
     cached: bool = False  # read from the cache, not computed
     note: str = ""  # e.g. why it could not be cached
 
-    @property
-    def pair(self) -> tuple[str, str]:
-        return self.job.pair
+    @classmethod
+    def failed(cls, job: RegistrationJob, error: str,
+               geometry: Geometry | None = None) -> RegistrationOutcome:  # fmt: skip
+        return cls(job.earlier_label, job.pair, None, geometry, error)
 
 
 def run_registration(job: RegistrationJob, cache: RegistrationCache | None,
@@ -147,22 +150,22 @@ def run_registration(job: RegistrationJob, cache: RegistrationCache | None,
     try:
         earlier, follow_up = job.earlier(), job.follow_up()
     except (DicomLoadError, OSError, KeyError) as error:
-        return RegistrationOutcome(job, None, None, f"{job.earlier_label} cannot be loaded "
-                                   f"to register to: {error}")  # fmt: skip
+        return RegistrationOutcome.failed(job, f"{job.earlier_label} cannot be loaded to "
+                                          f"register to: {error}")  # fmt: skip
     geometry = Geometry.of(earlier)
     digest = inputs_digest(earlier, follow_up)
     found = None if cache is None else cache.get(job.earlier_uid, job.follow_up_uid, digest)
     if found is not None:
-        return RegistrationOutcome(job, found, geometry, cached=True)
+        return RegistrationOutcome(job.earlier_label, job.pair, found, geometry, cached=True)
     try:
         registration = register_series(earlier, follow_up)
     except RegistrationError as error:
-        return RegistrationOutcome(job, None, geometry, f"it cannot be registered to "
-                                   f"{job.earlier_label}: {error}")  # fmt: skip
+        return RegistrationOutcome.failed(job, f"it cannot be registered to "
+                                          f"{job.earlier_label}: {error}", geometry)  # fmt: skip
     note = ""
     if cache is not None:
         try:
             cache.put(job.earlier_uid, job.follow_up_uid, digest, registration)
         except OSError as error:
             note = f"not cached ({cache.folder}: {error.strerror or error})"
-    return RegistrationOutcome(job, registration, geometry, note=note)
+    return RegistrationOutcome(job.earlier_label, job.pair, registration, geometry, note=note)

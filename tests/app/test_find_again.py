@@ -162,9 +162,11 @@ class Busy(QRunnable):
 @pytest.fixture
 def busy(moved: MainWindow) -> Iterator[Busy]:
     job = Busy()
-    moved.views.registrations.pool.start(job)
+    pool = moved.views.registrations.pool
+    pool.start(job)
     yield job
     job.release.set()
+    pool.waitForDone()  # never freed while its thread still returns from it
 
 
 def test_a_late_registration_does_not_move_a_view_the_reader_moved(
