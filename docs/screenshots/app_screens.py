@@ -10,7 +10,10 @@ then shows SCREEN and saves the window to PNG:
 - ``proposal``: M2 beside the baseline, T2 chosen, O then a click in it: its axes proposed
   (dashed, "proposed"), awaiting Enter;
 - ``point``: M2 beside the baseline, NT1 chosen by ``]``: both views brought to the point
-  that marked it at baseline (a ring with its label).
+  that marked it at baseline (a ring with its label);
+- ``found``: M2 beside the baseline, T2 measured at baseline only, chosen by ``]`` once M2
+  is registered to the baseline: the current view brought where the registration puts it
+  (the status line says so), the baseline's caliper beside it.
 
 Run it under Xvfb (or ``QT_QPA_PLATFORM=offscreen``).
 """
@@ -18,6 +21,7 @@ Run it under Xvfb (or ``QT_QPA_PLATFORM=offscreen``).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -30,6 +34,7 @@ from reviewer_gui.qt.app import open_window
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import Category, Point, ReadKey, Segment, State, plane_of
 from reviewer_gui.viewer import Button, Tool
+from reviewer_gui.viewer.registration_cache import CACHE_DIR_ENV
 
 KEY = ReadKey("SUBJ-001", "alice")
 SAMPLE_SCANS = Path(__file__).resolve().parents[2] / "sample_scans"  # the checkout's copy
@@ -97,6 +102,14 @@ def prepare(window: MainWindow, screen: str) -> None:
     if screen in ("proposal", "point"):
         assisted(window, screen)
         return
+    if screen == "found":
+        record(window, "BASELINE", only=("T1", "T2"))
+        project.set_state(KEY, "BASELINE", "NT1", State.PRESENT)
+        project.sign(KEY, "BASELINE")
+        record(window, "M2", only=("T1",))
+        session.go(KEY.case_id, "M2")
+        session.select_lesion("T1")
+        return
     for label in ("BASELINE", "M2"):
         record(window, label)
         project.sign(KEY, label)
@@ -141,6 +154,7 @@ def main(argv: list[str]) -> int:
     screen, png = argv[0], Path(argv[1])
     app = QApplication.instance() or QApplication(sys.argv[:1])
     database = Path(tempfile.mkdtemp(prefix="recist-review-shot-")) / "demo-reading.db"
+    os.environ.setdefault(CACHE_DIR_ENV, str(database.parent / "registrations"))
     window = open_window(database, reader="alice", dicom=SAMPLE_SCANS)
     window.confirm = lambda text: True
     window.resize(1600, 1000)
@@ -155,6 +169,15 @@ def main(argv: list[str]) -> int:
         if not state["prepared"]:
             state["prepared"] = True
             prepare(window, screen)
+            QTimer.singleShot(800, step)
+            return
+        if screen == "found" and not state.get("found"):
+            registrations = window.views.registrations
+            if registrations.running or not registrations.outcomes:
+                QTimer.singleShot(100, step)  # M2 still being registered
+                return
+            state["found"] = True
+            window.session.step_lesion(1)  # ] : T2
             QTimer.singleShot(800, step)
             return
         if screen == "proposal" and not state.get("proposed"):

@@ -2,7 +2,9 @@
 of its own measurement of the lesion (or, for a non-target or new lesion without one, to its
 location point), centred and magnified to it, in the organ's window; a view without either
 follows the other's view (linked slices, shared zoom and pan). A measurement on another
-series of an editable timepoint switches the view to that series first.
+series of an editable timepoint switches the view to that series first. At a follow-up where
+the lesion has no entry yet, the current view goes where registration predicts it
+(:mod:`.find_again`), the prior view to the prior's measurement, its caliper shown there.
 
 :class:`LesionJumps` is the part of :class:`~.reading_views.ReadingViews` that does this.
 """
@@ -13,19 +15,17 @@ from PyQt6.QtCore import Qt
 
 from reviewer_gui.reading import Category, LesionPoint, Timepoint
 from reviewer_gui.viewer import Tool
+from reviewer_gui.viewer.find_again import FRAME_MM
 from reviewer_gui.viewer.focus import focus_on, window_for
 from reviewer_gui.viewer.view_link import shared_view, show_view
 
+from .find_again import Awaiting, FindsAgain, Prediction
 from .image_view import ImageView
 from .linking import LinkedViews
 from .session import ReadingSession
 
-#: How much around a location point a view shows (mm either side): a lesion found by its
-#: point, not measured, is framed like a lesion of twice this size.
-POINT_FRAME_MM = 10.0
 
-
-class LesionJumps:
+class LesionJumps(FindsAgain):
     """Bringing the prior and current views to the chosen lesion."""
 
     session: ReadingSession
@@ -58,12 +58,15 @@ class LesionJumps:
             if view.viewport.layer.drop_drafts():
                 view.update()
 
-    def _jump(self, lesion_id: str, *, follow: bool, focus: bool = False) -> None:
+    def _jump(self, lesion_id: str, *, follow: bool, focus: bool = False,
+              retool: bool | None = None) -> None:  # fmt: skip
+        """Both views to the lesion; with `focus` centred, magnified, in its window (and,
+        unless `retool` is False, the lesion's own tool again)."""
         read = self.session.read()
         lesion = self.session.lesion()
         if read is None or not lesion_id or lesion is None:
             return
-        if focus:  # one tool for the window, the lesion's: a node's short axis, else long
+        if focus and retool is not False:  # one tool, the lesion's: a node's short axis, else long
             self.resume_tool()
             if self.mark_on_click():  # a non-target or new lesion to mark: a click does
                 self.session.message.emit(
@@ -78,6 +81,14 @@ class LesionJumps:
         if follow and elsewhere and self._follow(lesion_id, elsewhere):
             return  # the views were rebuilt on the lesion's series, and jumped there
         targets = [(view, self._slice_of(view, tp.label, lesion_id)) for view, tp in shown]
+        unseen = any(view is self.current and k is None for view, k in targets)
+        prediction = self.predict(lesion_id) if unseen else None
+        predicted = None if prediction is None else prediction.view
+        waited = self.awaiting is not None and self.awaiting.lesion_id == lesion_id
+        focus = focus or (predicted is not None and waited)  # found once loaded: as chosen
+        if predicted is not None:  # no entry here yet: where registration puts it
+            targets = [(view, predicted.slice_index if view is self.current else k)
+                       for view, k in targets]  # fmt: skip
         found = [(view, k) for view, k in targets if k is not None]
         link = self.link.link if self.link is not None else None
         if link is not None and len(found) == 2:
@@ -89,10 +100,26 @@ class LesionJumps:
             if link is not None:
                 link.enabled = True
         if focus or self._focus_pending == lesion_id:
-            points = [(view, self._points(view, tp.label, lesion_id)) for view, tp in shown]
+            points = [(view, list(predicted.frame) if predicted is not None
+                       and view is self.current else self._points(view, tp.label, lesion_id))
+                      for view, tp in shown]  # fmt: skip
             self._focus(lesion.organ, points)
             # a series still loading may not have the lesion's slice yet: focus once it has
             self._focus_pending = "" if any(p for _, p in points) else lesion_id
+        self._await(lesion_id, prediction, chosen=focus)
+        if focus and prediction is not None:
+            self.session.message.emit(prediction.text, False)
+
+    def _await(self, lesion_id: str, prediction: Prediction | None, *, chosen: bool) -> None:
+        """Remember a lesion left at the prior's slice position until its registration
+        arrives, with the slice shown once the views are done with it (:meth:`registered`);
+        forget it when the reader chooses otherwise."""
+        if prediction is not None and prediction.waits_for is not None and (
+                self.current is not None):  # fmt: skip
+            self.awaiting = Awaiting(lesion_id, prediction.waits_for,
+                                     self.current.viewport.nav.index)  # fmt: skip
+        elif chosen:
+            self.awaiting = None
 
     def _focus(self, organ: str, points: list[tuple[ImageView, list[tuple[float, float]]]],
                ) -> None:  # fmt: skip
@@ -125,7 +152,7 @@ class LesionJumps:
         spacing = view.volume.pixel_spacing_mm or (1.0, 1.0)
         if found or point is None or point.sop_instance_uid != shown_uid:
             return found
-        dr, dc = POINT_FRAME_MM / spacing[0], POINT_FRAME_MM / spacing[1]
+        dr, dc = FRAME_MM / spacing[0], FRAME_MM / spacing[1]
         return [(point.row - dr, point.col - dc), (point.row + dr, point.col + dc)]
 
     def _lies_on(self, timepoint: Timepoint, lesion_id: str) -> str | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PyQt6.QtCore import QCoreApplication, Qt, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QLabel, QSplitter, QStackedLayout, QWidget
 
 from reviewer_gui.dicom import DicomLoadError
@@ -44,6 +44,7 @@ from .image_view import ImageView
 from .lesion_jump import LesionJumps
 from .linking import LinkedViews
 from .loading import open_series
+from .registrations import Registrations
 from .remote_loading import open_remote_series
 from .session import ReadingSession
 from .stored_calipers import stored_calipers, stored_markers
@@ -81,6 +82,9 @@ class ReadingViews(LesionJumps, QWidget):
         self.shown: dict[int, Shown] = {}  # id(measurement) -> what it stands for
         self._shown_for: tuple[str | None, ...] = ()
         self._focus_pending = ""  # the lesion to focus on once its slice is loaded
+        self.registrations = Registrations(self)  # of the follow-up shown (.find_again)
+        self.registrations.ready.connect(self.registered)
+        self.awaiting = None
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setHandleWidth(3)
         self.splitter.setStyleSheet("QSplitter::handle { background: #404040; }")
@@ -114,6 +118,7 @@ class ReadingViews(LesionJumps, QWidget):
         if wanted == self._shown_for and self.current is not None:
             return
         self._shown_for = wanted
+        self.registrations.drop_queued()  # for the series no longer shown
         for view in (self.prior, self.current):
             if view is not None:
                 if view.loader is not None:
@@ -152,6 +157,7 @@ class ReadingViews(LesionJumps, QWidget):
         self.refresh_overlays()
         self._jump(self.session.lesion_id or "", follow=False, focus=True)
         self._loads_changed()
+        self._series_loaded()  # series of a single image: nothing more to wait for
 
     def _read_on(self, timepoint: Timepoint | None) -> SeriesRef | None:
         read = self.session.read()
@@ -192,6 +198,7 @@ class ReadingViews(LesionJumps, QWidget):
     def _volume_loaded(self) -> None:
         self.refresh_overlays()
         self._jump(self.session.lesion_id or "", follow=False)
+        QTimer.singleShot(0, self._series_loaded)  # once the loader's status is cleared
 
     def loading(self) -> bool:
         def busy(view: ImageView) -> bool:  # finished, but its series maybe not yet shown
@@ -203,6 +210,11 @@ class ReadingViews(LesionJumps, QWidget):
 
     def _loads_changed(self) -> None:
         self.loading_changed.emit(self.loading())
+
+    def _series_loaded(self) -> None:
+        """A whole series is shown: once both are, register the follow-up (.find_again)."""
+        if all(view.status is None for view in self.views()):
+            self.register_shown()
 
     # -- overlays from the model ---------------------------------------------------------
     def _model_changed(self, change: object) -> None:
