@@ -144,10 +144,12 @@ def test_a_worker_thread_gives_the_same_registration() -> None:
     c, reg = registered("shift", 1)
     with ThreadPoolExecutor(max_workers=1) as pool:
         in_worker = pool.submit(register_series, c.baseline, c.follow_up).result()
-    # seeded sampling: the same transform (to rounding of the threads' sums)
-    assert in_worker.matrix == pytest.approx(reg.matrix, abs=1e-9)
-    assert in_worker.translation == pytest.approx(reg.translation, abs=1e-6)
-    assert in_worker.quality == pytest.approx(reg.quality, abs=1e-9)
+    # seeded sampling: the same transform, to the rounding of ITK's multi-threaded sums (their
+    # split into work units follows the machine's load: 5.5e-9 seen in CI), far below what
+    # moves a point by a micrometre
+    assert in_worker.matrix == pytest.approx(reg.matrix, abs=1e-6)
+    assert in_worker.translation == pytest.approx(reg.translation, abs=1e-4)
+    assert in_worker.quality == pytest.approx(reg.quality, abs=1e-6)
 
 
 def test_the_sample_scans_lesions_are_found_on_their_slice_at_follow_up() -> None:
