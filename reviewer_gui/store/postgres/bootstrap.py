@@ -25,7 +25,7 @@ from reviewer_gui.store import audit
 from reviewer_gui.store.base import StoreError
 from reviewer_gui.store.postgres import actions, ddl, password_history, signin
 from reviewer_gui.store.postgres.connect import connect, database_name, display
-from reviewer_gui.store.postgres.reconnect import refusal
+from reviewer_gui.store.postgres.reconnect import closed_on_failure
 from reviewer_gui.store.postgres.sr_load import sr_load_statements
 from reviewer_gui.store.postgres.store import MAX_NAME_BYTES, PostgresStore
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
@@ -41,26 +41,19 @@ def create_project(url: str, admin: str, password: str) -> PostgresStore:
                          "(PostgreSQL's limit for a role name)")  # fmt: skip
     prefix = ddl.role_prefix(database)
     connection = connect(url)
-    try:
-        with connection.transaction():
-            _refuse_unusable(connection, where, admin, prefix)
-            _create(connection, database, prefix)
-            store = PostgresStore(url, connection)
-            info = [("created_at", dt.datetime.now(dt.UTC).isoformat()),
-                    ("created_schema_version", str(SCHEMA_VERSION)),
-                    ("project_uid", str(uuid.uuid4()))]  # fmt: skip
-            connection.cursor().executemany(
-                "INSERT INTO project_info (key, value) VALUES (%s, %s)", info)
-            store.log_action("create-project", store.user,
-                             after=audit.project_info_rows(store.database))  # fmt: skip
-            store.add_login(admin, "administrator", password,
-                            reason="first study administrator of the project")  # fmt: skip
-    except psycopg.Error as error:
-        connection.close()
-        raise StoreError(refusal(where, error)) from error
-    except BaseException:
-        connection.close()
-        raise
+    with closed_on_failure(connection, where), connection.transaction():
+        _refuse_unusable(connection, where, admin, prefix)
+        _create(connection, database, prefix)
+        store = PostgresStore(url, connection)
+        info = [("created_at", dt.datetime.now(dt.UTC).isoformat()),
+                ("created_schema_version", str(SCHEMA_VERSION)),
+                ("project_uid", str(uuid.uuid4()))]  # fmt: skip
+        connection.cursor().executemany(
+            "INSERT INTO project_info (key, value) VALUES (%s, %s)", info)
+        store.log_action("create-project", store.user,
+                         after=audit.project_info_rows(store.database))  # fmt: skip
+        store.add_login(admin, "administrator", password,
+                        reason="first study administrator of the project")  # fmt: skip
     return store
 
 

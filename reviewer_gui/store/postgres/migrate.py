@@ -24,7 +24,7 @@ from reviewer_gui.store.base import StoreError
 from reviewer_gui.store.postgres import ddl
 from reviewer_gui.store.postgres.bootstrap import _create, _refuse_unusable
 from reviewer_gui.store.postgres.connect import connect, database_name, display
-from reviewer_gui.store.postgres.reconnect import refusal
+from reviewer_gui.store.postgres.reconnect import closed_on_failure
 from reviewer_gui.store.postgres.store import PostgresStore
 from reviewer_gui.store.schema import ALL_TABLES
 from reviewer_gui.store.sqlite_store import Store
@@ -44,42 +44,35 @@ def migrate(source: Path, url: str) -> dict[str, str]:
         raise StoreError(f"{source}: a project without users: add its study administrator "
                          "first (recist-review users add), then migrate it")  # fmt: skip
     connection = connect(url)
-    try:
-        with connection.transaction():
-            for name in users:
-                _refuse_unusable(connection, where, name, prefix)
-            _create(connection, database, prefix)
-            for table in ALL_TABLES:
-                _copy(connection, table, rows[table])
-            connection.execute("SELECT setval(pg_get_serial_sequence('recist.change_log', "
-                               "'change_id'), coalesce(max(change_id), 0) + 1, false) "
-                               "FROM recist.change_log")  # fmt: skip
-            target = PostgresStore(url, connection)
-            last = rows["audit_record"][-1] if rows["audit_record"] else None
-            head = f"{last['seq']}:{last['hash']}" if last else "none"
-            target.log_action("migrate-project", target.user, reason=(
-                f"copied from {source.name}: {len(rows['audit_record'])} audit records, head "
-                f"{head}; users get temporary passwords"))  # fmt: skip
-            temporary = {}
-            for user in users.values():
-                if not user.active:
-                    continue
-                temporary[user.name] = secrets.token_urlsafe(12)
-                marker = target.password_hash(user.name, temporary[user.name], str)
-                target.record_account("add-user", target.user, reason="migrated: temporary "
-                                      "password, to be changed at the first sign-in",
-                                      user=UserRecord(user.name, user.role, marker,
-                                                      must_change=True))  # fmt: skip
-            for name in sorted(locked & set(temporary)):  # locked in the file: NOLOGIN here
-                connection.execute(f"SET LOCAL ROLE {ddl.ident(prefix + '_owner')}")
-                connection.execute(f"ALTER ROLE {ddl.ident(name)} NOLOGIN")
-                connection.execute("RESET ROLE")
-    except psycopg.Error as error:
-        connection.close()
-        raise StoreError(refusal(where, error)) from error
-    except BaseException:
-        connection.close()
-        raise
+    with closed_on_failure(connection, where), connection.transaction():
+        for name in users:
+            _refuse_unusable(connection, where, name, prefix)
+        _create(connection, database, prefix)
+        for table in ALL_TABLES:
+            _copy(connection, table, rows[table])
+        connection.execute("SELECT setval(pg_get_serial_sequence('recist.change_log', "
+                           "'change_id'), coalesce(max(change_id), 0) + 1, false) "
+                           "FROM recist.change_log")  # fmt: skip
+        target = PostgresStore(url, connection)
+        last = rows["audit_record"][-1] if rows["audit_record"] else None
+        head = f"{last['seq']}:{last['hash']}" if last else "none"
+        target.log_action("migrate-project", target.user, reason=(
+            f"copied from {source.name}: {len(rows['audit_record'])} audit records, head "
+            f"{head}; users get temporary passwords"))  # fmt: skip
+        temporary = {}
+        for user in users.values():
+            if not user.active:
+                continue
+            temporary[user.name] = secrets.token_urlsafe(12)
+            marker = target.password_hash(user.name, temporary[user.name], str)
+            target.record_account("add-user", target.user, reason="migrated: temporary "
+                                  "password, to be changed at the first sign-in",
+                                  user=UserRecord(user.name, user.role, marker,
+                                                  must_change=True))  # fmt: skip
+        for name in sorted(locked & set(temporary)):  # locked in the file: NOLOGIN here
+            connection.execute(f"SET LOCAL ROLE {ddl.ident(prefix + '_owner')}")
+            connection.execute(f"ALTER ROLE {ddl.ident(name)} NOLOGIN")
+            connection.execute("RESET ROLE")
     connection.close()
     return temporary
 

@@ -24,7 +24,7 @@ import contextlib
 import select
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -305,6 +305,20 @@ def refusal(where: str, error: psycopg.Error) -> str:
         return (f"{where}: the connection to the server was lost ({_primary(error)}); nothing "
                 "of the last action was saved unless it is shown: reopen the project")
     return f"{where}: refused by the database: {_primary(error)}"
+
+
+@contextlib.contextmanager
+def closed_on_failure(connection: psycopg.Connection[Any], where: str) -> Iterator[None]:
+    """A set-up run on its own ``connection`` (creating or migrating a project): on any
+    failure the connection is closed, and a server error becomes :func:`refusal`'s line."""
+    try:
+        yield
+    except psycopg.Error as error:
+        connection.close()
+        raise StoreError(refusal(where, error)) from error
+    except BaseException:
+        connection.close()
+        raise
 
 
 def _primary(error: psycopg.Error) -> str:
