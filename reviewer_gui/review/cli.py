@@ -20,6 +20,7 @@ from ``--audit-key-file`` or the file named by ``RECIST_REVIEW_AUDIT_KEY_FILE``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from reviewer_gui.review.session import Session
     from reviewer_gui.store import ProjectStore
 
 KEY_VARIABLE = "RECIST_REVIEW_AUDIT_KEY_FILE"
@@ -283,7 +285,9 @@ def export_signed_in(args: argparse.Namespace) -> int:
     return _guarded(_export_signed_in)(args)
 
 
-def _export_signed_in(args: argparse.Namespace) -> int:
+@contextlib.contextmanager
+def exporting_session(args: argparse.Namespace) -> Iterator[Session]:
+    """The session of ``--user`` for an export (CSV or SR) from a project with users."""
     from reviewer_gui.review import sign_in
 
     if not args.user:
@@ -291,6 +295,11 @@ def _export_signed_in(args: argparse.Namespace) -> int:
                          "exports only their own read")  # fmt: skip
     password = next(_passwords(args))
     with sign_in(args.project, args.user, password, audit_key=_audit_key(args)) as session:
+        yield session
+
+
+def _export_signed_in(args: argparse.Namespace) -> int:
+    with exporting_session(args) as session:
         rows = session.export(args.output, include_unsigned=args.include_unsigned,
                               reader=args.reader)  # fmt: skip
     where = args.output or "standard output"

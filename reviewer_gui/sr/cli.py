@@ -122,15 +122,10 @@ def _export_sr(args: argparse.Namespace) -> int:
 
 
 def _signed_in(args: argparse.Namespace) -> int:
-    from reviewer_gui.review import sign_in
-    from reviewer_gui.review.cli import _audit_key, _passwords
+    from reviewer_gui.review.cli import exporting_session
     from reviewer_gui.sr.access import write_session_srs
 
-    if not args.user:
-        raise ValueError("the project has users: sign in to export (--user NAME); a reader "
-                         "exports only their own read")  # fmt: skip
-    password = next(_passwords(args))
-    with sign_in(args.project, args.user, password, audit_key=_audit_key(args)) as session:
+    with exporting_session(args) as session:
         done = write_session_srs(session, args.sr, reader=args.reader,
                                  images_base=_images(session._store))  # fmt: skip
         _send(args, done, session._store, session.user)
