@@ -25,6 +25,7 @@ needs no system libpq.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
@@ -36,7 +37,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from reviewer_gui.reading import Change, ProjectState
-from reviewer_gui.store import audit
+from reviewer_gui.store import audit, rows
 from reviewer_gui.store.base import StoreError, log_row
 from reviewer_gui.store.postgres import actions, password_history, reconnect
 from reviewer_gui.store.postgres.connect import (
@@ -54,11 +55,15 @@ from reviewer_gui.store.postgres.ddl import (
     literal,
 )
 from reviewer_gui.store.postgres.reconnect import refusal
+from reviewer_gui.store.postgres.stored import StoredRows
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from reviewer_gui.store.users import AccountEvent, UserRecord
 
 MAX_NAME_BYTES = 63  # PostgreSQL's identifier length
 LOCK_TIMEOUT_S = reconnect.LOCK_TIMEOUT_S
+#: The bound of a lookup sent before the change's own row exists: every row it can see was
+#: committed before it began, so its id was taken from the sequence before this change's.
+UNBOUNDED = 2**63 - 1
 
 
 class Database:
@@ -110,6 +115,7 @@ class PostgresStore(reconnect.ReconnectingStore):
         self._tracked = bool(connection.execute(actions.PRESENT).fetchone()[0])  # type: ignore[index]
         self._history = bool(connection.execute(password_history.PRESENT).fetchone()[0])  # type: ignore[index]
         self._seq: int | None = None  # the audit record the current transaction appended
+        self._stored = StoredRows.read(connection, SCHEMA)
         self._keep(connection, sign_in)
 
     @classmethod
@@ -270,11 +276,13 @@ class PostgresStore(reconnect.ReconnectingStore):
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        """A writing transaction in pipeline mode (statements whose result is not needed go
-        with the next round trip; the action's id row with the COMMIT). The chain's lock is
-        taken as late as possible: by recist.append_audit, or by _next_seq for rows keyed by
-        their record, and held until the commit. A lost connection raises
-        :class:`~.reconnect.Lost` (settled by :meth:`_write`)."""
+        """A writing transaction in pipeline mode, its BEGIN and COMMIT among its statements:
+        nothing waits for an answer but what the body reads (a change: one round trip), and
+        the rest, the action's id row and the COMMIT go in one last round trip. The chain's
+        lock, taken by recist.append_audit or by _next_seq, is thus held while the server
+        runs that last batch, never while the client is waited for, unless the body reads
+        after taking it (an account action's rows keyed by their record). A lost connection
+        raises :class:`~.reconnect.Lost` (settled by :meth:`_write`)."""
         connection = self._connected()
         if connection.info.transaction_status != TransactionStatus.IDLE:  # nested: a savepoint
             with connection.transaction():
@@ -283,11 +291,17 @@ class PostgresStore(reconnect.ReconnectingStore):
         action = uuid.uuid4() if self._tracked else None
         self._seq, committing = None, False
         try:
-            with connection.pipeline(), connection.transaction():
-                yield
-                if action is not None:
-                    self._db.execute(actions.RECORD, (action, self._seq))
-                committing = True
+            try:
+                with connection.pipeline():
+                    connection.execute("BEGIN")
+                    yield
+                    if action is not None:
+                        self._db.execute(actions.RECORD, (action, self._seq))
+                    connection.execute("COMMIT")
+                    committing = True
+            except BaseException:
+                _roll_back(connection)
+                raise
         except psycopg.OperationalError as error:
             if not reconnect.broken(connection):
                 raise StoreError(refusal(self.location, error)) from error
@@ -298,12 +312,39 @@ class PostgresStore(reconnect.ReconnectingStore):
         except psycopg.Error as error:
             raise StoreError(refusal(self.location, error)) from error
 
-    def _log(self, change: Change) -> int:
+    def _record_once(self, change: Change) -> None:
+        """As :meth:`SqlStore.record`, in two round trips instead of four: (1) the rows the
+        change supersedes looked up, and its ``change_log`` row inserted (its id comes back);
+        (2) its rows, its audit record, its id row and the COMMIT. The record's *after* is
+        predicted from the values sent (``stored``), or, when it cannot be, read back."""
+        with self._transaction():
+            sent = audit.sent_lookups(self._db, audit.superseded_lookups(change, UNBOUNDED))
+            log = self._inserted_log(change)
+            before = audit.superseded(sent)  # the first answer read: one round trip
+            change_id = int(log.fetchone()[0])  # type: ignore[index]
+            added = [("change_log", {"change_id": change_id, **log_row(change)}),
+                     *rows.entity_rows(change, change_id),
+                     *((table, {"change_id": change_id, **row})
+                       for table, attached in self._attached.items() for row in attached)]
+            self._attached = {}
+            for table, values in added[1:]:
+                self._insert(table, values)
+            after = self._stored.rows(added)
+            if after is None:
+                after = audit.change_rows(self._db, change_id, {table for table, _ in added})
+            self._append(audit.entry_of(change_id, before, after))
+
+    def _inserted_log(self, change: Change) -> psycopg.Cursor[Any]:
+        """The change's ``change_log`` row sent; its cursor gives the id (``change_id``)."""
         values = log_row(change)
-        row = self._one(f"INSERT INTO change_log ({', '.join(values)}) VALUES "
-                               f"({', '.join('?' for _ in values)}) RETURNING change_id",
-                        tuple(values.values()))  # fmt: skip
-        return int(row)
+        return self._db.execute(f"INSERT INTO change_log ({', '.join(values)}) VALUES "
+                                f"({', '.join('?' for _ in values)}) RETURNING change_id",
+                                tuple(values.values()))  # fmt: skip
+
+    def _log(self, change: Change) -> int:
+        row = self._inserted_log(change).fetchone()
+        assert row is not None
+        return int(row[0])
 
     def _append(self, entry: audit.Entry) -> int:
         if entry.actor != self.user:  # e.g. a refused e-signature given another user's name
@@ -348,6 +389,15 @@ class PostgresStore(reconnect.ReconnectingStore):
                 return super(PostgresStore, self).load(reader=reader)
 
         return self._reading(snapshot)
+
+
+def _roll_back(connection: psycopg.Connection[Any]) -> None:
+    """End a writing transaction that failed (an error of the server, or of the caller)."""
+    if reconnect.broken(connection):
+        return  # the server rolls it back when the session ends
+    if connection.info.transaction_status != TransactionStatus.IDLE:
+        with contextlib.suppress(psycopg.Error):
+            connection.execute("ROLLBACK")
 
 
 def check_project(connection: psycopg.Connection[Any], where: str) -> None:
