@@ -39,7 +39,7 @@ from psycopg.rows import dict_row
 from reviewer_gui.reading import Change, ProjectState
 from reviewer_gui.store import audit, rows
 from reviewer_gui.store.base import StoreError, log_row
-from reviewer_gui.store.postgres import actions, password_history, reconnect
+from reviewer_gui.store.postgres import actions, esign, password_history, reconnect
 from reviewer_gui.store.postgres.connect import (
     SignInRefused,
     connect,
@@ -117,6 +117,9 @@ class PostgresStore(reconnect.ReconnectingStore):
         self._seq: int | None = None  # the audit record the current transaction appended
         self._stored = StoredRows.read(connection, SCHEMA)
         self._keep(connection, sign_in)
+        #: what the server's acceptance of the sign-in's password rests on (``esign``)
+        self._standing = (esign.Standing.read(self._query) if sign_in[0] is not None
+                          else esign.Standing(False, None))  # fmt: skip
 
     @classmethod
     def open(
@@ -162,8 +165,15 @@ class PostgresStore(reconnect.ReconnectingStore):
         self._db.close()
 
     def server_checks_password(self, name: str, password: str) -> bool | None:
-        """Whether the server signs ``name`` in with ``password`` (a connection, closed at
-        once): the e-signature's password check, made by PostgreSQL."""
+        """Whether the server signs ``name`` in with ``password``: the e-signature's password
+        check. The signed-in user's own sign-in password, while nothing its acceptance rests
+        on has changed, is answered by one short query (``esign``); any other is checked by
+        the server with a new sign-in (a connection, closed at once)."""
+        user, accepted = self._sign_in
+        if name == self.user == user and esign.same_password(password, accepted):
+            now = esign.Standing.read(self._query)
+            if esign.still_accepted(password, accepted, self._standing, now):
+                return True
         try:
             connect(self.url, name, password).close()
         except SignInRefused:
