@@ -317,7 +317,8 @@ def main() -> int:
     server = PostgresServer(durable=True)  # fsync on, like SQLite's synchronous=FULL
     try:
         url = server.start()
-        configurations = [(args.readers, s) for s in args.subjects] + [(1, args.subjects[-1])]
+        configurations = list(dict.fromkeys([*((args.readers, s) for s in args.subjects),
+                                             (1, args.subjects[-1])]))  # fmt: skip
         for (readers, subjects), (mode, think) in itertools.product(configurations, modes):
             pooled: dict[str, list[tuple[dict[str, object], int]]] = {c: [] for c, _ in codes}
             for round_ in range(args.rounds):

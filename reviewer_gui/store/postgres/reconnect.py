@@ -299,6 +299,15 @@ class ReconnectingStore(SqlStore):
                                                                           **given))
 
 
+def roll_back(connection: psycopg.Connection[Any]) -> None:
+    """End a writing transaction that failed (an error of the server, or of the caller)."""
+    if broken(connection):
+        return  # the server rolls it back when the session ends
+    if connection.info.transaction_status != TransactionStatus.IDLE:
+        with contextlib.suppress(psycopg.Error):
+            connection.execute("ROLLBACK")
+
+
 def refusal(where: str, error: psycopg.Error) -> str:
     """One line for an error the server returned (a refused write, a lost connection)."""
     if isinstance(error, psycopg.errors.LockNotAvailable):

@@ -25,7 +25,6 @@ needs no system libpq.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import uuid
 from collections.abc import Callable, Iterator
@@ -34,7 +33,6 @@ from typing import Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
-from psycopg.rows import dict_row
 
 from reviewer_gui.reading import Change, ProjectState
 from reviewer_gui.store import audit, rows
@@ -47,6 +45,7 @@ from reviewer_gui.store.postgres.connect import (
     scram_matches,
     scram_verifier,
 )
+from reviewer_gui.store.postgres.database import Database
 from reviewer_gui.store.postgres.ddl import (
     READS_CHANNEL,
     SCHEMA,
@@ -64,35 +63,6 @@ LOCK_TIMEOUT_S = reconnect.LOCK_TIMEOUT_S
 #: The bound of a lookup sent before the change's own row exists: every row it can see was
 #: committed before it began, so its id was taken from the sequence before this change's.
 UNBOUNDED = 2**63 - 1
-
-
-class Database:
-    """A psycopg connection with ``?`` placeholders (what ``audit`` and ``verify`` call)."""
-
-    def __init__(self, connection: psycopg.Connection[Any]) -> None:
-        self.connection = connection
-
-    def execute(self, sql: str, parameters: Any = ()) -> psycopg.Cursor[Any]:
-        # The store's SQL is built from its own constants (table and column names), never
-        # from input: values always travel as parameters.
-        return self.connection.execute(sql.replace("?", "%s"), tuple(parameters) or None)
-
-    def rows(self, sql: str, *parameters: Any) -> list[dict[str, Any]]:
-        cursor = self.connection.cursor(row_factory=dict_row)
-        return cursor.execute(sql.replace("?", "%s"), tuple(parameters) or None).fetchall()
-
-    def schema_names(self, kind: str) -> set[str]:
-        """The project's tables or triggers (``verify`` checks the protection is there)."""
-        if kind == "table":
-            sql = "SELECT tablename FROM pg_tables WHERE schemaname = %s"
-        else:
-            sql = ("SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                   "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
-                   "AND t.tgenabled <> 'D'")  # fmt: skip
-        return {r[0] for r in self.connection.execute(sql, (SCHEMA,))}
-
-    def close(self) -> None:
-        self.connection.close()
 
 
 class PostgresStore(reconnect.ReconnectingStore):
@@ -310,7 +280,7 @@ class PostgresStore(reconnect.ReconnectingStore):
                     connection.execute("COMMIT")
                     committing = True
             except BaseException:
-                _roll_back(connection)
+                reconnect.roll_back(connection)
                 raise
         except psycopg.OperationalError as error:
             if not reconnect.broken(connection):
@@ -399,15 +369,6 @@ class PostgresStore(reconnect.ReconnectingStore):
                 return super(PostgresStore, self).load(reader=reader)
 
         return self._reading(snapshot)
-
-
-def _roll_back(connection: psycopg.Connection[Any]) -> None:
-    """End a writing transaction that failed (an error of the server, or of the caller)."""
-    if reconnect.broken(connection):
-        return  # the server rolls it back when the session ends
-    if connection.info.transaction_status != TransactionStatus.IDLE:
-        with contextlib.suppress(psycopg.Error):
-            connection.execute("ROLLBACK")
 
 
 def check_project(connection: psycopg.Connection[Any], where: str) -> None:
