@@ -139,3 +139,43 @@ def test_a_change_the_server_refuses_leaves_nothing_and_the_connection_usable(
         logged = store.database.execute("SELECT count(*) FROM change_log WHERE reader IS NOT "
                                         "NULL").fetchone()  # fmt: skip
         assert logged is not None and logged[0] == 1
+
+
+def test_changes_refused_in_either_round_trip_leave_the_prepared_statements_usable(
+    pg_database: PgDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """psycopg prepares a statement run five times; one queued after an error in a pipeline
+    is never prepared on the server: the rollback must forget them all."""
+    backend = Backend("postgres", pg_database.location, pg_database.url)
+    backend.create()
+    with backend.open("ada") as store:
+        project = backend.project("ada", store)
+        project.add_subject(CASE, by="ada")
+        for label, date in DATES.items():
+            project.add_timepoint(CASE, label, date, by="ada")
+    spoilt, entity_rows = [False], pg.rows.entity_rows
+
+    def spoiling(change: Any, change_id: int) -> list[tuple[str, dict[str, Any]]]:
+        """A lesion row the server's CHECK refuses (the second round trip's error)."""
+        found = entity_rows(change, change_id)
+        return [(t, {**row, "is_node": 7} if spoilt[0] and t == "lesion_version" else row)
+                for t, row in found]  # fmt: skip
+
+    monkeypatch.setattr(pg.rows, "entity_rows", spoiling)
+    own, other = ReadKey(CASE, "alice"), ReadKey(CASE, "bob")
+    with backend.open("alice") as store:
+        project = backend.project("alice", store)
+        for n in range(7):  # each statement's fifth run falls in some aborted pipeline
+            with pytest.raises(StoreError):  # the first round trip: bob's read
+                project.add_lesion(other, Category.TARGET, "liver")
+            spoilt[0] = True
+            with pytest.raises(StoreError, match="is_node"):  # the second round trip
+                project.add_lesion(own, Category.NON_TARGET, "bone")
+            spoilt[0] = False
+            project.add_lesion(own, Category.TARGET, "liver", detail=f"saved {n}")
+    with backend.open("ada") as store:
+        assert isinstance(store, PostgresStore)
+        assert verify(store.database).intact
+        details = [r["detail"] for r in store.database.rows(
+            "SELECT detail FROM lesion_version ORDER BY change_id")]  # fmt: skip
+    assert details == [f"saved {n}" for n in range(7)]

@@ -300,12 +300,14 @@ class ReconnectingStore(SqlStore):
 
 
 def roll_back(connection: psycopg.Connection[Any]) -> None:
-    """End a writing transaction that failed (an error of the server, or of the caller)."""
+    """End a writing transaction that failed (an error of the server, or of the caller).
+    psycopg's own ``rollback()``: it also forgets the statements it prepared, some of which a
+    pipeline aborted by the error never prepared on the server."""
     if broken(connection):
         return  # the server rolls it back when the session ends
     if connection.info.transaction_status != TransactionStatus.IDLE:
         with contextlib.suppress(psycopg.Error):
-            connection.execute("ROLLBACK")
+            connection.rollback()
 
 
 def refusal(where: str, error: psycopg.Error) -> str:
