@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,9 @@ def test_every_user_is_refused_until_the_upgrade_and_nothing_is_written(
     for name in ("alice", "ada", "carol"):
         with pytest.raises(StoreError, match=r"schema version 4 is older than this program's "
                            r"\(5\): the account that created the project upgrades it in "
-                           r"place first \(recist-review upgrade postgresql://"):
+                           r"place first \(recist-review upgrade postgresql://USER@"
+                           + re.escape(old_project.location.removeprefix("postgresql://"))
+                           + r"\); nothing was changed$"):
             open_store(old_project.location, user=name, password=PASSWORDS[name], create=False)
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORDS["ada"] + "\n"))
     assert main(["users", "list", old_project.location, "--admin", "ada",

@@ -358,10 +358,11 @@ def check_project(connection: psycopg.Connection[Any], where: str) -> None:
         raise StoreError(f"{where}: schema version {version} is newer than this program's "
                          f"({SCHEMA_VERSION}): update recist-toolkit to open it")  # fmt: skip
     if version < SCHEMA_VERSION:  # its tables lack columns this program writes: nothing done
+        address = where.removeprefix("postgresql://")
         raise StoreError(f"{where}: schema version {version} is older than this program's "
                          f"({SCHEMA_VERSION}): the account that created the project upgrades "
-                         "it in place first (recist-review upgrade postgresql://USER@HOST:"
-                         "PORT/DBNAME); nothing was changed")  # fmt: skip
+                         f"it in place first (recist-review upgrade postgresql://USER@{address}"
+                         "); nothing was changed")  # fmt: skip
 
 
 def project_version(connection: psycopg.Connection[Any], where: str) -> int:
