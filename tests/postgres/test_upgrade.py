@@ -10,7 +10,12 @@ import dataclasses
 import difflib
 import io
 import re
-from collections.abc import Iterator
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -252,3 +257,56 @@ def test_the_steps_reach_this_program_s_schema_and_newer_schemas_are_refused(
     with pytest.raises(StoreError, match="schema version 4 is not upgraded in place"):
         upgrade.upgrade_project(old_project.url)
     assert _version(old_project.url) == 4
+
+
+def test_the_upgrading_process_killed_mid_transaction_leaves_schema_4_whole(
+    old_project: PgDatabase,
+) -> None:
+    """``kill -9`` of the upgrading program while its transaction has altered tables (held
+    there on an advisory lock the test owns): the server rolls it all back."""
+    import psycopg
+
+    before, trail = schema_dump(old_project.url, DATABASE), _trail(old_project.url)
+    script = textwrap.dedent("""
+        import dataclasses, sys
+        from reviewer_gui.store.postgres import upgrade
+        step = upgrade.STEPS[4]
+        def owner(connection, prefix):  # held after the columns and two functions
+            statements = step.owner(connection, prefix)
+            return [*statements[:10], "SET LOCAL lock_timeout = 0",
+                    "SELECT pg_advisory_lock(4242)", *statements[10:]]
+        upgrade.STEPS[4] = dataclasses.replace(step, owner=owner)
+        upgrade.upgrade_project(sys.argv[1])
+    """)  # fmt: skip
+    waiting = ("SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event_type = "
+               "'Lock' AND wait_event = 'advisory'")  # fmt: skip
+    with psycopg.connect(old_project.url, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(4242)")
+        process = subprocess.Popen([sys.executable, "-c", script, old_project.url])
+        try:
+            pid = _poll(lambda: holder.execute(waiting, (DATABASE,)).fetchone())[0]
+            altered = holder.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND mode = "
+                                     "'AccessExclusiveLock' AND relation IS NOT NULL",
+                                     (pid,)).fetchone()  # fmt: skip
+            assert altered is not None and altered[0] >= 3  # the three tables' new columns
+            process.send_signal(signal.SIGKILL)
+            assert process.wait(timeout=60) == -signal.SIGKILL
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        holder.execute("SELECT pg_advisory_unlock(4242)")
+        gone = "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s)"
+        _poll(lambda: holder.execute(gone, (pid,)).fetchone()[0])  # type: ignore[index]
+    assert _version(old_project.url) == 4 and _trail(old_project.url) == trail
+    assert schema_dump(old_project.url, DATABASE) == before
+    assert upgrade.upgrade_project(old_project.url) == (4, SCHEMA_VERSION)
+
+
+def _poll(probe: Callable[[], Any], limit_s: float = 60.0) -> Any:
+    """``probe()`` once it is true (checked every 50 ms, for up to ``limit_s``)."""
+    deadline = time.monotonic() + limit_s
+    while not (found := probe()):
+        assert time.monotonic() < deadline, "the condition never held"
+        time.sleep(0.05)
+    return found
