@@ -310,3 +310,23 @@ def _poll(probe: Callable[[], Any], limit_s: float = 60.0) -> Any:
         assert time.monotonic() < deadline, "the condition never held"
         time.sleep(0.05)
     return found
+
+
+def test_bad_input_to_upgrade_is_one_line_exit_2(
+    pg_database: PgDatabase, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import psycopg
+
+    wrong = pg_database.url.replace("@", "x@", 1)  # the password, one character longer
+    cases = [(pg_database.url, "an empty database, not a reading project yet"),
+             (wrong, "wrong name or password for the URL's user"),
+             ("postgresql://127.0.0.1:1/study", "no PostgreSQL server answers there")]
+    for url, said in cases:
+        assert main(["upgrade", url]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and said in err[0], err
+        assert pg_database.url.split("@")[0].split(":")[-1] not in err[0]  # no password shown
+    with psycopg.connect(pg_database.url, autocommit=True) as other:
+        other.execute("CREATE TABLE invoices (id integer)")
+    assert main(["upgrade", pg_database.url]) == 2
+    assert "a database of another application" in capsys.readouterr().err

@@ -21,9 +21,14 @@ refused with a message, not waited for.
 
 A step makes its objects with the same code that makes a new project (``ddl``, ``sr_load``,
 ``actions``, ``password_history``, ``signin``), so an upgraded database's catalog equals a new
-one's (the tests compare their schema dumps). A later schema is one more entry of
-:data:`STEPS`: the DDL run as the owner, the database-wide grants, and what the audit record
-says it adds.
+one's (``tests/postgres/test_upgrade.py`` compares their schema dumps, from a real schema-4
+project). A later schema is one more entry of :data:`STEPS` (and ``SCHEMA_VERSION`` with the
+project file's ``MIGRATIONS`` entry in ``schema``): the DDL run as the owner (a changed
+function through :func:`functions`, a changed policy through :func:`policy`), the
+database-wide grants, and what the audit record says it adds. Since an earlier step already
+makes its objects as the current code defines them, a later step that changes one of them
+must accept finding it changed already (``CREATE OR REPLACE``, ``IF NOT EXISTS``); the
+comparison test runs every step from schema 4 and says when one does not.
 """
 
 from __future__ import annotations
