@@ -330,3 +330,31 @@ def test_bad_input_to_upgrade_is_one_line_exit_2(
         other.execute("CREATE TABLE invoices (id integer)")
     assert main(["upgrade", pg_database.url]) == 2
     assert "a database of another application" in capsys.readouterr().err
+
+
+def test_a_later_schema_is_one_more_step_run_in_the_same_transaction(
+    old_project: PgDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A program of schema 6 (a step 5 -> 6 added to the table) takes a schema-4 project
+    through both steps at once: two records, one chain, version 6."""
+    import psycopg
+
+    from reviewer_gui.store.postgres.store import Database
+
+    monkeypatch.setattr(upgrade, "SCHEMA_VERSION", 6)
+    monkeypatch.setitem(upgrade.STEPS, 5, upgrade.Step(
+        lambda connection, prefix: ["CREATE INDEX audit_record_actor ON audit_record (actor)"],
+        lambda connection: "added index audit_record_actor"))  # fmt: skip
+    trail = _trail(old_project.url)
+    assert upgrade.upgrade_project(old_project.url) == (4, 6)
+    added = _trail(old_project.url)[len(trail):]
+    assert [(a[1], a[2]) for a in added] == [("postgres", "upgrade-schema")] * 2
+    assert added[0][3].startswith("schema 4 -> 5: added columns ")
+    assert added[1][3] == "schema 5 -> 6: added index audit_record_actor"
+    assert _version(old_project.url) == 6
+    with psycopg.connect(old_project.url, autocommit=True) as admin:
+        admin.execute("SET search_path = recist")
+        index = admin.execute("SELECT 1 FROM pg_indexes WHERE indexname = "
+                              "'audit_record_actor'").fetchone()  # fmt: skip
+        assert index is not None
+        assert verify(Database(admin)).intact
