@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from pg_server import PgDatabase
@@ -71,6 +72,11 @@ def _trail(url: str) -> list[tuple[int, str, str, str]]:
     with psycopg.connect(url, autocommit=True) as admin:
         return [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in admin.execute(
             "SELECT seq, actor, action, reason FROM recist.audit_record ORDER BY seq")]
+
+
+def _creator(project: PgDatabase) -> str:
+    """The account that created (here: restored) the project, the URL's own."""
+    return str(urlsplit(project.url).username)
 
 
 def _version(url: str) -> int:
@@ -132,7 +138,7 @@ def test_the_upgrade_is_recorded_and_the_project_works_as_a_new_one(
     after = _trail(old_project.url)
     assert after[:-1] == trail  # one record more, the chain extended
     seq, actor, action, reason = after[-1]
-    assert (seq, actor, action) == (trail[-1][0] + 1, "postgres", "upgrade-schema")
+    assert (seq, actor, action) == (trail[-1][0] + 1, _creator(old_project), "upgrade-schema")
     assert reason.startswith("schema 4 -> 5: added columns lesion_version.point_timepoint, ")
     assert "axis_measurement.provenance" in reason and "observation_version.retracted" in reason
     assert main(["upgrade", old_project.url]) == 0  # a second run: nothing to do
@@ -348,7 +354,7 @@ def test_a_later_schema_is_one_more_step_run_in_the_same_transaction(
     trail = _trail(old_project.url)
     assert upgrade.upgrade_project(old_project.url) == (4, 6)
     added = _trail(old_project.url)[len(trail):]
-    assert [(a[1], a[2]) for a in added] == [("postgres", "upgrade-schema")] * 2
+    assert [(a[1], a[2]) for a in added] == [(_creator(old_project), "upgrade-schema")] * 2
     assert added[0][3].startswith("schema 4 -> 5: added columns ")
     assert added[1][3] == "schema 5 -> 6: added index audit_record_actor"
     assert _version(old_project.url) == 6
