@@ -135,12 +135,15 @@ def measure(clicks: list[Click], method: str) -> dict[str, float]:
             "spread_max": max(spreads), "ms": statistics.median(times) * 1000}  # fmt: skip
 
 
-def lesion_table(instances: int, methods: Sequence[str], sample_truth: str) -> None:
+def lesion_table(instances: int, methods: Sequence[str], sample_truth: str,
+                 classes: Sequence[str]) -> None:  # fmt: skip
     print("| class | method | long p50 / p95 mm | short p50 / p95 mm | long p50 / p95 % "
           "| short p50 / p95 % | failures | seed spread p50 / max (px) | ms per click |")
     print("|---|---|---|---|---|---|---|---|---|")
-    groups = [sample_clicks(1.0, sample_truth), sample_clicks(512 / 160, sample_truth)]
-    groups += [class_clicks(c, instances) for c in lc.CLASSES]
+    groups = []
+    if "sample" in classes:
+        groups += [sample_clicks(1.0, sample_truth), sample_clicks(512 / 160, sample_truth)]
+    groups += [class_clicks(c, instances) for c in lc.CLASSES if c in classes]
     for clicks in groups:
         for method in methods:
             r = measure(clicks, method)
@@ -215,11 +218,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sample-truth", choices=("rendered", "visible"), default="rendered",
                         help="the sample scans' truth (lesion_classes.rendered_axes or "
                              "visible_axes)")  # fmt: skip
+    parser.add_argument("--classes", nargs="+", default=["sample", *lc.CLASSES],
+                        choices=["sample", *lc.CLASSES], help="lesion rows (default: all)")
     parser.add_argument("--skip-lesions", action="store_true")
     parser.add_argument("--skip-registration", action="store_true")
     args = parser.parse_args(argv)
     if not args.skip_lesions:
-        lesion_table(args.instances, args.methods, args.sample_truth)
+        lesion_table(args.instances, args.methods, args.sample_truth, args.classes)
         print()
     if not args.skip_registration:
         registration_table(args.registration_cases, args.quick)
