@@ -317,6 +317,8 @@ def _flattest_near(window: npt.NDArray[np.float32], seed_xy: tuple[int, int],
     x, y = seed_xy
     y0, x0 = max(y - radius, 1), max(x - radius, 1)
     patch = window[y0 - 1:y + radius + 2, x0 - 1:x + radius + 2].astype(np.float64)
+    if min(patch.shape) < 3:  # a window a few pixels across: no neighbourhood to search
+        return []
     d_row, d_col = np.gradient(patch)
     steep = np.hypot(d_row, d_col)[1:-1, 1:-1]
     rows, cols = np.mgrid[y0:y0 + steep.shape[0], x0:x0 + steep.shape[1]]
