@@ -35,7 +35,14 @@ from reviewer_gui.dicom import DicomLoadError
 
 from . import registration as reg
 from .find_again import Geometry, SeriesGeometry
-from .registration import Registration, RegistrationError, Scan, register_series
+from .registration import (
+    Registration,
+    RegistrationError,
+    RegistrationStopped,
+    Scan,
+    Stop,
+    register_series,
+)
 
 CACHE_DIR_ENV = "RECIST_REVIEW_REGISTRATION_CACHE_DIR"
 #: The method, as far as it changes the result: part of every entry's digest.
@@ -135,30 +142,51 @@ class RegistrationOutcome:
     error: str = ""  # why there is no registration, in words
     cached: bool = False  # read from the cache, not computed
     note: str = ""  # e.g. why it could not be cached
+    stopped: bool = False  # stopped on request (the window closed): nothing to keep
 
     @classmethod
     def failed(cls, job: RegistrationJob, error: str,
                geometry: Geometry | None = None) -> RegistrationOutcome:  # fmt: skip
         return cls(job.earlier_label, job.pair, None, geometry, error)
 
+    @classmethod
+    def stopped_on_request(cls, job: RegistrationJob) -> RegistrationOutcome:
+        return cls(job.earlier_label, job.pair, None, None, "the registration was stopped",
+                   stopped=True)  # fmt: skip
 
-def run_registration(job: RegistrationJob, cache: RegistrationCache | None,
-                     ) -> RegistrationOutcome:  # fmt: skip
+
+def run_registration(job: RegistrationJob, cache: RegistrationCache | None, *,
+                     stop: Stop | None = None) -> RegistrationOutcome:  # fmt: skip
     """The worker's job (plain computation and files, no Qt): load what is not loaded, look
     the pair up in `cache`, else register and cache it. Never raises for a series that
-    cannot be read or registered: the outcome says why."""
+    cannot be read or registered: the outcome says why. Once `stop` is requested (from
+    another thread) it ends at its next step or optimizer iteration, caching nothing: the
+    outcome is ``stopped``."""
+    stop = stop if stop is not None else Stop()
     try:
-        earlier, follow_up = job.earlier(), job.follow_up()
-    except (DicomLoadError, OSError, KeyError) as error:
-        return RegistrationOutcome.failed(job, f"{job.earlier_label} cannot be loaded to "
-                                          f"register to: {error}")  # fmt: skip
+        stop.check()
+        try:
+            earlier = job.earlier()
+            stop.check()
+            follow_up = job.follow_up()
+        except (DicomLoadError, OSError, KeyError) as error:
+            return RegistrationOutcome.failed(job, f"{job.earlier_label} cannot be loaded to "
+                                              f"register to: {error}")  # fmt: skip
+        stop.check()
+        return _registered(job, cache, earlier, follow_up, stop)
+    except RegistrationStopped:
+        return RegistrationOutcome.stopped_on_request(job)
+
+
+def _registered(job: RegistrationJob, cache: RegistrationCache | None, earlier: Series,
+                follow_up: Series, stop: Stop) -> RegistrationOutcome:  # fmt: skip
     geometry = Geometry.of(earlier)
     digest = inputs_digest(earlier, follow_up)
     found = None if cache is None else cache.get(job.earlier_uid, job.follow_up_uid, digest)
     if found is not None:
         return RegistrationOutcome(job.earlier_label, job.pair, found, geometry, cached=True)
     try:
-        registration = register_series(earlier, follow_up)
+        registration = register_series(earlier, follow_up, stop=stop)
     except RegistrationError as error:
         return RegistrationOutcome.failed(job, f"it cannot be registered to "
                                           f"{job.earlier_label}: {error}", geometry)  # fmt: skip
