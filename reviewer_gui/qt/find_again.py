@@ -79,6 +79,8 @@ class FindsAgain:
 
     def register_shown(self) -> None:
         """Ask for the shown follow-up's registrations (its series loaded)."""
+        if self.registrations.closed:  # a load delivered after the window closed
+            return
         read, view = self.session.read(), self.current
         if read is None or view is None or view.status is not None:
             return  # a series not (wholly) shown yet, or that failed to load: not now

@@ -302,7 +302,7 @@ class MainWindow(ReadingDialogs, ProjectActions):
         for thread in (self.scanner, *(v.loader for v in self.views.views())):
             if thread is not None:
                 thread.wait()
-        self.views.registrations.wait()
+        self.views.registrations.close()
         if self.on_close is not None:
             self.on_close()
             self.on_close = None
