@@ -7,7 +7,7 @@ session (asking again costs nothing) and announces it (:attr:`Registrations.read
 in the GUI thread). When the reader moves on, the jobs not yet started are dropped
 (:meth:`drop_queued`); a running one finishes and is kept (the pair may be shown again), and
 whoever listens decides whether it is still wanted. Closing the window (:meth:`close`) stops
-the running one at its optimizer's next iteration (a :class:`Stop`), keeps and caches nothing
+the running one at its optimizer's next iteration (its job's ``stop``), keeps and caches nothing
 of it, and starts nothing more.
 
 Lifetimes across threads: a job (:class:`_Run`) is owned by Python and kept for the session,
@@ -23,7 +23,6 @@ from contextlib import suppress
 
 from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
 
-from reviewer_gui.viewer.registration import Stop
 from reviewer_gui.viewer.registration_cache import (
     RegistrationCache,
     RegistrationJob,
@@ -53,14 +52,14 @@ class _Run(QRunnable):
         self.job: RegistrationJob | None = job
         self.pair: Pair = job.pair
         self.cache, self.delivery = cache, delivery
-        self.stop = Stop()
+        self.stop = job.stop
         self.outcome: RegistrationOutcome | None = None  # set by the worker, read once done
 
     def run(self) -> None:
         job = self.job
         assert job is not None  # let go only after its outcome
         try:
-            outcome = run_registration(job, self.cache, stop=self.stop)
+            outcome = run_registration(job, self.cache)
         except Exception as error:  # a worker must report, never die
             outcome = RegistrationOutcome.failed(job, f"registration failed: "
                                                  f"{type(error).__name__}: {error}")  # fmt: skip

@@ -25,13 +25,13 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from reviewer_gui.dicom import DicomLoadError
+from reviewer_gui.dicom import DicomLoadError, load_series
 
 from . import registration as reg
 from .find_again import Geometry, SeriesGeometry
@@ -117,13 +117,16 @@ class RegistrationCache:
 @dataclass(frozen=True)
 class RegistrationJob:
     """Register the follow-up series to an earlier one (the baseline or the prior).
-    ``earlier`` and ``follow_up`` hand over the loaded series, or load it (in the worker)."""
+    ``earlier`` and ``follow_up`` hand over the loaded series, or load it (in the worker);
+    ``stop``, requested from any thread, ends the job at its next step, optimizer iteration
+    or (:func:`archive_loader`) image arriving."""
 
     earlier_label: str
     earlier_uid: str
     follow_up_uid: str
     earlier: Callable[[], Series]
     follow_up: Callable[[], Series]
+    stop: Stop = field(default_factory=Stop, compare=False)
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -155,14 +158,25 @@ class RegistrationOutcome:
                    stopped=True)  # fmt: skip
 
 
-def run_registration(job: RegistrationJob, cache: RegistrationCache | None, *,
-                     stop: Stop | None = None) -> RegistrationOutcome:  # fmt: skip
+def archive_loader(url: str, series_uid: str, stop: Stop) -> Callable[[], Series]:
+    """Loads the series `series_uid` from the DICOMweb archive `url` (through the reader's
+    cache), ending with :class:`RegistrationStopped` at the next image once `stop` is
+    requested (the download's partial files discarded, nothing cached)."""
+
+    def check(done: int, total: int) -> None:
+        stop.check()
+
+    return lambda: load_series(url, series_uid=series_uid, on_progress=check)
+
+
+def run_registration(job: RegistrationJob, cache: RegistrationCache | None,
+                     ) -> RegistrationOutcome:  # fmt: skip
     """The worker's job (plain computation and files, no Qt): load what is not loaded, look
     the pair up in `cache`, else register and cache it. Never raises for a series that
-    cannot be read or registered: the outcome says why. Once `stop` is requested (from
+    cannot be read or registered: the outcome says why. Once ``job.stop`` is requested (from
     another thread) it ends at its next step or optimizer iteration, caching nothing: the
     outcome is ``stopped``."""
-    stop = stop if stop is not None else Stop()
+    stop = job.stop
     try:
         stop.check()
         try:

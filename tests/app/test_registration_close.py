@@ -12,7 +12,7 @@ import pytest
 from PyQt6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
-from reviewer_gui.qt import registrations as registrations_module
+from reviewer_gui.qt import find_again as find_again_module
 from reviewer_gui.qt.app import open_window
 from reviewer_gui.viewer.registration import Stop
 from reviewer_gui.viewer.registration_cache import CACHE_DIR_ENV, RegistrationOutcome
@@ -49,7 +49,7 @@ def test_closing_the_window_stops_a_running_registration(
         qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache_dir = tmp_path / "registrations"
     monkeypatch.setenv(CACHE_DIR_ENV, str(cache_dir))  # this test's own: nothing cached yet
-    monkeypatch.setattr(registrations_module, "Stop", HeldRegistration)
+    monkeypatch.setattr(find_again_module, "Stop", HeldRegistration)
     window = open_moved(qtbot, tmp_path, upside_down=False)
     registrations = window.views.registrations
     to_m2(qtbot, window)
@@ -76,7 +76,7 @@ def test_closing_the_window_stops_a_running_registration(
     assert registrations.outcomes == {} and ready == [] and len(stopped) == 1
 
     # the project opened again: the pair is registered, and cached, as if never stopped
-    monkeypatch.setattr(registrations_module, "Stop", Stop)
+    monkeypatch.setattr(find_again_module, "Stop", Stop)
     again = open_window(tmp_path / "reading.db", reader="alice")
     qtbot.addWidget(again)
     again.show()

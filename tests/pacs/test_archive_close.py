@@ -2,7 +2,7 @@
 it retries a lost connection: nothing the loads still deliver reaches the closed window or its
 closed project (an exception in the event loop fails the test), no retry starts a load after
 the close, and no loading thread outlives its window (destroyed while running, a QThread
-aborts the process)."""
+aborts the process); a registration stopped while it fetches its baseline stops the download."""
 
 from __future__ import annotations
 
@@ -23,9 +23,18 @@ from PyQt6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from test_archive_app import adjudication_study, archive_study
 
+from reviewer_gui.dicom import SeriesCache, Volume
 from reviewer_gui.qt import remote_loading
 from reviewer_gui.qt.app import open_signed_in
 from reviewer_gui.qt.main_window import MainWindow
+from reviewer_gui.store import Store
+from reviewer_gui.viewer.registration import Stop
+from reviewer_gui.viewer.registration_cache import (
+    RegistrationCache,
+    RegistrationJob,
+    archive_loader,
+    run_registration,
+)
 
 RETRY_S = 0.3
 
@@ -127,3 +136,46 @@ def test_closing_the_adjudicators_window_while_its_panes_retry(
         p.view is not None and p.view.status is not None and "attempt 2" in p.view.status[0]
         for p in window.images.panes), timeout=30_000)  # fmt: skip
     closed_for_good(qtbot, window, loaders(window))
+
+
+class StopAfterImages(Stop):
+    """A stop requested once `n` images of a download have arrived (the window closed then)."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.n, self.images = n, 0
+
+    def check(self) -> None:
+        self.images += 1  # the archive loader checks at every image
+        if self.images > self.n:
+            self.request()
+        super().check()
+
+
+def test_a_stopped_registration_stops_its_download_from_the_archive(
+        own_orthanc: Orthanc, tmp_path: Path, reader_env: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The baseline a follow-up is registered to, fetched in the registration's worker: a
+    stop ends the download at the next image; nothing of it is cached."""
+    path = archive_study(tmp_path, own_orthanc)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with Store.open(path, create=False) as store:
+        baseline, follow_up = next(iter(store.load().subjects.values()))[:2]
+    assert baseline.series is not None and follow_up.series is not None
+    uids = baseline.series.series_uid, follow_up.series.series_uid
+    stop, followed = StopAfterImages(3), []
+
+    def never() -> Volume:
+        followed.append(True)
+        raise AssertionError("the follow-up is not asked for once stopped")
+
+    job = RegistrationJob("BASELINE", *uids, archive_loader(own_orthanc.url, uids[0], stop),
+                          never, stop)  # fmt: skip
+    outcome = run_registration(job, RegistrationCache(tmp_path / "registrations"))
+    assert outcome.stopped and outcome.registration is None and followed == []
+    assert stop.images == 4  # three images, then the stop
+    assert SeriesCache().lookup(own_orthanc.url, uids[0]) is None  # not cached half
+    assert not (tmp_path / "registrations").exists()
+    whole = archive_loader(own_orthanc.url, uids[0], Stop())()  # not stopped: all of it
+    assert whole.voxels.shape[0] == 20
+    assert SeriesCache().lookup(own_orthanc.url, uids[0]) is not None

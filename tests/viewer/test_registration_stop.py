@@ -69,19 +69,20 @@ def test_a_stop_asked_for_from_another_thread_ends_a_running_registration() -> N
     assert not worker.is_alive() and ended == ["stopped"]
 
 
-def job(earlier: CaseSeries, follow: CaseSeries, loads: list[str]) -> RegistrationJob:
+def job(earlier: CaseSeries, follow: CaseSeries, loads: list[str],
+        stop: Stop | None = None) -> RegistrationJob:  # fmt: skip
     def load(which: str, series: CaseSeries) -> CaseSeries:
         loads.append(which)
         return series
 
     return RegistrationJob("BASELINE", "1.1", "1.2", lambda: load("earlier", earlier),
-                           lambda: load("follow-up", follow))  # fmt: skip
+                           lambda: load("follow-up", follow), stop or Stop())  # fmt: skip
 
 
 def test_a_stopped_job_says_so_and_caches_nothing(tmp_path: Path) -> None:
     earlier, follow = scans()
     cache, loads = RegistrationCache(tmp_path / "c"), []
-    outcome = run_registration(job(earlier, follow, loads), cache, stop=StopAt(3))
+    outcome = run_registration(job(earlier, follow, loads, StopAt(3)), cache)
     assert outcome.stopped and outcome.registration is None and outcome.geometry is None
     assert outcome.error == "the registration was stopped" and not outcome.cached
     assert loads == ["earlier", "follow-up"]
@@ -96,5 +97,5 @@ def test_a_job_stopped_before_it_starts_loads_nothing(tmp_path: Path) -> None:
     earlier, follow = scans()
     stop, loads = Stop(), []
     stop.request()
-    outcome = run_registration(job(earlier, follow, loads), RegistrationCache(tmp_path), stop=stop)
+    outcome = run_registration(job(earlier, follow, loads, stop), RegistrationCache(tmp_path))
     assert outcome.stopped and loads == [] and list(tmp_path.iterdir()) == []
