@@ -11,10 +11,13 @@ the running one at its optimizer's next iteration (its job's ``stop``), keeps an
 of it, and starts nothing more.
 
 Lifetimes across threads: a job (:class:`_Run`) is owned by Python and kept for the session,
-never freed while its worker returns from it; the worker touches only its job, its
-:class:`Stop` and the :class:`_Delivery` (a child of :class:`Registrations`, destroyed after
-the pool, whose destructor waits for the worker); the series a job holds are read-only and let
-go once its outcome is delivered.
+never freed while its worker returns from it; the worker touches only its job, its stop
+(:class:`~reviewer_gui.viewer.registration.Stop`) and the :class:`_Delivery` (a child of
+:class:`Registrations`, destroyed after the pool, whose destructor waits for the worker); the
+series a job holds are read-only and let go once its outcome is delivered. :meth:`close` must
+come before the window is destroyed (its ``closeEvent`` does it): the pool's destructor would
+wait for a running job while holding the Python lock the job needs (a hang), where
+:meth:`close` waits with it released.
 """
 
 from __future__ import annotations
