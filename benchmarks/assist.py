@@ -6,8 +6,9 @@ Usage::
     python benchmarks/assist.py [--instances 20] [--registration-cases 3] [--quick]
 
 Lesions: every sample-scan lesion (``sample_scans/``, on its own 160 x 160 matrix of 2 mm and
-resampled to 512 x 512; truth: the axes of the outline its slice shows,
-:func:`reviewer_gui.sample_scans.lesion_classes.visible_axes`) and `--instances` drawn
+resampled to 512 x 512; truth: the axes of the outline its slice shows where the generator
+samples it, :func:`reviewer_gui.sample_scans.lesion_classes.rendered_axes`, or with
+``--sample-truth visible`` on a fine grid, ``visible_axes``) and `--instances` drawn
 lesions of each harder class of ``reviewer_gui.sample_scans.lesion_classes`` (512 x 512 at
 0.7 mm), clicked at the centre. Per class and method: median and 95th percentile of each
 axis' absolute error in mm and in % of the truth, the failure rate (``None`` or an error
@@ -59,8 +60,10 @@ class Click:
     inner: list[tuple[int, int]]  # seeds in the lesion's inner half
 
 
-def sample_clicks(zoom: float) -> list[Click]:
-    """The sample scans' lesions at their centre slice (resampled by `zoom`)."""
+def sample_clicks(zoom: float, truth: str = "rendered") -> list[Click]:
+    """The sample scans' lesions at their centre slice (resampled by `zoom`); `truth`:
+    ``"rendered"`` (the visible outline where the generator samples it,
+    :func:`lesion_classes.rendered_axes`) or ``"visible"`` (on a fine grid)."""
     out, rng = [], np.random.default_rng(0)
     name = "sample, 160 x 160 at 2 mm" if zoom == 1 else "sample, 512 x 512 at 0.62 mm"
     for subj in gen.subjects():
@@ -83,7 +86,8 @@ def sample_clicks(zoom: float) -> list[Click]:
                          if ((r - row) * spacing[0] / ay) ** 2
                          + ((c - col) * spacing[1] / ax) ** 2 <= 0.25]  # fmt: skip
                 pick = rng.choice(len(inner), min(SEEDS_PER_LESION, len(inner)), replace=False)
-                long_mm, short_mm = lc.visible_axes(les, z)  # the edge the slice shows
+                axes = lc.rendered_axes if truth == "rendered" else lc.visible_axes
+                long_mm, short_mm = axes(les, z)  # the edge the slice shows
                 out.append(Click(name, pixels, spacing, (row, col), long_mm, short_mm,
                                  les.is_node, [inner[i] for i in pick]))  # fmt: skip
     return out
@@ -131,12 +135,15 @@ def measure(clicks: list[Click], method: str) -> dict[str, float]:
             "spread_max": max(spreads), "ms": statistics.median(times) * 1000}  # fmt: skip
 
 
-def lesion_table(instances: int, methods: Sequence[str]) -> None:
+def lesion_table(instances: int, methods: Sequence[str], sample_truth: str,
+                 classes: Sequence[str]) -> None:  # fmt: skip
     print("| class | method | long p50 / p95 mm | short p50 / p95 mm | long p50 / p95 % "
           "| short p50 / p95 % | failures | seed spread p50 / max (px) | ms per click |")
     print("|---|---|---|---|---|---|---|---|---|")
-    groups = [sample_clicks(1.0), sample_clicks(512 / 160)]
-    groups += [class_clicks(c, instances) for c in lc.CLASSES]
+    groups = []
+    if "sample" in classes:
+        groups += [sample_clicks(1.0, sample_truth), sample_clicks(512 / 160, sample_truth)]
+    groups += [class_clicks(c, instances) for c in lc.CLASSES if c in classes]
     for clicks in groups:
         for method in methods:
             r = measure(clicks, method)
@@ -208,11 +215,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--registration-cases", type=int, default=3, help="cases per kind")
     parser.add_argument("--quick", action="store_true", help="small registration volumes")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--sample-truth", choices=("rendered", "visible"), default="rendered",
+                        help="the sample scans' truth (lesion_classes.rendered_axes or "
+                             "visible_axes)")  # fmt: skip
+    parser.add_argument("--classes", nargs="+", default=["sample", *lc.CLASSES],
+                        choices=["sample", *lc.CLASSES], help="lesion rows (default: all)")
     parser.add_argument("--skip-lesions", action="store_true")
     parser.add_argument("--skip-registration", action="store_true")
     args = parser.parse_args(argv)
     if not args.skip_lesions:
-        lesion_table(args.instances, args.methods)
+        lesion_table(args.instances, args.methods, args.sample_truth, args.classes)
         print()
     if not args.skip_registration:
         registration_table(args.registration_cases, args.quick)

@@ -42,6 +42,7 @@ from .lesion_grid import _STATE_TEXT, mm
 from .loading import SeriesLoad
 from .remote_loading import RemoteSeriesLoad, connection_lost, lost_words, waiting_volume
 from .stored_calipers import stored_calipers
+from .workers import let_go
 
 READ_ONLY = "Read-only: drag to pan, wheel for slices, right-drag for window/level"
 #: The notice that the two readers' views show different series: amber, like a caution.
@@ -192,6 +193,13 @@ class ReaderImages(QWidget):
         self._refresh()
 
     # -- the series ------------------------------------------------------------------------
+    def let_go(self) -> None:
+        """The window closes: what the loads would still deliver is dropped and none starts
+        again (a retry may be due), once each has finished (never destroyed while running)."""
+        self._place = None
+        for loader in self.loaders.values():
+            let_go(loader)
+
     def _settle(self) -> None:
         for loader in self.loaders.values():
             loader.wait()

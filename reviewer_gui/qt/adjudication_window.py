@@ -343,6 +343,7 @@ class AdjudicationWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent | None) -> None:
         self.images.clear()
+        self.images.let_go()
         if not self._closed:
             self._closed = True
             self.work.close()

@@ -217,6 +217,6 @@ def run(project: Path | str | None, *, dicom: Path | None = None, reader: str | 
         save_when_ready(window, screenshot, lambda: window.views.loading() or (
             window.scanner is not None and window.scanner.isRunning()))
     status = app.exec()
-    if window.on_close is not None:  # quit without closing the window
-        window.on_close()
+    if window.on_close is not None:  # quit without closing the window: close it now, so
+        window.close()  # its workers and registrations stop before the store closes
     return int(status)

@@ -26,7 +26,13 @@ from reviewer_gui.viewer.find_again import (
     last_sighting,
     predicted_view,
 )
-from reviewer_gui.viewer.registration_cache import RegistrationJob, RegistrationOutcome, Series
+from reviewer_gui.viewer.registration import Stop
+from reviewer_gui.viewer.registration_cache import (
+    RegistrationJob,
+    RegistrationOutcome,
+    Series,
+    archive_loader,
+)
 
 from .image_view import ImageView
 from .registrations import Pair, Registrations
@@ -79,6 +85,8 @@ class FindsAgain:
 
     def register_shown(self) -> None:
         """Ask for the shown follow-up's registrations (its series loaded)."""
+        if self.registrations.closed:  # a load delivered after the window closed
+            return
         read, view = self.session.read(), self.current
         if read is None or view is None or view.status is not None:
             return  # a series not (wholly) shown yet, or that failed to load: not now
@@ -91,15 +99,16 @@ class FindsAgain:
             ref = read.series_of(timepoint.label)
             if ref is None or ref.series_uid == follow.series_uid:
                 continue
+            stop = Stop()  # closing the window stops the job, its archive download too
             self.registrations.request(RegistrationJob(
-                timepoint.label, ref.series_uid, follow.series_uid, self._loader(ref),
-                follow_up))  # fmt: skip
+                timepoint.label, ref.series_uid, follow.series_uid, self._loader(ref, stop),
+                follow_up, stop))  # fmt: skip
         waiting = self.awaiting  # for the series to load, its registration known already
         known = None if waiting is None else self.registrations.outcome(*waiting.pair)
         if known is not None:
             self.registered(known)
 
-    def _loader(self, ref: SeriesRef) -> Callable[[], Series]:
+    def _loader(self, ref: SeriesRef, stop: Stop) -> Callable[[], Series]:
         """The earlier series: the prior view's, else read (in the worker) from its files or
         the project's reading archive."""
         prior = self.prior
@@ -117,7 +126,7 @@ class FindsAgain:
             return unavailable
         if is_archive(base):  # the project's reading archive (DICOMweb, the reader's cache)
             assert isinstance(base, str)
-            return lambda: load_series(base, series_uid=ref.series_uid)
+            return archive_loader(base, ref.series_uid, stop)
         return lambda: load_series(series_files(ref, base))
 
     def _geometry(self, series_uid: str, outcome: RegistrationOutcome) -> SeriesGeometry | None:

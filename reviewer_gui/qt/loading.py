@@ -12,26 +12,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PyQt6.QtCore import QThread, pyqtSignal
+from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QWidget
 
 from reviewer_gui.dicom import DicomLoadError, Volume, load_series
 
 from .image_view import ImageView
 from .studies import scan_folder
+from .workers import Worker
 
 
-class SeriesLoad(QThread):
+class SeriesLoad(Worker):
     """Loads a whole series in a worker thread; results arrive as queued signals."""
 
     loaded = pyqtSignal(object)  # Volume
-    failed = pyqtSignal(str)
+    results = ("loaded",)
 
     def __init__(self, files: Sequence[Path], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.files = tuple(files)
 
-    def run(self) -> None:
+    def work(self) -> None:
         try:
             volume = load_series(self.files)
         except (DicomLoadError, OSError) as exc:
@@ -70,17 +71,17 @@ def open_series(files: Sequence[Path], *, first: Path | None = None,
     return view
 
 
-class FolderScanner(QThread):
+class FolderScanner(Worker):
     """Reads the headers of a folder of DICOM studies off the GUI thread."""
 
     scanned = pyqtSignal(object)  # FolderScan
-    failed = pyqtSignal(str)
+    results = ("scanned",)
 
     def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.folder = folder
 
-    def run(self) -> None:
+    def work(self) -> None:
         try:
             self.scanned.emit(scan_folder(self.folder))
         except (OSError, ValueError) as error:

@@ -51,6 +51,7 @@ from .shortcuts import SHORTCUTS, STATE_KEYS, not_offered
 from .signed_in import ReadingModel
 from .sr_action import SrExporter
 from .study_tree import StudyTree
+from .workers import let_go
 
 FRAGMENTS = ("a", "b", "c", "d", "e", "f")
 
@@ -299,10 +300,10 @@ class MainWindow(ReadingDialogs, ProjectActions):
         self.progress_text.setText(text if busy else "")
 
     def closeEvent(self, event: QCloseEvent | None) -> None:
+        # nothing the workers still deliver reaches the closed window or its store
         for thread in (self.scanner, *(v.loader for v in self.views.views())):
-            if thread is not None:
-                thread.wait()
-        self.views.registrations.wait()
+            let_go(thread)
+        self.views.registrations.close()
         if self.on_close is not None:
             self.on_close()
             self.on_close = None

@@ -6,10 +6,23 @@ own threads; the reader's machine keeps a core for the app), keeps each outcome 
 session (asking again costs nothing) and announces it (:attr:`Registrations.ready`, delivered
 in the GUI thread). When the reader moves on, the jobs not yet started are dropped
 (:meth:`drop_queued`); a running one finishes and is kept (the pair may be shown again), and
-whoever listens decides whether it is still wanted.
+whoever listens decides whether it is still wanted. Closing the window (:meth:`close`) stops
+the running one at its optimizer's next iteration (its job's ``stop``), keeps and caches nothing
+of it, and starts nothing more.
+
+Lifetimes across threads: a job (:class:`_Run`) is owned by Python and kept for the session,
+never freed while its worker returns from it; the worker touches only its job, its stop
+(:class:`~reviewer_gui.viewer.registration.Stop`) and the :class:`_Delivery` (a child of
+:class:`Registrations`, destroyed after the pool, whose destructor waits for the worker); the
+series a job holds are read-only and let go once its outcome is delivered. :meth:`close` must
+come before the window is destroyed (its ``closeEvent`` does it): the pool's destructor would
+wait for a running job while holding the Python lock the job needs (a hang), where
+:meth:`close` waits with it released.
 """
 
 from __future__ import annotations
+
+from contextlib import suppress
 
 from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
 
@@ -24,9 +37,9 @@ Pair = tuple[str, str]  # (earlier series UID, follow-up series UID)
 
 
 class _Delivery(QObject):
-    """Carries an outcome from the worker to the GUI thread (a queued signal)."""
+    """Carries a finished job from the worker to the GUI thread (a queued signal)."""
 
-    done = pyqtSignal(object)  # RegistrationOutcome
+    done = pyqtSignal(object)  # _Run, its outcome set
 
 
 class _Run(QRunnable):
@@ -40,7 +53,10 @@ class _Run(QRunnable):
         super().__init__()
         self.setAutoDelete(False)
         self.job: RegistrationJob | None = job
+        self.pair: Pair = job.pair
         self.cache, self.delivery = cache, delivery
+        self.stop = job.stop
+        self.outcome: RegistrationOutcome | None = None  # set by the worker, read once done
 
     def run(self) -> None:
         job = self.job
@@ -50,13 +66,16 @@ class _Run(QRunnable):
         except Exception as error:  # a worker must report, never die
             outcome = RegistrationOutcome.failed(job, f"registration failed: "
                                                  f"{type(error).__name__}: {error}")  # fmt: skip
-        self.delivery.done.emit(outcome)
+        self.outcome = outcome
+        with suppress(RuntimeError):  # the window's objects are gone: nobody left to tell
+            self.delivery.done.emit(self)
 
 
 class Registrations(QObject):
     """The session's registrations: computed once per pair of series, in the background."""
 
     ready = pyqtSignal(object)  # RegistrationOutcome, in the GUI thread
+    stopped = pyqtSignal(object)  # RegistrationOutcome of a job stopped by close()
 
     def __init__(self, parent: QObject | None = None, *,
                  cache: RegistrationCache | None = None) -> None:  # fmt: skip
@@ -66,6 +85,7 @@ class Registrations(QObject):
         self.pool.setMaxThreadCount(1)
         self.outcomes: dict[Pair, RegistrationOutcome] = {}
         self.running: dict[Pair, _Run] = {}  # queued or running
+        self.closed = False  # by close(): nothing more is started
         self._ran: list[_Run] = []  # kept: see _Run
         self._delivery = _Delivery(self)
         self._delivery.done.connect(self._done)
@@ -78,8 +98,8 @@ class Registrations(QObject):
         return (earlier_uid, follow_up_uid) in self.running
 
     def request(self, job: RegistrationJob) -> None:
-        """Register the pair unless it is known or on its way."""
-        if job.pair in self.outcomes or job.pair in self.running:
+        """Register the pair unless it is known or on its way (or the window closed)."""
+        if self.closed or job.pair in self.outcomes or job.pair in self.running:
             return
         run = _Run(job, self.cache, self._delivery)
         self.running[job.pair] = run
@@ -91,15 +111,27 @@ class Registrations(QObject):
             if self.pool.tryTake(run):
                 del self.running[pair]
 
-    def wait(self) -> None:
-        """Drop what is queued and wait for the running job (closing the window)."""
+    def close(self) -> None:
+        """Closing the window: drop what is queued, stop the running job at its next step or
+        optimizer iteration and wait for it (nothing of it kept or cached), start nothing more."""
+        self.closed = True
         self.drop_queued()
+        for run in self.running.values():
+            run.stop.request()
         self.pool.waitForDone()
+        for run in list(self.running.values()):  # their deliveries, still queued, now
+            self._done(run)
 
-    def _done(self, outcome: RegistrationOutcome) -> None:
-        run = self.running.pop(outcome.pair, None)
-        if run is not None:
-            run.job = None  # the series it held
-            self._ran.append(run)
+    def _done(self, run: _Run) -> None:
+        outcome = run.outcome
+        if outcome is None or self.running.get(run.pair) is not run:
+            return  # delivered already (by close)
+        del self.running[run.pair]
+        run.job = None  # the series it held
+        self._ran.append(run)
+        if outcome.stopped:
+            self.stopped.emit(outcome)
+            return
         self.outcomes[outcome.pair] = outcome
-        self.ready.emit(outcome)
+        if not self.closed:  # a closing window moves no view
+            self.ready.emit(outcome)

@@ -18,12 +18,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PyQt6.QtCore import QObject, QThread, QTimer, pyqtSignal
+from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QWidget
 
 from reviewer_gui.dicom import DicomLoadError, Volume, load_series
 
 from .image_view import ImageView
+from .workers import Worker
 
 #: Seconds between two attempts after a lost connection.
 RETRY_S = 5.0
@@ -44,27 +45,36 @@ def lost_words(attempt: int, text: str) -> str:
             f"{RETRY_S:g} s; your read is saved. {text}")  # fmt: skip
 
 
-class RemoteSeriesLoad(QThread):
-    """Loads one series from a DICOMweb server; restartable (``start()`` again to retry)."""
+class RemoteSeriesLoad(Worker):
+    """Loads one series from a DICOMweb server; restartable (``start()`` again to retry).
+    Let go (its window closed), it stops at the next image that arrives (nothing cached)."""
 
     first = pyqtSignal(object)  # Volume of the first slice
     progress = pyqtSignal(int, int)  # images here, images listed
     loaded = pyqtSignal(object)  # Volume
-    failed = pyqtSignal(str)
+    results = ("first", "progress", "loaded")
 
     def __init__(self, url: str, series_uid: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.url, self.series_uid = url, series_uid
 
-    def run(self) -> None:
+    def work(self) -> None:
         try:
             volume = load_series(self.url, series_uid=self.series_uid,
-                                 on_first_image=self.first.emit,
-                                 on_progress=self.progress.emit)  # fmt: skip
+                                 on_first_image=self._first,
+                                 on_progress=self._progress)  # fmt: skip
         except (DicomLoadError, OSError) as exc:
             self.failed.emit(str(exc))
             return
         self.loaded.emit(volume)
+
+    def _first(self, volume: Volume) -> None:
+        self.check()
+        self.first.emit(volume)
+
+    def _progress(self, here: int, listed: int) -> None:
+        self.check()  # let go: the download ends here (its staging discarded)
+        self.progress.emit(here, listed)
 
 
 def waiting_volume(series_uid: str) -> Volume:

@@ -103,6 +103,12 @@ def add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     migrate.add_argument("url", help="postgresql://USER@HOST:PORT/DBNAME of an empty database "
                          "(a role that may create roles, e.g. the core lab's DBA account)")
     migrate.set_defaults(handler=_guarded(_migrate))
+    upgrade = commands.add_parser("upgrade", help="upgrade a PostgreSQL project of an older "
+                                  "schema in place (the account that created it)")  # fmt: skip
+    upgrade.add_argument("project", type=project_location, help="postgresql://USER@HOST:PORT/"
+                         "DBNAME as the account that created the project (its password in "
+                         "PGPASSWORD or ~/.pgpass)")  # fmt: skip
+    upgrade.set_defaults(handler=_guarded(_upgrade))
     images = commands.add_parser("images", help="record where a PostgreSQL project's images "
                                  "are (study administrator; one setting, recorded once)")
     images.add_argument("project", type=project_location, help="postgresql://HOST:PORT/DBNAME")
@@ -197,6 +203,12 @@ def _migrate(args: argparse.Namespace) -> int:
     from reviewer_gui.review.server_cli import migrate
 
     return migrate(args)
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    from reviewer_gui.review.server_cli import upgrade
+
+    return upgrade(args)
 
 
 def _images(args: argparse.Namespace) -> int:

@@ -7,6 +7,8 @@ are added by a study administrator (``--admin NAME`` and their password), each a
 the server. ``users list``, ``audit verify`` and ``audit export`` sign in as ``--admin``: only
 the study administrator's role sees every row (row-level security). ``users passwd``,
 ``reset``, ``unlock`` and ``lockout`` work on both (``reviewer_gui.review.accounts_cli``).
+``upgrade URL`` brings a project of an older schema to this program's, in place, with the
+URL's own credentials: the account that created it (``reviewer_gui.store.postgres.upgrade``).
 """
 
 from __future__ import annotations
@@ -144,4 +146,26 @@ def migrate(args: argparse.Namespace) -> int:
         print(f"{name}\t{password}")
     print(f"recist-review: {args.project} migrated with its whole history; check it with "
           f"recist-review audit verify URL --admin NAME", file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def upgrade(args: argparse.Namespace) -> int:
+    """``upgrade URL``: the project at the program's schema, in place, as the account that
+    created it (``reviewer_gui.store.postgres.upgrade``)."""
+    from reviewer_gui.store.postgres.connect import display
+    from reviewer_gui.store.postgres.upgrade import upgrade_project
+
+    if not isinstance(args.project, str):
+        raise ValueError(f"{args.project}: a project file is upgraded when it is next opened "
+                         "for writing; this command upgrades a PostgreSQL project "
+                         "(postgresql://USER@HOST:PORT/DBNAME)")  # fmt: skip
+    where = display(args.project)
+    old, new = upgrade_project(args.project)
+    if old == new:
+        print(f"recist-review: {where} is at schema {new} already: nothing to do",
+              file=sys.stderr)  # fmt: skip
+        return 0
+    print(f"recist-review: {where} upgraded in place from schema {old} to {new} (recorded in "
+          "its audit trail); check it with recist-review audit verify URL --admin NAME",
+          file=sys.stderr)  # fmt: skip
     return 0

@@ -43,10 +43,11 @@ def export_sr(args: argparse.Namespace) -> int:
         return _export_sr(args)
 
 
-def _send(args: argparse.Namespace, done: SrExport, store: ProjectStore, actor: str) -> None:
-    """With ``--sr URL``: STOW-RS the SRs just written, then an audit record (by ``actor``, in
-    the project's ``store``: the signed-in session's on a server) naming the archive and the
-    files."""
+def _send(args: argparse.Namespace, done: SrExport, store: ProjectStore, actor: str, *,
+          action: str = "send-sr", final: bool = False) -> None:
+    """With ``--sr URL``: STOW-RS the SRs just written, then an audit record ``action`` (by
+    ``actor``, in the project's ``store``: the signed-in session's on a server) naming the
+    archive and the files (and, ``final``, the final reads)."""
     if getattr(args, "sr_archive", None) is None or not done.files:
         return
     from reviewer_gui.pacs.archive import ArchiveError, store_files
@@ -57,8 +58,10 @@ def _send(args: argparse.Namespace, done: SrExport, store: ProjectStore, actor: 
         store_files(destination, files, f"{len(files)} SR file(s)")
     except ArchiveError as error:
         raise SrExportError(f"{error}; no SR was kept (export again)") from None
-    store.log_action("send-sr", actor, after={"export": [{
-        "archive": shown, "files": [p.name for p in files]}]})  # fmt: skip
+    record: dict[str, object] = {"archive": shown, "files": [p.name for p in files]}
+    if final:
+        record["final"] = list(done.reads)
+    store.log_action(action, actor, after={"export": [record]})
     print(f"recist-review: {len(files)} SR file(s) sent to {shown} (STOW-RS)", file=sys.stderr)
 
 
@@ -141,11 +144,14 @@ def _final(args: argparse.Namespace, desk: AdjudicationDesk) -> int:
                   f"{review.note}", file=sys.stderr)  # fmt: skip
             continue
         reads.append(state.reads[ReadKey(review.case_id, review.final_reader)])
-    done = write_srs(reads, args.sr, images_base=_images(desk.session._store))
-    desk.session._store.log_action("export-final-sr", desk.session.user, after={"export": [{
+    store, user = desk.session._store, desk.session.user
+    done = write_srs(reads, args.sr, images_base=_images(store))
+    if getattr(args, "sr_archive", None) is not None:  # the record names the archive, once sent
+        _send(args, done, store, user, action="export-final-sr", final=True)
+        return _report(done, args)
+    store.log_action("export-final-sr", user, after={"export": [{
         "folder": str(args.sr), "files": [p.name for p in done.files],
         "final": list(done.reads)}]})  # fmt: skip
-    _send(args, done, desk.session._store, desk.session.user)
     return _report(done, args)
 
 

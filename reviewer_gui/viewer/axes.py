@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import ndimage  # type: ignore[import-untyped]
 from scipy.spatial import ConvexHull, QhullError  # type: ignore[import-untyped]
 
 RowCol = tuple[float, float]
@@ -56,7 +57,9 @@ def measure_mask(
         return None
     scale = np.array([float(spacing_mm[0]), float(spacing_mm[1])])
     pts = np.column_stack([rows, cols]).astype(float) * scale  # mm, (y, x)
-    i, j = _farthest_pair(pts, tolerance=LONG_TOLERANCE_PX * float(scale.min()))
+    # the convex hull's vertices are edge pixels: only they are searched for the farthest pair
+    edge = np.flatnonzero((mask & ~ndimage.binary_erosion(mask))[rows, cols])
+    i, j = _farthest_pair(pts, tolerance=LONG_TOLERANCE_PX * float(scale.min()), edge=edge)
     d = pts[j] - pts[i]
     if not d.any():  # one pixel (or a pixel row of one): along the rows by convention
         d = np.array([1.0, 0.0])
@@ -91,18 +94,20 @@ def measure_mask(
     return long, short
 
 
-def _farthest_pair(pts: npt.NDArray[np.float64], tolerance: float = 0.0) -> tuple[int, int]:
+def _farthest_pair(pts: npt.NDArray[np.float64], tolerance: float = 0.0,
+                   edge: npt.NDArray[np.intp] | None = None) -> tuple[int, int]:  # fmt: skip
     """Indices of the two points farthest apart (over the convex hull's vertices); of the pairs
     within `tolerance` (mm) of the farthest, the one nearest the mask's principal axis.
 
     A blunt end of a few pixels in one column offers pairs a fraction of a pixel apart in
     length and degrees apart in direction; the principal axis (second moments of every pixel)
     does not depend on which edge pixel the noise kept, so the proposal's long axis does not
-    swing with it (nor, after it, the short axis' position)."""
-    candidates = np.arange(len(pts))
-    if len(pts) >= 3:
+    swing with it (nor, after it, the short axis' position). `edge`: indices of the points
+    that may be hull vertices (a mask's edge pixels), all if ``None``."""
+    candidates = np.arange(len(pts)) if edge is None or len(edge) == 0 else edge
+    if len(candidates) >= 3:
         with contextlib.suppress(QhullError):  # collinear: every point stays a candidate
-            candidates = ConvexHull(pts).vertices
+            candidates = candidates[ConvexHull(pts[candidates]).vertices]
     hull = pts[candidates]
     dist = np.sqrt(((hull[:, None, :] - hull[None, :, :]) ** 2).sum(axis=-1))
     a, b = np.unravel_index(int(np.argmax(dist)), dist.shape)

@@ -6,14 +6,18 @@ the longest diameter perpendicular to it (RECIST 1.1). Five methods are kept, co
 in ``benchmarks/assist.py`` (``benchmarks/assist_RESULTS.md``):
 
 - ``"interpolated"`` (the default): ``"smoothed"``'s mask, then the half-contrast outline at a
-  fraction of a pixel (:mod:`.outline`: the pixels interpolated onto a grid of 0.15 mm or
-  finer and cut at the half-contrast level, within one pixel of the mask and never into a
-  split-off lesion or rim), and the axes of that outline; a node's of its convex hull (a
-  fatty hilum notches the outline: a reader measures across it). The lesion's HU is the
-  median of its core's inner half (a small blurred lesion's core takes in the partial volume
-  of its edge, which moved the half-contrast level outwards, or past the seed). A pixel mask
-  is off by up to a pixel (17 % of a 12 mm lesion on 2 mm pixels); this outline, by a
-  tenth to two fifths of one at the median (``benchmarks/assist_RESULTS.md``).
+  fraction of a pixel (:mod:`.outline`: the pixels, smoothed by only
+  :data:`OUTLINE_SMOOTH_MM`, interpolated onto a grid of 0.15 mm or finer and cut at the
+  half-contrast level, within one pixel of the mask and never into a split-off lesion or
+  rim), and the axes of that outline; a node's of its convex hull (a fatty hilum notches
+  the outline: a reader measures across it). The lesion's HU is the median of the inner
+  half of its core, then of the region grown at that first half-contrast level (a small
+  blurred lesion's core takes in the partial volume of its edge, which moved the level
+  outwards, or past the seed). A click whose own neighbourhood finds no lesion (on a small
+  lesion's edge, on a node's fatty hilum) tries the flattest pixels within :data:`SEED_MM`
+  of it, for a lesion whose outline's hull contains the click. A pixel mask is off by up
+  to a pixel (17 % of a 12 mm lesion on 2 mm pixels); this outline, by a tenth to two
+  fifths of one at the median (``benchmarks/assist_RESULTS.md``).
 - ``"smoothed"``: ``"half_contrast"`` on the window smoothed by a Gaussian of
   :data:`SMOOTH_MM` (noise of 15-25 HU no longer lets the lesion's core leak into its host,
   and a blurred edge keeps its half-contrast level), the mask opened by one pixel (the
@@ -52,6 +56,7 @@ import numpy as np
 import numpy.typing as npt
 import SimpleITK
 from scipy import ndimage  # type: ignore[import-untyped]
+from scipy.spatial import ConvexHull, QhullError  # type: ignore[import-untyped]
 
 from .axes import Axis, measure_mask
 from .edges import refine_axis
@@ -77,6 +82,12 @@ SMOOTH_MM = 0.7
 #: "smoothed": a neck this much (mm) narrower than the smaller of two touching lesions'
 #: inscribed radius splits them (watershed of the mask's distance map).
 SPLIT_MM = 1.5
+#: "interpolated": the Gaussian's sigma (mm) of the pixels its outline is cut from; less than
+#: :data:`SMOOTH_MM`, which rounds a lobe's tip and a neck (benchmarks/assist_RESULTS.md).
+OUTLINE_SMOOTH_MM = 0.6
+#: "interpolated": when neither neighbourhood of the seed finds a lesion, this many of the
+#: flattest pixels within SEED_MM of it are tried (a lesion found must contain the click).
+RESEEDS = 3
 RING_MM = (2.0, 6.0)  # the host's ring: between these dilations of the core (mm)
 
 
@@ -119,13 +130,15 @@ def propose_measurement(
     row_mm, col_mm = (float(s) for s in pixel_spacing_mm)
     if not (row_mm > 0 and col_mm > 0):
         raise ValueError(f"pixel spacing must be positive, got {pixel_spacing_mm}")
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
     r, c = round(float(seed[0])), round(float(seed[1]))
     if not (0 <= r < hu.shape[0] and 0 <= c < hu.shape[1]):
         return None
     # The window: any lesion up to max_diameter_mm that contains the seed fits inside it.
     hr, hc = int(np.ceil(max_diameter_mm / row_mm)) + 1, int(np.ceil(max_diameter_mm / col_mm)) + 1
     r0, c0 = max(r - hr, 0), max(c - hc, 0)
-    window = np.ascontiguousarray(hu[r0:r + hr + 1, c0:c + hc + 1], dtype=np.float32)
+    window = raw = np.ascontiguousarray(hu[r0:r + hr + 1, c0:c + hc + 1], dtype=np.float32)
     image = sitk.GetImageFromArray(window)
     if method in REFINED:
         image.SetSpacing((col_mm, row_mm))
@@ -138,39 +151,24 @@ def propose_measurement(
     # edge and its HU spread lets the core leak (to the window's edge, or into the host, which
     # leaves no contrast); the seed's own 3 x 3 pixels do not.
     radii = (radius, 1) if method in REFINED and radius > 1 else (radius,)
-    for r_seed in radii:
-        core = _confidence(image, seed_xy, r_seed)
-        if core is None:
-            continue
-        lesion_hu, host_hu = _contrast(window, core, (row_mm, col_mm),
-                                       inner=method == "interpolated")  # fmt: skip
-        if abs(host_hu - lesion_hu) >= MIN_CONTRAST_HU:
+    tries = [(seed_xy, r_seed) for r_seed in radii]
+    if method == "interpolated":  # then from the flattest pixels near a click on an edge
+        tries += [([xy], 1) for xy in _flattest_near(window, seed_xy[0], radius)]
+    for start, r_seed in tries:
+        region = _region(image, window, start, r_seed, (row_mm, col_mm), method)
+        if region is not None and (start == seed_xy or _within_hull(region[0], seed_xy[0])):
             break
     else:
         return None
-    excluded = np.zeros(window.shape, dtype=bool)
-    if method in ("half_contrast", *REFINED):
-        half = abs(host_hu - lesion_hu) / 2
-        grown = sitk.ConnectedThreshold(image, seedList=seed_xy, lower=lesion_hu - half,
-                                        upper=lesion_hu + half)  # fmt: skip
-        mask = sitk.GetArrayFromImage(sitk.BinaryFillhole(grown)).astype(bool)
-        if method in REFINED:
-            grown_mask = mask
-            mask = _split_at_neck(_without_rims(mask, seed_xy[0]), seed_xy[0], (row_mm, col_mm))
-            excluded = grown_mask & ~mask
-    elif method == "confidence":
-        mask = core
-    else:
-        raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
-    if mask.sum() < MIN_PIXELS or _touches_edge(mask):
-        return None
+    mask, excluded, lesion_hu, host_hu = region
     axes = measure_mask(mask, (row_mm, col_mm), offset=(r0, c0))
     if axes is None or axes[0].length_mm > max_diameter_mm:
         return None
     long, short = axes
     if method == "interpolated":
-        fine = interpolated_axes(window, mask, excluded, lesion_hu, host_hu, (row_mm, col_mm),
-                                 (r0, c0), convex=nodal)  # fmt: skip
+        outline_pixels = _smoothed_near(raw, mask, OUTLINE_SMOOTH_MM, (row_mm, col_mm))
+        fine = interpolated_axes(outline_pixels, mask, excluded, lesion_hu, host_hu,
+                                 (row_mm, col_mm), (r0, c0), convex=nodal)  # fmt: skip
         if fine is None:
             return None
         long, short = fine
@@ -178,6 +176,54 @@ def propose_measurement(
         long = refine_axis(long, window, lesion_hu, host_hu, (row_mm, col_mm), (r0, c0))
         short = refine_axis(short, window, lesion_hu, host_hu, (row_mm, col_mm), (r0, c0))
     return ProposedMeasurement(long, short, nodal, lesion_hu, host_hu, method)
+
+
+def _region(image: SimpleITK.Image, window: npt.NDArray[np.float32],
+            seed_xy: list[tuple[int, int]], radius: int, spacing: tuple[float, float],
+            method: Method) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_], float,
+                                     float] | None:  # fmt: skip
+    """(mask, excluded, lesion HU, host HU) of the lesion grown from the seed whose core
+    starts from a neighbourhood of `radius` pixels; ``None`` if that core gives no lesion
+    (no core, too little contrast, a region too small or reaching the window's edge: a core
+    that leaked into the whole organ around a small lesion, whose smaller neighbourhood may
+    still find it)."""
+    core = _confidence(image, seed_xy, radius)
+    if core is None:
+        return None
+    lesion_hu, host_hu = _contrast(window, core, spacing, inner=method == "interpolated")
+    if abs(host_hu - lesion_hu) < MIN_CONTRAST_HU:
+        return None
+    excluded = np.zeros(window.shape, dtype=bool)
+    if method == "confidence":
+        mask = core
+    else:
+        mask = _grown(image, seed_xy, lesion_hu, host_hu)
+        if method == "interpolated" and mask.sum() >= MIN_PIXELS and not _touches_edge(mask):
+            # the HU again from the grown region, not from the core: a core that leaked
+            # into the blurred edge of a small lesion put the lesion's HU part way to the
+            # host's (a 6 mm wide one: 15 HU, its short axis 15 % long)
+            lesion_hu, host_hu = _contrast(window, mask, spacing, inner=True)
+            if abs(host_hu - lesion_hu) < MIN_CONTRAST_HU:
+                return None
+            mask = _grown(image, seed_xy, lesion_hu, host_hu)
+        if method in REFINED:
+            grown_mask = mask
+            mask = _split_at_neck(_without_rims(mask, seed_xy[0]), seed_xy[0], spacing)
+            excluded = grown_mask & ~mask
+    if mask.sum() < MIN_PIXELS or _touches_edge(mask):
+        return None
+    return mask, excluded, lesion_hu, host_hu
+
+
+def _grown(image: SimpleITK.Image, seed_xy: list[tuple[int, int]], lesion_hu: float,
+           host_hu: float) -> npt.NDArray[np.bool_]:  # fmt: skip
+    """Every pixel connected to the seed on the lesion's side of the half-contrast level
+    (within the lesion's HU +- half the contrast), holes filled."""
+    half = abs(host_hu - lesion_hu) / 2
+    grown = sitk.ConnectedThreshold(image, seedList=seed_xy, lower=lesion_hu - half,
+                                    upper=lesion_hu + half)  # fmt: skip
+    mask: npt.NDArray[np.bool_] = sitk.GetArrayFromImage(sitk.BinaryFillhole(grown)) > 0
+    return mask
 
 
 def _confidence(
@@ -203,6 +249,11 @@ def _contrast(window: npt.NDArray[np.float32], core: npt.NDArray[np.bool_],
     half only (its pixels at least half the deepest one's distance from its edge): a small
     blurred lesion's core reaches into its edge's partial volume, whose HU would move the
     half-contrast level outwards (or past the lesion's own centre)."""
+    rows, cols = np.nonzero(core)  # the ring lies within RING_MM[1] of the core's box
+    margin = [int(np.ceil(RING_MM[1] / s)) + 1 for s in spacing]
+    r0, c0 = max(int(rows.min()) - margin[0], 0), max(int(cols.min()) - margin[1], 0)
+    r1, c1 = int(rows.max()) + margin[0] + 1, int(cols.max()) + margin[1] + 1
+    core, window = core[r0:r1, c0:c1], window[r0:r1, c0:c1]
     near = sitk.GetArrayFromImage(_dilate(core, RING_MM[0], spacing)).astype(bool)
     outer = sitk.GetArrayFromImage(_dilate(core, RING_MM[1], spacing)).astype(bool)
     ring = outer & ~near
@@ -255,6 +306,59 @@ def _split_at_neck(mask: npt.NDArray[np.bool_], seed_xy: tuple[int, int],
     box = mask[r0:r1, c0:c1]
     part[r0:r1, c0:c1] = box & (basins == basins[seed_xy[1] - r0, seed_xy[0] - c0])
     return part
+
+
+def _flattest_near(window: npt.NDArray[np.float32], seed_xy: tuple[int, int],
+                   radius: int) -> list[tuple[int, int]]:  # fmt: skip
+    """Up to :data:`RESEEDS` pixels (x, y) within `radius` of the seed where the (smoothed)
+    window is flattest, flattest first, at least `radius` apart: where a click on a lesion's
+    edge or in a node's fatty hilum (whose HU spread lets the core leak into the fat around)
+    finds the lesion's inside."""
+    x, y = seed_xy
+    y0, x0 = max(y - radius, 1), max(x - radius, 1)
+    patch = window[y0 - 1:y + radius + 2, x0 - 1:x + radius + 2].astype(np.float64)
+    if min(patch.shape) < 3:  # a window a few pixels across: no neighbourhood to search
+        return []
+    d_row, d_col = np.gradient(patch)
+    steep = np.hypot(d_row, d_col)[1:-1, 1:-1]
+    rows, cols = np.mgrid[y0:y0 + steep.shape[0], x0:x0 + steep.shape[1]]
+    near = (rows - y) ** 2 + (cols - x) ** 2 <= radius**2
+    picked: list[tuple[int, int]] = []
+    for k in np.argsort(np.where(near, steep, np.inf), axis=None):
+        if len(picked) == RESEEDS or not near.flat[k]:
+            break
+        xy = int(cols.flat[k]), int(rows.flat[k])
+        if all(max(abs(xy[0] - p[0]), abs(xy[1] - p[1])) >= radius for p in picked):
+            picked.append(xy)
+    return picked
+
+
+def _within_hull(mask: npt.NDArray[np.bool_], xy: tuple[int, int]) -> bool:
+    """Whether pixel `xy` (x, y) lies in the convex hull of `mask`'s pixels."""
+    if mask[xy[1], xy[0]]:
+        return True
+    points = np.argwhere(mask)[:, ::-1].astype(float)
+    try:
+        equations = ConvexHull(points).equations
+    except QhullError:
+        return False
+    return bool(np.all(equations[:, :2] @ np.asarray(xy, float) + equations[:, 2] <= 1e-9))
+
+
+def _smoothed_near(pixels: npt.NDArray[np.float32], mask: npt.NDArray[np.bool_], sigma_mm: float,
+                   spacing: tuple[float, float]) -> npt.NDArray[np.float32]:  # fmt: skip
+    """`pixels` smoothed by a Gaussian of `sigma_mm` around `mask` (its box, with a margin
+    beyond the outline's search and the kernel's reach); elsewhere as they were."""
+    rows, cols = np.nonzero(mask)
+    margin = [3 + int(np.ceil(4 * sigma_mm / s)) for s in spacing]
+    r0, c0 = max(int(rows.min()) - margin[0], 0), max(int(cols.min()) - margin[1], 0)
+    r1, c1 = int(rows.max()) + margin[0] + 1, int(cols.max()) + margin[1] + 1
+    box = sitk.GetImageFromArray(np.ascontiguousarray(pixels[r0:r1, c0:c1]))
+    box.SetSpacing((spacing[1], spacing[0]))
+    out = pixels.copy()
+    out[r0:r1, c0:c1] = sitk.GetArrayFromImage(sitk.DiscreteGaussian(box, sigma_mm**2, 32, 0.01,
+                                                                     True))  # fmt: skip
+    return out
 
 
 def _touches_edge(mask: npt.NDArray[np.bool_]) -> bool:

@@ -6,7 +6,9 @@ prior) and predict where a lesion of the earlier scan lies on the follow-up (iss
 two): a rigid (Euler) transform first, from the bodies' centres, then an affine one started
 from it, both by Mattes mutual information (CT of one patient on two days: same HU, but
 contrast timing and a different table), at two resolutions. It is plain computation (no Qt,
-no shared state), for a worker thread.
+no shared state), for a worker thread; a :class:`Stop` asked for from another thread (the
+reader closed the window) ends it at the optimizer's next iteration
+(:class:`RegistrationStopped`).
 
 The result, :class:`Registration`, is the affine map of the earlier scan's patient coordinates
 (LPS, mm) to the follow-up's, as numbers (:meth:`Registration.to_dict` for a project's cache,
@@ -22,6 +24,7 @@ patient lay the same way on both days and off by the table's shift otherwise.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -71,6 +74,32 @@ class Scan(Protocol):
 
 class RegistrationError(ValueError):
     """The two series cannot be registered (too few slices, no overlap); the message says why."""
+
+
+class RegistrationStopped(Exception):
+    """The registration was stopped on request (:class:`Stop`): no result, not a failure."""
+
+
+class Stop:
+    """A request to stop a running registration, made from any thread; the registration
+    checks it between its steps and at every iteration of its optimizers (SimpleITK's
+    ``StopRegistration`` from an iteration command)."""
+
+    def __init__(self) -> None:
+        self._requested = threading.Event()
+        self.iterations = 0  # the optimizers' iterations run so far (its progress)
+
+    def request(self) -> None:
+        self._requested.set()
+
+    @property
+    def requested(self) -> bool:
+        return self._requested.is_set()
+
+    def check(self) -> None:
+        """Raise :class:`RegistrationStopped` once a stop was requested."""
+        if self.requested:
+            raise RegistrationStopped("the registration was stopped")
 
 
 @dataclass(frozen=True)
@@ -127,17 +156,21 @@ class PredictedPosition:
     reason: str  # why this position, in words for the reader
 
 
-def register_series(earlier: Scan, follow_up: Scan) -> Registration:
-    """Register `follow_up` to `earlier` (the baseline or the prior): rigid, then affine."""
+def register_series(earlier: Scan, follow_up: Scan, *,
+                    stop: Stop | None = None) -> Registration:  # fmt: skip
+    """Register `follow_up` to `earlier` (the baseline or the prior): rigid, then affine.
+    :class:`RegistrationStopped` once `stop` is requested (from another thread)."""
+    stop = stop if stop is not None else Stop()
     fixed, moving = _binned(earlier), _binned(follow_up)
+    stop.check()
     start = _initial(fixed, moving)
     try:
-        rigid = _run(fixed, moving, start, iterations=120)
+        rigid = _run(fixed, moving, start, iterations=120, stop=stop)
         affine = sitk.AffineTransform(3)
         affine.SetCenter(rigid.GetCenter())
         affine.SetMatrix(rigid.GetMatrix())
         affine.SetTranslation(rigid.GetTranslation())
-        final = _run(fixed, moving, affine, iterations=80)
+        final = _run(fixed, moving, affine, iterations=80, stop=stop)
     except RuntimeError as error:  # e.g. no sample of one image maps into the other
         raise RegistrationError(f"the series do not overlap enough to register ({error})"
                                 .splitlines()[0]) from None  # fmt: skip
@@ -278,11 +311,22 @@ def _method(iterations: int, voxels: int) -> Any:
     return method
 
 
-def _run(fixed: SitkImage, moving: SitkImage, start: SitkTransform,
-         iterations: int) -> Any:  # fmt: skip
+def _run(fixed: SitkImage, moving: SitkImage, start: SitkTransform, iterations: int,
+         stop: Stop) -> Any:  # fmt: skip
     method = _method(iterations, fixed.GetNumberOfPixels())
     method.SetInitialTransform(start, inPlace=False)
-    result = method.Execute(fixed, moving)
+
+    def iterated() -> None:  # in this thread, at each iteration of each level
+        stop.iterations += 1
+        if stop.requested:
+            method.StopRegistration()  # this level; the next one stops at its first
+
+    method.AddCommand(sitk.sitkIterationEvent, iterated)
+    try:
+        result = method.Execute(fixed, moving)
+    finally:
+        method.RemoveAllCommands()  # the command refers to the method: no cycle left
+    stop.check()
     if result.GetName() == "CompositeTransform":
         result = sitk.CompositeTransform(result).GetNthTransform(0)
     return type(start)(result)  # Execute hands back a generic Transform: downcast it

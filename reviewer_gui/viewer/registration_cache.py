@@ -25,17 +25,24 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from reviewer_gui.dicom import DicomLoadError
+from reviewer_gui.dicom import DicomLoadError, load_series
 
 from . import registration as reg
 from .find_again import Geometry, SeriesGeometry
-from .registration import Registration, RegistrationError, Scan, register_series
+from .registration import (
+    Registration,
+    RegistrationError,
+    RegistrationStopped,
+    Scan,
+    Stop,
+    register_series,
+)
 
 CACHE_DIR_ENV = "RECIST_REVIEW_REGISTRATION_CACHE_DIR"
 #: The method, as far as it changes the result: part of every entry's digest.
@@ -110,13 +117,16 @@ class RegistrationCache:
 @dataclass(frozen=True)
 class RegistrationJob:
     """Register the follow-up series to an earlier one (the baseline or the prior).
-    ``earlier`` and ``follow_up`` hand over the loaded series, or load it (in the worker)."""
+    ``earlier`` and ``follow_up`` hand over the loaded series, or load it (in the worker);
+    ``stop``, requested from any thread, ends the job at its next step, optimizer iteration
+    or (:func:`archive_loader`) image arriving."""
 
     earlier_label: str
     earlier_uid: str
     follow_up_uid: str
     earlier: Callable[[], Series]
     follow_up: Callable[[], Series]
+    stop: Stop = field(default_factory=Stop, compare=False)
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -135,30 +145,62 @@ class RegistrationOutcome:
     error: str = ""  # why there is no registration, in words
     cached: bool = False  # read from the cache, not computed
     note: str = ""  # e.g. why it could not be cached
+    stopped: bool = False  # stopped on request (the window closed): nothing to keep
 
     @classmethod
     def failed(cls, job: RegistrationJob, error: str,
                geometry: Geometry | None = None) -> RegistrationOutcome:  # fmt: skip
         return cls(job.earlier_label, job.pair, None, geometry, error)
 
+    @classmethod
+    def stopped_on_request(cls, job: RegistrationJob) -> RegistrationOutcome:
+        return cls(job.earlier_label, job.pair, None, None, "the registration was stopped",
+                   stopped=True)  # fmt: skip
+
+
+def archive_loader(url: str, series_uid: str, stop: Stop) -> Callable[[], Series]:
+    """Loads the series `series_uid` from the DICOMweb archive `url` (through the reader's
+    cache), ending with :class:`RegistrationStopped` at the next image once `stop` is
+    requested (the download's partial files discarded, nothing cached)."""
+
+    def check(done: int, total: int) -> None:
+        stop.check()
+
+    return lambda: load_series(url, series_uid=series_uid, on_progress=check)
+
 
 def run_registration(job: RegistrationJob, cache: RegistrationCache | None,
                      ) -> RegistrationOutcome:  # fmt: skip
     """The worker's job (plain computation and files, no Qt): load what is not loaded, look
     the pair up in `cache`, else register and cache it. Never raises for a series that
-    cannot be read or registered: the outcome says why."""
+    cannot be read or registered: the outcome says why. Once ``job.stop`` is requested (from
+    another thread) it ends at its next step or optimizer iteration, caching nothing: the
+    outcome is ``stopped``."""
+    stop = job.stop
     try:
-        earlier, follow_up = job.earlier(), job.follow_up()
-    except (DicomLoadError, OSError, KeyError) as error:
-        return RegistrationOutcome.failed(job, f"{job.earlier_label} cannot be loaded to "
-                                          f"register to: {error}")  # fmt: skip
+        stop.check()
+        try:
+            earlier = job.earlier()
+            stop.check()
+            follow_up = job.follow_up()
+        except (DicomLoadError, OSError, KeyError) as error:
+            return RegistrationOutcome.failed(job, f"{job.earlier_label} cannot be loaded to "
+                                              f"register to: {error}")  # fmt: skip
+        stop.check()
+        return _registered(job, cache, earlier, follow_up, stop)
+    except RegistrationStopped:
+        return RegistrationOutcome.stopped_on_request(job)
+
+
+def _registered(job: RegistrationJob, cache: RegistrationCache | None, earlier: Series,
+                follow_up: Series, stop: Stop) -> RegistrationOutcome:  # fmt: skip
     geometry = Geometry.of(earlier)
     digest = inputs_digest(earlier, follow_up)
     found = None if cache is None else cache.get(job.earlier_uid, job.follow_up_uid, digest)
     if found is not None:
         return RegistrationOutcome(job.earlier_label, job.pair, found, geometry, cached=True)
     try:
-        registration = register_series(earlier, follow_up)
+        registration = register_series(earlier, follow_up, stop=stop)
     except RegistrationError as error:
         return RegistrationOutcome.failed(job, f"it cannot be registered to "
                                           f"{job.earlier_label}: {error}", geometry)  # fmt: skip

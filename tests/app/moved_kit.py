@@ -1,7 +1,7 @@
 """A follow-up where the patient lay otherwise: SUBJ-001's baseline (the sample scans' own
 files) and an M2 rendered with the whole body moved by a known shift in patient coordinates
 (the same table position), or stored upside down (a registration that must fail), written as
-DICOM files the app imports like any other study."""
+DICOM files the app imports like any other study; and the window opened on them."""
 
 from __future__ import annotations
 
@@ -11,12 +11,19 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from PyQt6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
+from reviewer_gui.qt.app import open_window
+from reviewer_gui.qt.main_window import MainWindow
+from reviewer_gui.reading import Category, ReadKey
 from reviewer_gui.sample_scans import generator as gen
 
-from .helpers import SAMPLE_SCANS
+from .helpers import SAMPLE_SCANS, ready, truth_segments
 
 SUBJECT = "SUBJ-001"
+KEY = ReadKey(SUBJECT, "alice")
+ORGANS = {"T1": "liver", "T2": "lung"}
 SHIFT_MM = (12.0, -8.0, -10.0)  # x, y, z (LPS): every organ and lesion at M2 lies there
 
 
@@ -56,3 +63,28 @@ def write_moved_study(root: Path, shift_mm: Sequence[float] = SHIFT_MM, *,
     gen.write_series(root / SUBJECT / "M2", hu, zs, subject_id=SUBJECT, date=subject.dates[1],
                      series_key=f"{SUBJECT}/M2", signed=subject.signed)  # fmt: skip
     return root
+
+
+def open_moved(qtbot: QtBot, tmp_path: Path, *, upside_down: bool) -> MainWindow:
+    """The moved study imported, T1 and T2 measured at the baseline, T2 chosen there."""
+    root = write_moved_study(tmp_path / "scans", upside_down=upside_down)
+    window = open_window(tmp_path / "reading.db", reader="alice", dicom=root)
+    window.confirm = lambda text: True
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: ready(window), timeout=30_000)
+    assert window.session.timepoint == "BASELINE"
+    project, view = window.session.project, window.views.current
+    assert view is not None
+    for lesion_id, organ in ORGANS.items():
+        project.add_lesion(KEY, Category.TARGET, organ, lesion_id=lesion_id)
+        long, short, plane = truth_segments(view.volume, SUBJECT, "BASELINE", lesion_id)
+        project.measure(KEY, "BASELINE", lesion_id, long, plane, short_axis=short)
+    window.session.select_lesion("T2")
+    return window
+
+
+def to_m2(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.timepoint == "M2"

@@ -16,39 +16,15 @@ import pytest
 from PyQt6.QtCore import QRunnable, Qt
 from pytestqt.qtbot import QtBot
 
-from reviewer_gui.qt.app import open_window
 from reviewer_gui.qt.image_view import ImageView
 from reviewer_gui.qt.main_window import MainWindow
-from reviewer_gui.reading import Category, ReadKey
 from reviewer_gui.viewer.focus import window_for
 from reviewer_gui.viewer.registration import QUALITY_THRESHOLD
 
-from .helpers import ready, truth_segments
-from .moved_kit import SHIFT_MM, SUBJECT, moved_lesion_centre, write_moved_study
+from .helpers import ready
+from .moved_kit import KEY, ORGANS, SHIFT_MM, moved_lesion_centre, open_moved, to_m2
 
-KEY = ReadKey(SUBJECT, "alice")
 FOUND_MM = 10.0  # issue 17: the predicted lesion centre within 10 mm
-ORGANS = {"T1": "liver", "T2": "lung"}
-
-
-def open_moved(qtbot: QtBot, tmp_path: Path, *, upside_down: bool) -> MainWindow:
-    """The moved study imported, T1 and T2 measured at the baseline, T2 chosen there."""
-    root = write_moved_study(tmp_path / "scans", upside_down=upside_down)
-    window = open_window(tmp_path / "reading.db", reader="alice", dicom=root)
-    window.confirm = lambda text: True
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    qtbot.waitUntil(lambda: ready(window), timeout=30_000)
-    assert window.session.timepoint == "BASELINE"
-    project, view = window.session.project, window.views.current
-    assert view is not None
-    for lesion_id, organ in ORGANS.items():
-        project.add_lesion(KEY, Category.TARGET, organ, lesion_id=lesion_id)
-        long, short, plane = truth_segments(view.volume, SUBJECT, "BASELINE", lesion_id)
-        project.measure(KEY, "BASELINE", lesion_id, long, plane, short_axis=short)
-    window.session.select_lesion("T2")
-    return window
 
 
 @pytest.fixture
@@ -73,11 +49,6 @@ def shown_centre_mm(view: ImageView) -> np.ndarray:
     _, sy, sx = volume.spacing_mm
     return (np.asarray(volume.image_positions_mm[k]) + row * sy *
             np.asarray(volume.column_direction) + col * sx * np.asarray(volume.row_direction))
-
-
-def to_m2(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
-    assert window.session.timepoint == "M2"
 
 
 def test_a_lesion_is_found_again_on_a_moved_follow_up(qtbot: QtBot, moved: MainWindow) -> None:

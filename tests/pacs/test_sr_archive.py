@@ -3,7 +3,9 @@ written into a folder; refused in one line when the archive refuses, nothing lef
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
 import sqlite3
 from io import BytesIO
 from pathlib import Path
@@ -13,11 +15,14 @@ import pytest
 from orthanc_kit import PASSWORD, Orthanc
 from pg_server import PgDatabase
 from postgres.test_sr_export import CASE, PASSWORDS, server_project
-from reading.kit import SAMPLE_SCANS
-from sr.kit import sample_project
+from reading.kit import SAMPLE_SCANS, gen, series_ref, subject
+from sr.kit import PASSWORDS as SR_PASSWORDS
+from sr.kit import add_users, read_signed_in, sample_project
 
 from reviewer_gui.cli import main
 from reviewer_gui.dicom._dicomweb import Connection, parse_server
+from reviewer_gui.engine_adapter import RecistEngine
+from reviewer_gui.review import sign_in
 from reviewer_gui.store import open_store
 from reviewer_gui.store.image_folder import set_images_folder
 from reviewer_gui.store.postgres import PostgresStore
@@ -97,3 +102,31 @@ def test_the_srs_of_a_postgresql_project_go_to_the_archive(
             "SELECT actor, after FROM audit_record WHERE action = 'send-sr'")]  # fmt: skip
     assert len(sent) == 1 and sent[0][0] == "alice"
     assert own_orthanc.url in str(sent[0][1]) and PASSWORD not in str(sent[0][1])
+
+
+def test_the_final_srs_go_to_the_archive_with_one_record_naming_it(
+        own_orthanc: Orthanc, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--final --sr URL``: the adjudicator's export-final-sr record names the archive (never
+    the temporary folder the files were written in first, nor the password), once."""
+    study = tmp_path / "study.db"
+    add_users(study)
+    with sign_in(study, "ada", SR_PASSWORDS["ada"], engine=RecistEngine()) as ada:
+        ada.add_subject("SUBJ-001")
+        for label, date in zip(gen.TIMEPOINTS, subject("SUBJ-001").dates, strict=True):  # type: ignore[attr-defined]
+            ada.add_timepoint("SUBJ-001", label, dt.date.fromisoformat(date),
+                              series_ref("SUBJ-001", label))
+    for reader in ("alice", "bob"):
+        read_signed_in(study, reader, "SUBJ-001", "SUBJ-001")
+    monkeypatch.setattr("sys.stdin", io.StringIO(SR_PASSWORDS["carol"] + "\n"))
+    assert main(["export", str(study), "--sr", own_orthanc.url_with_credentials, "--final",
+                 "--user", "carol", "--password-stdin"]) == 0  # fmt: skip
+    assert sorted(str(ds.PatientID) for ds in held_srs(own_orthanc)) == ["SUBJ-001"] * 4
+    with sqlite3.connect(study) as db:
+        records = [(actor, json.loads(after)) for actor, action, after in db.execute(
+            "SELECT actor, action, after FROM audit_record WHERE action IN "
+            "('export-final-sr', 'send-sr')")]  # fmt: skip
+    assert [actor for actor, _ in records] == ["carol"]
+    export, = records[0][1]["export"]
+    assert export["archive"] == own_orthanc.url and "folder" not in export
+    assert len(export["files"]) == 4 and len(export["final"]) == 1
+    assert PASSWORD not in json.dumps(records)

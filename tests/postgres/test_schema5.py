@@ -84,8 +84,8 @@ def test_points_provenance_and_retractions_are_the_same_on_both_backends(
 def test_a_postgresql_project_of_an_older_schema_is_refused_with_a_message(
     pg_database: PgDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Its tables would lack columns this program writes: refused when opened, not upgraded
-    in place (the store_version row says which schema it is)."""
+    """Its tables would lack columns this program writes: refused when opened (the
+    store_version row says which schema it is); ``test_upgrade`` upgrades a real one."""
     monkeypatch.setattr(bootstrap, "SCHEMA_VERSION", SCHEMA_VERSION - 1)
     create_project(pg_database.url, "ada", PASSWORDS["ada"]).close()
     monkeypatch.undo()

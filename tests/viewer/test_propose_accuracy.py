@@ -25,8 +25,8 @@ from reviewer_gui.viewer.propose import propose_measurement
 from .conftest import SAMPLE_SCANS
 
 INSTANCES = range(8)
-#: the classes where benchmarks/assist.py meets the 95th-percentile target on 20 lesions
-TARGET_MET = ("ellipse", "irregular", "low_contrast", "organ_edge", "noisy", "node_hilum")
+#: the classes where benchmarks/assist.py meets the 95th-percentile target on 20 lesions: all
+TARGET_MET = lc.CLASSES
 
 
 @cache
@@ -61,6 +61,23 @@ def test_the_visible_outline_is_the_ellipsoid_where_half_the_slice_is_lesion() -
             assert long_mm == pytest.approx(les.long_mm * k, abs=0.1)
             assert short_mm == pytest.approx(les.short_mm * k, abs=0.1)
             assert long_mm < les.long_mm and short_mm < les.short_mm
+
+
+def test_the_rendered_outline_is_the_visible_one_where_the_generator_samples_it() -> None:
+    """The generator samples the plane every third of a pixel, on the lesion's centre: along
+    each axis, the sub-samples j * SUB_MM with |j| SUB_MM <= k * semi-axis are at least half
+    lesion (the central through-plane sub-sample and both outer ones), 2 floor(k a / SUB_MM) + 1
+    of them; the rendered axis spans them, each end half a sub-sample past the last, so within
+    half a sub-sample of the visible outline's."""
+    for subj in gen.subjects():
+        for lesions in subj.lesions:
+            for les in lesions:
+                k = np.sqrt(1 - (gen.SLICE_MM / 3 / (les.short_mm / 2)) ** 2)
+                long_mm, short_mm = lc.rendered_axes(les, les.center[2])
+                for rendered, axis_mm in ((long_mm, les.long_mm), (short_mm, les.short_mm)):
+                    n = 2 * np.floor(k * axis_mm / 2 / lc.SUB_MM + 1e-9) + 1
+                    assert rendered == pytest.approx(n * lc.SUB_MM, abs=1e-9)
+                    assert abs(rendered - k * axis_mm) <= lc.SUB_MM + 1e-9
 
 
 def test_every_sample_lesion_within_a_few_tenths_of_a_2_mm_pixel() -> None:
@@ -117,10 +134,11 @@ def test_a_nodes_short_axis_is_measured_across_its_fatty_hilum() -> None:
 def test_a_small_blurred_lesion_is_measured_not_refused() -> None:
     """partial_volume-12, a 9 x 7 mm lesion blurred by a point spread of about 1 mm: its core
     reaches into the blurred edge, whose median HU put the half-contrast level past the seed
-    (``None`` from the pixel-mask methods); the core's inner half gives the lesion's HU."""
+    (``None`` from the pixel-mask methods until their smaller neighbourhood of the seed was
+    tried whenever the first gave no lesion); the core's inner half gives the lesion's HU."""
     c = lc.make("partial_volume", 12)
-    assert propose_measurement(c.pixels, c.spacing_mm, c.seed, method="smoothed") is None
+    assert propose_measurement(c.pixels, c.spacing_mm, c.seed, method="smoothed") is not None
     p = propose_measurement(c.pixels, c.spacing_mm, c.seed)
     assert p is not None
-    assert p.long.length_mm == pytest.approx(c.long_mm, rel=0.1)
-    assert p.short.length_mm == pytest.approx(c.short_mm, rel=0.1)
+    assert p.long.length_mm == pytest.approx(c.long_mm, rel=0.05)
+    assert p.short.length_mm == pytest.approx(c.short_mm, rel=0.05)

@@ -373,7 +373,22 @@ class PostgresStore(reconnect.ReconnectingStore):
 
 def check_project(connection: psycopg.Connection[Any], where: str) -> None:
     """Refuse a database that is not a reading project (empty, another application's, a
-    newer schema), or that the connected role may not use."""
+    newer or older schema), or that the connected role may not use."""
+    version = project_version(connection, where)
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{where}: schema version {version} is newer than this program's "
+                         f"({SCHEMA_VERSION}): update recist-toolkit to open it")  # fmt: skip
+    if version < SCHEMA_VERSION:  # its tables lack columns this program writes: nothing done
+        address = where.removeprefix("postgresql://")
+        raise StoreError(f"{where}: schema version {version} is older than this program's "
+                         f"({SCHEMA_VERSION}): the account that created the project upgrades "
+                         f"it in place first (recist-review upgrade postgresql://USER@{address}"
+                         "); nothing was changed")  # fmt: skip
+
+
+def project_version(connection: psycopg.Connection[Any], where: str) -> int:
+    """The schema version of the reading project in the connected database; refused when
+    the database holds none or the connected role may not use it."""
     schema_exists = connection.execute("SELECT has_schema_privilege(oid, 'USAGE') FROM "
                                        "pg_namespace WHERE nspname = %s", (SCHEMA,)).fetchone()
     if schema_exists is None:
@@ -392,10 +407,4 @@ def check_project(connection: psycopg.Connection[Any], where: str) -> None:
                                  "recist.store_version").fetchone()  # fmt: skip
     if version is None or version[0] != APPLICATION_ID:
         raise StoreError(f"{where}: schema recist is not a reading project's")
-    if version[1] > SCHEMA_VERSION:
-        raise StoreError(f"{where}: schema version {version[1]} is newer than this program's "
-                         f"({SCHEMA_VERSION}): update recist-toolkit to open it")  # fmt: skip
-    if version[1] < SCHEMA_VERSION:  # its tables lack columns this program writes
-        raise StoreError(f"{where}: schema version {version[1]} is older than this program's "
-                         f"({SCHEMA_VERSION}) and a PostgreSQL project is not upgraded in "
-                         "place: open it with the release that created it")  # fmt: skip
+    return int(version[1])
