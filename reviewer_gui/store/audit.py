@@ -173,43 +173,58 @@ def user_row(row: Row, *, migrated: bool = False) -> Row:
     return {**row, "password_hash": f"sha256:{digest}"}
 
 
+#: A query for superseded rows: (table, SQL with ``?`` placeholders, parameters).
+Lookup = tuple[str, str, tuple[object, ...]]
+
+
 def superseded_rows(db: Database, change: Change, change_id: int) -> Rows:
-    """The current rows that ``change`` supersedes (its audit record's *before* values)."""
+    """The current rows that ``change`` supersedes (its audit record's *before* values): the
+    latest version of its key below ``change_id``. The queries are all sent before any
+    result is read (one round trip on a pipelined PostgreSQL connection)."""
+    return superseded(sent_lookups(db, superseded_lookups(change, change_id)))
+
+
+def superseded_lookups(change: Change, change_id: int) -> list[Lookup]:
+    """The queries of :func:`superseded_rows` (an observation's axes: those of the version
+    it supersedes)."""
     if isinstance(change, LesionSaved | LesionRetired):
         key = (change.key.case_id, change.key.reader, change.lesion.lesion_id)
-        rows = _latest(db, "lesion_version", "case_id = ? AND reader = ? AND lesion_id = ?",
-                       key, change_id)  # fmt: skip
-        return {"lesion_version": rows} if rows else {}
+        return [_latest("lesion_version", "case_id = ? AND reader = ? AND lesion_id = ?", key,
+                        change_id)]  # fmt: skip
     if isinstance(change, ObservationSaved | ObservationRetracted):
         key4 = (change.key.case_id, change.key.reader, change.timepoint, change.lesion_id)
-        rows = _latest(db, "observation_version", "case_id = ? AND reader = ? AND "
-                       "timepoint = ? AND lesion_id = ?", key4, change_id)  # fmt: skip
-        if not rows:
-            return {}
-        axes = _rows(db, "SELECT * FROM axis_measurement WHERE change_id = ?",
-                     rows[0]["change_id"])  # fmt: skip
-        return {"observation_version": rows, **({"axis_measurement": axes} if axes else {})}
+        table, sql, parameters = _latest("observation_version", "case_id = ? AND reader = ? AND "
+                                         "timepoint = ? AND lesion_id = ?", key4, change_id)
+        axes = ("axis_measurement", "SELECT * FROM axis_measurement WHERE change_id = "
+                f"({sql.replace('SELECT *', 'SELECT change_id', 1)})", parameters)  # fmt: skip
+        return [(table, sql, parameters), axes]
     if isinstance(change, SeriesChosen):
         key3 = (change.key.case_id, change.key.reader, change.timepoint)
-        rows = _latest(db, "series_choice", "case_id = ? AND reader = ? AND timepoint = ?",
-                       key3, change_id)  # fmt: skip
-        return {"series_choice": rows} if rows else {}
+        return [_latest("series_choice", "case_id = ? AND reader = ? AND timepoint = ?", key3,
+                        change_id)]  # fmt: skip
     if isinstance(change, TimepointReopened):
-        signatures = [
-            row
-            for label in change.timepoints
-            for row in _latest(db, "signature", "case_id = ? AND reader = ? AND timepoint = ?",
-                               (change.key.case_id, change.key.reader, label), change_id)
-        ]  # fmt: skip
-        return {"signature": sorted(signatures, key=canonical)} if signatures else {}
-    return {}
+        return [_latest("signature", "case_id = ? AND reader = ? AND timepoint = ?",
+                        (change.key.case_id, change.key.reader, label), change_id)
+                for label in change.timepoints]  # fmt: skip
+    return []
 
 
-def _latest(
-    db: Database, table: str, where: str, key: tuple[str, ...], change_id: int
-) -> list[Row]:
-    return _rows(db, f"SELECT * FROM {table} WHERE {where} AND change_id < ? "
-                 "ORDER BY change_id DESC LIMIT 1", *key, change_id)  # fmt: skip
+def sent_lookups(db: Database, lookups: Iterable[Lookup]) -> list[tuple[str, Any]]:
+    """Each lookup sent (its table and cursor), no result read yet."""
+    return [(table, db.execute(sql, parameters)) for table, sql, parameters in lookups]
+
+
+def superseded(sent: Iterable[tuple[str, Any]]) -> Rows:
+    """The rows of sent lookups, by table (tables with none left out)."""
+    found: Rows = {}
+    for table, cursor in sent:
+        found.setdefault(table, []).extend(_fetched(cursor))
+    return {table: sorted(rows, key=canonical) for table, rows in found.items() if rows}
+
+
+def _latest(table: str, where: str, key: tuple[str, ...], change_id: int) -> Lookup:
+    return (table, f"SELECT * FROM {table} WHERE {where} AND change_id < ? "
+            "ORDER BY change_id DESC LIMIT 1", (*key, change_id))  # fmt: skip
 
 
 def project_info_rows(db: Database) -> Rows:
@@ -221,7 +236,11 @@ def change_entry(
 ) -> Entry:
     """The record of a change from its stored rows (the ``change_log`` row says who, what,
     when and why; ``tables``: those it can have added rows to, ``change_log`` among them)."""
-    after = change_rows(db, change_id, tables)
+    return entry_of(change_id, before, change_rows(db, change_id, tables))
+
+
+def entry_of(change_id: int, before: Rows, after: Rows) -> Entry:
+    """The record of a change whose added rows, as stored, are ``after``."""
     log = after["change_log"][0]
     return Entry(log["kind"], log["actor"], log["at"], change_id, log["case_id"], log["reader"],
                  log["timepoint"], log["lesion_id"], log["reason"], before, after)  # fmt: skip

@@ -266,6 +266,10 @@ class ReconnectingStore(SqlStore):
 
     # -- writes, each applied exactly once or not saved ------------------------------------
 
+    def _record_once(self, change: Change) -> None:
+        """One attempt at :meth:`record` (the store gives its fastest)."""
+        super().record(change)
+
     def record(self, change: Change) -> None:
         attached = self._attached
 
@@ -275,7 +279,7 @@ class ReconnectingStore(SqlStore):
         def write() -> None:
             self._unanswered_append = True  # record() needs no number back: see _append
             try:
-                super(ReconnectingStore, self).record(change)
+                self._record_once(change)
             finally:
                 self._unanswered_append = False
 
@@ -293,6 +297,17 @@ class ReconnectingStore(SqlStore):
                     rows: Mapping[str, Sequence[Mapping[str, object]]], **given: Any) -> int:
         return self._write(lambda: super(ReconnectingStore, self).record_rows(action, actor, rows,
                                                                           **given))
+
+
+def roll_back(connection: psycopg.Connection[Any]) -> None:
+    """End a writing transaction that failed (an error of the server, or of the caller).
+    psycopg's own ``rollback()``: it also forgets the statements it prepared, some of which a
+    pipeline aborted by the error never prepared on the server."""
+    if broken(connection):
+        return  # the server rolls it back when the session ends
+    if connection.info.transaction_status != TransactionStatus.IDLE:
+        with contextlib.suppress(psycopg.Error):
+            connection.rollback()
 
 
 def refusal(where: str, error: psycopg.Error) -> str:

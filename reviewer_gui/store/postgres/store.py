@@ -33,12 +33,11 @@ from typing import Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
-from psycopg.rows import dict_row
 
 from reviewer_gui.reading import Change, ProjectState
-from reviewer_gui.store import audit
+from reviewer_gui.store import audit, rows
 from reviewer_gui.store.base import StoreError, log_row
-from reviewer_gui.store.postgres import actions, password_history, reconnect
+from reviewer_gui.store.postgres import actions, esign, password_history, reconnect
 from reviewer_gui.store.postgres.connect import (
     SignInRefused,
     connect,
@@ -46,6 +45,7 @@ from reviewer_gui.store.postgres.connect import (
     scram_matches,
     scram_verifier,
 )
+from reviewer_gui.store.postgres.database import Database
 from reviewer_gui.store.postgres.ddl import (
     READS_CHANNEL,
     SCHEMA,
@@ -54,40 +54,15 @@ from reviewer_gui.store.postgres.ddl import (
     literal,
 )
 from reviewer_gui.store.postgres.reconnect import refusal
+from reviewer_gui.store.postgres.stored import StoredRows
 from reviewer_gui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from reviewer_gui.store.users import AccountEvent, UserRecord
 
 MAX_NAME_BYTES = 63  # PostgreSQL's identifier length
 LOCK_TIMEOUT_S = reconnect.LOCK_TIMEOUT_S
-
-
-class Database:
-    """A psycopg connection with ``?`` placeholders (what ``audit`` and ``verify`` call)."""
-
-    def __init__(self, connection: psycopg.Connection[Any]) -> None:
-        self.connection = connection
-
-    def execute(self, sql: str, parameters: Any = ()) -> psycopg.Cursor[Any]:
-        # The store's SQL is built from its own constants (table and column names), never
-        # from input: values always travel as parameters.
-        return self.connection.execute(sql.replace("?", "%s"), tuple(parameters) or None)
-
-    def rows(self, sql: str, *parameters: Any) -> list[dict[str, Any]]:
-        cursor = self.connection.cursor(row_factory=dict_row)
-        return cursor.execute(sql.replace("?", "%s"), tuple(parameters) or None).fetchall()
-
-    def schema_names(self, kind: str) -> set[str]:
-        """The project's tables or triggers (``verify`` checks the protection is there)."""
-        if kind == "table":
-            sql = "SELECT tablename FROM pg_tables WHERE schemaname = %s"
-        else:
-            sql = ("SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                   "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
-                   "AND t.tgenabled <> 'D'")  # fmt: skip
-        return {r[0] for r in self.connection.execute(sql, (SCHEMA,))}
-
-    def close(self) -> None:
-        self.connection.close()
+#: The bound of a lookup sent before the change's own row exists: every row it can see was
+#: committed before it began, so its id was taken from the sequence before this change's.
+UNBOUNDED = 2**63 - 1
 
 
 class PostgresStore(reconnect.ReconnectingStore):
@@ -110,7 +85,11 @@ class PostgresStore(reconnect.ReconnectingStore):
         self._tracked = bool(connection.execute(actions.PRESENT).fetchone()[0])  # type: ignore[index]
         self._history = bool(connection.execute(password_history.PRESENT).fetchone()[0])  # type: ignore[index]
         self._seq: int | None = None  # the audit record the current transaction appended
+        self._stored = StoredRows.read(connection, SCHEMA)
         self._keep(connection, sign_in)
+        #: what the server's acceptance of the sign-in's password rests on (``esign``)
+        self._standing = (esign.Standing.read(self._query) if sign_in[0] is not None
+                          else esign.Standing(False, None))  # fmt: skip
 
     @classmethod
     def open(
@@ -156,8 +135,15 @@ class PostgresStore(reconnect.ReconnectingStore):
         self._db.close()
 
     def server_checks_password(self, name: str, password: str) -> bool | None:
-        """Whether the server signs ``name`` in with ``password`` (a connection, closed at
-        once): the e-signature's password check, made by PostgreSQL."""
+        """Whether the server signs ``name`` in with ``password``: the e-signature's password
+        check. The signed-in user's own sign-in password, while nothing its acceptance rests
+        on has changed, is answered by one short query (``esign``); any other is checked by
+        the server with a new sign-in (a connection, closed at once)."""
+        user, accepted = self._sign_in
+        if name == self.user == user and esign.same_password(password, accepted):
+            now = esign.Standing.read(self._query)
+            if esign.still_accepted(password, accepted, self._standing, now):
+                return True
         try:
             connect(self.url, name, password).close()
         except SignInRefused:
@@ -270,11 +256,13 @@ class PostgresStore(reconnect.ReconnectingStore):
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        """A writing transaction in pipeline mode (statements whose result is not needed go
-        with the next round trip; the action's id row with the COMMIT). The chain's lock is
-        taken as late as possible: by recist.append_audit, or by _next_seq for rows keyed by
-        their record, and held until the commit. A lost connection raises
-        :class:`~.reconnect.Lost` (settled by :meth:`_write`)."""
+        """A writing transaction in pipeline mode, its BEGIN and COMMIT among its statements:
+        nothing waits for an answer but what the body reads (a change: one round trip), and
+        the rest, the action's id row and the COMMIT go in one last round trip. The chain's
+        lock, taken by recist.append_audit or by _next_seq, is thus held while the server
+        runs that last batch, never while the client is waited for, unless the body reads
+        after taking it (an account action's rows keyed by their record). A lost connection
+        raises :class:`~.reconnect.Lost` (settled by :meth:`_write`)."""
         connection = self._connected()
         if connection.info.transaction_status != TransactionStatus.IDLE:  # nested: a savepoint
             with connection.transaction():
@@ -283,11 +271,17 @@ class PostgresStore(reconnect.ReconnectingStore):
         action = uuid.uuid4() if self._tracked else None
         self._seq, committing = None, False
         try:
-            with connection.pipeline(), connection.transaction():
-                yield
-                if action is not None:
-                    self._db.execute(actions.RECORD, (action, self._seq))
-                committing = True
+            try:
+                with connection.pipeline():
+                    connection.execute("BEGIN")
+                    yield
+                    if action is not None:
+                        self._db.execute(actions.RECORD, (action, self._seq))
+                    connection.execute("COMMIT")
+                    committing = True
+            except BaseException:
+                reconnect.roll_back(connection)
+                raise
         except psycopg.OperationalError as error:
             if not reconnect.broken(connection):
                 raise StoreError(refusal(self.location, error)) from error
@@ -298,12 +292,39 @@ class PostgresStore(reconnect.ReconnectingStore):
         except psycopg.Error as error:
             raise StoreError(refusal(self.location, error)) from error
 
-    def _log(self, change: Change) -> int:
+    def _record_once(self, change: Change) -> None:
+        """As :meth:`SqlStore.record`, in two round trips instead of four: (1) the rows the
+        change supersedes looked up, and its ``change_log`` row inserted (its id comes back);
+        (2) its rows, its audit record, its id row and the COMMIT. The record's *after* is
+        predicted from the values sent (``stored``), or, when it cannot be, read back."""
+        with self._transaction():
+            sent = audit.sent_lookups(self._db, audit.superseded_lookups(change, UNBOUNDED))
+            log = self._inserted_log(change)
+            before = audit.superseded(sent)  # the first answer read: one round trip
+            change_id = int(log.fetchone()[0])  # type: ignore[index]
+            added = [("change_log", {"change_id": change_id, **log_row(change)}),
+                     *rows.entity_rows(change, change_id),
+                     *((table, {"change_id": change_id, **row})
+                       for table, attached in self._attached.items() for row in attached)]
+            self._attached = {}
+            for table, values in added[1:]:
+                self._insert(table, values)
+            after = self._stored.rows(added)
+            if after is None:
+                after = audit.change_rows(self._db, change_id, {table for table, _ in added})
+            self._append(audit.entry_of(change_id, before, after))
+
+    def _inserted_log(self, change: Change) -> psycopg.Cursor[Any]:
+        """The change's ``change_log`` row sent; its cursor gives the id (``change_id``)."""
         values = log_row(change)
-        row = self._one(f"INSERT INTO change_log ({', '.join(values)}) VALUES "
-                               f"({', '.join('?' for _ in values)}) RETURNING change_id",
-                        tuple(values.values()))  # fmt: skip
-        return int(row)
+        return self._db.execute(f"INSERT INTO change_log ({', '.join(values)}) VALUES "
+                                f"({', '.join('?' for _ in values)}) RETURNING change_id",
+                                tuple(values.values()))  # fmt: skip
+
+    def _log(self, change: Change) -> int:
+        row = self._inserted_log(change).fetchone()
+        assert row is not None
+        return int(row[0])
 
     def _append(self, entry: audit.Entry) -> int:
         if entry.actor != self.user:  # e.g. a refused e-signature given another user's name
