@@ -3,7 +3,6 @@ written into a folder; refused in one line when the archive refuses, nothing lef
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import sqlite3
@@ -15,14 +14,12 @@ import pytest
 from orthanc_kit import PASSWORD, Orthanc
 from pg_server import PgDatabase
 from postgres.test_sr_export import CASE, PASSWORDS, server_project
-from reading.kit import SAMPLE_SCANS, gen, series_ref, subject
+from reading.kit import SAMPLE_SCANS
 from sr.kit import PASSWORDS as SR_PASSWORDS
-from sr.kit import add_users, read_signed_in, sample_project
+from sr.kit import add_users, read_signed_in, sample_project, signed_in_add_sample_subject
 
 from reviewer_gui.cli import main
 from reviewer_gui.dicom._dicomweb import Connection, parse_server
-from reviewer_gui.engine_adapter import RecistEngine
-from reviewer_gui.review import sign_in
 from reviewer_gui.store import open_store
 from reviewer_gui.store.image_folder import set_images_folder
 from reviewer_gui.store.postgres import PostgresStore
@@ -110,11 +107,7 @@ def test_the_final_srs_go_to_the_archive_with_one_record_naming_it(
     the temporary folder the files were written in first, nor the password), once."""
     study = tmp_path / "study.db"
     add_users(study)
-    with sign_in(study, "ada", SR_PASSWORDS["ada"], engine=RecistEngine()) as ada:
-        ada.add_subject("SUBJ-001")
-        for label, date in zip(gen.TIMEPOINTS, subject("SUBJ-001").dates, strict=True):  # type: ignore[attr-defined]
-            ada.add_timepoint("SUBJ-001", label, dt.date.fromisoformat(date),
-                              series_ref("SUBJ-001", label))
+    signed_in_add_sample_subject(study)
     for reader in ("alice", "bob"):
         read_signed_in(study, reader, "SUBJ-001", "SUBJ-001")
     monkeypatch.setattr("sys.stdin", io.StringIO(SR_PASSWORDS["carol"] + "\n"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from pg_server import PgDatabase
+
 from reviewer_gui.engine_adapter import RecistEngine
 from reviewer_gui.reading import (
     Category,
@@ -80,6 +82,13 @@ def add_case(backend: Backend) -> None:
         for label, date in DATES.items():
             project.add_timepoint(CASE, label, date, by="ada")
 
+
+def project_with_case(database: PgDatabase) -> Backend:
+    """A new project on ``database`` (the kit's users) where ada added the case."""
+    backend = Backend("postgres", database.location, database.url)
+    backend.create()
+    add_case(backend)
+    return backend
 
 def read_case(backend: Backend, reader: str, *, complete: bool) -> None:
     """``reader``'s read of the case, every free text marked with their secret; signed,

@@ -23,7 +23,7 @@ from reviewer_gui.cli import main
 from reviewer_gui.review import set_lockout_attempts
 from reviewer_gui.store import StoreError, open_store
 
-from .kit import CASE, PASSWORDS, Backend, add_case
+from .kit import CASE, PASSWORDS, project_with_case
 
 WRONG = "not-the-password-1"
 
@@ -82,9 +82,7 @@ FAULTS = {
 
 
 def _build(database: PgDatabase) -> dict[str, str]:
-    backend = Backend("postgres", database.location, database.url)
-    backend.create()
-    add_case(backend)
+    project_with_case(database)
     return PASSWORDS
 
 

@@ -20,7 +20,7 @@ from reviewer_gui.review.identity import AuthenticationFailed
 from reviewer_gui.store.postgres import PostgresStore
 from reviewer_gui.store.postgres import store as pg
 
-from .kit import CASE, PASSWORDS, PLANE, Backend, add_case, mm
+from .kit import CASE, PASSWORDS, PLANE, Backend, mm, project_with_case
 
 RIGHT = PASSWORDS["alice"]
 
@@ -41,10 +41,7 @@ class SignIns:
 
 @pytest.fixture
 def project(pg_database: PgDatabase) -> Backend:
-    backend = Backend("postgres", pg_database.location, pg_database.url)
-    backend.create()
-    add_case(backend)
-    return backend
+    return project_with_case(pg_database)
 
 
 @pytest.fixture

@@ -14,14 +14,12 @@ from reviewer_gui.review import sign_in
 from reviewer_gui.store.postgres import PostgresStore
 from reviewer_gui.store.verify import verify
 
-from .kit import CASE, PASSWORDS, PLANE, Backend, add_case, mm, read_case
+from .kit import CASE, PASSWORDS, PLANE, Backend, mm, project_with_case, read_case
 
 
 @pytest.fixture
 def study(pg_database: PgDatabase) -> PgDatabase:
-    backend = Backend("postgres", pg_database.location, pg_database.url)
-    backend.create()
-    add_case(backend)
+    project_with_case(pg_database)
     return pg_database
 
 

@@ -25,7 +25,7 @@ from reviewer_gui.store.postgres import store as pg
 from reviewer_gui.store.postgres.stored import StoredRows
 from reviewer_gui.store.verify import verify
 
-from .kit import CASE, DATES, PLANE, Backend, mm, read_case
+from .kit import CASE, DATES, PLANE, Backend, mm, project_with_case, read_case
 
 SERIES = SeriesRef("1.2.826.0.1.1", "1.2.826.0.1.1.1", "images/CASE-7/BASELINE", Decimal("1.25"))
 IMAGES = [{"path": "images/CASE-7/BASELINE/1.dcm", "sha256": "ab" * 32, "size": 524288},
@@ -111,13 +111,7 @@ def test_a_change_records_the_same_rows_as_the_file_store_does(
 def test_a_change_the_server_refuses_leaves_nothing_and_the_connection_usable(
     pg_database: PgDatabase, caplog: pytest.LogCaptureFixture
 ) -> None:
-    backend = Backend("postgres", pg_database.location, pg_database.url)
-    backend.create()
-    with backend.open("ada") as store:
-        project = backend.project("ada", store)
-        project.add_subject(CASE, by="ada")
-        for label, date in DATES.items():
-            project.add_timepoint(CASE, label, date, by="ada")
+    backend = project_with_case(pg_database)
     with backend.open("alice") as store:
         assert isinstance(store, PostgresStore)
         before = store.last_record()
@@ -146,13 +140,7 @@ def test_changes_refused_in_either_round_trip_leave_the_prepared_statements_usab
 ) -> None:
     """psycopg prepares a statement run five times; one queued after an error in a pipeline
     is never prepared on the server: the rollback must forget them all."""
-    backend = Backend("postgres", pg_database.location, pg_database.url)
-    backend.create()
-    with backend.open("ada") as store:
-        project = backend.project("ada", store)
-        project.add_subject(CASE, by="ada")
-        for label, date in DATES.items():
-            project.add_timepoint(CASE, label, date, by="ada")
+    backend = project_with_case(pg_database)
     spoilt, entity_rows = [False], pg.rows.entity_rows
 
     def spoiling(change: Any, change_id: int) -> list[tuple[str, dict[str, Any]]]:

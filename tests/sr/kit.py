@@ -169,6 +169,21 @@ def add_users(path: Path) -> None:
             add_user(store, name, role, PASSWORDS[name], by=admin)
 
 
+def signed_in_add_sample_subject(path: Path, case_id: str = "SUBJ-001") -> None:
+    """The administrator ada adds ``case_id`` with the sample subject's timepoints and series."""
+    import datetime as dt
+
+    from reading.kit import gen, series_ref, subject
+
+    from reviewer_gui.review import sign_in
+
+    with sign_in(path, "ada", PASSWORDS["ada"], engine=RecistEngine()) as ada:
+        ada.add_subject(case_id)
+        for label, date in zip(gen.TIMEPOINTS, subject(case_id).dates, strict=True):  # type: ignore[attr-defined]
+            ada.add_timepoint(case_id, label, dt.date.fromisoformat(date),
+                              series_ref(case_id, label))
+
+
 def read_signed_in(path: Path, reader: str, case_id: str, sample: str, *,
                    detail: str = "") -> None:  # fmt: skip
     """``reader`` signs in and reads ``case_id`` as the truth of sample subject ``sample``

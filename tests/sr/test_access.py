@@ -4,19 +4,15 @@ read of each subject, for them only; every export is an audit record."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import sqlite3
 from pathlib import Path
 
 import pytest
-from reading.kit import gen, series_ref, subject
 
 from reviewer_gui.cli import main
-from reviewer_gui.engine_adapter import RecistEngine
-from reviewer_gui.review import sign_in
 
-from .kit import PASSWORDS, add_users, read_signed_in
+from .kit import PASSWORDS, add_users, read_signed_in, signed_in_add_sample_subject
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +20,7 @@ def study(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """SUBJ-001 on the sample scans, read identically by alice and bob (the reads agree)."""
     path = tmp_path_factory.mktemp("study") / "study.db"
     add_users(path)
-    with sign_in(path, "ada", PASSWORDS["ada"], engine=RecistEngine()) as ada:
-        ada.add_subject("SUBJ-001")
-        for label, date in zip(gen.TIMEPOINTS, subject("SUBJ-001").dates, strict=True):  # type: ignore[attr-defined]
-            ada.add_timepoint("SUBJ-001", label, dt.date.fromisoformat(date),
-                              series_ref("SUBJ-001", label))
+    signed_in_add_sample_subject(path)
     for reader in ("alice", "bob"):
         read_signed_in(path, reader, "SUBJ-001", "SUBJ-001")
     return path

@@ -5,7 +5,6 @@ and the reader reviews and signs the read as their own."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import json
@@ -15,7 +14,6 @@ from pathlib import Path
 
 import pydicom
 import pytest
-from reading.kit import gen, series_ref, subject
 
 from reviewer_gui.cli import main
 from reviewer_gui.engine_adapter import RecistEngine
@@ -25,7 +23,7 @@ from reviewer_gui.sr import entries_of, read_sr, sr_name
 from reviewer_gui.sr.migrate import loaded_entries
 from reviewer_gui.store import Store
 
-from .kit import MEANING, PASSWORDS, add_users, read_signed_in
+from .kit import MEANING, PASSWORDS, add_users, read_signed_in, signed_in_add_sample_subject
 from .test_dcmjs_import import ohif_writes
 
 BOB = ReadKey("SUBJ-001", "bob")
@@ -37,11 +35,7 @@ def study_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     has not started."""
     path = tmp_path_factory.mktemp("study") / "study.db"
     add_users(path)
-    with sign_in(path, "ada", PASSWORDS["ada"], engine=RecistEngine()) as ada:
-        ada.add_subject("SUBJ-001")
-        for label, date in zip(gen.TIMEPOINTS, subject("SUBJ-001").dates, strict=True):  # type: ignore[attr-defined]
-            ada.add_timepoint("SUBJ-001", label, dt.date.fromisoformat(date),
-                              series_ref("SUBJ-001", label))
+    signed_in_add_sample_subject(path)
     read_signed_in(path, "alice", "SUBJ-001", "SUBJ-001")
     return path
 
