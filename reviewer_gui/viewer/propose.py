@@ -169,8 +169,9 @@ def propose_measurement(
         tries += [([xy], 1) for xy in _flattest_near(window, seed_xy[0], radius)]
     for start, r_seed in tries:
         region = _region(image, window, start, r_seed, (row_mm, col_mm), method)
-        if region is not None and (start == seed_xy or _within_hull(region[0], seed_xy[0])):
-            break
+        if (region is not None and _spans(region[0], (row_mm, col_mm)) <= max_diameter_mm
+                and (start == seed_xy or _within_hull(region[0], seed_xy[0]))):  # fmt: skip
+            break  # (a longer region: a core that leaked into a whole organ; the next try)
     else:
         return None
     mask, excluded, lesion_hu, host_hu = region
@@ -392,6 +393,13 @@ def _smoothed_near(pixels: npt.NDArray[np.float32], mask: npt.NDArray[np.bool_],
     out[r0:r1, c0:c1] = sitk.GetArrayFromImage(sitk.DiscreteGaussian(box, sigma_mm**2, 32, 0.01,
                                                                      True))  # fmt: skip
     return out
+
+
+def _spans(mask: npt.NDArray[np.bool_], spacing: tuple[float, float]) -> float:
+    """The longer side (mm) of `mask`'s bounding box: at most the longest diameter."""
+    rows, cols = np.nonzero(mask)
+    return max((int(rows.max()) - int(rows.min()) + 1) * spacing[0],
+               (int(cols.max()) - int(cols.min()) + 1) * spacing[1])  # fmt: skip
 
 
 def _touches_edge(mask: npt.NDArray[np.bool_]) -> bool:
