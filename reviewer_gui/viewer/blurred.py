@@ -36,9 +36,9 @@ NODES = (8, 64)
 EDGE_STEP_HU = 120.0
 EDGE_MAX_SIGMA_MM = 2.5
 MIN_EDGES = 20
-MAX_EDGES = 400
+MAX_EDGES = 200
 PROFILE_MM = 4.0
-PROFILE_STEP_MM = 0.1
+PROFILE_STEP_MM = 0.2
 EDGE_END_MM = 1.0
 MARGIN_MM = 4.0  # beyond the mask: the blur's tails and the host around it
 
