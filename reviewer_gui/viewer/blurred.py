@@ -41,6 +41,7 @@ PROFILE_MM = 4.0
 PROFILE_STEP_MM = 0.2
 EDGE_END_MM = 1.0
 MARGIN_MM = 4.0  # beyond the mask: the blur's tails and the host around it
+MIN_NOISE_HU = 1.0  # the misfit's yardstick on a noise-free slice
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class BlurredEllipse:
     contrast_hu: float
     host_hu: float
     peak_fraction: float  # the blurred image's centre, as a share of the contrast
-    misfit: float  # residuals' RMS on the blurred edge over that on the host around it
+    misfit: float  # residuals' RMS on the blurred edge over the host's (its noise, >= 1 HU)
 
     def axes(self, spacing_mm: Sequence[float]) -> tuple[Axis, Axis]:
         """The ellipse's (long, short) axes, end points in image coordinates."""
@@ -176,7 +177,8 @@ def fit_blurred_ellipse(pixels: npt.NDArray[np.float32], mask: npt.NDArray[np.bo
     edge, host = (shape > 0.1) & (shape < 0.9), shape < 0.01
     if edge.sum() < 3 or host.sum() < 3:
         return None
-    misfit = float(np.sqrt(np.mean(fit.fun[edge] ** 2) / np.mean(fit.fun[host] ** 2)))
+    noise = max(float(np.sqrt(np.mean(fit.fun[host] ** 2))), MIN_NOISE_HU)
+    misfit = float(np.sqrt(np.mean(fit.fun[edge] ** 2))) / noise
     return BlurredEllipse(centre, angle, 2 * a, 2 * b, sigma, float(p[5]), float(p[6]), peak,
                           misfit)  # fmt: skip
 

@@ -124,6 +124,21 @@ def test_a_blurred_10_by_6_mm_lesion_of_known_size(monkeypatch: pytest.MonkeyPat
     assert median_errors()[1] > 0.03
 
 
+def test_a_noise_free_blurred_lesion_is_measured_to_its_drawn_size(
+        monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Without noise the fit finds the drawn 10 x 6 mm within 0.1 mm; the half-contrast
+    outline of the same pixels is 9.6 x 6.3 mm (a curved edge blurred by 1.1 mm)."""
+    pixels = slice_with_lesion(10, 6, 0.5, 1.1, 0.0, seed=0)
+    centre = ((SIZE - 1) / 2, (SIZE - 1) / 2)
+    p = propose_measurement(pixels, (PIXEL_MM, PIXEL_MM), centre)
+    assert p is not None
+    assert abs(p.long.length_mm - 10) < 0.1 and abs(p.short.length_mm - 6) < 0.1
+    monkeypatch.setattr(propose, "FIT_MAX_MM", 0.0)
+    outline = propose_measurement(pixels, (PIXEL_MM, PIXEL_MM), centre)
+    assert outline is not None
+    assert abs(outline.long.length_mm - 10) > 0.25 and abs(outline.short.length_mm - 6) > 0.2
+
+
 def test_a_sharp_slice_keeps_its_outline(monkeypatch: pytest.MonkeyPatch) -> None:
     """No blur beyond the pixel: the outline's axes, as without the fit."""
     pixels = slice_with_lesion(8, 5, np.pi / 6, 0.0, 10.0, seed=1)
