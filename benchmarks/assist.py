@@ -3,7 +3,7 @@ synthetic lesions of known diameters, and the registration that finds a lesion a
 
 Usage::
 
-    python benchmarks/assist.py [--instances 20] [--registration-cases 3] [--quick]
+    python benchmarks/assist.py [--instances 20] [--first 0] [--registration-cases 3] [--quick]
 
 Lesions: every sample-scan lesion (``sample_scans/``, on its own 160 x 160 matrix of 2 mm and
 resampled to 512 x 512; truth: the axes of the outline its slice shows where the generator
@@ -13,8 +13,10 @@ lesions of each harder class of ``reviewer_gui.sample_scans.lesion_classes`` (51
 0.7 mm), clicked at the centre. Per class and method: median and 95th percentile of each
 axis' absolute error in mm and in % of the truth, the failure rate (``None`` or an error
 above 20 % on either axis), the seed spread (range of the long axis, in pixels, over 12 seeds
-anywhere in the lesion's inner half: median and maximum over lesions) and the median time
-per click.
+anywhere in the lesion's inner half: median and maximum over lesions), the median time per
+click and the CPU time (``time.process_time``) per click over every click (the centre and
+the 12 seeds): median and maximum. ``--first``: the instances from that one on (a held-out
+set: ``--first 40 --instances 20`` is instances 40-59).
 
 Registration: `--registration-cases` cases of each kind of
 ``reviewer_gui.sample_scans.registration_cases`` (300 slices of 512 x 512; ``--quick``: 100 of
@@ -93,9 +95,9 @@ def sample_clicks(zoom: float, truth: str = "rendered") -> list[Click]:
     return out
 
 
-def class_clicks(lesion_class: str, instances: int) -> list[Click]:
+def class_clicks(lesion_class: str, instances: int, first: int = 0) -> list[Click]:
     out = []
-    for seed in range(instances):
+    for seed in range(first, first + instances):
         c = lc.make(lesion_class, seed)
         inner = c.inner_half_seeds(SEEDS_PER_LESION, np.random.default_rng(seed))
         out.append(Click(lesion_class, c.pixels, c.spacing_mm, c.seed, c.long_mm, c.short_mm,
@@ -109,11 +111,12 @@ def pct(values: Sequence[float], q: float) -> float:
 
 def measure(clicks: list[Click], method: str) -> dict[str, float]:
     err: dict[str, list[float]] = {"long": [], "short": [], "long%": [], "short%": []}
-    times, spreads, failures = [], [], 0
+    times, cpu, spreads, failures = [], [], [], 0
     for k in clicks:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         p = propose_measurement(k.pixels, k.spacing, k.seed, k.nodal, method=method)  # type: ignore[arg-type]
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         if p is None:
             failures += 1
         else:
@@ -125,25 +128,29 @@ def measure(clicks: list[Click], method: str) -> dict[str, float]:
             failures += max(err["long%"][-1], err["short%"][-1]) > 20
         lengths = []
         for seed in k.inner:
+            c0 = time.process_time()
             q = propose_measurement(k.pixels, k.spacing, seed, k.nodal, method=method)  # type: ignore[arg-type]
+            cpu.append(time.process_time() - c0)
             lengths.append(np.inf if q is None else q.long.length_mm / min(k.spacing))
         spreads.append(np.inf if np.inf in lengths else float(np.ptp(lengths)) if lengths else 0.0)
     return {"n": len(clicks), "px": min(clicks[0].spacing),
             **{f"{a}_p50": pct(v, 50) for a, v in err.items()},
             **{f"{a}_p95": pct(v, 95) for a, v in err.items()},
             "fail": failures / len(clicks) * 100, "spread_p50": statistics.median(spreads),
-            "spread_max": max(spreads), "ms": statistics.median(times) * 1000}  # fmt: skip
+            "spread_max": max(spreads), "ms": statistics.median(times) * 1000,
+            "cpu_p50": pct(cpu, 50) * 1000, "cpu_max": max(cpu) * 1000}  # fmt: skip
 
 
 def lesion_table(instances: int, methods: Sequence[str], sample_truth: str,
-                 classes: Sequence[str]) -> None:  # fmt: skip
+                 classes: Sequence[str], first: int = 0) -> None:  # fmt: skip
     print("| class | method | long p50 / p95 mm | short p50 / p95 mm | long p50 / p95 % "
-          "| short p50 / p95 % | failures | seed spread p50 / max (px) | ms per click |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| short p50 / p95 % | failures | seed spread p50 / max (px) | ms per click "
+          "| CPU ms p50 / max |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     groups = []
     if "sample" in classes:
         groups += [sample_clicks(1.0, sample_truth), sample_clicks(512 / 160, sample_truth)]
-    groups += [class_clicks(c, instances) for c in lc.CLASSES if c in classes]
+    groups += [class_clicks(c, instances, first) for c in lc.CLASSES if c in classes]
     for clicks in groups:
         for method in methods:
             r = measure(clicks, method)
@@ -153,7 +160,8 @@ def lesion_table(instances: int, methods: Sequence[str], sample_truth: str,
                   f"| {r['long%_p50']:.1f} / {r['long%_p95']:.1f} "
                   f"| {r['short%_p50']:.1f} / {r['short%_p95']:.1f} "
                   f"| {r['fail']:.0f} % of {r['n']:.0f} "
-                  f"| {r['spread_p50']:.1f} / {r['spread_max']:.1f} | {r['ms']:.0f} |",
+                  f"| {r['spread_p50']:.1f} / {r['spread_max']:.1f} | {r['ms']:.0f} "
+                  f"| {r['cpu_p50']:.0f} / {r['cpu_max']:.0f} |",
                   flush=True)  # fmt: skip
 
 
@@ -212,6 +220,8 @@ def registration_table(cases: int, quick: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--instances", type=int, default=20, help="lesions per class")
+    parser.add_argument("--first", type=int, default=0,
+                        help="the first instance of each class (a held-out set: 20, 40)")
     parser.add_argument("--registration-cases", type=int, default=3, help="cases per kind")
     parser.add_argument("--quick", action="store_true", help="small registration volumes")
     parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
@@ -224,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-registration", action="store_true")
     args = parser.parse_args(argv)
     if not args.skip_lesions:
-        lesion_table(args.instances, args.methods, args.sample_truth, args.classes)
+        lesion_table(args.instances, args.methods, args.sample_truth, args.classes, args.first)
         print()
     if not args.skip_registration:
         registration_table(args.registration_cases, args.quick)

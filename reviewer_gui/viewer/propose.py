@@ -15,7 +15,10 @@ in ``benchmarks/assist.py`` (``benchmarks/assist_RESULTS.md``):
   blurred lesion's core takes in the partial volume of its edge, which moved the level
   outwards, or past the seed). A click whose own neighbourhood finds no lesion (on a small
   lesion's edge, on a node's fatty hilum) tries the flattest pixels within :data:`SEED_MM`
-  of it, for a lesion whose outline's hull contains the click. A pixel mask is off by up
+  of it, for a lesion whose outline's hull contains the click. On a blurred slice a small
+  lesion's outline follows the noise of its wide blurred edge: there a uniform ellipse
+  blurred by the slice's own point-spread is fitted to all its pixels (:mod:`.blurred`,
+  :data:`FIT_MAX_MM`) and, where it fits, gives the axes. A pixel mask is off by up
   to a pixel (17 % of a 12 mm lesion on 2 mm pixels); this outline, by a tenth to two
   fifths of one at the median (``benchmarks/assist_RESULTS.md``).
 - ``"smoothed"``: ``"half_contrast"`` on the window smoothed by a Gaussian of
@@ -59,6 +62,7 @@ from scipy import ndimage  # type: ignore[import-untyped]
 from scipy.spatial import ConvexHull, QhullError  # type: ignore[import-untyped]
 
 from .axes import Axis, measure_mask
+from .blurred import fit_blurred_ellipse, image_blur_mm
 from .edges import refine_axis
 from .outline import interpolated_axes
 
@@ -89,6 +93,15 @@ OUTLINE_SMOOTH_MM = 0.6
 #: flattest pixels within SEED_MM of it are tried (a lesion found must contain the click).
 RESEEDS = 3
 RING_MM = (2.0, 6.0)  # the host's ring: between these dilations of the core (mm)
+#: "interpolated": a lesion whose outline's short axis is at most FIT_MAX_MM, on a slice
+#: blurred by at least BLUR_PX pixels (:func:`.blurred.image_blur_mm`, from its strong edges),
+#: is fitted with a blurred ellipse (:mod:`.blurred`), whose axes replace the outline's when
+#: it explains the lesion's edge as well as the noise allows (residuals there at most MISFIT
+#: times the host's) and agrees with the outline within AGREE (a share of each axis).
+FIT_MAX_MM = 16.0
+BLUR_PX = 1.0
+MISFIT = 1.2
+AGREE = 0.2
 
 
 @dataclass(frozen=True)
@@ -156,8 +169,9 @@ def propose_measurement(
         tries += [([xy], 1) for xy in _flattest_near(window, seed_xy[0], radius)]
     for start, r_seed in tries:
         region = _region(image, window, start, r_seed, (row_mm, col_mm), method)
-        if region is not None and (start == seed_xy or _within_hull(region[0], seed_xy[0])):
-            break
+        if (region is not None and _spans(region[0], (row_mm, col_mm)) <= max_diameter_mm
+                and (start == seed_xy or _within_hull(region[0], seed_xy[0]))):  # fmt: skip
+            break  # (a longer region: a core that leaked into a whole organ; the next try)
     else:
         return None
     mask, excluded, lesion_hu, host_hu = region
@@ -172,10 +186,30 @@ def propose_measurement(
         if fine is None:
             return None
         long, short = fine
+        if not nodal and short.length_mm <= FIT_MAX_MM:
+            long, short = _blur_fitted(raw, mask, long, short, lesion_hu, host_hu,
+                                       (row_mm, col_mm), (r0, c0))  # fmt: skip
     if method == "subpixel":  # ends where the partial volume puts them (sub-pixel)
         long = refine_axis(long, window, lesion_hu, host_hu, (row_mm, col_mm), (r0, c0))
         short = refine_axis(short, window, lesion_hu, host_hu, (row_mm, col_mm), (r0, c0))
     return ProposedMeasurement(long, short, nodal, lesion_hu, host_hu, method)
+
+
+def _blur_fitted(raw: npt.NDArray[np.float32], mask: npt.NDArray[np.bool_], long: Axis,
+                 short: Axis, lesion_hu: float, host_hu: float, spacing: tuple[float, float],
+                 offset: tuple[int, int]) -> tuple[Axis, Axis]:  # fmt: skip
+    """The blurred ellipse's axes when the slice is blurred by at least :data:`BLUR_PX`
+    pixels and the ellipse fits (:data:`MISFIT`, :data:`AGREE`); else `long` and `short`."""
+    sigma = image_blur_mm(raw, spacing)
+    if sigma is None or sigma < BLUR_PX * max(spacing):
+        return long, short
+    fit = fit_blurred_ellipse(raw, mask, long, short, lesion_hu, host_hu, spacing, offset,
+                              sigma)  # fmt: skip
+    if (fit is None or fit.misfit > MISFIT
+            or abs(fit.long_mm / long.length_mm - 1) > AGREE
+            or abs(fit.short_mm / short.length_mm - 1) > AGREE):  # fmt: skip
+        return long, short
+    return fit.axes(spacing)
 
 
 def _region(image: SimpleITK.Image, window: npt.NDArray[np.float32],
@@ -359,6 +393,13 @@ def _smoothed_near(pixels: npt.NDArray[np.float32], mask: npt.NDArray[np.bool_],
     out[r0:r1, c0:c1] = sitk.GetArrayFromImage(sitk.DiscreteGaussian(box, sigma_mm**2, 32, 0.01,
                                                                      True))  # fmt: skip
     return out
+
+
+def _spans(mask: npt.NDArray[np.bool_], spacing: tuple[float, float]) -> float:
+    """The longer side (mm) of `mask`'s bounding box: at most the longest diameter."""
+    rows, cols = np.nonzero(mask)
+    return max((int(rows.max()) - int(rows.min()) + 1) * spacing[0],
+               (int(cols.max()) - int(cols.min()) + 1) * spacing[1])  # fmt: skip
 
 
 def _touches_edge(mask: npt.NDArray[np.bool_]) -> bool:
