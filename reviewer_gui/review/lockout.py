@@ -69,10 +69,17 @@ def record_failure(
     return event
 
 
-def record_success(store: ProjectStore, name: str, action: str) -> None:
+def record_success(
+    store: ProjectStore, name: str, action: str, *, before: AccountEvent | None = None
+) -> None:
     """A correct password: resets the count of consecutive failures (recorded only when
-    there were any)."""
-    state = store.account_state(name)
+    there were any). ``before``: the account's state read just before its password was
+    checked (:func:`reviewer_gui.review.users.authenticate`); when it shows no failure and no
+    lock it is not read again, as there is nothing to reset (a failure another session
+    records meanwhile stays counted). Otherwise the state is read again here, so that a lock
+    recorded meanwhile is never overwritten by a reset."""
+    clean = before is not None and not before.failures and not before.locked
+    state = before if clean and before is not None else store.account_state(name)
     if state.failures and not state.locked:
         store.record_account("failed-attempts-reset", name,
                              event=AccountEvent(name, "succeeded", 0, False),

@@ -54,11 +54,19 @@ def default_receipt_file(store: ProjectStore) -> Path | None:
     project's image folder (``None``: no folder recorded yet)."""
     if isinstance(store, Store):
         return Path(f"{store.path}.receipts")
-    from reviewer_gui.store.image_folder import images_base
+    from reviewer_gui.store.image_folder import images_location
+
+    return _in_image_folder(store, images_location(store))
+
+
+def _in_image_folder(store: ProjectStore, where: object) -> Path | None:
+    """``DBNAME.receipts`` in a PostgreSQL project's image location ``where`` when it is a
+    folder (``None``: none recorded, or a reading archive's URL)."""
     from reviewer_gui.store.postgres.connect import database_name
 
-    folder = images_base(store)
-    return None if folder is None else folder / f"{database_name(store.location)}.receipts"
+    if not isinstance(where, Path):
+        return None
+    return where / f"{database_name(store.location)}.receipts"
 
 
 def set_receipt_file(store: ProjectStore, path: Path, *, by: str) -> Path:
@@ -77,30 +85,70 @@ def set_receipt_file(store: ProjectStore, path: Path, *, by: str) -> Path:
     return path
 
 
+class Receipts:
+    """Where one session's e-signatures leave their receipts (:func:`signing`), reading again
+    at each signature only what may change while the session is open: the receipts setting
+    (the study administrator may set it at any time) and the audit trail's last record. What
+    never changes once recorded is read once: the project's id (``project_uid``, recorded at
+    creation) and its image location (``images_folder``: one setting, recorded once, never
+    changed, ``store.image_folder``; while none is recorded it is read again each time, as
+    one may be recorded during the session)."""
+
+    def __init__(self, store: ProjectStore) -> None:
+        self._store = store
+        self._default: Path | None = None
+        self._default_known = isinstance(store, Store)  # a project file's: beside it
+        if self._default_known:
+            self._default = default_receipt_file(store)
+        self._project_uid: str | None = None
+
+    def file(self) -> Path | None:
+        """The receipts file now (``None``: a PostgreSQL project without image folder nor
+        setting)."""
+        setting = self._store.account_setting(SETTING)
+        if isinstance(setting, str) and setting:
+            return Path(setting)
+        if not self._default_known:
+            from reviewer_gui.store.image_folder import images_location
+
+            where = images_location(self._store)
+            if where is not None:  # recorded once, never changed
+                self._default = _in_image_folder(self._store, where)
+                self._default_known = True
+        return self._default
+
+    @contextmanager
+    def signing(self, what: str) -> Iterator[None]:
+        """Around an e-signature: open the receipts file first (:class:`ReceiptUnwritable`:
+        nothing is signed), then append the receipt of the audit trail's last record (the
+        signature's: a reader's last record is their own on PostgreSQL too)."""
+        path = self.file()
+        if path is None:
+            yield
+            return
+        with _opened(path) as stream:
+            yield
+            seq, digest = self._store.last_record()
+            if self._project_uid is None:  # recorded when the project was made
+                self._project_uid = self._store.project_info("project_uid") or "-"
+            from reviewer_gui.store.audit import now
+
+            line = f"{self._project_uid} {seq}:{digest} {now()} {what}\n"
+            try:
+                stream.write(line)
+                stream.flush()
+                os.fsync(stream.fileno())
+            except OSError as error:
+                raise ReceiptUnwritable(f"signed, but its receipt could not be written to "
+                                        f"{path} ({error.strerror or error}): tell the study "
+                                        "administrator") from error  # fmt: skip
+
+
 @contextmanager
 def signing(store: ProjectStore, what: str) -> Iterator[None]:
-    """Around an e-signature: open the receipts file first (:class:`ReceiptUnwritable`:
-    nothing is signed), then append the receipt of the audit trail's last record (the
-    signature's: a reader's last record is their own on PostgreSQL too)."""
-    path = receipt_file(default_receipt_file(store), store.account_setting(SETTING))
-    if path is None:  # a PostgreSQL project without image folder nor setting
+    """:meth:`Receipts.signing` of one e-signature (nothing kept from one to the next)."""
+    with Receipts(store).signing(what):
         yield
-        return
-    with _opened(path) as stream:
-        yield
-        seq, digest = store.last_record()
-        project_uid = store.project_info("project_uid") or "-"
-        from reviewer_gui.store.audit import now
-
-        line = f"{project_uid} {seq}:{digest} {now()} {what}\n"
-        try:
-            stream.write(line)
-            stream.flush()
-            os.fsync(stream.fileno())
-        except OSError as error:
-            raise ReceiptUnwritable(f"signed, but its receipt could not be written to {path} "
-                                    f"({error.strerror or error}): tell the study "
-                                    "administrator") from error  # fmt: skip
 
 
 @contextmanager

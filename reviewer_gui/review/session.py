@@ -42,7 +42,7 @@ from reviewer_gui.reading import (
 from reviewer_gui.reading.vocabulary import Axis, Provenance
 from reviewer_gui.review.accounts import change_password
 from reviewer_gui.review.identity import AccountLocked, AuthenticationFailed, NotPermitted, Role
-from reviewer_gui.review.receipts import signing
+from reviewer_gui.review.receipts import Receipts
 from reviewer_gui.review.users import authenticate
 from reviewer_gui.store import ProjectStore, StoreError, UserRecord, is_postgres_url, open_store
 from reviewer_gui.store.image_folder import images_location
@@ -100,6 +100,7 @@ class Session:
     ) -> None:
         self.user, self.role = user.name, Role(user.role)
         self._store = store
+        self._receipts = Receipts(store)
         only = self.user if self.role is Role.READER else None
         self._project = ReadingProject(store.load(reader=only), engine=engine, journal=store,
                                        clock=clock)  # fmt: skip
@@ -320,7 +321,7 @@ class Session:
                                    reason=f"signed with another user's name ({user.name})")
             raise AuthenticationFailed(f"sign with your own name ({self.user}): a signature "
                                        "is its signer's only")  # fmt: skip
-        with signing(self._store, f"sign {case_id}/{self.user}/{timepoint}"):
+        with self._receipts.signing(f"sign {case_id}/{self.user}/{timepoint}"):
             return self._project.sign(key, timepoint, meaning=meaning)
 
     def reread(self, case_id: str, timepoint: str, *, reason: str) -> tuple[str, ...]:

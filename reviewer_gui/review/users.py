@@ -84,7 +84,8 @@ def authenticate(
     administrator reset is refused with :class:`PasswordChangeRequired` for every action but
     ``change-password``."""
     user = store.users().get(name)
-    if user is not None and user.active and store.account_state(user.name).locked:
+    state = store.account_state(user.name) if user is not None and user.active else None
+    if user is not None and state is not None and state.locked:
         store.log_action(f"{action}-refused", user.name, reason="account locked",
                          case_id=case_id, reader=reader, timepoint=timepoint)  # fmt: skip
         raise AccountLocked(locked_message(store, user.name))
@@ -98,7 +99,7 @@ def authenticate(
             raise AccountLocked(locked_message(store, user.name))
         raise AuthenticationFailed(f"{action}: wrong name or password")
     else:
-        record_success(store, user.name, action)
+        record_success(store, user.name, action, before=state)
         if user.must_change and action != CHANGE_PASSWORD:
             store.log_action(f"{action}-refused", user.name, case_id=case_id, reader=reader,
                              timepoint=timepoint, reason="password reset by the study "
