@@ -21,6 +21,9 @@ SPLIT_MM = 1.5
 #: what it leaked into: a lesion bulging from the body wall, not a piece of the wall.
 CONFINE_MM = 2.0
 THICKER = 1.5
+#: The inscribed radius of the largest lesion (half of propose.MAX_DIAMETER_MM): a region
+#: that leaked into something thicker (the liver) is an organ, not a lesion against one.
+MAX_DEPTH_MM = 50.0
 
 
 def dilate(
@@ -47,7 +50,9 @@ def bulge(mask: npt.NDArray[np.bool_], seed_xy: tuple[int, int],
     edge, when that part is a lesion bulging from a thinner structure of its HU (the body
     wall where the liver's capsule touches it): its inscribed radius at least
     :data:`THICKER` times that of the rest of `mask`. Otherwise `mask` itself (the seed is
-    in that structure, or in an organ: no lesion)."""
+    in that structure, or in an organ thicker than :data:`MAX_DEPTH_MM`: no lesion)."""
+    if ndimage.distance_transform_edt(mask, sampling=spacing).max() > MAX_DEPTH_MM:
+        return mask  # an organ (thicker than any lesion): no watershed of it
     part = seed_part(mask if near is None else mask & near, seed_xy, spacing)
     if touches_edge(part) or not part.any():
         return mask
