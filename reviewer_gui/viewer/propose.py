@@ -26,10 +26,12 @@ in ``benchmarks/assist.py`` (``benchmarks/assist_RESULTS.md``):
   and a blurred edge keeps its half-contrast level), the mask opened by one pixel (the
   partial-volume rim between an organ and fat has a lesion's HU and would carry the growth
   along the organ's edge), then split at a narrow neck from a touching lesion of the same HU
-  (the seed's basin of the watershed of the mask's distance map, :data:`SPLIT_MM`). On the
-  harder classes (low contrast, heavy noise, touching lesions) it fails none, and 5 % of
-  the blurred small ones, where ``"half_contrast"`` fails 40-85 %; its axes are the pixel
-  mask's.
+  (the seed's basin of the watershed of the mask's distance map, :mod:`.contact`). A region
+  that runs to the window's edge is cut to the seed's part only when that part is a bulge
+  from a thinner structure of its HU (a lesion against the body wall, where no fat parts
+  the liver's capsule from it; never a piece of the wall itself). On the harder classes
+  (low contrast, heavy noise, touching lesions) it fails none, and 5 % of the blurred
+  small ones, where ``"half_contrast"`` fails 40-85 %; its axes are the pixel mask's.
 - ``"subpixel"``: ``"smoothed"`` with each axis' ends moved to where the partial volume of
   the pixels along it puts the edge (:mod:`.edges`). On the generated classes (the outline's
   own axes, one 0.7 mm slice) it halves the median error; elsewhere its sum along one line
@@ -63,6 +65,7 @@ from scipy.spatial import ConvexHull, QhullError  # type: ignore[import-untyped]
 
 from .axes import Axis, measure_mask
 from .blurred import fit_blurred_ellipse, image_blur_mm
+from .contact import bulge, confined, dilate, seed_part, touches_edge
 from .edges import refine_axis
 from .outline import interpolated_axes
 
@@ -83,9 +86,6 @@ SEED_MM = 2.0
 #: "smoothed": the Gaussian's sigma (mm) before growing; it divides the noise of 0.7 mm pixels
 #: by about 3.5 and leaves a straight edge's half-contrast level where it was.
 SMOOTH_MM = 0.7
-#: "smoothed": a neck this much (mm) narrower than the smaller of two touching lesions'
-#: inscribed radius splits them (watershed of the mask's distance map).
-SPLIT_MM = 1.5
 #: "interpolated": the Gaussian's sigma (mm) of the pixels its outline is cut from; less than
 #: :data:`SMOOTH_MM`, which rounds a lobe's tip and a neck (benchmarks/assist_RESULTS.md).
 OUTLINE_SMOOTH_MM = 0.6
@@ -221,7 +221,8 @@ def _region(image: SimpleITK.Image, window: npt.NDArray[np.float32],
     (no core, too little contrast, a region too small or reaching the window's edge: a core
     that leaked into the whole organ around a small lesion, whose smaller neighbourhood may
     still find it)."""
-    core = _confidence(image, seed_xy, radius)
+    split = method in REFINED
+    core = _confidence(image, seed_xy, radius, spacing if split else None)
     if core is None:
         return None
     lesion_hu, host_hu = _contrast(window, core, spacing, inner=method == "interpolated")
@@ -232,7 +233,9 @@ def _region(image: SimpleITK.Image, window: npt.NDArray[np.float32],
         mask = core
     else:
         mask = _grown(image, seed_xy, lesion_hu, host_hu)
-        if method == "interpolated" and mask.sum() >= MIN_PIXELS and not _touches_edge(mask):
+        if split and touches_edge(mask):  # the HU from the seed's part
+            mask = confined(mask, core, seed_xy[0], spacing)
+        if method == "interpolated" and mask.sum() >= MIN_PIXELS and not touches_edge(mask):
             # the HU again from the grown region, not from the core: a core that leaked
             # into the blurred edge of a small lesion put the lesion's HU part way to the
             # host's (a 6 mm wide one: 15 HU, its short axis 15 % long)
@@ -240,11 +243,15 @@ def _region(image: SimpleITK.Image, window: npt.NDArray[np.float32],
             if abs(host_hu - lesion_hu) < MIN_CONTRAST_HU:
                 return None
             mask = _grown(image, seed_xy, lesion_hu, host_hu)
-        if method in REFINED:
+        if split:
             grown_mask = mask
-            mask = _split_at_neck(_without_rims(mask, seed_xy[0]), seed_xy[0], spacing)
+            mask = seed_part(mask, seed_xy[0], spacing)
+            if touches_edge(mask):
+                mask = confined(grown_mask, core, seed_xy[0], spacing)
+                if touches_edge(mask):
+                    mask = grown_mask
             excluded = grown_mask & ~mask
-    if mask.sum() < MIN_PIXELS or _touches_edge(mask):
+    if mask.sum() < MIN_PIXELS or touches_edge(mask):
         return None
     return mask, excluded, lesion_hu, host_hu
 
@@ -261,16 +268,21 @@ def _grown(image: SimpleITK.Image, seed_xy: list[tuple[int, int]], lesion_hu: fl
 
 
 def _confidence(
-    image: SimpleITK.Image, seed_xy: list[tuple[int, int]], radius: int
+    image: SimpleITK.Image, seed_xy: list[tuple[int, int]], radius: int,
+    split: tuple[float, float] | None = None,
 ) -> npt.NDArray[np.bool_] | None:
     """The lesion's core: ConfidenceConnected from the seed, holes filled (a necrotic centre,
-    a node's fatty hilum); ``None`` if it leaks to the window's edge."""
+    a node's fatty hilum); ``None`` if it leaks to the window's edge. `split` (the spacing):
+    a core that leaks there is first cut to the seed's part (:func:`.contact.bulge`: a lesion
+    touching the body wall or another structure of its HU along a neck)."""
     grown = sitk.ConfidenceConnected(image, seedList=seed_xy,
                                      numberOfIterations=CONFIDENCE_ITERATIONS,
                                      multiplier=CONFIDENCE_MULTIPLIER,
                                      initialNeighborhoodRadius=radius, replaceValue=1)  # fmt: skip
     mask: npt.NDArray[np.bool_] = sitk.GetArrayFromImage(sitk.BinaryFillhole(grown)) > 0
-    if mask.sum() < MIN_PIXELS or _touches_edge(mask):
+    if split is not None and touches_edge(mask):
+        mask = bulge(mask, seed_xy[0], split)
+    if mask.sum() < MIN_PIXELS or touches_edge(mask):
         return None
     return mask
 
@@ -288,58 +300,14 @@ def _contrast(window: npt.NDArray[np.float32], core: npt.NDArray[np.bool_],
     r0, c0 = max(int(rows.min()) - margin[0], 0), max(int(cols.min()) - margin[1], 0)
     r1, c1 = int(rows.max()) + margin[0] + 1, int(cols.max()) + margin[1] + 1
     core, window = core[r0:r1, c0:c1], window[r0:r1, c0:c1]
-    near = sitk.GetArrayFromImage(_dilate(core, RING_MM[0], spacing)).astype(bool)
-    outer = sitk.GetArrayFromImage(_dilate(core, RING_MM[1], spacing)).astype(bool)
+    near = sitk.GetArrayFromImage(dilate(core, RING_MM[0], spacing)).astype(bool)
+    outer = sitk.GetArrayFromImage(dilate(core, RING_MM[1], spacing)).astype(bool)
     ring = outer & ~near
     lesion = core
     if inner:
         depth = ndimage.distance_transform_edt(core, sampling=spacing)
         lesion = depth >= depth.max() / 2
     return float(np.median(window[lesion])), float(np.median(window[ring]))
-
-
-def _dilate(
-    mask: npt.NDArray[np.bool_], mm: float, spacing: tuple[float, float]
-) -> SimpleITK.Image:
-    radius = [max(1, round(mm / spacing[1])), max(1, round(mm / spacing[0]))]  # (x, y)
-    dilated: SimpleITK.Image = sitk.BinaryDilate(sitk.GetImageFromArray(mask.astype(np.uint8)),
-                                                 radius, sitk.sitkBall)  # fmt: skip
-    return dilated
-
-
-def _without_rims(mask: npt.NDArray[np.bool_], seed_xy: tuple[int, int]) -> npt.NDArray[np.bool_]:
-    """`mask` opened by one pixel, the seed's part kept: a rim one or two pixels wide (the
-    partial volume between an organ and fat, which has a lesion's HU) no longer carries the
-    growth along an organ's edge. A seed the opening removes keeps the mask as it was."""
-    opened = ndimage.binary_opening(mask, structure=ndimage.generate_binary_structure(2, 1))
-    labels, _ = ndimage.label(opened)
-    seed_label = labels[seed_xy[1], seed_xy[0]]
-    if seed_label == 0:
-        return mask
-    part: npt.NDArray[np.bool_] = ndimage.binary_dilation(labels == seed_label) & mask
-    return part
-
-
-def _split_at_neck(mask: npt.NDArray[np.bool_], seed_xy: tuple[int, int],
-                   spacing: tuple[float, float]) -> npt.NDArray[np.bool_]:  # fmt: skip
-    """The part of `mask` around the seed when a narrow neck joins it to another (a touching
-    lesion): the seed's basin of the watershed of the distance to the mask's edge, basins
-    shallower than :data:`SPLIT_MM` merged."""
-    rows, cols = np.nonzero(mask)
-    if len(rows) == 0:
-        return mask
-    r0, c0 = max(int(rows.min()) - 2, 0), max(int(cols.min()) - 2, 0)  # the mask's box only
-    r1, c1 = int(rows.max()) + 3, int(cols.max()) + 3
-    image = sitk.GetImageFromArray(mask[r0:r1, c0:c1].astype(np.uint8))
-    image.SetSpacing((spacing[1], spacing[0]))
-    distance = sitk.SignedMaurerDistanceMap(image, insideIsPositive=False, squaredDistance=False,
-                                            useImageSpacing=True)  # fmt: skip
-    basins = sitk.GetArrayFromImage(sitk.MorphologicalWatershed(
-        distance, level=SPLIT_MM, markWatershedLine=False, fullyConnected=True))
-    part = np.zeros_like(mask)
-    box = mask[r0:r1, c0:c1]
-    part[r0:r1, c0:c1] = box & (basins == basins[seed_xy[1] - r0, seed_xy[0] - c0])
-    return part
 
 
 def _flattest_near(window: npt.NDArray[np.float32], seed_xy: tuple[int, int],
@@ -400,7 +368,3 @@ def _spans(mask: npt.NDArray[np.bool_], spacing: tuple[float, float]) -> float:
     rows, cols = np.nonzero(mask)
     return max((int(rows.max()) - int(rows.min()) + 1) * spacing[0],
                (int(cols.max()) - int(cols.min()) + 1) * spacing[1])  # fmt: skip
-
-
-def _touches_edge(mask: npt.NDArray[np.bool_]) -> bool:
-    return bool(mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())

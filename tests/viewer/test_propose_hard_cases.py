@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import ndimage  # type: ignore[import-untyped]
 
 from reviewer_gui.sample_scans import lesion_classes as lc
 from reviewer_gui.viewer.propose import propose_measurement
@@ -41,13 +42,15 @@ def test_a_small_blurred_lesion_whose_core_leaked_into_its_edge() -> None:
 
 
 @pytest.mark.parametrize(("lesion_class", "instance"),
-                         [("partial_volume", 7), ("partial_volume", 12), ("node_hilum", 16)])
+                         [("partial_volume", 7), ("partial_volume", 12), ("node_hilum", 16),
+                          ("organ_edge", 46)])
 def test_every_seed_in_the_inner_half_measures_the_lesion(lesion_class: str,
                                                           instance: int) -> None:  # fmt: skip
     """Seeds that gave ``None``: near the edge of a small blurred lesion (partial_volume 7 and
     12: the 2 mm neighbourhood's core leaked into the whole liver, which then passed the
     contrast test and grew to the window's edge) and on the edge of a node's fatty hilum
-    (node_hilum 16: both neighbourhoods' cores leaked through the hilum into the fat). Every
+    (node_hilum 16: both neighbourhoods' cores leaked through the hilum into the fat) and
+    anywhere in a lesion whose region ran into the body wall (organ_edge 46, below). Every
     seed now measures the lesion, the long axis the same within one pixel (issue 17)."""
     c = lc.make(lesion_class, instance)
     seeds = c.inner_half_seeds(SEEDS, np.random.default_rng(instance))
@@ -72,3 +75,34 @@ def test_a_click_beside_a_lesion_still_measures_nothing() -> None:
         seed = (round(y / lc.PIXEL_MM + (lc.SIZE - 1) / 2),
                 round(x / lc.PIXEL_MM + (lc.SIZE - 1) / 2))  # fmt: skip
         assert propose_measurement(c.pixels, c.spacing_mm, seed) is None, seed
+
+
+def test_a_lesion_against_the_body_wall_is_cut_from_it() -> None:
+    """organ_edge-46 (26.7 x 21.5 mm, 55 HU) lies where the liver's capsule touches the body
+    wall (muscle, 50 HU) with no fat between them: its core and its region ran along the
+    wall to the window's edge and every click gave ``None``. The region is now cut to the
+    seed's part when that part is a bulge from a thinner structure of its HU."""
+    c = lc.make("organ_edge", 46)
+    p = propose_measurement(c.pixels, c.spacing_mm, c.seed)
+    assert p is not None
+    assert abs(p.long.length_mm - c.long_mm) / c.long_mm <= 0.05
+    assert abs(p.short.length_mm - c.short_mm) / c.short_mm <= 0.05
+
+
+@pytest.mark.parametrize("instance", [3, 10, 46])
+def test_a_click_on_the_body_wall_still_measures_nothing(instance: int) -> None:
+    """The cut that frees a lesion from the body wall never makes a piece of the wall a
+    lesion: clicks on the wall beside the liver (muscle of about 50 HU, away from the
+    lesion) still give ``None``."""
+    c = lc.make("organ_edge", instance)
+    rows, cols = np.mgrid[0:lc.SIZE, 0:lc.SIZE]
+    x, y = ((a - (lc.SIZE - 1) / 2) * lc.PIXEL_MM for a in (cols, rows))
+    (lx, ly), (ax, ay) = lc.LIVER
+    outside = ((x - lx) / ax) ** 2 + ((y - ly) / ay) ** 2 > 1.15
+    far = np.hypot(x - c.outline.cx, y - c.outline.cy) > c.outline.max_radius + 5
+    smooth = ndimage.gaussian_filter(c.pixels.astype(float), 2)
+    wall = np.argwhere((abs(smooth - 50) < 8) & outside & far & (abs(x - lx) < ax)
+                       & (abs(y - ly) < ay + 15))  # fmt: skip
+    assert len(wall) > 100
+    for row, col in wall[np.random.default_rng(instance).choice(len(wall), 8, replace=False)]:
+        assert propose_measurement(c.pixels, c.spacing_mm, (row, col)) is None, (row, col)
