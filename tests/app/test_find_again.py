@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_gui.qt.image_view import ImageView
 from reviewer_gui.qt.main_window import MainWindow
+from reviewer_gui.qt.registrations import Registrations
 from reviewer_gui.viewer.focus import window_for
 from reviewer_gui.viewer.registration import QUALITY_THRESHOLD
 
@@ -140,13 +141,17 @@ def busy(moved: MainWindow) -> Iterator[Busy]:
     pool.waitForDone()  # never freed while its thread still returns from it
 
 
+def queued_at_m2(qtbot: QtBot, window: MainWindow) -> Registrations:
+    """At M2 with both series loaded: the registration asked for waits behind Busy."""
+    to_m2(qtbot, window)
+    registrations = window.views.registrations
+    qtbot.waitUntil(lambda: len(registrations.running) == 1, timeout=30_000)
+    return registrations
+
 def test_a_late_registration_does_not_move_a_view_the_reader_moved(
         qtbot: QtBot, moved: MainWindow, busy: Busy) -> None:
     window = moved
-    to_m2(qtbot, window)
-    registrations = window.views.registrations
-    # both series loaded, the registration is asked for: it waits behind Busy
-    qtbot.waitUntil(lambda: len(registrations.running) == 1, timeout=30_000)
+    registrations = queued_at_m2(qtbot, window)
     current = window.views.current
     assert current is not None and not window.views.loading()
     qtbot.keyClick(current, Qt.Key.Key_Up)  # the reader scrolls on meanwhile
@@ -163,10 +168,7 @@ def test_a_late_registration_does_not_move_a_view_the_reader_moved(
 def test_moving_on_drops_a_queued_registration_and_coming_back_runs_it(
         qtbot: QtBot, moved: MainWindow, busy: Busy) -> None:
     window = moved
-    to_m2(qtbot, window)
-    registrations = window.views.registrations
-    # both series loaded, the registration is asked for: it waits behind Busy
-    qtbot.waitUntil(lambda: len(registrations.running) == 1, timeout=30_000)
+    registrations = queued_at_m2(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)  # back
     assert window.session.timepoint == "BASELINE" and not registrations.running  # dropped
     busy.release.set()
