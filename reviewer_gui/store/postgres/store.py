@@ -37,6 +37,7 @@ from psycopg.pq import TransactionStatus
 from reviewer_gui.reading import Change, ProjectState
 from reviewer_gui.store import audit, rows
 from reviewer_gui.store.base import StoreError, log_row
+from reviewer_gui.store.derived import StoredRegistration
 from reviewer_gui.store.postgres import actions, esign, password_history, reconnect
 from reviewer_gui.store.postgres.connect import (
     SignInRefused,
@@ -359,6 +360,26 @@ class PostgresStore(reconnect.ReconnectingStore):
         if self._db.connection.info.transaction_status != TransactionStatus.IDLE:
             return self._db.rows(sql, *parameters)  # in a transaction: it handles errors
         return self._reading(lambda: self._db.rows(sql, *parameters))
+
+    def _derived_write(self, write: Callable[[], None]) -> None:
+        """Derived data's own transaction (no audit record, no id row); replacing a row is
+        idempotent, so it is done again once on a new connection if the connection was lost."""
+
+        def once() -> None:
+            with self._db.connection.transaction():
+                write()
+
+        try:
+            self._reading(once)
+        except psycopg.Error as error:  # refused by the server (its policy, a CHECK)
+            raise StoreError(refusal(self.location, error)) from error
+
+    def registrations(self, owner: str, earlier_uid: str,
+                      follow_up_uid: str) -> list[StoredRegistration]:  # fmt: skip
+        try:
+            return super().registrations(owner, earlier_uid, follow_up_uid)
+        except psycopg.Error as error:
+            raise StoreError(refusal(self.location, error)) from error
 
     def load(self, *, reader: str | None = None) -> ProjectState:
         """As :meth:`SqlStore.load`, from one snapshot (REPEATABLE READ, read only)."""
