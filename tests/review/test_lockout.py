@@ -203,19 +203,20 @@ def test_deleting_the_lockout_row_is_detected(sqlite_study: Path) -> None:
 #: Schema 2 files: as the release before 2026-11-23 wrote them (commit 75c33ea, made by
 #: ``data/make_schema2_release.py``: no series choices, no series on measurements), and with
 #: the series tables that were added within schema 2 the same day.
-#: What schema 5 adds to every older file (test_project_files: a schema 4 file).
+#: What schema 5 adds to every older file (schema 6: the registration table) (test_project_files: a schema 4 file).
 SCHEMA_5 = ("lesion_version.point_timepoint, lesion_version.point_series_uid, "
             "lesion_version.point_sop_instance_uid, lesion_version.point_slice_index, "
             "lesion_version.point_row, lesion_version.point_col, "
             "observation_version.retracted, axis_measurement.provenance")
 SCHEMA_2_FILES = {
     "release": (Path(__file__).resolve().parent / "data" / "schema2_release.db",
-                "schema 2 -> 5: added tables series_choice, account_event, account_setting, "
-                "image_file, image_update; columns axis_measurement.series_uid, "
+                "schema 2 -> 6: added tables series_choice, account_event, account_setting, "
+                "image_file, image_update, registration; columns axis_measurement.series_uid, "
                 "axis_measurement.slice_thickness_mm, "
                 f"app_user.must_change, {SCHEMA_5}"),
-    "with series": (SCHEMA_2, "schema 2 -> 5: added tables account_event, account_setting, "
-                    f"image_file, image_update; columns app_user.must_change, {SCHEMA_5}"),
+    "with series": (SCHEMA_2, "schema 2 -> 6: added tables account_event, account_setting, "
+                    "image_file, image_update, registration; columns app_user.must_change, "
+                    f"{SCHEMA_5}"),
 }
 
 
