@@ -12,8 +12,11 @@ does).
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 TABLE = "registration"
 _KEY = "owner = ? AND earlier_series_uid = ? AND follow_up_series_uid = ?"
@@ -43,3 +46,32 @@ class StoredRegistration:
     @classmethod
     def of(cls, row: Any) -> StoredRegistration:
         return cls(*(str(row[name]) for name in cls.__dataclass_fields__))
+
+
+class RegistrationRows(Protocol):
+    """What keeps registrations (``ProjectStore`` does)."""
+
+    def registrations(self, owner: str, earlier_uid: str,
+                      follow_up_uid: str) -> list[StoredRegistration]: ...  # fmt: skip
+
+    def keep_registration(self, registration: StoredRegistration) -> None: ...
+
+
+class UserRegistrations:
+    """One user's registrations in a project: the rows whose owner they are, and no other
+    (on PostgreSQL the server would refuse any other anyway). Errors are the store's
+    (:class:`~reviewer_gui.store.base.StoreError`)."""
+
+    def __init__(self, rows: RegistrationRows, owner: str) -> None:
+        self.rows, self.owner = rows, owner
+
+    def of_pair(self, earlier_uid: str, follow_up_uid: str) -> list[StoredRegistration]:
+        return self.rows.registrations(self.owner, earlier_uid, follow_up_uid)
+
+    def keep(self, earlier_uid: str, follow_up_uid: str, inputs_sha256: str, method: str,
+             registration: Mapping[str, Any]) -> None:  # fmt: skip
+        """Store it as the pair's row (replacing the user's previous one)."""
+        now = dt.datetime.now(dt.UTC).isoformat()
+        self.rows.keep_registration(StoredRegistration(
+            self.owner, earlier_uid, follow_up_uid, inputs_sha256, method,
+            json.dumps(dict(registration), sort_keys=True), now))  # fmt: skip

@@ -95,8 +95,8 @@ def test_every_user_is_refused_until_the_upgrade_and_nothing_is_written(
     before, trail = schema_dump(old_project.url, DATABASE), _trail(old_project.url)
     for name in ("alice", "ada", "carol"):
         with pytest.raises(StoreError, match=r"schema version 4 is older than this program's "
-                           rf"\({SCHEMA_VERSION}\): the account that created the project upgrades it in "
-                           r"place first \(recist-review upgrade postgresql://USER@"
+                           rf"\({SCHEMA_VERSION}\): the account that created the project "
+                           r"upgrades it in place first \(recist-review upgrade postgresql://USER@"
                            + re.escape(old_project.location.removeprefix("postgresql://"))
                            + r"\); nothing was changed$"):
             open_store(old_project.location, user=name, password=PASSWORDS[name], create=False)

@@ -203,7 +203,7 @@ def test_deleting_the_lockout_row_is_detected(sqlite_study: Path) -> None:
 #: Schema 2 files: as the release before 2026-11-23 wrote them (commit 75c33ea, made by
 #: ``data/make_schema2_release.py``: no series choices, no series on measurements), and with
 #: the series tables that were added within schema 2 the same day.
-#: What schema 5 adds to every older file (schema 6: the registration table) (test_project_files: a schema 4 file).
+#: What schema 5 adds to every older file (test_project_files: a schema 4 file).
 SCHEMA_5 = ("lesion_version.point_timepoint, lesion_version.point_series_uid, "
             "lesion_version.point_sop_instance_uid, lesion_version.point_slice_index, "
             "lesion_version.point_row, lesion_version.point_col, "
