@@ -180,7 +180,8 @@ class SqlStore:
 
     def _derived_write(self, write: Callable[[], None]) -> None:
         """Run ``write`` (derived data: no audit record) in a transaction of its own;
-        :class:`StoreError` when the project refuses it."""
+        :class:`StoreError` when the project refuses it (a PostgreSQL store writes its
+        derived data through its server's functions instead: ``postgres.derived``)."""
         raise NotImplementedError
 
     # -- writing -------------------------------------------------------------------------

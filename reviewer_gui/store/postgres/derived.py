@@ -3,28 +3,43 @@ alone (``reviewer_gui.store.derived``).
 
 The table is ``schema.DERIVED_TABLES``'s, translated like every other (``ddl``), in schema
 ``recist``. Unlike the record's tables it is not append-only (a user replaces their row of a
-pair) and no audit record covers it. Row-level security makes every row its owner's: each
-study user, whatever their group (reader, adjudicator, study administrator), selects,
-inserts, updates and deletes only the rows whose ``owner`` is their own login
-(``session_user``); a row for another name is refused before any key is compared, and the
-primary key starts with the owner, so neither a query nor a conflicting insert shows whether
-another user has a row, or how many. TRUNCATE is granted to nobody. The CHECKs bound each
-column's length and the JSON (``recist.json_valid``), so the table is not a dumping ground.
+pair) and no audit record covers it. No role of the project may touch the table itself (no
+grant): a user reads their rows through ``recist.my_registrations(earlier, follow_up)`` and
+replaces their row of a pair through ``recist.keep_registration(...)``, both SECURITY DEFINER
+and both for ``session_user`` only, whatever their group (reader, adjudicator, study
+administrator). Row-level security is forced on the table, the owner's functions included:
+every row is its owner's login's (``owner = session_user``) to see, write or delete. So a
+user cannot name another's row, an insert never meets another user's key (the key starts
+with the owner), and no plan of the table is theirs to EXPLAIN (a plan's "rows removed by
+filter" would count other users' rows). The CHECKs bound each column's length and the JSON
+(``recist.json_valid``), so the table is not a dumping ground.
 """
 
 from __future__ import annotations
 
-from reviewer_gui.store.derived import TABLE
+from typing import Any
+
+from reviewer_gui.store.derived import TABLE, StoredRegistration
 from reviewer_gui.store.postgres.ddl import _column_types, ident
 from reviewer_gui.store.schema import DERIVED_TABLES
 
 #: The PostgreSQL tables this module adds to a project (the policy tests cover them).
 TABLES = (TABLE,)
+SELECT = "SELECT * FROM recist.my_registrations(?, ?)"
+KEEP = "SELECT recist.keep_registration(?, ?, ?, ?, ?, ?)"
 _OWN = "owner = session_user"
 
 
+def keep_values(registration: StoredRegistration) -> tuple[Any, ...]:
+    """:data:`KEEP`'s parameters (the owner is the session's login, never a parameter)."""
+    return (registration.earlier_series_uid, registration.follow_up_series_uid,
+            registration.inputs_sha256, registration.method, registration.registration,
+            registration.created_at)  # fmt: skip
+
+
 def statements(prefix: str) -> list[str]:
-    """The JSON check, the table, its grants and policies (run by the owner, in ``recist``)."""
+    """The JSON check, the table, its policy and its two functions (run by the owner, in
+    ``recist``)."""
     member = ident(f"{prefix}_member")
     return [
         """CREATE FUNCTION json_valid(p text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE
@@ -36,15 +51,28 @@ def statements(prefix: str) -> list[str]:
               RETURN false;
             END $$""",
         "REVOKE ALL ON FUNCTION json_valid(text) FROM PUBLIC",
-        f"GRANT EXECUTE ON FUNCTION json_valid(text) TO {member}",
         *(f"CREATE TABLE {name} ({_column_types(body)}\n)"
           for name, body in DERIVED_TABLES.items()),
-        f"ALTER TABLE {TABLE} ENABLE ROW LEVEL SECURITY",
         f"REVOKE ALL ON {TABLE} FROM PUBLIC",
-        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {TABLE} TO {member}",
-        f"CREATE POLICY {TABLE}_select ON {TABLE} FOR SELECT TO {member} USING ({_OWN})",
-        f"CREATE POLICY {TABLE}_insert ON {TABLE} FOR INSERT TO {member} WITH CHECK ({_OWN})",
-        f"CREATE POLICY {TABLE}_update ON {TABLE} FOR UPDATE TO {member} USING ({_OWN}) "
-        f"WITH CHECK ({_OWN})",
-        f"CREATE POLICY {TABLE}_delete ON {TABLE} FOR DELETE TO {member} USING ({_OWN})",
+        f"ALTER TABLE {TABLE} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {TABLE} FORCE ROW LEVEL SECURITY",  # the functions' owner too
+        f"CREATE POLICY {TABLE}_own ON {TABLE} USING ({_OWN}) WITH CHECK ({_OWN})",
+        f"""CREATE FUNCTION my_registrations(p_earlier text, p_follow_up text)
+            RETURNS SETOF {TABLE} LANGUAGE sql STABLE SECURITY DEFINER
+            SET search_path = recist, pg_temp AS $$
+            SELECT * FROM {TABLE} WHERE owner = session_user
+              AND earlier_series_uid = p_earlier AND follow_up_series_uid = p_follow_up $$""",
+        f"""CREATE FUNCTION keep_registration(p_earlier text, p_follow_up text,
+              p_inputs_sha256 text, p_method text, p_registration text, p_created_at text)
+            RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = recist, pg_temp AS $$
+            DELETE FROM {TABLE} WHERE owner = session_user
+              AND earlier_series_uid = p_earlier AND follow_up_series_uid = p_follow_up;
+            INSERT INTO {TABLE} (owner, earlier_series_uid, follow_up_series_uid,
+                inputs_sha256, method, registration, created_at)
+              VALUES (session_user, p_earlier, p_follow_up, p_inputs_sha256, p_method,
+                      p_registration, p_created_at) $$""",
+        "REVOKE ALL ON FUNCTION my_registrations(text, text), keep_registration(text, text, "
+        "text, text, text, text) FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION my_registrations(text, text), keep_registration(text, "
+        f"text, text, text, text, text) TO {member}",
     ]  # fmt: skip

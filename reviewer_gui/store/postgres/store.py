@@ -38,7 +38,7 @@ from reviewer_gui.reading import Change, ProjectState
 from reviewer_gui.store import audit, rows
 from reviewer_gui.store.base import StoreError, log_row
 from reviewer_gui.store.derived import StoredRegistration
-from reviewer_gui.store.postgres import actions, esign, password_history, reconnect
+from reviewer_gui.store.postgres import actions, derived, esign, password_history, reconnect
 from reviewer_gui.store.postgres.connect import (
     SignInRefused,
     connect,
@@ -361,24 +361,32 @@ class PostgresStore(reconnect.ReconnectingStore):
             return self._db.rows(sql, *parameters)  # in a transaction: it handles errors
         return self._reading(lambda: self._db.rows(sql, *parameters))
 
-    def _derived_write(self, write: Callable[[], None]) -> None:
-        """Derived data's own transaction (no audit record, no id row); replacing a row is
-        idempotent, so it is done again once on a new connection if the connection was lost."""
+    def registrations(self, owner: str, earlier_uid: str,
+                      follow_up_uid: str) -> list[StoredRegistration]:  # fmt: skip
+        """As :meth:`SqlStore.registrations`, through ``recist.my_registrations``: the
+        server gives a user their own rows only (another ``owner``'s: none)."""
+        if owner != self.user:
+            return []
+        try:
+            found = self._query(derived.SELECT, earlier_uid, follow_up_uid)
+        except psycopg.Error as error:
+            raise StoreError(refusal(self.location, error)) from error
+        return [StoredRegistration.of(row) for row in found]
+
+    def keep_registration(self, registration: StoredRegistration) -> None:
+        """As :meth:`SqlStore.keep_registration`, through ``recist.keep_registration`` (the
+        signed-in user's row only); replacing a row is idempotent, so it is done again once
+        on a new connection if the connection was lost."""
+        if registration.owner != self.user:
+            raise StoreError(f"{self.location}: a registration is kept for the signed-in "
+                             f"user ({self.user}) only, not {registration.owner}")  # fmt: skip
 
         def once() -> None:
-            with self._db.connection.transaction():
-                write()
+            self._db.execute(derived.KEEP, derived.keep_values(registration))
 
         try:
             self._reading(once)
-        except psycopg.Error as error:  # refused by the server (its policy, a CHECK)
-            raise StoreError(refusal(self.location, error)) from error
-
-    def registrations(self, owner: str, earlier_uid: str,
-                      follow_up_uid: str) -> list[StoredRegistration]:  # fmt: skip
-        try:
-            return super().registrations(owner, earlier_uid, follow_up_uid)
-        except psycopg.Error as error:
+        except psycopg.Error as error:  # refused by the server (a CHECK)
             raise StoreError(refusal(self.location, error)) from error
 
     def load(self, *, reader: str | None = None) -> ProjectState:
