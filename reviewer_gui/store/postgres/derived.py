@@ -17,10 +17,16 @@ filter" would count other users' rows). The CHECKs bound each column's length an
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import psycopg
+
+from reviewer_gui.store.base import StoreError
 from reviewer_gui.store.derived import TABLE, StoredRegistration
+from reviewer_gui.store.postgres.database import Database
 from reviewer_gui.store.postgres.ddl import _column_types, ident
+from reviewer_gui.store.postgres.reconnect import refusal
 from reviewer_gui.store.schema import DERIVED_TABLES
 
 #: The PostgreSQL tables this module adds to a project (the policy tests cover them).
@@ -28,6 +34,47 @@ TABLES = (TABLE,)
 SELECT = "SELECT * FROM recist.my_registrations(?, ?)"
 KEEP = "SELECT recist.keep_registration(?, ?, ?, ?, ?, ?)"
 _OWN = "owner = session_user"
+T = TypeVar("T")
+
+
+class OwnRegistrations:
+    """The PostgreSQL store's registrations: the signed-in login's, through the functions."""
+
+    user: str
+    _db: Database
+
+    if TYPE_CHECKING:  # the store's (PostgresStore, ReconnectingStore)
+
+        @property
+        def location(self) -> str: ...
+
+        def _query(self, sql: str, *parameters: Any) -> list[Any]: ...
+
+        def _reading(self, read: Callable[[], T]) -> T: ...
+
+    def registrations(self, owner: str, earlier_uid: str,
+                      follow_up_uid: str) -> list[StoredRegistration]:  # fmt: skip
+        """As ``SqlStore.registrations``, through ``recist.my_registrations``: the server
+        gives a user their own rows only (another ``owner``'s: none)."""
+        if owner != self.user:
+            return []
+        try:
+            found = self._query(SELECT, earlier_uid, follow_up_uid)
+        except psycopg.Error as error:
+            raise StoreError(refusal(self.location, error)) from error
+        return [StoredRegistration.of(row) for row in found]
+
+    def keep_registration(self, registration: StoredRegistration) -> None:
+        """As ``SqlStore.keep_registration``, through ``recist.keep_registration`` (the
+        signed-in user's row only); replacing a row is idempotent, so it is done again once
+        on a new connection if the connection was lost."""
+        if registration.owner != self.user:
+            raise StoreError(f"{self.location}: a registration is kept for the signed-in "
+                             f"user ({self.user}) only, not {registration.owner}")  # fmt: skip
+        try:
+            self._reading(lambda: self._db.execute(KEEP, keep_values(registration)))
+        except psycopg.Error as error:  # refused by the server (a CHECK)
+            raise StoreError(refusal(self.location, error)) from error
 
 
 def keep_values(registration: StoredRegistration) -> tuple[Any, ...]:

@@ -37,7 +37,6 @@ from psycopg.pq import TransactionStatus
 from reviewer_gui.reading import Change, ProjectState
 from reviewer_gui.store import audit, rows
 from reviewer_gui.store.base import StoreError, log_row
-from reviewer_gui.store.derived import StoredRegistration
 from reviewer_gui.store.postgres import actions, derived, esign, password_history, reconnect
 from reviewer_gui.store.postgres.connect import (
     SignInRefused,
@@ -66,7 +65,7 @@ LOCK_TIMEOUT_S = reconnect.LOCK_TIMEOUT_S
 UNBOUNDED = 2**63 - 1
 
 
-class PostgresStore(reconnect.ReconnectingStore):
+class PostgresStore(derived.OwnRegistrations, reconnect.ReconnectingStore):
     """A reading project in PostgreSQL, connected as one user. Use :meth:`open`."""
 
     _db: Database
@@ -360,34 +359,6 @@ class PostgresStore(reconnect.ReconnectingStore):
         if self._db.connection.info.transaction_status != TransactionStatus.IDLE:
             return self._db.rows(sql, *parameters)  # in a transaction: it handles errors
         return self._reading(lambda: self._db.rows(sql, *parameters))
-
-    def registrations(self, owner: str, earlier_uid: str,
-                      follow_up_uid: str) -> list[StoredRegistration]:  # fmt: skip
-        """As :meth:`SqlStore.registrations`, through ``recist.my_registrations``: the
-        server gives a user their own rows only (another ``owner``'s: none)."""
-        if owner != self.user:
-            return []
-        try:
-            found = self._query(derived.SELECT, earlier_uid, follow_up_uid)
-        except psycopg.Error as error:
-            raise StoreError(refusal(self.location, error)) from error
-        return [StoredRegistration.of(row) for row in found]
-
-    def keep_registration(self, registration: StoredRegistration) -> None:
-        """As :meth:`SqlStore.keep_registration`, through ``recist.keep_registration`` (the
-        signed-in user's row only); replacing a row is idempotent, so it is done again once
-        on a new connection if the connection was lost."""
-        if registration.owner != self.user:
-            raise StoreError(f"{self.location}: a registration is kept for the signed-in "
-                             f"user ({self.user}) only, not {registration.owner}")  # fmt: skip
-
-        def once() -> None:
-            self._db.execute(derived.KEEP, derived.keep_values(registration))
-
-        try:
-            self._reading(once)
-        except psycopg.Error as error:  # refused by the server (a CHECK)
-            raise StoreError(refusal(self.location, error)) from error
 
     def load(self, *, reader: str | None = None) -> ProjectState:
         """As :meth:`SqlStore.load`, from one snapshot (REPEATABLE READ, read only)."""
