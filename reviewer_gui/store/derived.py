@@ -4,10 +4,10 @@ follow-up series to an earlier one (``schema.DERIVED_TABLES``).
 Not part of the record: a row is recomputed from the images whenever it is missing or its
 inputs changed, so it is written without an audit record and replaced in place (the pair's
 row of that user), and ``audit verify`` neither needs nor checks it. Each user's rows are
-their own: the store asks for ``owner``'s rows only, and on PostgreSQL the server refuses to
-show or write any other (row-level security, ``postgres.derived``). The registration itself
-is JSON text here: the store does not interpret it (``reviewer_gui.viewer.registration``
-does).
+their own: the store asks for ``owner``'s rows only, and on PostgreSQL the server shows and
+writes no other (``postgres.derived``: two functions of the signed-in login, row-level
+security forced). The registration itself is JSON text here: the store does not interpret
+it (``reviewer_gui.viewer.registration`` does).
 """
 
 from __future__ import annotations

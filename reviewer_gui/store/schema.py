@@ -40,7 +40,7 @@ registration as JSON, when it was computed). A row is recomputable from the imag
 time, so it is written and replaced without an audit record, is not append-only (no
 triggers: a newer registration of the pair replaces the row), is not checked by ``audit
 verify`` and is not copied by ``recist-review migrate``. Each user sees and writes only their
-own rows (on PostgreSQL the server enforces it by row-level security). CHECKs bound every
+own rows (on PostgreSQL the server enforces it: ``postgres.derived``). CHECKs bound every
 column's length and the JSON's size, so the table holds registrations and nothing else.
 
 ``PRAGMA application_id`` marks the file as a reading project; ``PRAGMA user_version`` is the

@@ -6,8 +6,8 @@ Where: in the project, as the signed-in user's own rows (schema 6, ``registratio
 finds the pairs registered. Derived data, recomputable at will: not an audited change of the
 record (no audit record; a row is replaced, not versioned). Each user's rows are theirs: the
 store asks for the user's rows only, and on PostgreSQL the server shows and takes no other
-(row-level security); a registration shows nothing a reader does not see already (two series
-they read).
+(two functions of the signed-in login, row-level security); a registration shows nothing a
+reader does not see already (two series they read).
 
 Threads: neither an SQLite nor a psycopg connection may be used from the worker. So the
 GUI thread looks the pair up first (:meth:`RegistrationCache.candidates`: the user's rows of
