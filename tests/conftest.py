@@ -38,16 +38,6 @@ from pg_server import (
 
 from reviewer_gui.store.postgres import scram_verifier
 from reviewer_gui.store.postgres.ddl import ident
-from reviewer_gui.viewer.registration_cache import CACHE_DIR_ENV
-
-
-@pytest.fixture(autouse=True)
-def registration_cache(tmp_path_factory: pytest.TempPathFactory,
-                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    """The app's registrations of follow-ups (issue 17) go to the session's temporary folder,
-    never the user's cache (``~/.cache/recist-toolkit/registration``); shared by the tests,
-    as one reader's are."""
-    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path_factory.getbasetemp() / "registrations"))
 
 
 @pytest.fixture(scope="session")

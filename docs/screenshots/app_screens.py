@@ -21,7 +21,6 @@ Run it under Xvfb (or ``QT_QPA_PLATFORM=offscreen``).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -34,7 +33,6 @@ from reviewer_gui.qt.app import open_window
 from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.reading import Category, Point, ReadKey, Segment, State, plane_of
 from reviewer_gui.viewer import Button, Tool
-from reviewer_gui.viewer.registration_cache import CACHE_DIR_ENV
 
 KEY = ReadKey("SUBJ-001", "alice")
 SAMPLE_SCANS = Path(__file__).resolve().parents[2] / "sample_scans"  # the checkout's copy
@@ -154,7 +152,6 @@ def main(argv: list[str]) -> int:
     screen, png = argv[0], Path(argv[1])
     app = QApplication.instance() or QApplication(sys.argv[:1])
     database = Path(tempfile.mkdtemp(prefix="recist-review-shot-")) / "demo-reading.db"
-    os.environ.setdefault(CACHE_DIR_ENV, str(database.parent / "registrations"))
     window = open_window(database, reader="alice", dicom=SAMPLE_SCANS)
     window.confirm = lambda text: True
     window.resize(1600, 1000)

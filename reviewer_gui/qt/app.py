@@ -27,7 +27,9 @@ from reviewer_gui.sample_scans import sample_scans_folder
 from reviewer_gui.sr import write_srs
 from reviewer_gui.sr.access import write_session_srs
 from reviewer_gui.store import Store, UserRecord, is_postgres_url, open_project
+from reviewer_gui.store.derived import UserRegistrations
 from reviewer_gui.store.image_folder import file_images_location
+from reviewer_gui.viewer.registration_cache import RegistrationCache
 
 from .dialogs import SignInDialog
 from .main_window import MainWindow
@@ -77,6 +79,8 @@ def open_window(path: Path, *, reader: str, dicom: Path | None = None) -> MainWi
                         opener=lambda other: _replace(window, other, reader),
                         exporter=export, sr_exporter=export_sr)  # fmt: skip
     window.on_close = store.close
+    owner = UserRegistrations(store, reader)  # the project's own rows of its reader
+    window.views.registrations.use_cache(RegistrationCache(owner))
     if dicom is not None:
         window.import_folder(dicom)
     elif project.case_ids:
@@ -110,6 +114,7 @@ def open_signed_in(location: Path | str, name: str, password: str) -> MainWindow
                             exporter=project.export,  # `recist-review export --user`
                             sr_exporter=lambda folder, whose: _session_srs(
                                 session, folder, whose))  # fmt: skip
+        window.views.registrations.use_cache(RegistrationCache(session.own_registrations()))
         if session.role is Role.ADMINISTRATOR:  # `recist-review sr-load`, in the window
             offer_sr_loading(window, session_loader(session), readers)
     except BaseException:

@@ -1,8 +1,9 @@
 """Finding a lesion again at a follow-up where it has no entry yet (issue 17, item 2).
 
 Once the shown series are loaded, :meth:`FindsAgain.register_shown` asks for the follow-up's
-registration to the prior's series and to the baseline's (a worker thread, cached:
-:mod:`.registrations`, :mod:`reviewer_gui.viewer.registration_cache`). Choosing a lesion
+registration to the prior's series and to the baseline's (a worker thread, kept in the
+project as the signed-in user's own rows: :mod:`.registrations`,
+:mod:`reviewer_gui.viewer.registration_cache`). Choosing a lesion
 (or ``]`` / ``[``) then asks :meth:`FindsAgain.predict` where it lies on the follow-up: from
 the end points of its measurement at the prior, else at the baseline, else its location
 point (:func:`reviewer_gui.viewer.find_again.last_sighting`), mapped through the registration
@@ -173,7 +174,11 @@ class FindsAgain:
 
     def registered(self, outcome: RegistrationOutcome) -> None:
         """A registration arrived: show the lesion waiting for it, if the reader still waits
-        (the same lesion chosen, the follow-up view not moved since)."""
+        (the same lesion chosen, the follow-up view not moved since). A registration that
+        could not be kept in the project says so on the status line (a note, not an error)."""
+        if outcome.note:
+            self.session.message.emit(f"registration to {outcome.earlier_label}: "
+                                      f"{outcome.note}", False)  # fmt: skip
         waiting, view = self.awaiting, self.current
         if waiting is None or waiting.pair != outcome.pair:
             return

@@ -10,6 +10,11 @@ whoever listens decides whether it is still wanted. Closing the window (:meth:`c
 the running one at its optimizer's next iteration (its job's ``stop``), keeps and caches nothing
 of it, and starts nothing more.
 
+The project's cache (:class:`~reviewer_gui.viewer.registration_cache.RegistrationCache`, the
+signed-in user's rows) is used on the GUI thread only, never by the worker: :meth:`request`
+looks the pair up and hands the candidates to the job; a computed outcome is stored when it is
+delivered (``_done``), its note saying so when the store refuses it.
+
 Lifetimes across threads: a job (:class:`_Run`) is owned by Python and kept for the session,
 never freed while its worker returns from it; the worker touches only its job, its stop
 (:class:`~reviewer_gui.viewer.registration.Stop`) and the :class:`_Delivery` (a child of
@@ -23,6 +28,7 @@ wait for a running job while holding the Python lock the job needs (a hang), whe
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import replace
 
 from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
 
@@ -48,13 +54,12 @@ class _Run(QRunnable):
     :meth:`run`, so it is never freed under the worker; its job (which may hold a series) is
     let go once delivered."""
 
-    def __init__(self, job: RegistrationJob, cache: RegistrationCache | None,
-                 delivery: _Delivery) -> None:  # fmt: skip
+    def __init__(self, job: RegistrationJob, delivery: _Delivery) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.job: RegistrationJob | None = job
         self.pair: Pair = job.pair
-        self.cache, self.delivery = cache, delivery
+        self.delivery = delivery
         self.stop = job.stop
         self.outcome: RegistrationOutcome | None = None  # set by the worker, read once done
 
@@ -62,7 +67,7 @@ class _Run(QRunnable):
         job = self.job
         assert job is not None  # let go only after its outcome
         try:
-            outcome = run_registration(job, self.cache)
+            outcome = run_registration(job)
         except Exception as error:  # a worker must report, never die
             outcome = RegistrationOutcome.failed(job, f"registration failed: "
                                                  f"{type(error).__name__}: {error}")  # fmt: skip
@@ -80,7 +85,7 @@ class Registrations(QObject):
     def __init__(self, parent: QObject | None = None, *,
                  cache: RegistrationCache | None = None) -> None:  # fmt: skip
         super().__init__(parent)
-        self.cache = cache if cache is not None else RegistrationCache()
+        self.cache = cache  # the project's, for the signed-in user (None: nothing kept)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.outcomes: dict[Pair, RegistrationOutcome] = {}
@@ -97,11 +102,17 @@ class Registrations(QObject):
         """The pair is queued or being registered."""
         return (earlier_uid, follow_up_uid) in self.running
 
+    def use_cache(self, cache: RegistrationCache) -> None:
+        """Keep registrations in the project from now on (the signed-in user's rows)."""
+        self.cache = cache
+
     def request(self, job: RegistrationJob) -> None:
         """Register the pair unless it is known or on its way (or the window closed)."""
         if self.closed or job.pair in self.outcomes or job.pair in self.running:
             return
-        run = _Run(job, self.cache, self._delivery)
+        if self.cache is not None:  # looked up here, on the GUI thread: the store's
+            job = replace(job, candidates=self.cache.candidates(*job.pair))
+        run = _Run(job, self._delivery)
         self.running[job.pair] = run
         self.pool.start(run)
 
@@ -132,6 +143,8 @@ class Registrations(QObject):
         if outcome.stopped:
             self.stopped.emit(outcome)
             return
+        if self.cache is not None:  # computed: kept in the project, here on the GUI thread
+            outcome = self.cache.keep(outcome)
         self.outcomes[outcome.pair] = outcome
         if not self.closed:  # a closing window moves no view
             self.ready.emit(outcome)

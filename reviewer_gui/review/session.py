@@ -45,6 +45,7 @@ from reviewer_gui.review.identity import AccountLocked, AuthenticationFailed, No
 from reviewer_gui.review.receipts import Receipts
 from reviewer_gui.review.users import authenticate
 from reviewer_gui.store import ProjectStore, StoreError, UserRecord, is_postgres_url, open_store
+from reviewer_gui.store.derived import UserRegistrations
 from reviewer_gui.store.image_folder import images_location
 
 
@@ -128,6 +129,11 @@ class Session:
         """Change this user's own password (``reviewer_gui.review.accounts.change_password``:
         the current password again, and a new one that meets the rules)."""
         change_password(self._store, self.user, current, new)
+
+    def own_registrations(self) -> UserRegistrations:
+        """This user's registrations of follow-up series kept in the project (derived data,
+        theirs only: ``reviewer_gui.store.derived``)."""
+        return UserRegistrations(self._store, self.user)
 
     def readers(self) -> tuple[str, ...]:
         """The study's readers this user sees (on PostgreSQL a reader sees only themself)."""

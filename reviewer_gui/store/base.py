@@ -28,7 +28,8 @@ from reviewer_gui.reading import (
     TimepointReopened,
     TimepointSigned,
 )
-from reviewer_gui.store import audit, rows
+from reviewer_gui.store import audit, derived, rows
+from reviewer_gui.store.derived import StoredRegistration
 from reviewer_gui.store.schema import ADJUDICATION_TABLES
 from reviewer_gui.store.users import (
     AccountEvent,
@@ -102,6 +103,11 @@ class ProjectStore(Protocol):
 
     def add_project_info(self, key: str, value: str, actor: str, *, reason: str = "") -> int: ...
 
+    def registrations(self, owner: str, earlier_uid: str,
+                      follow_up_uid: str) -> list[StoredRegistration]: ...  # fmt: skip
+
+    def keep_registration(self, registration: StoredRegistration) -> None: ...
+
     def server_checks_password(self, name: str, password: str) -> bool | None: ...
 
     def password_reused(
@@ -170,6 +176,12 @@ class SqlStore:
 
     def _query(self, sql: str, *parameters: Any) -> list[Any]:
         """Rows (indexable by column name) of a query with ``?`` placeholders."""
+        raise NotImplementedError
+
+    def _derived_write(self, write: Callable[[], None]) -> None:
+        """Run ``write`` (derived data: no audit record) in a transaction of its own;
+        :class:`StoreError` when the project refuses it (a PostgreSQL store writes its
+        derived data through its server's functions instead: ``postgres.derived``)."""
         raise NotImplementedError
 
     # -- writing -------------------------------------------------------------------------
@@ -315,6 +327,17 @@ class SqlStore:
             assert appended == seq
             return seq
 
+    def keep_registration(self, registration: StoredRegistration) -> None:
+        """Store a user's registration of a pair of series, replacing theirs of the pair
+        (derived data: no audit record); :class:`StoreError` when it cannot be written."""
+        key = (registration.owner, *registration.pair)
+
+        def write() -> None:
+            self._db.execute(derived.DELETE, key)
+            self._insert(derived.TABLE, registration.values())
+
+        self._derived_write(write)
+
     def _insert(self, table: str, values: Mapping[str, object]) -> None:
         names = ", ".join(values)
         marks = ", ".join("?" for _ in values)
@@ -349,6 +372,13 @@ class SqlStore:
         """The project as recorded: the latest version of everything, nothing superseded;
         only ``reader``'s reads when given (a reader's session loads nothing of another's)."""
         return rows.project_state(self._query, reader=reader)
+
+    def registrations(self, owner: str, earlier_uid: str,
+                      follow_up_uid: str) -> list[StoredRegistration]:  # fmt: skip
+        """``owner``'s registrations of the follow-up series to the earlier one (none or
+        one; a project older than schema 6 is upgraded before it is opened)."""
+        found = self._query(derived.SELECT, owner, earlier_uid, follow_up_uid)
+        return [StoredRegistration.of(row) for row in found]
 
     def server_checks_password(self, name: str, password: str) -> bool | None:
         """Whether the server accepts ``name`` and ``password`` (PostgreSQL: a sign-in);

@@ -33,6 +33,16 @@ observation versions that take an entry back (``observation_version.retracted``:
 a lesion's first entry at a timepoint). Older rows read NULL: no point, drawn by hand, not
 retracted.
 
+Schema 6 adds derived data (:data:`DERIVED_TABLES`), which is not part of the record: each
+user's cache of registrations of a follow-up series to an earlier one (``registration``: the
+user, both series' UIDs, the SHA-256 of the registration's inputs, the method, the
+registration as JSON, when it was computed). A row is recomputable from the images at any
+time, so it is written and replaced without an audit record, is not append-only (no
+triggers: a newer registration of the pair replaces the row), is not checked by ``audit
+verify`` and is not copied by ``recist-review migrate``. Each user sees and writes only their
+own rows (on PostgreSQL the server enforces it: ``postgres.derived``). CHECKs bound every
+column's length and the JSON's size, so the table holds registrations and nothing else.
+
 ``PRAGMA application_id`` marks the file as a reading project; ``PRAGMA user_version`` is the
 schema version (migrations go in :data:`MIGRATIONS`).
 """
@@ -41,7 +51,7 @@ from __future__ import annotations
 
 #: "RCST" in ASCII: identifies a reading project file (``PRAGMA application_id``).
 APPLICATION_ID = 0x52435354
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 TABLES: dict[str, str] = {
     "project_info": """
@@ -275,6 +285,32 @@ def reading_statements(columns: dict[str, tuple[str, ...]]) -> list[str]:
             if column.split()[0] not in columns[table]]  # fmt: skip
 
 
+#: Schema 6: derived data, recomputable, outside the audited record (see the module's
+#: docstring). The limits: a user name of PostgreSQL's 63 bytes at most (128 characters
+#: here), DICOM UIDs of 64 characters, a SHA-256 in hex, the method's description, a
+#: registration's JSON (about 400 characters: 2048 at most) and an ISO 8601 time.
+DERIVED_TABLES: dict[str, str] = {
+    "registration": """
+        owner TEXT NOT NULL CHECK (length(owner) BETWEEN 1 AND 128),  -- the signed-in user
+        earlier_series_uid TEXT NOT NULL CHECK (length(earlier_series_uid) BETWEEN 1 AND 64),
+        follow_up_series_uid TEXT NOT NULL
+            CHECK (length(follow_up_series_uid) BETWEEN 1 AND 64),
+        inputs_sha256 TEXT NOT NULL CHECK (length(inputs_sha256) = 64),
+        method TEXT NOT NULL CHECK (length(method) BETWEEN 1 AND 256),
+        registration TEXT NOT NULL
+            CHECK (length(registration) <= 2048 AND json_valid(registration)),
+        created_at TEXT NOT NULL CHECK (length(created_at) BETWEEN 10 AND 40),  -- ISO 8601
+        PRIMARY KEY (owner, earlier_series_uid, follow_up_series_uid)""",
+}
+
+
+def derived_statements(tables: set[str]) -> list[str]:
+    """DDL of schema 6 that a file lacks (:data:`DERIVED_TABLES`), given its tables: plain
+    tables, no append-only triggers (derived data is replaced)."""
+    return [f"CREATE TABLE {name} ({body}\n)" for name, body in DERIVED_TABLES.items()
+            if name not in tables]  # fmt: skip
+
+
 #: Tables created within schema 2 on the first opening for writing (absent from older files).
 ADDED_TABLES: dict[str, str] = {**ADJUDICATION_TABLES, **SERIES_TABLES}
 
@@ -315,7 +351,8 @@ def create_statements() -> list[str]:
     """DDL of schema version :data:`SCHEMA_VERSION`, append-only triggers included."""
     return _tables(TABLES, INDEXES) + _tables(REVIEW_TABLES, REVIEW_INDEXES) + (
         addition_statements(set(), tuple(c.split()[0] for c in AXIS_SERIES_COLUMNS))) + (
-        _tables(ACCOUNT_TABLES, ACCOUNT_INDEXES)) + _tables(IMAGE_TABLES, IMAGE_INDEXES)
+        _tables(ACCOUNT_TABLES, ACCOUNT_INDEXES)) + _tables(IMAGE_TABLES, IMAGE_INDEXES) + (
+        derived_statements(set()))
 
 
 def addition_statements(tables: set[str], axis_columns: tuple[str, ...]) -> list[str]:
@@ -359,7 +396,8 @@ def image_statements(tables: set[str]) -> list[str]:
             for statement in _tables(IMAGE_TABLES, IMAGE_INDEXES)]  # fmt: skip
 
 
-#: Every table of the current schema, in creation order.
+#: Every table of the record (audited, append-only), in creation order; the derived
+#: tables (:data:`DERIVED_TABLES`) are not part of it.
 ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES, *ADDED_TABLES, *ACCOUNT_TABLES,
                                *IMAGE_TABLES)
 
@@ -367,14 +405,16 @@ ALL_TABLES: tuple[str, ...] = (*TABLES, *REVIEW_TABLES, *ADDED_TABLES, *ACCOUNT_
 #: chains the changes recorded before the audit trail existed: ``audit.chain_unaudited``).
 #: Schema 2 to 3 depends on what the file holds: :func:`account_statements`, run by the
 #: store on every opening for writing after these; so do 3 to 4 (:func:`image_statements`)
-#: and 4 to 5 (:func:`reading_statements`).
+#: and 4 to 5 (:func:`reading_statements`), and 5 to 6 (:func:`derived_statements`).
 MIGRATIONS: dict[int, tuple[str, ...]] = {1: tuple(_tables(REVIEW_TABLES, REVIEW_INDEXES)),
-                                          2: (), 3: (), 4: ()}  # fmt: skip
+                                          2: (), 3: (), 4: (), 5: ()}  # fmt: skip
+
 
 def upgrade_summary(tables: set[str], columns: dict[str, tuple[str, ...]]) -> str:
     """What opening a file adds to it, for the ``upgrade-schema`` audit record: the tables
     and columns it lacks (given its tables and the columns of the tables that gain some)."""
-    wanted = {**ADJUDICATION_TABLES, **SERIES_TABLES, **ACCOUNT_TABLES, **IMAGE_TABLES}
+    wanted = {**ADJUDICATION_TABLES, **SERIES_TABLES, **ACCOUNT_TABLES, **IMAGE_TABLES,
+              **DERIVED_TABLES}
     new_tables = [name for name in wanted if name not in tables]
     new_columns = [f"{table}.{column.split()[0]}"
                    for table, added in (("axis_measurement", AXIS_SERIES_COLUMNS),

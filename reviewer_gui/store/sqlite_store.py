@@ -22,7 +22,7 @@ import getpass
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from reviewer_gui.store.schema import (
     account_statements,
     addition_statements,
     create_statements,
+    derived_statements,
     image_statements,
     reading_statements,
     upgrade_summary,
@@ -128,6 +129,13 @@ class Store(SqlStore):
             raise
         self._db.execute("COMMIT")
 
+    def _derived_write(self, write: Callable[[], None]) -> None:
+        try:
+            with self._transaction():
+                write()
+        except sqlite3.Error as error:  # e.g. a read-only file, or a CHECK refused
+            raise StoreError(f"{self.path}: not written ({error})") from error
+
     # -- reading -------------------------------------------------------------------------
 
     def _query(self, sql: str, *parameters: Any) -> list[sqlite3.Row]:
@@ -180,6 +188,8 @@ class Store(SqlStore):
             for statement in image_statements(present):
                 db.execute(statement)
             for statement in reading_statements(reading_columns):
+                db.execute(statement)
+            for statement in derived_statements(present):
                 db.execute(statement)
             if version < SCHEMA_VERSION:
                 audit.chain_unaudited(db, self._audit_key, _os_account())

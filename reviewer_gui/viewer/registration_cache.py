@@ -1,37 +1,38 @@
 """Registering a follow-up to an earlier series once (issue 17, item 2): the job a worker
 thread runs, and the cache that makes re-opening the pair cost no registration.
 
-Where: the reader's local cache folder, ``$RECIST_REVIEW_REGISTRATION_CACHE_DIR`` (default
-``$XDG_CACHE_HOME/recist-toolkit/registration``, i.e. ``~/.cache/recist-toolkit/registration``,
-as the DICOMweb cache does), not the project. The store has no place a reader may write on
-both backends without a schema change: ``project_info`` is written by the study
-administrator only on PostgreSQL (its row policy allows the ``images_folder`` key alone), and
-every project write is an audited change of the record, which a registration (derived data,
-recomputed at will) is not. A registration shows nothing a reader does not see already (two
-series they read), so a local file blinds no less than the images themselves.
+Where: in the project, as the signed-in user's own rows (schema 6, ``registration``:
+``reviewer_gui.store.derived``), so a reader who opens the project again, on any machine,
+finds the pairs registered. Derived data, recomputable at will: not an audited change of the
+record (no audit record; a row is replaced, not versioned). Each user's rows are theirs: the
+store asks for the user's rows only, and on PostgreSQL the server shows and takes no other
+(two functions of the signed-in login, row-level security); a registration shows nothing a
+reader does not see already (two series they read).
 
-Key: one file per (earlier series UID, follow-up series UID), named by a hash of the pair;
-it records ``inputs_sha256``, a SHA-256 of the method's settings and of both series' voxels
-and geometry (:func:`inputs_digest`). A file whose digest differs (a series re-sent under
-the same UIDs, another version of the method), or that does not read back, is recomputed and
-replaced. Files are written whole (a temporary file renamed), so a crash leaves the old
-entry or none, never half of one.
+Threads: neither an SQLite nor a psycopg connection may be used from the worker. So the
+GUI thread looks the pair up first (:meth:`RegistrationCache.candidates`: the user's rows of
+the pair, usually none or one) and hands them to the job (``RegistrationJob.candidates``);
+the worker computes :func:`inputs_digest` (a SHA-256 of :data:`METHOD` and of both series'
+voxels and geometry) and uses a candidate whose digest matches, else registers; back on the
+GUI thread the outcome is stored (:meth:`RegistrationCache.keep`, replacing the pair's row).
+A candidate whose digest differs (a series re-sent under the same UIDs, another version of
+the method) or that does not read back is recomputed and replaced; a store that cannot be
+written (a refused write, a read-only file) leaves a note on the outcome, never an error.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Protocol
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import numpy as np
 
 from reviewer_gui.dicom import DicomLoadError, load_series
+from reviewer_gui.store import StoreError
+from reviewer_gui.store.derived import UserRegistrations
 
 from . import registration as reg
 from .find_again import Geometry, SeriesGeometry
@@ -44,7 +45,6 @@ from .registration import (
     register_series,
 )
 
-CACHE_DIR_ENV = "RECIST_REVIEW_REGISTRATION_CACHE_DIR"
 #: The method, as far as it changes the result: part of every entry's digest.
 METHOD = (f"rigid+affine Mattes MI; bins {reg.DOWNSAMPLE_MM} mm; samples {reg.SAMPLES}; "
           f"seed {reg.RANDOM_SEED}; quality {reg.SOFT_TISSUE_HU} above {reg.BODY_HU} HU")
@@ -52,13 +52,6 @@ METHOD = (f"rigid+affine Mattes MI; bins {reg.DOWNSAMPLE_MM} mm; samples {reg.SA
 
 class Series(Scan, SeriesGeometry, Protocol):
     """A series to register, whose stored points can be placed (a loaded Volume)."""
-
-
-def default_cache_dir() -> Path:
-    if os.environ.get(CACHE_DIR_ENV):
-        return Path(os.environ[CACHE_DIR_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "recist-toolkit" / "registration"
 
 
 def inputs_digest(earlier: Scan, follow_up: Scan) -> str:
@@ -74,44 +67,13 @@ def inputs_digest(earlier: Scan, follow_up: Scan) -> str:
     return digest.hexdigest()
 
 
-class RegistrationCache:
-    """Registrations on disk under `folder`, one JSON file per pair of series."""
+@dataclass(frozen=True)
+class CachedRegistration:
+    """A registration kept in the project, as the worker compares it: for which inputs."""
 
-    def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder if folder is not None else default_cache_dir()
-
-    def path(self, earlier_uid: str, follow_up_uid: str) -> Path:
-        pair = hashlib.sha256(f"{earlier_uid}\n{follow_up_uid}".encode()).hexdigest()
-        return self.folder / f"{pair[:40]}.json"
-
-    def get(self, earlier_uid: str, follow_up_uid: str, digest: str) -> Registration | None:
-        """The cached registration of the pair for these inputs, else ``None``."""
-        try:
-            data = json.loads(self.path(earlier_uid, follow_up_uid).read_text(encoding="utf-8"))
-            if (data["earlier_series_uid"], data["follow_up_series_uid"],
-                    data["inputs_sha256"]) != (earlier_uid, follow_up_uid, digest):  # fmt: skip
-                return None
-            return Registration.from_dict(data["registration"])
-        except (OSError, ValueError, KeyError, TypeError):  # none, or not one: recompute
-            return None
-
-    def put(self, earlier_uid: str, follow_up_uid: str, digest: str,
-            registration: Registration) -> None:  # fmt: skip
-        """Store it (``OSError`` when the folder cannot be written)."""
-        entry: dict[str, Any] = {"earlier_series_uid": earlier_uid,
-                                 "follow_up_series_uid": follow_up_uid,
-                                 "inputs_sha256": digest, "method": METHOD,
-                                 "registration": registration.to_dict()}  # fmt: skip
-        target = self.path(earlier_uid, follow_up_uid)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as f:
-                json.dump(entry, f)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    inputs_sha256: str
+    method: str
+    registration: Registration
 
 
 @dataclass(frozen=True)
@@ -119,7 +81,8 @@ class RegistrationJob:
     """Register the follow-up series to an earlier one (the baseline or the prior).
     ``earlier`` and ``follow_up`` hand over the loaded series, or load it (in the worker);
     ``stop``, requested from any thread, ends the job at its next step, optimizer iteration
-    or (:func:`archive_loader`) image arriving."""
+    or (:func:`archive_loader`) image arriving. ``candidates``: the user's kept registrations
+    of the pair, looked up on the GUI thread (:meth:`RegistrationCache.candidates`)."""
 
     earlier_label: str
     earlier_uid: str
@@ -127,6 +90,7 @@ class RegistrationJob:
     earlier: Callable[[], Series]
     follow_up: Callable[[], Series]
     stop: Stop = field(default_factory=Stop, compare=False)
+    candidates: tuple[CachedRegistration, ...] = ()
 
     @property
     def pair(self) -> tuple[str, str]:
@@ -146,6 +110,7 @@ class RegistrationOutcome:
     cached: bool = False  # read from the cache, not computed
     note: str = ""  # e.g. why it could not be cached
     stopped: bool = False  # stopped on request (the window closed): nothing to keep
+    inputs_sha256: str = ""  # of what was registered (:func:`inputs_digest`)
 
     @classmethod
     def failed(cls, job: RegistrationJob, error: str,
@@ -169,12 +134,11 @@ def archive_loader(url: str, series_uid: str, stop: Stop) -> Callable[[], Series
     return lambda: load_series(url, series_uid=series_uid, on_progress=check)
 
 
-def run_registration(job: RegistrationJob, cache: RegistrationCache | None,
-                     ) -> RegistrationOutcome:  # fmt: skip
-    """The worker's job (plain computation and files, no Qt): load what is not loaded, look
-    the pair up in `cache`, else register and cache it. Never raises for a series that
-    cannot be read or registered: the outcome says why. Once ``job.stop`` is requested (from
-    another thread) it ends at its next step or optimizer iteration, caching nothing: the
+def run_registration(job: RegistrationJob) -> RegistrationOutcome:
+    """The worker's job (plain computation and files, no Qt, no database): load what is not
+    loaded, use the job's candidate of the same inputs, else register. Never raises for a
+    series that cannot be read or registered: the outcome says why. Once ``job.stop`` is
+    requested (from another thread) it ends at its next step or optimizer iteration: the
     outcome is ``stopped``."""
     stop = job.stop
     try:
@@ -187,27 +151,59 @@ def run_registration(job: RegistrationJob, cache: RegistrationCache | None,
             return RegistrationOutcome.failed(job, f"{job.earlier_label} cannot be loaded to "
                                               f"register to: {error}")  # fmt: skip
         stop.check()
-        return _registered(job, cache, earlier, follow_up, stop)
+        return _registered(job, earlier, follow_up, stop)
     except RegistrationStopped:
         return RegistrationOutcome.stopped_on_request(job)
 
 
-def _registered(job: RegistrationJob, cache: RegistrationCache | None, earlier: Series,
-                follow_up: Series, stop: Stop) -> RegistrationOutcome:  # fmt: skip
+def _registered(job: RegistrationJob, earlier: Series, follow_up: Series,
+                stop: Stop) -> RegistrationOutcome:  # fmt: skip
     geometry = Geometry.of(earlier)
     digest = inputs_digest(earlier, follow_up)
-    found = None if cache is None else cache.get(job.earlier_uid, job.follow_up_uid, digest)
-    if found is not None:
-        return RegistrationOutcome(job.earlier_label, job.pair, found, geometry, cached=True)
+    for found in job.candidates:
+        if found.inputs_sha256 == digest and found.method == METHOD:
+            return RegistrationOutcome(job.earlier_label, job.pair, found.registration,
+                                       geometry, cached=True, inputs_sha256=digest)  # fmt: skip
     try:
         registration = register_series(earlier, follow_up, stop=stop)
     except RegistrationError as error:
         return RegistrationOutcome.failed(job, f"it cannot be registered to "
                                           f"{job.earlier_label}: {error}", geometry)  # fmt: skip
-    note = ""
-    if cache is not None:
+    return RegistrationOutcome(job.earlier_label, job.pair, registration, geometry,
+                               inputs_sha256=digest)  # fmt: skip
+
+
+class RegistrationCache:
+    """The signed-in user's registrations kept in the project, used on the GUI thread only
+    (its store's connection is that thread's)."""
+
+    def __init__(self, rows: UserRegistrations) -> None:
+        self.rows = rows
+
+    def candidates(self, earlier_uid: str, follow_up_uid: str) -> tuple[CachedRegistration, ...]:
+        """The user's rows of the pair that read back (none when the store cannot be read:
+        the pair is then registered, and :meth:`keep` says why it is not kept)."""
         try:
-            cache.put(job.earlier_uid, job.follow_up_uid, digest, registration)
-        except OSError as error:
-            note = f"not cached ({cache.folder}: {error.strerror or error})"
-    return RegistrationOutcome(job.earlier_label, job.pair, registration, geometry, note=note)
+            stored = self.rows.of_pair(earlier_uid, follow_up_uid)
+        except StoreError:
+            return ()
+        found = []
+        for row in stored:
+            try:
+                registration = Registration.from_dict(json.loads(row.registration))
+            except (ValueError, KeyError, TypeError):  # not one: recomputed and replaced
+                continue
+            found.append(CachedRegistration(row.inputs_sha256, row.method, registration))
+        return tuple(found)
+
+    def keep(self, outcome: RegistrationOutcome) -> RegistrationOutcome:
+        """Store a computed registration as the pair's row; the outcome, with a note when it
+        could not be kept (the store refused it, a read-only file)."""
+        if outcome.registration is None or outcome.cached or outcome.stopped:
+            return outcome
+        try:
+            self.rows.keep(*outcome.pair, outcome.inputs_sha256, METHOD,
+                           outcome.registration.to_dict())  # fmt: skip
+        except StoreError as error:
+            return replace(outcome, note=f"not kept in the project ({error})")
+        return outcome

@@ -14,13 +14,21 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_gui.qt import find_again as find_again_module
 from reviewer_gui.qt.app import open_window
+from reviewer_gui.store import Store
+from reviewer_gui.store.derived import StoredRegistration
 from reviewer_gui.viewer.registration import Stop
-from reviewer_gui.viewer.registration_cache import CACHE_DIR_ENV, RegistrationOutcome
+from reviewer_gui.viewer.registration_cache import RegistrationOutcome
 
 from .helpers import ready as ready_to_read
 from .moved_kit import open_moved, to_m2
 
 HELD_AT = 3
+
+
+def kept(tmp_path: Path, pair: tuple[str, str]) -> list[StoredRegistration]:
+    """alice's registrations of the pair kept in the project (read beside the window)."""
+    with Store.open(tmp_path / "reading.db", create=False) as store:
+        return store.registrations("alice", *pair)
 
 
 class HeldRegistration(Stop):
@@ -47,8 +55,6 @@ class HeldRegistration(Stop):
 
 def test_closing_the_window_stops_a_running_registration(
         qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    cache_dir = tmp_path / "registrations"
-    monkeypatch.setenv(CACHE_DIR_ENV, str(cache_dir))  # this test's own: nothing cached yet
     monkeypatch.setattr(find_again_module, "Stop", HeldRegistration)
     window = open_moved(qtbot, tmp_path, upside_down=False)
     registrations = window.views.registrations
@@ -69,7 +75,7 @@ def test_closing_the_window_stops_a_running_registration(
     assert [(o.pair, o.stopped, o.registration) for o in stopped] == [(pair, True, None)]
     assert stop.iterations <= HELD_AT + 1  # this level's and the next level's first iteration
     assert registrations.running == {} and registrations.outcomes == {} and ready == []
-    assert not registrations.cache.path(*pair).exists() and not cache_dir.exists()
+    assert kept(tmp_path, pair) == []
     for _ in range(10):  # what was still queued is delivered: nothing starts again
         QCoreApplication.processEvents()
     assert registrations.running == {} and registrations.pool.activeThreadCount() == 0
@@ -86,5 +92,5 @@ def test_closing_the_window_stops_a_running_registration(
     qtbot.waitUntil(lambda: "by registration" in again.message.text(), timeout=60_000)
     outcome = again.views.registrations.outcome(*pair)
     assert outcome is not None and outcome.registration is not None and not outcome.cached
-    assert again.views.registrations.cache.path(*pair).exists()
+    assert [row.inputs_sha256 for row in kept(tmp_path, pair)] == [outcome.inputs_sha256]
     again.close()

@@ -17,7 +17,6 @@ from pytestqt.qtbot import QtBot
 
 from reviewer_gui.qt.app import open_window
 from reviewer_gui.qt.main_window import MainWindow
-from reviewer_gui.viewer.registration_cache import CACHE_DIR_ENV
 
 from .helpers import SAMPLE_SCANS, ready
 
@@ -91,11 +90,10 @@ def no_thread_runs(window: MainWindow) -> bool:
 
 
 @pytest.mark.parametrize("moment", list(MOMENTS))
-def test_closing_the_window_while_its_workers_run(qtbot: QtBot, tmp_path: Path, moment: str,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_closing_the_window_while_its_workers_run(qtbot: QtBot, tmp_path: Path,
+                                                  moment: str) -> None:
     for round_ in range(ROUNDS):
         label = f"{moment.replace(' ', '-')}-{round_}"
-        monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "registrations" / label))
         window = opened(tmp_path, label)
         MOMENTS[moment](qtbot, window)
         window.close()

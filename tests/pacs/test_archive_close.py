@@ -30,7 +30,6 @@ from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.store import Store
 from reviewer_gui.viewer.registration import Stop
 from reviewer_gui.viewer.registration_cache import (
-    RegistrationCache,
     RegistrationJob,
     archive_loader,
     run_registration,
@@ -171,11 +170,10 @@ def test_a_stopped_registration_stops_its_download_from_the_archive(
 
     job = RegistrationJob("BASELINE", *uids, archive_loader(own_orthanc.url, uids[0], stop),
                           never, stop)  # fmt: skip
-    outcome = run_registration(job, RegistrationCache(tmp_path / "registrations"))
+    outcome = run_registration(job)
     assert outcome.stopped and outcome.registration is None and followed == []
     assert stop.images == 4  # three images, then the stop
     assert SeriesCache().lookup(own_orthanc.url, uids[0]) is None  # not cached half
-    assert not (tmp_path / "registrations").exists()
     whole = archive_loader(own_orthanc.url, uids[0], Stop())()  # not stopped: all of it
     assert whole.voxels.shape[0] == 20
     assert SeriesCache().lookup(own_orthanc.url, uids[0]) is not None

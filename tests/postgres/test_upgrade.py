@@ -26,6 +26,7 @@ from pg_server import PgDatabase
 from reviewer_gui.cli import main
 from reviewer_gui.reading import Category, Point, Provenance, ReadKey, State
 from reviewer_gui.store import SCHEMA_VERSION, StoreError, open_store
+from reviewer_gui.store.derived import StoredRegistration
 from reviewer_gui.store.postgres import PostgresStore, create_project, upgrade
 from reviewer_gui.store.verify import verify
 
@@ -94,8 +95,8 @@ def test_every_user_is_refused_until_the_upgrade_and_nothing_is_written(
     before, trail = schema_dump(old_project.url, DATABASE), _trail(old_project.url)
     for name in ("alice", "ada", "carol"):
         with pytest.raises(StoreError, match=r"schema version 4 is older than this program's "
-                           r"\(5\): the account that created the project upgrades it in "
-                           r"place first \(recist-review upgrade postgresql://USER@"
+                           rf"\({SCHEMA_VERSION}\): the account that created the project "
+                           r"upgrades it in place first \(recist-review upgrade postgresql://USER@"
                            + re.escape(old_project.location.removeprefix("postgresql://"))
                            + r"\); nothing was changed$"):
             open_store(old_project.location, user=name, password=PASSWORDS[name], create=False)
@@ -134,15 +135,18 @@ def test_the_upgrade_is_recorded_and_the_project_works_as_a_new_one(
 ) -> None:
     trail = _trail(old_project.url)
     assert main(["upgrade", old_project.url]) == 0
-    assert "upgraded in place from schema 4 to 5" in capsys.readouterr().err
+    assert "upgraded in place from schema 4 to 6" in capsys.readouterr().err
     after = _trail(old_project.url)
-    assert after[:-1] == trail  # one record more, the chain extended
-    seq, actor, action, reason = after[-1]
+    assert after[:-2] == trail  # one record per step more, the chain extended
+    (seq, actor, action, reason), six = after[-2], after[-1]
     assert (seq, actor, action) == (trail[-1][0] + 1, _creator(old_project), "upgrade-schema")
     assert reason.startswith("schema 4 -> 5: added columns lesion_version.point_timepoint, ")
     assert "axis_measurement.provenance" in reason and "observation_version.retracted" in reason
+    assert "registration" not in reason  # schema 6's, said by its own record
+    assert six == (seq + 1, actor, action, "schema 5 -> 6: added tables registration (derived "
+                   "data, each user's own rows; not audited)")
     assert main(["upgrade", old_project.url]) == 0  # a second run: nothing to do
-    assert "at schema 5 already" in capsys.readouterr().err and _trail(old_project.url) == after
+    assert "at schema 6 already" in capsys.readouterr().err and _trail(old_project.url) == after
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORDS["ada"] + "\n"))
     assert main(["audit", "verify", old_project.location, "--admin", "ada", "--password-stdin",
                  "--skip-images"]) == 0  # fmt: skip
@@ -181,6 +185,12 @@ def test_the_upgrade_is_recorded_and_the_project_works_as_a_new_one(
         assert point is not None and (point.row, point.col) == (12.5, 40.0)
         t1 = read.observation("BASELINE", "T1")
         assert t1 is not None and t1.fragments[0].long_axis.provenance is Provenance.PROPOSED
+        kept = StoredRegistration("alice", "1.2.1", "1.2.2", "a" * 64, "m", "{}",
+                                  "2026-12-06T12:00:00+00:00")  # schema 6's table  # fmt: skip
+        alice.keep_registration(kept)
+        assert alice.registrations("alice", "1.2.1", "1.2.2") == [kept]
+    with backend.open("bob") as bob:  # another reader's, as on a new project: not seen
+        assert bob.registrations("alice", "1.2.1", "1.2.2") == []
     with pytest.raises(StoreError):  # a wrong password is counted by the new sign-in gate
         open_store(old_project.location, user="bob", password="wrong-password-1", create=False)
     with backend.open("ada") as ada:
@@ -212,7 +222,7 @@ def test_a_crash_mid_upgrade_leaves_schema_4_whole(
 
         def crashing(url: str, connection: Any, where: str) -> tuple[int, int]:
             done = whole(url, connection, where)
-            assert _records(connection) == len(trail) + 1  # the record is in the transaction
+            assert _records(connection) == len(trail) + 2  # the records are in the transaction
             connection.execute(crash)
             return done
 
@@ -257,8 +267,8 @@ def test_the_steps_reach_this_program_s_schema_and_newer_schemas_are_refused(
     monkeypatch.setattr(upgrade, "SCHEMA_VERSION", 3)  # a program older than the project
     with pytest.raises(StoreError, match=r"schema version 4 is newer than this program's \(3\)"):
         upgrade.upgrade_project(old_project.url)
-    monkeypatch.setattr(upgrade, "SCHEMA_VERSION", 6)  # no step from 5 to 6 in this table
-    monkeypatch.setitem(upgrade.STEPS, 5, upgrade.STEPS[4])
+    monkeypatch.setattr(upgrade, "SCHEMA_VERSION", 7)  # no step from 4 to 5 in this table
+    monkeypatch.setitem(upgrade.STEPS, 6, upgrade.STEPS[5])
     monkeypatch.delitem(upgrade.STEPS, 4)
     with pytest.raises(StoreError, match="schema version 4 is not upgraded in place"):
         upgrade.upgrade_project(old_project.url)
@@ -341,23 +351,24 @@ def test_bad_input_to_upgrade_is_one_line_exit_2(
 def test_a_later_schema_is_one_more_step_run_in_the_same_transaction(
     old_project: PgDatabase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A program of schema 6 (a step 5 -> 6 added to the table) takes a schema-4 project
-    through both steps at once: two records, one chain, version 6."""
+    """A program of schema 7 (a step 6 -> 7 added to the table) takes a schema-4 project
+    through every step at once: three records, one chain, version 7."""
     import psycopg
 
     from reviewer_gui.store.postgres.store import Database
 
-    monkeypatch.setattr(upgrade, "SCHEMA_VERSION", 6)
-    monkeypatch.setitem(upgrade.STEPS, 5, upgrade.Step(
+    monkeypatch.setattr(upgrade, "SCHEMA_VERSION", 7)
+    monkeypatch.setitem(upgrade.STEPS, 6, upgrade.Step(
         lambda connection, prefix: ["CREATE INDEX audit_record_actor ON audit_record (actor)"],
         lambda connection: "added index audit_record_actor"))  # fmt: skip
     trail = _trail(old_project.url)
-    assert upgrade.upgrade_project(old_project.url) == (4, 6)
+    assert upgrade.upgrade_project(old_project.url) == (4, 7)
     added = _trail(old_project.url)[len(trail):]
-    assert [(a[1], a[2]) for a in added] == [(_creator(old_project), "upgrade-schema")] * 2
+    assert [(a[1], a[2]) for a in added] == [(_creator(old_project), "upgrade-schema")] * 3
     assert added[0][3].startswith("schema 4 -> 5: added columns ")
-    assert added[1][3] == "schema 5 -> 6: added index audit_record_actor"
-    assert _version(old_project.url) == 6
+    assert added[1][3].startswith("schema 5 -> 6: added tables registration")
+    assert added[2][3] == "schema 6 -> 7: added index audit_record_actor"
+    assert _version(old_project.url) == 7
     with psycopg.connect(old_project.url, autocommit=True) as admin:
         admin.execute("SET search_path = recist")
         index = admin.execute("SELECT 1 FROM pg_indexes WHERE indexname = "

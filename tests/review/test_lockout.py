@@ -210,12 +210,13 @@ SCHEMA_5 = ("lesion_version.point_timepoint, lesion_version.point_series_uid, "
             "observation_version.retracted, axis_measurement.provenance")
 SCHEMA_2_FILES = {
     "release": (Path(__file__).resolve().parent / "data" / "schema2_release.db",
-                "schema 2 -> 5: added tables series_choice, account_event, account_setting, "
-                "image_file, image_update; columns axis_measurement.series_uid, "
+                "schema 2 -> 6: added tables series_choice, account_event, account_setting, "
+                "image_file, image_update, registration; columns axis_measurement.series_uid, "
                 "axis_measurement.slice_thickness_mm, "
                 f"app_user.must_change, {SCHEMA_5}"),
-    "with series": (SCHEMA_2, "schema 2 -> 5: added tables account_event, account_setting, "
-                    f"image_file, image_update; columns app_user.must_change, {SCHEMA_5}"),
+    "with series": (SCHEMA_2, "schema 2 -> 6: added tables account_event, account_setting, "
+                    "image_file, image_update, registration; columns app_user.must_change, "
+                    f"{SCHEMA_5}"),
 }
 
 

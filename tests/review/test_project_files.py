@@ -214,11 +214,12 @@ def test_a_schema_3_project_of_the_previous_release_opens_upgraded_and_verifies(
     with sign_in(path, "alice", PASSWORDS["alice"]) as alice:
         assert "BASELINE" in alice.read(CASE).signatures
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
     upgrades = [r[0] for r in db.execute("SELECT reason FROM audit_record "
                                          "WHERE action = 'upgrade-schema'")]  # fmt: skip
     db.close()
-    assert upgrades == [f"schema 3 -> 5: added tables image_file, image_update; {SCHEMA_5}"]
+    assert upgrades == [f"schema 3 -> 6: added tables image_file, image_update, registration; "
+                        f"{SCHEMA_5}"]
     assert main(["audit", "verify", str(path)]) == 0
 
 
@@ -253,11 +254,11 @@ def test_a_schema_4_project_opens_upgraded_its_reads_as_they_were(tmp_path: Path
         point = read.lesions[new.lesion_id].point
         assert point is not None and (point.row, point.col) == (40.5, 60.25)
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 5
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 6
     upgrades = [r[0] for r in db.execute("SELECT reason FROM audit_record "
                                          "WHERE action = 'upgrade-schema'")]  # fmt: skip
     stored = db.execute("SELECT provenance FROM axis_measurement ORDER BY change_id").fetchall()
     db.close()
-    assert upgrades == [f"schema 4 -> 5: added {SCHEMA_5}"]
+    assert upgrades == [f"schema 4 -> 6: added tables registration; {SCHEMA_5}"]
     assert stored == [(None,), ("proposed",)]  # the old row untouched, the new one recorded
     assert main(["audit", "verify", str(path), "--skip-images"]) == 0

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from reviewer_gui.store import Store
+from reviewer_gui.store.derived import UserRegistrations
 from reviewer_gui.viewer.registration import RegistrationStopped, Stop, register_series
 from reviewer_gui.viewer.registration_cache import (
     RegistrationCache,
@@ -81,21 +83,23 @@ def job(earlier: CaseSeries, follow: CaseSeries, loads: list[str],
 
 def test_a_stopped_job_says_so_and_caches_nothing(tmp_path: Path) -> None:
     earlier, follow = scans()
-    cache, loads = RegistrationCache(tmp_path / "c"), []
-    outcome = run_registration(job(earlier, follow, loads, StopAt(3)), cache)
-    assert outcome.stopped and outcome.registration is None and outcome.geometry is None
-    assert outcome.error == "the registration was stopped" and not outcome.cached
-    assert loads == ["earlier", "follow-up"]
-    assert not cache.path("1.1", "1.2").exists() and not (tmp_path / "c").exists()
-    # asked again without a stop: registered and cached as if the stopped run never was
-    again = run_registration(job(earlier, follow, loads), cache)
-    assert not again.stopped and again.registration is not None and not again.cached
-    assert cache.path("1.1", "1.2").exists()
+    loads: list[str] = []
+    with Store.open(tmp_path / "p.db") as store:
+        cache = RegistrationCache(UserRegistrations(store, "alice"))
+        stopped = run_registration(job(earlier, follow, loads, StopAt(3)))
+        assert stopped.stopped and stopped.registration is None and stopped.geometry is None
+        assert stopped.error == "the registration was stopped" and not stopped.cached
+        assert loads == ["earlier", "follow-up"]
+        assert cache.keep(stopped) == stopped and cache.candidates("1.1", "1.2") == ()
+        # asked again without a stop: registered and kept as if the stopped run never was
+        again = cache.keep(run_registration(job(earlier, follow, loads)))
+        assert not again.stopped and again.registration is not None and not again.cached
+        assert [c.registration for c in cache.candidates("1.1", "1.2")] == [again.registration]
 
 
-def test_a_job_stopped_before_it_starts_loads_nothing(tmp_path: Path) -> None:
+def test_a_job_stopped_before_it_starts_loads_nothing() -> None:
     earlier, follow = scans()
     stop, loads = Stop(), []
     stop.request()
-    outcome = run_registration(job(earlier, follow, loads, stop), RegistrationCache(tmp_path))
-    assert outcome.stopped and loads == [] and list(tmp_path.iterdir()) == []
+    outcome = run_registration(job(earlier, follow, loads, stop))
+    assert outcome.stopped and loads == [] and outcome.inputs_sha256 == ""

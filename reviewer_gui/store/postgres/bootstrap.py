@@ -23,7 +23,7 @@ import psycopg
 
 from reviewer_gui.store import audit
 from reviewer_gui.store.base import StoreError
-from reviewer_gui.store.postgres import actions, ddl, password_history, signin
+from reviewer_gui.store.postgres import actions, ddl, derived, password_history, signin
 from reviewer_gui.store.postgres.connect import connect, database_name, display
 from reviewer_gui.store.postgres.reconnect import closed_on_failure
 from reviewer_gui.store.postgres.sr_load import sr_load_statements
@@ -103,6 +103,8 @@ def _create(connection: psycopg.Connection[Any], database: str, prefix: str) -> 
     for statement in actions.statements(prefix):  # PostgreSQL only: which writes applied
         run(statement)
     for statement in password_history.statements(prefix):  # the previous passwords
+        run(statement)
+    for statement in derived.statements(prefix):  # each user's registrations (schema 6)
         run(statement)
     gate = signin.gate_statements(prefix, database, signin.gate_exists(connection))
     for statement in gate:  # failed sign-ins recorded (store.postgres.signin)

@@ -14,7 +14,9 @@ server enforces here, for any client (psql included):
   adjudicator sees both reads of a subject once both are complete (:func:`adjudicable`); the
   study administrator sees everything. A table without a policy here is refused at creation.
 - **Append-only**: no UPDATE, DELETE or TRUNCATE is granted to anyone, and triggers refuse them
-  even to the owner (``<table>_no_update|no_delete|no_truncate``).
+  even to the owner (``<table>_no_update|no_delete|no_truncate``). The one table outside the
+  record, each user's registrations (schema 6, derived data), is made and protected by
+  ``postgres.derived``: replaced in place, its rows its owner's alone.
 - **The audit chain** is appended only by ``recist.append_audit`` (SECURITY DEFINER): it takes
   a transaction-level advisory lock, refuses an actor other than ``session_user``, computes the
   record's SHA-256 over the same canonical JSON as ``reviewer_gui.store.audit.record_hash``

@@ -8,7 +8,9 @@ two exports are identical. Only the users' password hashes stay behind: each use
 keeps the digest its audit record shows (``audit.MIGRATED``), and each active user gets a
 login role with a random temporary password, printed once, that they must change at their
 first sign-in (``recist-review users passwd URL --user NAME``). A ``migrate-project`` record
-then says where the history came from and the head it ended with.
+then says where the history came from and the head it ended with. The users' registrations
+of follow-up series (derived data, outside the record) stay behind too: each user's app
+registers a pair again the first time it is shown.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from psycopg.pq import TransactionStatus
 from reviewer_gui.reading import Change, ProjectState
 from reviewer_gui.store import audit, rows
 from reviewer_gui.store.base import StoreError, log_row
-from reviewer_gui.store.postgres import actions, esign, password_history, reconnect
+from reviewer_gui.store.postgres import actions, derived, esign, password_history, reconnect
 from reviewer_gui.store.postgres.connect import (
     SignInRefused,
     connect,
@@ -65,7 +65,7 @@ LOCK_TIMEOUT_S = reconnect.LOCK_TIMEOUT_S
 UNBOUNDED = 2**63 - 1
 
 
-class PostgresStore(reconnect.ReconnectingStore):
+class PostgresStore(derived.OwnRegistrations, reconnect.ReconnectingStore):
     """A reading project in PostgreSQL, connected as one user. Use :meth:`open`."""
 
     _db: Database

@@ -41,12 +41,20 @@ from typing import Any
 import psycopg
 
 from reviewer_gui.store.base import StoreError
-from reviewer_gui.store.postgres import actions, ddl, password_history, reconnect, signin
+from reviewer_gui.store.postgres import (
+    actions,
+    ddl,
+    derived,
+    password_history,
+    reconnect,
+    signin,
+)
 from reviewer_gui.store.postgres.connect import connect, display
 from reviewer_gui.store.postgres.reconnect import closed_on_failure
 from reviewer_gui.store.postgres.sr_load import sr_load_statements
 from reviewer_gui.store.postgres.store import LOCK_TIMEOUT_S, PostgresStore, project_version
 from reviewer_gui.store.schema import (
+    DERIVED_TABLES,
     READING_COLUMNS,
     SCHEMA_VERSION,
     reading_statements,
@@ -124,14 +132,26 @@ def _summary5(connection: Connection) -> str:
     tables = {r[0] for r in connection.execute(
         "SELECT tablename FROM pg_tables WHERE schemaname = %s", (ddl.SCHEMA,))}  # fmt: skip
     columns = _columns(connection, ("axis_measurement", "app_user", *READING_COLUMNS))
+    tables |= set(DERIVED_TABLES)  # schema 6's, said by the next step
     return (f"{upgrade_summary(tables, columns)}; on the server: the audit chain's owner-only "
             "functions (chain_lock, chain_append), the administrator's SR loading, the "
             "applied-action ids (applied_action), the password history (password_verifier), "
             "the sign-in gate (sign_in_refused) and the de-identification key's setting")
 
 
+def _schema6(connection: Connection, prefix: str) -> list[str]:
+    """Schema 5 to 6: each user's registrations (derived data, theirs alone)."""
+    return derived.statements(prefix)
+
+
+def _summary6(connection: Connection) -> str:
+    return (f"added tables {', '.join(DERIVED_TABLES)} (derived data, each user's own rows; "
+            "not audited)")
+
+
 #: ``STEPS[n]`` upgrades a PostgreSQL project from schema ``n`` to ``n + 1``.
-STEPS: dict[int, Step] = {4: Step(_schema5, _summary5, signin.database_grants)}
+STEPS: dict[int, Step] = {4: Step(_schema5, _summary5, signin.database_grants),
+                          5: Step(_schema6, _summary6)}
 #: The oldest schema a PostgreSQL project is upgraded from.
 OLDEST = min(STEPS)
 
