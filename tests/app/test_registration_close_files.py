@@ -54,10 +54,12 @@ def test_closing_the_window_while_a_registration_reads_files_stops_it_at_the_nex
     registrations = window.views.registrations
     baseline = window.session.read().series_of("BASELINE")  # type: ignore[union-attr]
     assert baseline is not None
-    reading = [r for r in registrations._ran + list(registrations.running.values())
-               if r.pair[0] == baseline.series_uid]
-    assert len(reading) == 1  # to the baseline: the baseline read from its files
-    [run] = reading
+
+    def to_baseline() -> list[tuple[str, str]]:  # queued or running: held, it cannot end
+        return [pair for pair in registrations.running if pair[0] == baseline.series_uid]
+
+    qtbot.waitUntil(lambda: len(to_baseline()) == 1, timeout=60_000)  # asked for, once
+    run = registrations.running[to_baseline()[0]]
     stop = run.stop
     assert isinstance(stop, HeldAtFile)
     qtbot.waitUntil(stop.reached.is_set, timeout=120_000)  # after the one to M2 (the queue)
