@@ -1,18 +1,22 @@
-"""A series loading from files stops before its next file once let go: the reader chose
-another subject or timepoint (its view is replaced) or closed the window. Neither waits for
-the whole series to be read any more, and nothing of the stopped load reaches a view."""
+"""A series loading from files (the project's folder, or the reader's cache of the archive)
+stops before its next file once let go: the reader chose another subject or timepoint (its
+view is replaced) or closed the window. Neither waits for the whole series to be read any
+more, and nothing of the stopped load reaches a view."""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
+import pytest
 from dicom_testkit import small_hu, write_small_series
 from PyQt6.QtCore import QCoreApplication, Qt
 from pytestqt.qtbot import QtBot
 
+from reviewer_gui.dicom import SeriesCache, load_series
 from reviewer_gui.qt.loading import SeriesLoad
 from reviewer_gui.qt.main_window import MainWindow
+from reviewer_gui.qt.remote_loading import RemoteSeriesLoad
 from reviewer_gui.qt.workers import Worker
 
 from .helpers import ready
@@ -82,3 +86,51 @@ def test_moving_on_lets_go_of_the_loads_of_the_views_it_replaces(
     assert not any(t.stopping() for t in loaders(window))  # the new subject's views load
     qtbot.waitUntil(lambda: ready(window), timeout=60_000)
     assert all(v.volume.shape[0] > 1 for v in window.views.views())
+
+
+class PausedRemoteLoad(RemoteSeriesLoad):
+    """:class:`PausedLoad` for a series of the reading archive that the reader's cache holds."""
+
+    def __init__(self, url: str, series_uid: str, n: int) -> None:
+        super().__init__(url, series_uid)
+        self.n, self.reached = n, threading.Event()
+
+    def file_read(self, path: Path) -> None:
+        if self.files_read + 1 == self.n:
+            self.reached.set()
+            for _ in range(60_000):  # a guard against a hang, not a measure of time
+                if self.stopping():
+                    break
+                threading.Event().wait(0.001)
+        super().file_read(path)
+
+
+def test_a_series_of_the_archive_read_from_the_readers_cache_stops_before_the_next_file(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """No download: the cache holds the series whole, so it is read from files (and the
+    archive, on a port where nothing listens, is never asked); let go, it stops there, and
+    the cached series stays whole."""
+    monkeypatch.setenv("RECIST_REVIEW_DICOMWEB_CACHE_DIR", str(tmp_path / "dicomweb"))
+    url = "http://127.0.0.1:9/dicom-web"
+    files = write_small_series(tmp_path / "site", small_hu(n=FILES, size=8))
+    volume, cache = load_series(files), SeriesCache()
+    staging = cache.begin(url, volume.series_uid)
+    staging.commit({staging.add(sop, path.read_bytes()).name: sop
+                    for path, sop in zip(volume.files, volume.sop_instance_uids, strict=True)})
+    load, delivered = PausedRemoteLoad(url, volume.series_uid, n=5), []
+    load.loaded.connect(delivered.append)
+    load.failed.connect(delivered.append)
+    load.start()
+    assert load.reached.wait(60)
+    load.let_go()
+    assert load.isFinished() and load.files_read == 4
+    for _ in range(5):
+        QCoreApplication.processEvents()
+    assert delivered == []
+    cached = cache.lookup(url, volume.series_uid)
+    assert cached is not None and len(cached) == FILES
+    whole = RemoteSeriesLoad(url, volume.series_uid)  # not let go: all of it, from the cache
+    with qtbot.waitSignal(whole.loaded, timeout=60_000) as got:
+        whole.start()
+    assert whole.wait(10_000) and whole.files_read == 2 * FILES
+    assert got.args[0].sop_instance_uids == volume.sop_instance_uids
