@@ -13,7 +13,7 @@ import numpy as np
 from ._cache import SeriesCache
 from ._dicomweb import is_dicomweb_url
 from ._headers import FrameHeader, read_frames
-from ._model import DicomLoadError, LoadWarning, Vec3, Volume
+from ._model import DicomLoadError, FileRead, LoadWarning, Vec3, Volume
 from ._pixels import fill
 from ._scan import Source, collect_files
 
@@ -30,7 +30,7 @@ GAP_FACTOR = 1.5  # an interval this many times the median is a gap (missing sli
 def load_series(source: Source, *, series_uid: str | None = None,
                 workers: int | None = None, on_first_image: FirstImage | None = None,
                 on_progress: Progress | None = None, cache: SeriesCache | None = None,
-                timeout: float | None = None) -> Volume:
+                timeout: float | None = None, on_file: FileRead | None = None) -> Volume:
     """Load one DICOM series as a :class:`Volume` of Hounsfield units.
 
     `source` is a folder (searched recursively), an iterable of files, or a DICOMweb base URL
@@ -47,6 +47,11 @@ def load_series(source: Source, *, series_uid: str | None = None,
     ``RECIST_REVIEW_DICOMWEB_TIMEOUT`` or 30). Fetched files are loaded by the folder code, so
     the Volume and its warnings are the same (file paths are the cached copies).
 
+    From any source: `on_file(path)` is called with each file as it is read, once for its
+    headers and once for its pixels (from DICOMweb: the files fetched or cached); whatever it
+    raises ends the load there and is raised by this function (nothing of a download cached),
+    so a load in a worker thread can be stopped between two files.
+
     Problems that still allow a trustworthy volume are reported in ``Volume.warnings``:
     non-DICOM, unreadable and non-image files (skipped), files of other series, duplicated
     slices (dropped), gaps and uneven spacing, missing rescale, non-CT values, decoding processes
@@ -59,10 +64,13 @@ def load_series(source: Source, *, series_uid: str | None = None,
 
         assert isinstance(source, str)
         return load_remote(source, series_uid, workers=workers, on_first_image=on_first_image,
-                           on_progress=on_progress, cache=cache, timeout=timeout)
+                           on_progress=on_progress, cache=cache, timeout=timeout,
+                           on_file=on_file)
     warnings: list[LoadWarning] = []
     frames: list[FrameHeader] = []
     for path in collect_files(source):
+        if on_file is not None:
+            on_file(path)
         got = read_frames(path)
         if isinstance(got, LoadWarning):
             warnings.append(got)
@@ -83,7 +91,7 @@ def load_series(source: Source, *, series_uid: str | None = None,
                                     "RescaleSlope/RescaleIntercept, e.g. "
                                     f"{no_rescale[0].path}: assumed slope 1, intercept 0",
                                     no_rescale[0].path))
-    voxels = fill(frames, workers, warnings)
+    voxels = fill(frames, workers, warnings, on_file)
     ori = first.orientation or (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
     spacing = first.pixel_spacing or (1.0, 1.0)  # display only: see Volume.pixel_spacing_mm
     if first.pixel_spacing is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -10,6 +11,9 @@ import numpy as np
 import numpy.typing as npt
 
 Vec3 = tuple[float, float, float]
+#: Called with each file as :func:`~reviewer_gui.dicom.load_series` reads it (its headers,
+#: then again its pixels); what it raises ends the load (e.g. a stop the reader asked for).
+FileRead = Callable[[Path], None]
 
 
 class DicomLoadError(ValueError):

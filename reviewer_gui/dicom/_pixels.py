@@ -41,7 +41,7 @@ from pydicom.pixels.utils import pixel_array
 from pydicom.uid import UID
 
 from ._headers import FrameHeader
-from ._model import DicomLoadError, LoadWarning
+from ._model import DicomLoadError, FileRead, LoadWarning
 
 Out = npt.NDArray[np.int16] | npt.NDArray[np.float32]
 
@@ -229,20 +229,21 @@ def _is_fast(frame: FrameHeader) -> bool:
     return frame.pixel_offset is not None and frame.bits_allocated == 16 and frame.samples == 1
 
 
-def fill(frames: Sequence[FrameHeader], workers: int | None,
-         warnings: list[LoadWarning]) -> Out:
-    """One array (slices x rows x cols) of HU for frames already sorted and checked."""
+def fill(frames: Sequence[FrameHeader], workers: int | None, warnings: list[LoadWarning],
+         on_file: FileRead | None = None) -> Out:
+    """One array (slices x rows x cols) of HU for frames already sorted and checked;
+    `on_file(path)` with each file read (what it raises ends the fill)."""
     exact = all(f.slope == 1 and float(f.intercept).is_integer() for f in frames)
     if exact:
         try:
-            return _fill(frames, np.int16, workers, warnings)
+            return _fill(frames, np.int16, workers, warnings, on_file)
         except _Overflow:
             pass
-    return _fill(frames, np.float32, workers, warnings)
+    return _fill(frames, np.float32, workers, warnings, on_file)
 
 
 def _fill(frames: Sequence[FrameHeader], dtype: type[np.generic], workers: int | None,
-          warnings: list[LoadWarning]) -> Out:
+          warnings: list[LoadWarning], on_file: FileRead | None) -> Out:
     first = frames[0]
     out: Out = np.empty((len(frames), first.rows, first.columns), dtype=dtype)
     slots: dict[Path, list[tuple[int, FrameHeader]]] = {}
@@ -253,6 +254,8 @@ def _fill(frames: Sequence[FrameHeader], dtype: type[np.generic], workers: int |
     bufs = {signed: np.empty(out.shape[1:], np.int16 if signed else np.uint16)
             for signed in (False, True)}
     for path in native:
+        if on_file is not None:
+            on_file(path)
         with path.open("rb", buffering=0) as f:
             for k, frame in slots[path]:
                 if dtype == np.int16:
@@ -260,7 +263,7 @@ def _fill(frames: Sequence[FrameHeader], dtype: type[np.generic], workers: int |
                 else:
                     _readinto(f, bufs[frame.signed], frame)
                     _store(out, k, bufs[frame.signed], frame)
-    for path, arr in _decoded(other, slots, workers, warnings):
+    for path, arr in _decoded(other, slots, workers, warnings, on_file):
         for k, frame in slots[path]:
             if frame.frame >= arr.shape[0] or arr.shape[1:] != out.shape[1:]:
                 raise DicomLoadError(f"{path}: decoded pixel data has shape {arr.shape}, "
@@ -282,9 +285,11 @@ def _unused_bits(buf: npt.NDArray[np.integer], frame: FrameHeader) -> npt.NDArra
 
 
 def _decoded(paths: list[Path], slots: dict[Path, list[tuple[int, FrameHeader]]],
-             workers: int | None,
-             warnings: list[LoadWarning]) -> Iterator[tuple[Path, npt.NDArray[Any]]]:
-    """Yield (path, stored frames) for each path, decoding in processes when it pays.
+             workers: int | None, warnings: list[LoadWarning],
+             on_file: FileRead | None) -> Iterator[tuple[Path, npt.NDArray[Any]]]:
+    """Yield (path, stored frames) for each path, decoding in processes when it pays;
+    `on_file(path)` before each file is decoded here, or as its frames arrive from a process
+    (what it raises ends the decoding: the processes' pending files are cancelled).
 
     If the processes cannot run (a ``__main__`` that cannot be re-imported, a crashed
     decoder), the rest is decoded in this process and a ``decoder-processes`` warning says so.
@@ -299,6 +304,8 @@ def _decoded(paths: list[Path], slots: dict[Path, list[tuple[int, FrameHeader]]]
             results = pool.map(decode_file, map(str, paths), [syntaxes[p] for p in paths],
                                chunksize=chunk)
             for path, arr in zip(paths, results, strict=True):
+                if on_file is not None:
+                    on_file(path)
                 done.add(path)
                 yield path, arr
             return
@@ -309,4 +316,6 @@ def _decoded(paths: list[Path], slots: dict[Path, list[tuple[int, FrameHeader]]]
                 "this process instead (slower). If this persists, pass workers=1"))
     for path in paths:
         if path not in done:
+            if on_file is not None:
+                on_file(path)
             yield path, decode_file(str(path), syntaxes[path])

@@ -19,7 +19,7 @@ import pydicom
 
 from ._cache import SeriesCache, Staging
 from ._dicomweb import Connection, parse_server
-from ._model import DicomLoadError, LoadWarning, Volume
+from ._model import DicomLoadError, FileRead, LoadWarning, Volume
 
 FirstImage = Callable[[Volume], None]
 Progress = Callable[[int, int], None]
@@ -35,7 +35,8 @@ def _value(item: dict[str, Any], tag: str) -> str | None:
 
 def load_remote(source: str, series_uid: str | None, *, workers: int | None = None,
                 on_first_image: FirstImage | None = None, on_progress: Progress | None = None,
-                cache: SeriesCache | None = None, timeout: float | None = None) -> Volume:
+                cache: SeriesCache | None = None, timeout: float | None = None,
+                on_file: FileRead | None = None) -> Volume:
     from ._loader import load_series
 
     server = parse_server(source)
@@ -45,7 +46,8 @@ def load_remote(source: str, series_uid: str | None, *, workers: int | None = No
     cache = SeriesCache() if cache is None else cache
     hit = cache.lookup(server.url, series_uid)
     if hit is not None:
-        volume = load_series(sorted(hit), series_uid=series_uid, workers=workers)
+        volume = load_series(sorted(hit), series_uid=series_uid, workers=workers,
+                             on_file=on_file)
         if all(hit.get(p) == s for p, s in zip(volume.files, volume.sop_instance_uids,
                                                strict=True)):
             return volume
@@ -54,7 +56,7 @@ def load_remote(source: str, series_uid: str | None, *, workers: int | None = No
     staging = cache.begin(server.url, series_uid)
     try:
         files, listed = _fetch(conn, series_uid, staging, on_first_image, on_progress)
-        volume = load_series(files, series_uid=series_uid, workers=workers)
+        volume = load_series(files, series_uid=series_uid, workers=workers, on_file=on_file)
     except BaseException:
         staging.discard()
         raise

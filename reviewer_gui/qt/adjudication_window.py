@@ -342,8 +342,8 @@ class AdjudicationWindow(QMainWindow):
         return self.images.loading()
 
     def closeEvent(self, event: QCloseEvent | None) -> None:
+        self.images.let_go()  # first: the loads stop at their next file or image, unread
         self.images.clear()
-        self.images.let_go()
         if not self._closed:
             self._closed = True
             self.work.close()

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from reviewer_gui.dicom import load_series
 from reviewer_gui.reading import SeriesRef, Timepoint
 from reviewer_gui.store.image_folder import is_archive
 from reviewer_gui.viewer.find_again import (
@@ -33,12 +32,13 @@ from reviewer_gui.viewer.registration_cache import (
     RegistrationOutcome,
     Series,
     archive_loader,
+    files_loader,
 )
 
 from .image_view import ImageView
 from .registrations import Pair, Registrations
 from .session import ReadingSession
-from .studies import series_files
+from .studies import series_folder
 
 FALLBACK = "shown at the prior's slice position"
 
@@ -100,7 +100,7 @@ class FindsAgain:
             ref = read.series_of(timepoint.label)
             if ref is None or ref.series_uid == follow.series_uid:
                 continue
-            stop = Stop()  # closing the window stops the job, its archive download too
+            stop = Stop()  # closing the window stops the job, its files' reading too
             self.registrations.request(RegistrationJob(
                 timepoint.label, ref.series_uid, follow.series_uid, self._loader(ref, stop),
                 follow_up, stop))  # fmt: skip
@@ -128,7 +128,7 @@ class FindsAgain:
         if is_archive(base):  # the project's reading archive (DICOMweb, the reader's cache)
             assert isinstance(base, str)
             return archive_loader(base, ref.series_uid, stop)
-        return lambda: load_series(series_files(ref, base))
+        return files_loader(series_folder(ref, base), ref.series_uid, stop)
 
     def _geometry(self, series_uid: str, outcome: RegistrationOutcome) -> SeriesGeometry | None:
         shown = None if self.prior is None else self.prior.volume

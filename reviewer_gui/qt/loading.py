@@ -23,7 +23,8 @@ from .workers import Worker
 
 
 class SeriesLoad(Worker):
-    """Loads a whole series in a worker thread; results arrive as queued signals."""
+    """Loads a whole series in a worker thread; results arrive as queued signals. Let go
+    (its view replaced, its window closed), it stops before the next file it would read."""
 
     loaded = pyqtSignal(object)  # Volume
     results = ("loaded",)
@@ -31,14 +32,20 @@ class SeriesLoad(Worker):
     def __init__(self, files: Sequence[Path], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.files = tuple(files)
+        self.files_read = 0  # headers and pixels: each file twice once loaded whole
 
     def work(self) -> None:
         try:
-            volume = load_series(self.files)
+            volume = load_series(self.files, on_file=self.file_read)
         except (DicomLoadError, OSError) as exc:
             self.failed.emit(str(exc))
             return
         self.loaded.emit(volume)
+
+    def file_read(self, path: Path) -> None:
+        """Before each file is read: :class:`~.workers.Stopped` once let go."""
+        self.check()
+        self.files_read += 1
 
 
 def open_series(files: Sequence[Path], *, first: Path | None = None,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PyQt6.QtCore import QCoreApplication, Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QLabel, QSplitter, QStackedLayout, QWidget
 
 from reviewer_gui.dicom import DicomLoadError
@@ -49,6 +49,7 @@ from .remote_loading import open_remote_series
 from .session import ReadingSession
 from .stored_calipers import stored_calipers, stored_markers
 from .studies import series_files
+from .workers import let_go
 
 
 @dataclass(frozen=True)
@@ -121,10 +122,9 @@ class ReadingViews(LesionJumps, QWidget):
         self.registrations.drop_queued()  # for the series no longer shown
         for view in (self.prior, self.current):
             if view is not None:
-                if view.loader is not None:
-                    view.loader.wait()
-                    # deliver its queued "loaded" now, while the view is still alive
-                    QCoreApplication.sendPostedEvents()
+                # its load, from files or the archive, stops at its next file or image and
+                # delivers nothing (not even what is queued): the view is going
+                let_go(view.loader)
                 view.hide()
                 view.setParent(None)
                 view.deleteLater()

@@ -47,7 +47,8 @@ def lost_words(attempt: int, text: str) -> str:
 
 class RemoteSeriesLoad(Worker):
     """Loads one series from a DICOMweb server; restartable (``start()`` again to retry).
-    Let go (its window closed), it stops at the next image that arrives (nothing cached)."""
+    Let go (its view replaced, its window closed), it stops at the next image that arrives
+    (nothing cached), or file read (a series the reader's cache holds)."""
 
     first = pyqtSignal(object)  # Volume of the first slice
     progress = pyqtSignal(int, int)  # images here, images listed
@@ -57,12 +58,13 @@ class RemoteSeriesLoad(Worker):
     def __init__(self, url: str, series_uid: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.url, self.series_uid = url, series_uid
+        self.files_read = 0  # of the series' files here (cached or fetched), headers and pixels
 
     def work(self) -> None:
         try:
             volume = load_series(self.url, series_uid=self.series_uid,
-                                 on_first_image=self._first,
-                                 on_progress=self._progress)  # fmt: skip
+                                 on_first_image=self._first, on_progress=self._progress,
+                                 on_file=self.file_read)  # fmt: skip
         except (DicomLoadError, OSError) as exc:
             self.failed.emit(str(exc))
             return
@@ -75,6 +77,11 @@ class RemoteSeriesLoad(Worker):
     def _progress(self, here: int, listed: int) -> None:
         self.check()  # let go: the download ends here (its staging discarded)
         self.progress.emit(here, listed)
+
+    def file_read(self, path: Path) -> None:
+        """Before each file is read: :class:`~.workers.Stopped` once let go."""
+        self.check()
+        self.files_read += 1
 
 
 def waiting_volume(series_uid: str) -> Volume:

@@ -83,11 +83,13 @@ class RegistrationStopped(Exception):
 class Stop:
     """A request to stop a running registration, made from any thread; the registration
     checks it between its steps and at every iteration of its optimizers (SimpleITK's
-    ``StopRegistration`` from an iteration command)."""
+    ``StopRegistration`` from an iteration command), its job before each file it reads
+    (:meth:`file_read`)."""
 
     def __init__(self) -> None:
         self._requested = threading.Event()
         self.iterations = 0  # the optimizers' iterations run so far (its progress)
+        self.files_read = 0  # the files its job's loads read so far (headers and pixels)
 
     def request(self) -> None:
         self._requested.set()
@@ -100,6 +102,12 @@ class Stop:
         """Raise :class:`RegistrationStopped` once a stop was requested."""
         if self.requested:
             raise RegistrationStopped("the registration was stopped")
+
+    def file_read(self, path: object = None) -> None:
+        """A load is about to read a file (``load_series``'s ``on_file``): raise
+        :class:`RegistrationStopped` once a stop was requested, else count it."""
+        self.check()
+        self.files_read += 1
 
 
 @dataclass(frozen=True)

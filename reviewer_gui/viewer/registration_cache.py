@@ -80,9 +80,10 @@ class CachedRegistration:
 class RegistrationJob:
     """Register the follow-up series to an earlier one (the baseline or the prior).
     ``earlier`` and ``follow_up`` hand over the loaded series, or load it (in the worker);
-    ``stop``, requested from any thread, ends the job at its next step, optimizer iteration
-    or (:func:`archive_loader`) image arriving. ``candidates``: the user's kept registrations
-    of the pair, looked up on the GUI thread (:meth:`RegistrationCache.candidates`)."""
+    ``stop``, requested from any thread, ends the job at its next step, optimizer iteration,
+    file read (:func:`files_loader`) or image arriving (:func:`archive_loader`).
+    ``candidates``: the user's kept registrations of the pair, looked up on the GUI thread
+    (:meth:`RegistrationCache.candidates`)."""
 
     earlier_label: str
     earlier_uid: str
@@ -123,15 +124,24 @@ class RegistrationOutcome:
                    stopped=True)  # fmt: skip
 
 
+def files_loader(folder: Path, series_uid: str, stop: Stop) -> Callable[[], Series]:
+    """Loads the series `series_uid` from the files under `folder` (in the project's image
+    folder), ending with :class:`RegistrationStopped` before the next file it reads once
+    `stop` is requested (the headers of the folder's files, then the series' pixels)."""
+    return lambda: load_series(folder, series_uid=series_uid, on_file=stop.file_read)
+
+
 def archive_loader(url: str, series_uid: str, stop: Stop) -> Callable[[], Series]:
     """Loads the series `series_uid` from the DICOMweb archive `url` (through the reader's
-    cache), ending with :class:`RegistrationStopped` at the next image once `stop` is
-    requested (the download's partial files discarded, nothing cached)."""
+    cache), ending with :class:`RegistrationStopped` at the next image arriving, or file
+    read (a series the cache holds), once `stop` is requested (the download's partial files
+    discarded, nothing cached)."""
 
     def check(done: int, total: int) -> None:
         stop.check()
 
-    return lambda: load_series(url, series_uid=series_uid, on_progress=check)
+    return lambda: load_series(url, series_uid=series_uid, on_progress=check,
+                               on_file=stop.file_read)
 
 
 def run_registration(job: RegistrationJob) -> RegistrationOutcome:
