@@ -179,16 +179,30 @@ def register_series(earlier: Scan, follow_up: Scan, *,
         affine.SetMatrix(rigid.GetMatrix())
         affine.SetTranslation(rigid.GetTranslation())
         final = _run(fixed, moving, affine, iterations=80, stop=stop)
+        return assessed(fixed, moving, final)
     except RuntimeError as error:  # e.g. no sample of one image maps into the other
-        raise RegistrationError(f"the series do not overlap enough to register ({error})"
-                                .splitlines()[0]) from None  # fmt: skip
-    evaluate = _method(0, fixed.GetNumberOfPixels())
-    evaluate.SetInitialTransform(final)
-    mi = float(evaluate.MetricEvaluate(fixed, moving))
-    m = tuple(float(v) for v in final.GetMatrix())
-    t, c = final.GetTranslation(), final.GetCenter()
-    return Registration(m, (t[0], t[1], t[2]), (c[0], c[1], c[2]),
-                        quality(fixed, moving, final), mi)  # fmt: skip
+        raise _not_overlapping(error) from None
+
+
+def assessed(fixed: SitkImage, moving: SitkImage, transform: SitkTransform) -> Registration:
+    """The registration `transform` with its figures (mutual information and
+    :func:`quality`); :class:`RegistrationError` when the transform leaves too few samples
+    of `fixed` inside `moving` to measure them."""
+    try:
+        evaluate = _method(0, fixed.GetNumberOfPixels())
+        evaluate.SetInitialTransform(transform)
+        mi = float(evaluate.MetricEvaluate(fixed, moving))
+        figure = quality(fixed, moving, transform)
+    except RuntimeError as error:
+        raise _not_overlapping(error) from None
+    m = tuple(float(v) for v in transform.GetMatrix())
+    t, c = transform.GetTranslation(), transform.GetCenter()
+    return Registration(m, (t[0], t[1], t[2]), (c[0], c[1], c[2]), figure, mi)
+
+
+def _not_overlapping(error: RuntimeError) -> RegistrationError:
+    return RegistrationError(f"the series do not overlap enough to register ({error})"
+                             .splitlines()[0])  # fmt: skip
 
 
 def quality(fixed: SitkImage, moving: SitkImage, transform: SitkTransform,

@@ -166,3 +166,21 @@ def test_the_sample_scans_lesions_are_found_on_their_slice_at_follow_up() -> Non
             assert shown.registered
             assert np.linalg.norm(np.subtract(shown.point_mm, les.center)) < RIGID_TOLERANCE_MM
             assert follow.slice_positions_mm[shown.slice_index] == les.center[2]
+
+
+def test_a_transform_that_leaves_no_sample_inside_the_follow_up_is_a_registration_error() -> None:
+    """The figures of a registration (mutual information, quality) are measured where the
+    earlier series maps into the follow-up; where it maps nowhere, SimpleITK's error becomes
+    the registration's own, in words (never a RuntimeError reaching the app)."""
+    import SimpleITK as sitk
+
+    from reviewer_gui.viewer.registration import assessed
+
+    voxels = np.random.default_rng(3).normal(0.0, 50.0, (20, 32, 32)).astype(np.float32)
+    fixed, moving = sitk.GetImageFromArray(voxels), sitk.GetImageFromArray(voxels)
+    same = sitk.AffineTransform(3)
+    assert assessed(fixed, moving, same).quality > 0.99  # on itself: measured
+    away = sitk.AffineTransform(3)
+    away.SetTranslation((5000.0, 0.0, 0.0))  # 5 m away: no sample inside
+    with pytest.raises(RegistrationError, match="do not overlap enough to register"):
+        assessed(fixed, moving, away)
