@@ -8,9 +8,10 @@ most) and the fine grid is cut at the half-contrast level between the lesion's H
 host's: the edge a reader calipers, at a fraction of a pixel. Only the pixel mask dilated by
 one pixel is searched (the partial volume of its edge), less the pixels region growing
 reached but the mask left out (a touching lesion split off, an organ's rim), so the outline
-never runs into them; threads thinner than two pixels (:data:`OPEN_PX`: what is left of a
-rim along an organ's capsule, a noise spike) are opened away. The axes are then those of the
-fine mask (:func:`.axes.measure_mask`).
+never runs into them; where it touches a lesion split off, the contact is placed on the fine
+grid too (:func:`.contact.seed_side`), not on the split's pixel edge; threads thinner than
+two pixels (:data:`OPEN_PX`: what is left of a rim along an organ's capsule, a noise spike)
+are opened away. The axes are then those of the fine mask (:func:`.axes.measure_mask`).
 """
 
 from __future__ import annotations
