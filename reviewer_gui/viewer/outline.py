@@ -69,6 +69,66 @@ def _opened(mask: npt.NDArray[np.bool_], radius: float,
     return grown & mask
 
 
+def interpolated_axes(window: npt.NDArray[np.float32], mask: npt.NDArray[np.bool_],
+                      excluded: npt.NDArray[np.bool_], lesion_hu: float, host_hu: float,
+                      spacing_mm: Sequence[float],
+                      offset: Sequence[float],
+                      convex: bool = False) -> tuple[Axis, Axis] | None:  # fmt: skip
+    """(long, short) axes of the half-contrast outline of the lesion whose pixel mask is
+    `mask` on `window` (which starts at `offset` in the image); `excluded` pixels (another
+    lesion, a rim) are never part of it. `convex`: the outline's convex hull is measured (a
+    lymph node, whose fatty hilum notches its outline: a reader measures across it).
+    ``None`` if the fine mask is empty."""
+    rows, cols = np.nonzero(mask)
+    if len(rows) == 0:
+        return None
+    r0, c0 = max(int(rows.min()) - 2, 0), max(int(cols.min()) - 2, 0)  # the mask's box
+    r1 = min(int(rows.max()) + 3, mask.shape[0])
+    c1 = min(int(cols.max()) + 3, mask.shape[1])
+    near = ndimage.binary_dilation(mask[r0:r1, c0:c1], structure=np.ones((3, 3), bool))
+    allowed = near & ~excluded[r0:r1, c0:c1]
+    row_mm, col_mm = float(spacing_mm[0]), float(spacing_mm[1])
+    f_r = max(MIN_FINE_PER_PX, int(np.ceil(row_mm / FINE_MM)))
+    f_c = max(MIN_FINE_PER_PX, int(np.ceil(col_mm / FINE_MM)))
+    # fine points at the centres of the fine cells, in the box's pixel coordinates
+    fr = (np.arange((r1 - r0) * f_r) + 0.5) / f_r - 0.5
+    fc = (np.arange((c1 - c0) * f_c) + 0.5) / f_c - 0.5
+    grid_r, grid_c = np.meshgrid(fr, fc, indexing="ij")
+    box = window[r0:r1, c0:c1].astype(np.float64)
+    values = ndimage.map_coordinates(box, [grid_r, grid_c], order=1, mode="nearest")
+    half = abs(host_hu - lesion_hu) / 2
+    pixel = (np.clip(np.rint(grid_r).astype(int), 0, r1 - r0 - 1),
+             np.clip(np.rint(grid_c).astype(int), 0, c1 - c0 - 1))  # each fine point's pixel
+    fine = (np.abs(values - lesion_hu) <= half) & allowed[pixel]
+    if OPEN_PX > 0:  # threads thinner than 2 * OPEN_PX pixels: an organ's rim, noise
+        fine = _opened(fine, OPEN_PX, (1 / f_r, 1 / f_c))  # in pixels
+
+    fine = _at_contact(fine, window, mask, excluded, near, (r0, r1, c0, c1), lesion_hu, host_hu,
+                       (row_mm, col_mm), (f_r, f_c))  # fmt: skip
+    # the part that overlaps the pixel mask most (noise may leave specks beside it)
+    labels, n = ndimage.label(fine)
+    if n == 0:
+        return None
+    if n > 1:
+        counts = np.bincount(labels[mask[r0:r1, c0:c1][pixel]], minlength=n + 1)
+        counts[0] = 0
+        fine = labels == int(np.argmax(counts))
+    if convex:
+        fine = _hull(fine)
+    axes = measure_mask(fine, (row_mm / f_r, col_mm / f_c))
+    if axes is None:
+        return None
+
+    def to_image(p: tuple[float, float]) -> tuple[float, float]:
+        # fine index i is at box pixel (i + 0.5) / f - 0.5
+        return ((p[0] + 0.5) / f_r - 0.5 + r0 + offset[0],
+                (p[1] + 0.5) / f_c - 0.5 + c0 + offset[1])  # fmt: skip
+
+    long, short = axes
+    return (Axis(to_image(long.start), to_image(long.end), long.length_mm),
+            Axis(to_image(short.start), to_image(short.end), short.length_mm))  # fmt: skip
+
+
 def _fine_grid(window: npt.NDArray[np.float32], box: tuple[int, int, int, int],
                per_px: tuple[int, int]
                ) -> tuple[npt.NDArray[np.float64], tuple[npt.NDArray[np.intp], ...]]:  # fmt: skip
@@ -93,7 +153,8 @@ def _at_contact(fine: npt.NDArray[np.bool_], window: npt.NDArray[np.float32],
                 per_px: tuple[int, int]) -> npt.NDArray[np.bool_]:  # fmt: skip
     """`fine` (the fine grid of `box`) with its contact with a touching lesion split off from
     `mask` placed at a fraction of a pixel (:func:`.contact.seed_side`), not on the split's
-    pixel edge; `near`: each fine point's pixel within one pixel of the mask."""
+    pixel edge, then opened again (:data:`OPEN_PX`); `near`: the box's pixels within one pixel
+    of the mask. `fine`'s grid has per_px[0] x per_px[1] points in each pixel of the box."""
     r0, r1, c0, c1 = box
     q0, q1 = max(r0 - ZONE_REACH_PX, 0), min(r1 + ZONE_REACH_PX, mask.shape[0])
     p0, p1 = max(c0 - ZONE_REACH_PX, 0), min(c1 + ZONE_REACH_PX, mask.shape[1])
@@ -110,62 +171,14 @@ def _at_contact(fine: npt.NDArray[np.bool_], window: npt.NDArray[np.float32],
     i0, j0 = (z0 - r0) * per_px[0], (y0 - c0) * per_px[1]
     a0, a1 = max(i0, 0), min(i0 + side.shape[0], fine.shape[0])
     b0, b1 = max(j0, 0), min(j0 + side.shape[1], fine.shape[1])
-    out = fine.copy()
-    if a0 < a1 and b0 < b1:
-        half = abs(host_hu - lesion_hu) / 2
-        lesionlike = np.abs(values[a0 - i0:a1 - i0, b0 - j0:b1 - j0] - lesion_hu) <= half
-        out[a0:a1, b0:b1] = (lesionlike & near[a0:a1, b0:b1]
-                             & side[a0 - i0:a1 - i0, b0 - j0:b1 - j0])  # fmt: skip
-    return out
-
-
-def interpolated_axes(window: npt.NDArray[np.float32], mask: npt.NDArray[np.bool_],
-                      excluded: npt.NDArray[np.bool_], lesion_hu: float, host_hu: float,
-                      spacing_mm: Sequence[float],
-                      offset: Sequence[float],
-                      convex: bool = False) -> tuple[Axis, Axis] | None:  # fmt: skip
-    """(long, short) axes of the half-contrast outline of the lesion whose pixel mask is
-    `mask` on `window` (which starts at `offset` in the image); `excluded` pixels (another
-    lesion, a rim) are never part of it. `convex`: the outline's convex hull is measured (a
-    lymph node, whose fatty hilum notches its outline: a reader measures across it).
-    ``None`` if the fine mask is empty."""
-    rows, cols = np.nonzero(mask)
-    if len(rows) == 0:
-        return None
-    r0, c0 = max(int(rows.min()) - 2, 0), max(int(cols.min()) - 2, 0)  # the mask's box
-    r1 = min(int(rows.max()) + 3, mask.shape[0])
-    c1 = min(int(cols.max()) + 3, mask.shape[1])
-    near = ndimage.binary_dilation(mask[r0:r1, c0:c1], structure=np.ones((3, 3), bool))
-    allowed = near & ~excluded[r0:r1, c0:c1]
-    row_mm, col_mm = float(spacing_mm[0]), float(spacing_mm[1])
-    f_r = max(MIN_FINE_PER_PX, int(np.ceil(row_mm / FINE_MM)))
-    f_c = max(MIN_FINE_PER_PX, int(np.ceil(col_mm / FINE_MM)))
-    values, pixel = _fine_grid(window, (r0, r1, c0, c1), (f_r, f_c))
+    if a0 >= a1 or b0 >= b1:
+        return fine
+    near_fine = np.repeat(np.repeat(near, per_px[0], axis=0), per_px[1], axis=1)
     half = abs(host_hu - lesion_hu) / 2
-    fine = (np.abs(values - lesion_hu) <= half) & allowed[pixel]
-    fine = _at_contact(fine, window, mask, excluded, near[pixel], (r0, r1, c0, c1),
-                       lesion_hu, host_hu, (row_mm, col_mm), (f_r, f_c))  # fmt: skip
-    if OPEN_PX > 0:  # threads thinner than 2 * OPEN_PX pixels: an organ's rim, noise
-        fine = _opened(fine, OPEN_PX, (1 / f_r, 1 / f_c))  # in pixels
-    # the part that overlaps the pixel mask most (noise may leave specks beside it)
-    labels, n = ndimage.label(fine)
-    if n == 0:
-        return None
-    if n > 1:
-        counts = np.bincount(labels[mask[r0:r1, c0:c1][pixel]], minlength=n + 1)
-        counts[0] = 0
-        fine = labels == int(np.argmax(counts))
-    if convex:
-        fine = _hull(fine)
-    axes = measure_mask(fine, (row_mm / f_r, col_mm / f_c))
-    if axes is None:
-        return None
-
-    def to_image(p: tuple[float, float]) -> tuple[float, float]:
-        # fine index i is at box pixel (i + 0.5) / f - 0.5
-        return ((p[0] + 0.5) / f_r - 0.5 + r0 + offset[0],
-                (p[1] + 0.5) / f_c - 0.5 + c0 + offset[1])  # fmt: skip
-
-    long, short = axes
-    return (Axis(to_image(long.start), to_image(long.end), long.length_mm),
-            Axis(to_image(short.start), to_image(short.end), short.length_mm))  # fmt: skip
+    lesionlike = np.abs(values[a0 - i0:a1 - i0, b0 - j0:b1 - j0] - lesion_hu) <= half
+    out = fine.copy()
+    out[a0:a1, b0:b1] = (lesionlike & near_fine[a0:a1, b0:b1]
+                         & side[a0 - i0:a1 - i0, b0 - j0:b1 - j0])  # fmt: skip
+    if OPEN_PX > 0:
+        out = _opened(out, OPEN_PX, (1 / per_px[0], 1 / per_px[1]))
+    return out
