@@ -173,12 +173,20 @@ def _at_contact(fine: npt.NDArray[np.bool_], window: npt.NDArray[np.float32],
     b0, b1 = max(j0, 0), min(j0 + side.shape[1], fine.shape[1])
     if a0 >= a1 or b0 >= b1:
         return fine
-    near_fine = np.repeat(np.repeat(near, per_px[0], axis=0), per_px[1], axis=1)
+    # (a0..b1 are whole pixels: the zone and the box both start on a pixel's edge)
+    near_fine = np.repeat(np.repeat(near[a0 // per_px[0]:a1 // per_px[0],
+                                         b0 // per_px[1]:b1 // per_px[1]], per_px[0], axis=0),
+                          per_px[1], axis=1)  # fmt: skip
     half = abs(host_hu - lesion_hu) / 2
     lesionlike = np.abs(values[a0 - i0:a1 - i0, b0 - j0:b1 - j0] - lesion_hu) <= half
     out = fine.copy()
-    out[a0:a1, b0:b1] = (lesionlike & near_fine[a0:a1, b0:b1]
-                         & side[a0 - i0:a1 - i0, b0 - j0:b1 - j0])  # fmt: skip
-    if OPEN_PX > 0:
-        out = _opened(out, OPEN_PX, (1 / per_px[0], 1 / per_px[1]))
+    out[a0:a1, b0:b1] = lesionlike & near_fine & side[a0 - i0:a1 - i0, b0 - j0:b1 - j0]
+    if OPEN_PX > 0:  # again where it changed (the opening reaches 2 OPEN_PX either way)
+        reach = [int(np.ceil(2 * OPEN_PX * f)) + 1 for f in per_px]
+        w0, w1 = max(a0 - reach[0], 0), min(a1 + reach[0], out.shape[0])  # written
+        v0, v1 = max(b0 - reach[1], 0), min(b1 + reach[1], out.shape[1])
+        s0, s1 = max(w0 - reach[0], 0), min(w1 + reach[0], out.shape[0])  # seen
+        t0, t1 = max(v0 - reach[1], 0), min(v1 + reach[1], out.shape[1])
+        opened = _opened(out[s0:s1, t0:t1], OPEN_PX, (1 / per_px[0], 1 / per_px[1]))
+        out[w0:w1, v0:v1] = opened[w0 - s0:w1 - s0, v0 - t0:v1 - t0]
     return out
