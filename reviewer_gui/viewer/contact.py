@@ -1,6 +1,8 @@
 """A lesion cut from what it touches: a rim along an organ's edge, a touching lesion of the
 same HU at a narrow neck (the watershed of the mask's distance map), the body wall it bulges
-from (used by :func:`.propose.propose_measurement`; ``benchmarks/assist_RESULTS.md``)."""
+from (used by :func:`.propose.propose_measurement`; ``benchmarks/assist_RESULTS.md``); and
+the contact with a touching lesion placed at a fraction of a pixel on the outline's fine grid
+(:func:`seed_side`, used by :mod:`.outline`)."""
 
 from __future__ import annotations
 
