@@ -1,6 +1,8 @@
 """A lesion cut from what it touches: a rim along an organ's edge, a touching lesion of the
 same HU at a narrow neck (the watershed of the mask's distance map), the body wall it bulges
-from (used by :func:`.propose.propose_measurement`; ``benchmarks/assist_RESULTS.md``)."""
+from (used by :func:`.propose.propose_measurement`; ``benchmarks/assist_RESULTS.md``); and
+the contact with a touching lesion placed at a fraction of a pixel on the outline's fine grid
+(:func:`seed_side`, used by :mod:`.outline`)."""
 
 from __future__ import annotations
 
@@ -107,3 +109,123 @@ def split_at_neck(mask: npt.NDArray[np.bool_], seed_xy: tuple[int, int],
 
 def touches_edge(mask: npt.NDArray[np.bool_]) -> bool:
     return bool(mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any())
+
+
+#: The contact with a touching lesion split off at a neck, placed at a fraction of a pixel
+#: (:func:`contact_zone`, :func:`seed_side`): a split-off part that reaches farther than
+#: CONTACT_PX pixels from the lesion's mask is a lesion (a thinner one is a rim along an
+#: organ's edge, left out whole as before); the fine watershed is flooded from the pixels
+#: of either farther than CONTACT_PX from the other.
+CONTACT_PX = 1.5
+#: The fine watershed's landscape: a point's HU as a share of the way from the lesion's to
+#: the host's (the partial volume of a gap between the two) minus its depth in their union
+#: in pixels (the neck): a gap of the host's full HU weighs as one pixel of depth.
+GAP_PER_PX = 1.0
+ZONE_MARGIN_PX = 3  # around the pixels near both: the watershed's markers lie within it
+
+
+def contact_zone(mask: npt.NDArray[np.bool_], excluded: npt.NDArray[np.bool_],
+                 spacing: tuple[float, float]
+                 ) -> tuple[tuple[int, int, int, int], npt.NDArray[np.bool_]] | None:  # fmt: skip
+    """The box (r0, r1, c0, c1) around where `mask` touches a lesion split off from it (the
+    parts of `excluded` that reach farther than :data:`CONTACT_PX` from it), and those
+    parts; ``None`` if it touches none."""
+    if not excluded.any():
+        return None
+    px = min(spacing)
+    to_mask = ndimage.distance_transform_edt(~mask, sampling=spacing)
+    far = excluded & (to_mask > CONTACT_PX * px)
+    if not far.any():
+        return None
+    labels, _ = ndimage.label(excluded, structure=np.ones((3, 3), bool))
+    lesions = np.isin(labels, np.unique(labels[far]))
+    to_lesions = ndimage.distance_transform_edt(~lesions, sampling=spacing)
+    reach = (CONTACT_PX + 2) * px
+    near_both = (to_mask <= reach) & (to_lesions <= reach)
+    if not near_both.any():
+        return None
+    rows, cols = np.nonzero(near_both)
+    m = ZONE_MARGIN_PX
+    box = (max(int(rows.min()) - m, 0), min(int(rows.max()) + m + 1, mask.shape[0]),
+           max(int(cols.min()) - m, 0), min(int(cols.max()) + m + 1, mask.shape[1]))  # fmt: skip
+    return box, lesions
+
+
+def seed_side(values: npt.NDArray[np.float64], pixel: tuple[npt.NDArray[np.intp], ...],
+              mask: npt.NDArray[np.bool_], lesions: npt.NDArray[np.bool_],
+              excluded: npt.NDArray[np.bool_], lesion_hu: float, host_hu: float,
+              spacing: tuple[float, float], fine_mm: tuple[float, float]
+              ) -> npt.NDArray[np.bool_]:  # fmt: skip
+    """The fine points on the lesion's side of its contact with the touching `lesions`, in
+    the zone of :func:`contact_zone` (`values`: the fine grid's HU, `pixel`: each fine
+    point's pixel in the zone's `mask`, `lesions` and `excluded`; `fine_mm`: the fine step).
+
+    Where two lesions touch, partial volume fills the gap under a pixel between them, and the
+    split of the pixel mask puts the contact on a pixel's edge, up to a pixel into the other
+    lesion. Here the union of the two at the half-contrast level is split by a watershed on
+    the fine grid, flooded from the pixels of each lesion away from the other, along the
+    neck (the union's depth) and the gap's partial volume; then the contact, where two convex
+    lesions touch along their common tangent, is the chord between its two ends (the union's
+    concave corners) wherever it runs within :data:`CONTACT_PX` of that chord."""
+    px = min(spacing)
+    half = abs(host_hu - lesion_hu) / 2
+    lesionlike = np.abs(values - lesion_hu) <= half
+    near = np.asarray(ndimage.binary_dilation(mask, structure=np.ones((3, 3), bool)))
+    union = lesionlike & (near | lesions)[pixel]
+    to_mask = ndimage.distance_transform_edt(~mask, sampling=spacing)
+    to_lesions = ndimage.distance_transform_edt(~lesions, sampling=spacing)
+    markers = np.zeros(values.shape, np.uint8)
+    markers[union & (mask & (to_lesions > CONTACT_PX * px))[pixel]] = 1
+    markers[union & (lesions & (to_mask > CONTACT_PX * px))[pixel]] = 2
+    rim = (excluded & ~lesions)[pixel]  # left out whole, as before
+    if not (markers == 1).any() or not (markers == 2).any():
+        kept: npt.NDArray[np.bool_] = union & near[pixel] & ~lesions[pixel] & ~rim
+        return kept
+    depth = ndimage.distance_transform_edt(union, sampling=fine_mm) / px
+    gap = (values - lesion_hu) / (host_hu - lesion_hu)  # 0 at the lesion's HU, 1 the host's
+    landscape = GAP_PER_PX * gap - depth
+    landscape[~union] = landscape[union].max() + 1
+    basins = sitk.GetArrayFromImage(sitk.MorphologicalWatershedFromMarkers(
+        sitk.GetImageFromArray(landscape.astype(np.float32)), sitk.GetImageFromArray(markers),
+        markWatershedLine=False, fullyConnected=False))  # fmt: skip
+    side = _along_chords(union & (basins == 1), union & (basins != 1), fine_mm, px)
+    return side & ~rim
+
+
+def _along_chords(side: npt.NDArray[np.bool_], rest: npt.NDArray[np.bool_],
+                  fine_mm: tuple[float, float], px: float) -> npt.NDArray[np.bool_]:  # fmt: skip
+    """`side` with each stretch of its contact with `rest` replaced by the chord between the
+    stretch's two ends, near the chord (within :data:`CONTACT_PX` pixels of it, between its
+    ends), where the stretch runs that near it: two convex lesions touch along their common
+    tangent; a curved contact keeps the watershed's line."""
+    four = ndimage.generate_binary_structure(2, 1)
+    line = side & ndimage.binary_dilation(rest, structure=four)
+    stretches, n = ndimage.label(line, structure=np.ones((3, 3), bool))
+    out = side.copy()
+    scale = np.asarray(fine_mm)
+    width = CONTACT_PX * px
+    for k in range(1, n + 1):
+        pts = np.argwhere(stretches == k) * scale  # mm
+        if len(pts) < 2:
+            continue
+        step = len(pts) // 300 + 1  # the ends of a long stretch, to within a few fine steps
+        ends = pts[::step]
+        d2 = ((ends[:, None, :] - ends[None, :, :]) ** 2).sum(axis=-1)
+        i, j = np.unravel_index(int(np.argmax(d2)), d2.shape)
+        a, length = ends[i], float(np.sqrt(d2[i, j]))
+        if length < px:  # a point's contact: no direction to follow
+            continue
+        u = (ends[j] - a) / length
+        normal = np.array([-u[1], u[0]])
+        if np.abs((pts - a) @ normal).max() > width:
+            continue  # a curved contact
+        own = np.argwhere(side & ~line) * scale
+        if not len(own):
+            continue
+        sign = 1.0 if np.median((own - a) @ normal) >= 0 else -1.0
+        rows, cols = np.indices(side.shape)
+        rel = np.stack([rows * scale[0] - a[0], cols * scale[1] - a[1]], axis=-1)
+        along, across = rel @ u, (rel @ normal) * sign
+        zone = (along >= 0) & (along <= length) & (np.abs(across) <= width) & (side | rest)
+        out[zone] = across[zone] >= 0
+    return out

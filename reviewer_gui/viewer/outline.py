@@ -8,9 +8,10 @@ most) and the fine grid is cut at the half-contrast level between the lesion's H
 host's: the edge a reader calipers, at a fraction of a pixel. Only the pixel mask dilated by
 one pixel is searched (the partial volume of its edge), less the pixels region growing
 reached but the mask left out (a touching lesion split off, an organ's rim), so the outline
-never runs into them; threads thinner than two pixels (:data:`OPEN_PX`: what is left of a
-rim along an organ's capsule, a noise spike) are opened away. The axes are then those of the
-fine mask (:func:`.axes.measure_mask`).
+never runs into them; where it touches a lesion split off, the contact is placed on the fine
+grid too (:func:`.contact.seed_side`), not on the split's pixel edge; threads thinner than
+two pixels (:data:`OPEN_PX`: what is left of a rim along an organ's capsule, a noise spike)
+are opened away. The axes are then those of the fine mask (:func:`.axes.measure_mask`).
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ from scipy import ndimage  # type: ignore[import-untyped]
 from scipy.spatial import ConvexHull, QhullError  # type: ignore[import-untyped]
 
 from .axes import Axis, measure_mask
+from .contact import contact_zone, seed_side
 
 #: Fine-grid steps per pixel side, so that the fine step is at most :data:`FINE_MM` (and a
 #: quarter pixel at the least).
 FINE_MM = 0.15
 MIN_FINE_PER_PX = 4
 OPEN_PX = 1.0  # the fine mask is opened by a disc of this radius (pixels)
+#: A touching lesion split off from the mask is looked for this far (pixels) around its box.
+ZONE_REACH_PX = 8
 
 
 def _hull(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
@@ -98,6 +102,9 @@ def interpolated_axes(window: npt.NDArray[np.float32], mask: npt.NDArray[np.bool
     fine = (np.abs(values - lesion_hu) <= half) & allowed[pixel]
     if OPEN_PX > 0:  # threads thinner than 2 * OPEN_PX pixels: an organ's rim, noise
         fine = _opened(fine, OPEN_PX, (1 / f_r, 1 / f_c))  # in pixels
+
+    fine = _at_contact(fine, window, mask, excluded, near, (r0, r1, c0, c1), lesion_hu, host_hu,
+                       (row_mm, col_mm), (f_r, f_c))  # fmt: skip
     # the part that overlaps the pixel mask most (noise may leave specks beside it)
     labels, n = ndimage.label(fine)
     if n == 0:
@@ -120,3 +127,66 @@ def interpolated_axes(window: npt.NDArray[np.float32], mask: npt.NDArray[np.bool
     long, short = axes
     return (Axis(to_image(long.start), to_image(long.end), long.length_mm),
             Axis(to_image(short.start), to_image(short.end), short.length_mm))  # fmt: skip
+
+
+def _fine_grid(window: npt.NDArray[np.float32], box: tuple[int, int, int, int],
+               per_px: tuple[int, int]
+               ) -> tuple[npt.NDArray[np.float64], tuple[npt.NDArray[np.intp], ...]]:  # fmt: skip
+    """`window`'s pixels in `box` (r0, r1, c0, c1) interpolated (bilinear) at the centres of
+    cells `per_px` (rows, columns) to a pixel side, and each fine point's pixel in the box."""
+    r0, r1, c0, c1 = box
+    f_r, f_c = per_px
+    fr = (np.arange((r1 - r0) * f_r) + 0.5) / f_r - 0.5  # the box's pixel coordinates
+    fc = (np.arange((c1 - c0) * f_c) + 0.5) / f_c - 0.5
+    grid_r, grid_c = np.meshgrid(fr, fc, indexing="ij")
+    pixels = window[r0:r1, c0:c1].astype(np.float64)
+    values = ndimage.map_coordinates(pixels, [grid_r, grid_c], order=1, mode="nearest")
+    pixel = (np.clip(np.rint(grid_r).astype(np.intp), 0, r1 - r0 - 1),
+             np.clip(np.rint(grid_c).astype(np.intp), 0, c1 - c0 - 1))
+    return values, pixel
+
+
+def _at_contact(fine: npt.NDArray[np.bool_], window: npt.NDArray[np.float32],
+                mask: npt.NDArray[np.bool_], excluded: npt.NDArray[np.bool_],
+                near: npt.NDArray[np.bool_], box: tuple[int, int, int, int],
+                lesion_hu: float, host_hu: float, spacing: tuple[float, float],
+                per_px: tuple[int, int]) -> npt.NDArray[np.bool_]:  # fmt: skip
+    """`fine` (the fine grid of `box`) with its contact with a touching lesion split off from
+    `mask` placed at a fraction of a pixel (:func:`.contact.seed_side`), not on the split's
+    pixel edge, then opened again (:data:`OPEN_PX`); `near`: the box's pixels within one pixel
+    of the mask. `fine`'s grid has per_px[0] x per_px[1] points in each pixel of the box."""
+    r0, r1, c0, c1 = box
+    q0, q1 = max(r0 - ZONE_REACH_PX, 0), min(r1 + ZONE_REACH_PX, mask.shape[0])
+    p0, p1 = max(c0 - ZONE_REACH_PX, 0), min(c1 + ZONE_REACH_PX, mask.shape[1])
+    zone = contact_zone(mask[q0:q1, p0:p1], excluded[q0:q1, p0:p1], spacing)
+    if zone is None:
+        return fine
+    (z0, z1, y0, y1), lesions = zone
+    z0, z1, y0, y1 = z0 + q0, z1 + q0, y0 + p0, y1 + p0  # in the window
+    values, pixel = _fine_grid(window, (z0, z1, y0, y1), per_px)
+    side = seed_side(values, pixel, mask[z0:z1, y0:y1], lesions[z0 - q0:z1 - q0, y0 - p0:y1 - p0],
+                     excluded[z0:z1, y0:y1], lesion_hu, host_hu, spacing,
+                     (spacing[0] / per_px[0], spacing[1] / per_px[1]))  # fmt: skip
+    # the zone's fine points on `fine`'s grid (both step 1 / f from a pixel's edge)
+    i0, j0 = (z0 - r0) * per_px[0], (y0 - c0) * per_px[1]
+    a0, a1 = max(i0, 0), min(i0 + side.shape[0], fine.shape[0])
+    b0, b1 = max(j0, 0), min(j0 + side.shape[1], fine.shape[1])
+    if a0 >= a1 or b0 >= b1:
+        return fine
+    # (a0..b1 are whole pixels: the zone and the box both start on a pixel's edge)
+    near_fine = np.repeat(np.repeat(near[a0 // per_px[0]:a1 // per_px[0],
+                                         b0 // per_px[1]:b1 // per_px[1]], per_px[0], axis=0),
+                          per_px[1], axis=1)  # fmt: skip
+    half = abs(host_hu - lesion_hu) / 2
+    lesionlike = np.abs(values[a0 - i0:a1 - i0, b0 - j0:b1 - j0] - lesion_hu) <= half
+    out = fine.copy()
+    out[a0:a1, b0:b1] = lesionlike & near_fine & side[a0 - i0:a1 - i0, b0 - j0:b1 - j0]
+    if OPEN_PX > 0:  # again where it changed (the opening reaches 2 OPEN_PX either way)
+        reach = [int(np.ceil(2 * OPEN_PX * f)) + 1 for f in per_px]
+        w0, w1 = max(a0 - reach[0], 0), min(a1 + reach[0], out.shape[0])  # written
+        v0, v1 = max(b0 - reach[1], 0), min(b1 + reach[1], out.shape[1])
+        s0, s1 = max(w0 - reach[0], 0), min(w1 + reach[0], out.shape[0])  # seen
+        t0, t1 = max(v0 - reach[1], 0), min(v1 + reach[1], out.shape[1])
+        opened = _opened(out[s0:s1, t0:t1], OPEN_PX, (1 / per_px[0], 1 / per_px[1]))
+        out[w0:w1, v0:v1] = opened[w0 - s0:w1 - s0, v0 - t0:v1 - t0]
+    return out
