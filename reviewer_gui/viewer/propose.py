@@ -67,6 +67,7 @@ from .axes import Axis, measure_mask
 from .blurred import fit_blurred_ellipse, image_blur_mm
 from .contact import bulge, confined, dilate, seed_part, touches_edge
 from .edges import refine_axis
+from .masks import filled
 from .outline import interpolated_axes
 
 sitk: Any = SimpleITK  # its wrapped filters carry no annotations
@@ -229,12 +230,15 @@ def _region(image: SimpleITK.Image, window: npt.NDArray[np.float32],
     if abs(host_hu - lesion_hu) < MIN_CONTRAST_HU:
         return None
     excluded = np.zeros(window.shape, dtype=bool)
+    unconfined = None  # a region that leaked and that confined() leaves as it is
     if method == "confidence":
         mask = core
     else:
         mask = _grown(image, seed_xy, lesion_hu, host_hu)
         if split and touches_edge(mask):  # the HU from the seed's part
-            mask = confined(mask, core, seed_xy[0], spacing)
+            leaked = mask
+            mask = confined(leaked, core, seed_xy[0], spacing)
+            unconfined = mask if mask is leaked else None
         if method == "interpolated" and mask.sum() >= MIN_PIXELS and not touches_edge(mask):
             # the HU again from the grown region, not from the core: a core that leaked
             # into the blurred edge of a small lesion put the lesion's HU part way to the
@@ -246,8 +250,9 @@ def _region(image: SimpleITK.Image, window: npt.NDArray[np.float32],
         if split:
             grown_mask = mask
             mask = seed_part(mask, seed_xy[0], spacing)
-            if touches_edge(mask):
-                mask = confined(grown_mask, core, seed_xy[0], spacing)
+            if touches_edge(mask):  # (confined() again, unless it left this region as it is)
+                mask = (grown_mask if grown_mask is unconfined
+                        else confined(grown_mask, core, seed_xy[0], spacing))  # fmt: skip
                 if touches_edge(mask):
                     mask = grown_mask
             excluded = grown_mask & ~mask
@@ -263,8 +268,7 @@ def _grown(image: SimpleITK.Image, seed_xy: list[tuple[int, int]], lesion_hu: fl
     half = abs(host_hu - lesion_hu) / 2
     grown = sitk.ConnectedThreshold(image, seedList=seed_xy, lower=lesion_hu - half,
                                     upper=lesion_hu + half)  # fmt: skip
-    mask: npt.NDArray[np.bool_] = sitk.GetArrayFromImage(sitk.BinaryFillhole(grown)) > 0
-    return mask
+    return filled(sitk.GetArrayViewFromImage(grown) > 0)
 
 
 def _confidence(
@@ -279,7 +283,7 @@ def _confidence(
                                      numberOfIterations=CONFIDENCE_ITERATIONS,
                                      multiplier=CONFIDENCE_MULTIPLIER,
                                      initialNeighborhoodRadius=radius, replaceValue=1)  # fmt: skip
-    mask: npt.NDArray[np.bool_] = sitk.GetArrayFromImage(sitk.BinaryFillhole(grown)) > 0
+    mask = filled(sitk.GetArrayViewFromImage(grown) > 0)
     if split is not None and touches_edge(mask):
         mask = bulge(mask, seed_xy[0], split)
     if mask.sum() < MIN_PIXELS or touches_edge(mask):

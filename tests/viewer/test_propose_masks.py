@@ -1,0 +1,56 @@
+"""The one-click measurement's mask operations on a mask's bounding box
+(:mod:`reviewer_gui.viewer.masks`) give SimpleITK's result on the whole array, on random
+masks of every texture (speckle, blobs, rings with holes, masks touching the array's edge)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import SimpleITK
+from scipy import ndimage  # type: ignore[import-untyped]
+
+from reviewer_gui.viewer.masks import box, filled
+
+sitk: Any = SimpleITK
+
+
+def random_masks(n: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(17)
+    out = []
+    for k in range(n):
+        shape = (int(rng.integers(5, 80)), int(rng.integers(5, 80)))
+        if k % 3 == 0:  # speckle: many holes, diagonal contacts
+            mask = rng.uniform(size=shape) < rng.uniform(0.3, 0.8)
+        else:  # blobs and rings of smoothed noise, some far from the array's edge
+            field = ndimage.gaussian_filter(rng.normal(size=shape), rng.uniform(0.5, 3))
+            mask = np.abs(field - rng.uniform(-0.2, 0.2)) < rng.uniform(0.05, 0.4)
+            if k % 3 == 2:
+                mask = np.pad(mask, int(rng.integers(1, 10)))
+        out.append(mask)
+    return out
+
+
+@pytest.mark.parametrize("mask", random_masks(240))
+def test_filled_is_simpleitks_binary_fillhole(mask: np.ndarray) -> None:
+    expected = sitk.GetArrayFromImage(sitk.BinaryFillhole(
+        sitk.GetImageFromArray(mask.astype(np.uint8)))) > 0
+    got = filled(mask)
+    assert got.dtype == bool and got.shape == mask.shape
+    assert np.array_equal(got, expected)
+
+
+def test_a_hole_closed_at_a_corner_only_is_filled_and_an_empty_mask_stays_empty() -> None:
+    ring = np.zeros((7, 7), bool)
+    ring[[1, 1, 2, 2, 3, 3, 4, 4], [2, 3, 1, 4, 1, 4, 2, 3]] = True  # a diamond: corners
+    assert filled(ring)[2:4, 2:4].all()
+    assert not filled(np.zeros((4, 5), bool)).any()
+
+
+def test_box_is_the_masks_bounding_box_widened_within_the_array() -> None:
+    mask = np.zeros((10, 12), bool)
+    mask[2, 3] = mask[5, 9] = True
+    assert box(mask) == (slice(2, 6), slice(3, 10))
+    assert box(mask, (3, 4)) == (slice(0, 9), slice(0, 14))
+    assert box(np.zeros((3, 3), bool)) == (slice(0, 0), slice(0, 0))
