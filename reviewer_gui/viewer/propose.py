@@ -69,6 +69,7 @@ from .contact import bulge, confined, dilate, seed_part, touches_edge
 from .edges import refine_axis
 from .masks import filled
 from .outline import interpolated_axes
+from .smoothing import discrete_gaussian
 
 sitk: Any = SimpleITK  # its wrapped filters carry no annotations
 
@@ -153,12 +154,9 @@ def propose_measurement(
     hr, hc = int(np.ceil(max_diameter_mm / row_mm)) + 1, int(np.ceil(max_diameter_mm / col_mm)) + 1
     r0, c0 = max(r - hr, 0), max(c - hc, 0)
     window = raw = np.ascontiguousarray(hu[r0:r + hr + 1, c0:c + hc + 1], dtype=np.float32)
-    image = sitk.GetImageFromArray(window)
     if method in REFINED:
-        image.SetSpacing((col_mm, row_mm))
-        image = sitk.DiscreteGaussian(image, SMOOTH_MM**2, 32, 0.01, True)
-        image.SetSpacing((1.0, 1.0))
-        window = sitk.GetArrayFromImage(image)
+        window = discrete_gaussian(raw, SMOOTH_MM**2, (row_mm, col_mm))
+    image = sitk.GetImageFromArray(window)
     seed_xy = [(c - c0, r - r0)]  # SimpleITK indexes (x, y) = (column, row)
     radius = max(1, round(SEED_MM / max(row_mm, col_mm)))
     # "smoothed": a small lesion, its seed near the edge: the 2 mm neighbourhood straddles the
@@ -359,11 +357,8 @@ def _smoothed_near(pixels: npt.NDArray[np.float32], mask: npt.NDArray[np.bool_],
     margin = [3 + int(np.ceil(4 * sigma_mm / s)) for s in spacing]
     r0, c0 = max(int(rows.min()) - margin[0], 0), max(int(cols.min()) - margin[1], 0)
     r1, c1 = int(rows.max()) + margin[0] + 1, int(cols.max()) + margin[1] + 1
-    box = sitk.GetImageFromArray(np.ascontiguousarray(pixels[r0:r1, c0:c1]))
-    box.SetSpacing((spacing[1], spacing[0]))
     out = pixels.copy()
-    out[r0:r1, c0:c1] = sitk.GetArrayFromImage(sitk.DiscreteGaussian(box, sigma_mm**2, 32, 0.01,
-                                                                     True))  # fmt: skip
+    out[r0:r1, c0:c1] = discrete_gaussian(pixels[r0:r1, c0:c1], sigma_mm**2, spacing)
     return out
 
 

@@ -1,6 +1,8 @@
-"""The one-click measurement's mask operations on a mask's bounding box
-(:mod:`reviewer_gui.viewer.masks`) give SimpleITK's result on the whole array, on random
-masks of every texture (speckle, blobs, rings with holes, masks touching the array's edge)."""
+"""The one-click measurement's own versions of SimpleITK filters give SimpleITK's results:
+hole filling on a mask's bounding box (:mod:`reviewer_gui.viewer.masks`) on random masks of
+every texture (speckle, blobs, rings with holes, masks touching the array's edge), and the
+discrete Gaussian in numpy (:mod:`reviewer_gui.viewer.smoothing`) bit for bit on random
+slices of every size and spacing."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import SimpleITK
 from scipy import ndimage  # type: ignore[import-untyped]
 
 from reviewer_gui.viewer.masks import box, filled
+from reviewer_gui.viewer.smoothing import discrete_gaussian
 
 sitk: Any = SimpleITK
 
@@ -54,3 +57,26 @@ def test_box_is_the_masks_bounding_box_widened_within_the_array() -> None:
     assert box(mask) == (slice(2, 6), slice(3, 10))
     assert box(mask, (3, 4)) == (slice(0, 9), slice(0, 14))
     assert box(np.zeros((3, 3), bool)) == (slice(0, 0), slice(0, 0))
+
+
+def random_slices(n: int) -> list[tuple[np.ndarray, tuple[float, float], float]]:
+    rng = np.random.default_rng(18)
+    out = []
+    for k in range(n):
+        shape = (int(rng.integers(1, 120)), int(rng.integers(1, 120)))
+        hu = rng.normal(rng.uniform(-900, 200), rng.uniform(1, 400), shape).astype(np.float32)
+        row = float(rng.choice([0.5, 0.62, 0.625, 0.7, 0.8, 2.0]))
+        col = row if k % 2 else float(rng.choice([0.7, 0.9, 2.0]))
+        out.append((hu, (row, col), float(rng.choice([0.36, 0.49, 1.0, 2.25]))))
+    return out
+
+
+@pytest.mark.parametrize(("hu", "spacing", "variance"), random_slices(60))
+def test_discrete_gaussian_is_simpleitks_bit_for_bit(hu: np.ndarray, spacing: tuple[float, float],
+                                                     variance: float) -> None:  # fmt: skip
+    image = sitk.GetImageFromArray(hu)
+    image.SetSpacing((spacing[1], spacing[0]))
+    expected = sitk.GetArrayFromImage(sitk.DiscreteGaussian(image, variance, 32, 0.01, True))
+    got = discrete_gaussian(hu, variance, spacing)
+    assert got.dtype == np.float32
+    assert np.array_equal(got, expected)
