@@ -2,7 +2,8 @@
 hole filling on a mask's bounding box (:mod:`reviewer_gui.viewer.masks`) on random masks of
 every texture (speckle, blobs, rings with holes, masks touching the array's edge), and the
 discrete Gaussian in numpy (:mod:`reviewer_gui.viewer.smoothing`) bit for bit on random
-slices of every size and spacing."""
+slices of every size and spacing, and the outline's bilinear grid (:mod:`.outline`) as scipy's
+``map_coordinates``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import SimpleITK
 from scipy import ndimage  # type: ignore[import-untyped]
 
 from reviewer_gui.viewer.masks import box, filled
+from reviewer_gui.viewer.outline import _bilinear
 from reviewer_gui.viewer.smoothing import discrete_gaussian
 
 sitk: Any = SimpleITK
@@ -80,3 +82,16 @@ def test_discrete_gaussian_is_simpleitks_bit_for_bit(hu: np.ndarray, spacing: tu
     got = discrete_gaussian(hu, variance, spacing)
     assert got.dtype == np.float32
     assert np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("k", range(40))
+def test_the_outlines_bilinear_grid_is_scipys_map_coordinates_bit_for_bit(k: int) -> None:
+    rng = np.random.default_rng([19, k])
+    rows, cols = int(rng.integers(1, 50)), int(rng.integers(1, 50))
+    box = rng.normal(rng.uniform(-500, 500), rng.uniform(1, 300), (rows, cols))
+    f_r, f_c = int(rng.integers(4, 15)), int(rng.integers(4, 15))  # fine points per pixel
+    fr = (np.arange(rows * f_r) + 0.5) / f_r - 0.5
+    fc = (np.arange(cols * f_c) + 0.5) / f_c - 0.5
+    grid = np.meshgrid(fr, fc, indexing="ij")
+    expected = ndimage.map_coordinates(box, grid, order=1, mode="nearest")
+    assert np.array_equal(_bilinear(box, fr, fc), expected)
