@@ -6,6 +6,7 @@ Usage::
     python benchmarks/click_time.py run OUT.json [--instances 40] [--first 0] [--classes ...]
     PYTHONPATH=/path/to/other/checkout python benchmarks/click_time.py run BASE.json ...
     python benchmarks/click_time.py compare BASE.json NEW.json [BASE2.json NEW2.json ...]
+    python benchmarks/click_time.py ab /path/to/other/checkout [--instances 40] [--classes ...]
 
 ``run``: every click of ``benchmarks/assist.py``'s lesion table (the sample scans' lesions,
 `--instances` lesions of each class of ``reviewer_gui.sample_scans.lesion_classes``; the
@@ -20,14 +21,22 @@ per class the p50 / p95 / p99 / max CPU ms of each side over all its runs' click
 at its median over the runs), the ratio after / before, and the largest difference of any end
 point (pixels) or length (mm) between the two versions' results, with the clicks whose result
 changed (``None`` on one side only, or a difference above 1e-6).
+
+``ab``: both versions in one process, click by click (the other checkout's
+``reviewer_gui/viewer`` imported as a package of its own; which version goes first alternates
+from click to click), so that both see the same load however it moves during the run; the
+same table.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -73,6 +82,36 @@ def run(out: Path, instances: int, first: int, classes: Sequence[str]) -> None:
     print(f"{len(clicks)} clicks, load {load[0]:.1f} -> {load[1]:.1f}, code {propose.__file__}")
 
 
+def ab(before: Path, instances: int, first: int, classes: Sequence[str]) -> None:
+    """Both versions click by click in this process: `before`'s viewer as ``before_viewer``."""
+    packages = Path(tempfile.mkdtemp())
+    try:
+        shutil.copytree(before / "reviewer_gui" / "viewer", packages / "before_viewer")
+        sys.path.insert(0, str(packages))
+        versions = [importlib.import_module("before_viewer.propose"), propose]
+        groups = []
+        if "sample" in classes:
+            groups += [assist.sample_clicks(1.0), assist.sample_clicks(512 / 160)]
+        groups += [assist.class_clicks(c, instances, first) for c in lc.CLASSES if c in classes]
+        load = [os.getloadavg()[0]]
+        runs: list[list[dict[str, Any]]] = [[], []]
+        for group in groups:
+            for n, k in enumerate(group):
+                for s, seed in enumerate([k.seed, *k.inner]):
+                    for v in ((0, 1) if (n + s) % 2 == 0 else (1, 0)):
+                        t0 = time.process_time()
+                        p = versions[v].propose_measurement(k.pixels, k.spacing, seed, k.nodal)
+                        cpu = time.process_time() - t0
+                        runs[v].append({"class": k.lesion_class, "lesion": n + first, "seed": s,
+                                        "cpu_ms": cpu * 1000, "result": result(p)})  # fmt: skip
+        load.append(os.getloadavg()[0])
+    finally:
+        shutil.rmtree(packages)
+    print(f"one process, click by click, load {load[0]:.1f} -> {load[1]:.1f}")
+    table([{"code": str(before), "load": load, "clicks": runs[0]}],
+          [{"code": propose.__file__, "load": load, "clicks": runs[1]}])
+
+
 def difference(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float:
     if a is None or b is None:
         return 0.0 if a is b else float("inf")
@@ -84,6 +123,10 @@ def compare(paths: Sequence[Path]) -> None:
     before, after = runs[0::2], runs[1::2]
     loads = [x for r in runs for x in r["load"]]
     print(f"{len(before)} + {len(after)} runs alternated, load {min(loads):.1f}-{max(loads):.1f}")
+    table(before, after)
+
+
+def table(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> None:
     print(f"before: {before[0]['code']}\nafter: {after[0]['code']}\n")
     print("| class | clicks | before CPU ms p50 / p95 / p99 / max "
           "| after p50 / p95 / p99 / max | after / before p50 / p95 / p99 / max "
@@ -117,15 +160,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run")
     r.add_argument("out", type=Path)
-    r.add_argument("--instances", type=int, default=40)
-    r.add_argument("--first", type=int, default=0)
-    r.add_argument("--classes", nargs="+", default=["sample", *lc.CLASSES],
-                   choices=["sample", *lc.CLASSES])  # fmt: skip
     c = sub.add_parser("compare")
     c.add_argument("runs", nargs="+", type=Path, help="before, after, before, after, ...")
+    a = sub.add_parser("ab")
+    a.add_argument("before", type=Path, help="a checkout of the code before")
+    for clicks in (r, a):
+        clicks.add_argument("--instances", type=int, default=40)
+        clicks.add_argument("--first", type=int, default=0)
+        clicks.add_argument("--classes", nargs="+", default=["sample", *lc.CLASSES],
+                            choices=["sample", *lc.CLASSES])  # fmt: skip
     args = parser.parse_args(argv)
     if args.command == "run":
         run(args.out, args.instances, args.first, args.classes)
+    elif args.command == "ab":
+        if not (args.before / "reviewer_gui" / "viewer" / "propose.py").is_file():
+            parser.error(f"{args.before}: no reviewer_gui/viewer/propose.py there")
+        ab(args.before, args.instances, args.first, args.classes)
     else:
         if len(args.runs) % 2:
             parser.error("compare takes pairs of runs: before, after, ...")
