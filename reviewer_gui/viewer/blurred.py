@@ -85,6 +85,16 @@ def _blurred(u: npt.NDArray[np.float64], v: npt.NDArray[np.float64], a: float, b
     """[F] or [F, dF/du, dF/dv, dF/da, dF/db] of :func:`blurred_ellipse`: across the short
     axis, nodes v_k = b sin(theta_k) of weight b cos(theta_k), each a Gaussian in v times
     the blurred chord of half-length a cos(theta_k) along u."""
+    return _from_terms(_terms(u, v, a, b, sigma), derivatives)
+
+
+Terms = tuple[npt.NDArray[np.float64], ...]
+
+
+def _terms(u: npt.NDArray[np.float64], v: npt.NDArray[np.float64], a: float, b: float,
+           sigma: float) -> Terms:  # fmt: skip
+    """What F and its derivatives share (:func:`_blurred`): a residual's and the Jacobian's
+    at one point of the fit compute them once."""
     theta, weight = _nodes(min(max(int(np.ceil(NODES_PER_SIGMA * b / sigma)) + 2, NODES[0]),
                                NODES[1]))  # fmt: skip
     cos, sin = np.cos(theta), np.sin(theta)
@@ -93,7 +103,14 @@ def _blurred(u: npt.NDArray[np.float64], v: npt.NDArray[np.float64], a: float, b
     plus, minus = (u[:, None] + a * cos) / sigma, (u[:, None] - a * cos) / sigma
     chord = special.ndtr(plus) - special.ndtr(minus)
     w = weight * b * cos
-    out = [(g * chord) @ w]
+    return weight, cos, sin, dv, g, plus, minus, chord, w, np.array(sigma)
+
+
+def _from_terms(terms: Terms, derivatives: bool) -> list[npt.NDArray[np.float64]]:
+    weight, cos, sin, dv, g, plus, minus, chord, w, s = terms
+    sigma = float(s)
+    g_chord = g * chord
+    out = [g_chord @ w]
     if derivatives:
         pdf_plus, pdf_minus = np.exp(-(plus**2) / 2), np.exp(-(minus**2) / 2)
         norm = 1 / (sigma * np.sqrt(2 * np.pi))
@@ -101,7 +118,7 @@ def _blurred(u: npt.NDArray[np.float64], v: npt.NDArray[np.float64], a: float, b
         out += [(g * (pdf_plus - pdf_minus) * norm) @ w,
                 (dg_dv * chord) @ w,
                 (g * (pdf_plus + pdf_minus) * norm) @ (w * cos),
-                (g * chord) @ (weight * cos) - (dg_dv * chord) @ (w * sin)]  # fmt: skip
+                g_chord @ (weight * cos) - (dg_dv * chord) @ (w * sin)]  # fmt: skip
     return out
 
 
@@ -142,16 +159,27 @@ def fit_blurred_ellipse(pixels: npt.NDArray[np.float32], mask: npt.NDArray[np.bo
         cos, sin = np.cos(p[2]), np.sin(p[2])
         return dx * cos + dy * sin, -dx * sin + dy * cos, cos, sin
 
+    last: dict[bytes, tuple[tuple[npt.NDArray[np.float64], ...], Terms]] = {}
+
+    def at(p: npt.NDArray[np.float64]) -> tuple[tuple[npt.NDArray[np.float64], ...], Terms]:
+        """frame(p) and the model's terms there, kept for the Jacobian at the same point."""
+        key = p.tobytes()
+        if key not in last:
+            last.clear()
+            u, v, cos, sin = frame(p)
+            last[key] = ((u, v, cos, sin),
+                         _terms(u, v, float(np.exp(p[3])), float(np.exp(p[4])), sigma_mm))
+        return last[key]
+
     def residuals(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        u, v, _, _ = frame(p)
-        shape = _blurred(u, v, float(np.exp(p[3])), float(np.exp(p[4])), sigma_mm, False)[0]
+        shape = _from_terms(at(p)[1], False)[0]
         out: npt.NDArray[np.float64] = p[6] + p[5] * shape - values
         return out
 
     def jacobian(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        u, v, cos, sin = frame(p)
+        (u, v, cos, sin), terms = at(p)
         a, b = float(np.exp(p[3])), float(np.exp(p[4]))
-        f, f_u, f_v, f_a, f_b = _blurred(u, v, a, b, sigma_mm, True)
+        f, f_u, f_v, f_a, f_b = _from_terms(terms, True)
         c = p[5]
         return np.column_stack([c * (-f_u * sin - f_v * cos), c * (-f_u * cos + f_v * sin),
                                 c * (f_u * v - f_v * u), c * f_a * a, c * f_b * b, f,
@@ -172,8 +200,7 @@ def fit_blurred_ellipse(pixels: npt.NDArray[np.float32], mask: npt.NDArray[np.bo
         a, b, angle = b, a, angle + np.pi / 2
     peak = float(blurred_ellipse(np.zeros(1), np.zeros(1), a, b, sigma)[0])
     centre = (float(p[0] / row_mm), float(p[1] / col_mm))
-    u, v, _, _ = frame(p)
-    shape = _blurred(u, v, float(np.exp(p[3])), float(np.exp(p[4])), sigma_mm, False)[0]
+    shape = _from_terms(at(p)[1], False)[0]
     edge, host = (shape > 0.1) & (shape < 0.9), shape < 0.01
     if edge.sum() < 3 or host.sum() < 3:
         return None
@@ -193,17 +220,23 @@ def image_blur_mm(pixels: npt.NDArray[np.float32], spacing_mm: Sequence[float]) 
     hu = pixels.astype(np.float64)
     gradient = np.gradient(hu, row_mm, col_mm)
     g_r, g_c = np.asarray(gradient[0]), np.asarray(gradient[1])
-    mag = np.hypot(g_r, g_c)
     # edge pixels: a steep gradient, the steepest along its own direction
-    steep = mag >= EDGE_STEP_HU / (np.sqrt(2 * np.pi) * EDGE_MAX_SIGMA_MM)
+    floor = EDGE_STEP_HU / (np.sqrt(2 * np.pi) * EDGE_MAX_SIGMA_MM)
+    # the magnitude (np.hypot, slow) only where the squares say it may reach the floor; 0
+    # elsewhere, which compares with a steep pixel's as its own magnitude would (below it)
+    mag = np.zeros_like(hu)
+    maybe = g_r**2 + g_c**2 >= (floor * (1 - 1e-6)) ** 2
+    mag[maybe] = np.hypot(g_r[maybe], g_c[maybe])
+    steep = mag >= floor
     steep[[0, -1], :] = steep[:, [0, -1]] = False
     rows, cols = np.nonzero(steep)
     if len(rows) < MIN_EDGES:
         return None
-    n_r, n_c = g_r[rows, cols] / mag[rows, cols], g_c[rows, cols] / mag[rows, cols]
-    step_r, step_c = np.rint(n_r).astype(int), np.rint(n_c).astype(int)  # the next pixel
-    peak = (mag[rows, cols] >= mag[rows + step_r, cols + step_c]) & (
-        mag[rows, cols] > mag[rows - step_r, cols - step_c])
+    width = hu.shape[1]
+    flat_mag, at = mag.ravel(), rows * width + cols
+    n_r, n_c = g_r.ravel()[at] / flat_mag[at], g_c.ravel()[at] / flat_mag[at]
+    step = np.rint(n_r).astype(int) * width + np.rint(n_c).astype(int)  # to the next pixel
+    peak = (flat_mag[at] >= flat_mag[at + step]) & (flat_mag[at] > flat_mag[at - step])
     rows, cols, n_r, n_c = rows[peak], cols[peak], n_r[peak], n_c[peak]
     if len(rows) > MAX_EDGES:  # evenly spread over the edges found
         keep = np.linspace(0, len(rows) - 1, MAX_EDGES).astype(int)

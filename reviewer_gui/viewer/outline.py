@@ -69,6 +69,23 @@ def _opened(mask: npt.NDArray[np.bool_], radius: float,
     return grown & mask
 
 
+def _bilinear(box: npt.NDArray[np.float64], fr: npt.NDArray[np.float64],
+              fc: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:  # fmt: skip
+    """`box` interpolated (bilinear, its edge extended) at the grid of rows `fr` x columns `fc`:
+    ``scipy.ndimage.map_coordinates(box, grid, order=1, mode="nearest")``, the same bits (its
+    four terms in its order), at a third of its time on a grid."""
+    i, j = np.floor(fr).astype(int), np.floor(fc).astype(int)
+    t_r, t_c = (fr - i)[:, None], (fc - j)[None, :]
+    top, bottom = np.clip(i, 0, box.shape[0] - 1), np.clip(i + 1, 0, box.shape[0] - 1)
+    left, right = np.clip(j, 0, box.shape[1] - 1), np.clip(j + 1, 0, box.shape[1] - 1)
+    upper, lower = box[top], box[bottom]
+    out: npt.NDArray[np.float64] = (upper[:, left] * (1 - t_r) * (1 - t_c)
+                                    + upper[:, right] * (1 - t_r) * t_c
+                                    + lower[:, left] * t_r * (1 - t_c)
+                                    + lower[:, right] * t_r * t_c)  # fmt: skip
+    return out
+
+
 def interpolated_axes(window: npt.NDArray[np.float32], mask: npt.NDArray[np.bool_],
                       excluded: npt.NDArray[np.bool_], lesion_hu: float, host_hu: float,
                       spacing_mm: Sequence[float],
@@ -93,13 +110,15 @@ def interpolated_axes(window: npt.NDArray[np.float32], mask: npt.NDArray[np.bool
     # fine points at the centres of the fine cells, in the box's pixel coordinates
     fr = (np.arange((r1 - r0) * f_r) + 0.5) / f_r - 0.5
     fc = (np.arange((c1 - c0) * f_c) + 0.5) / f_c - 0.5
-    grid_r, grid_c = np.meshgrid(fr, fc, indexing="ij")
     box = window[r0:r1, c0:c1].astype(np.float64)
-    values = ndimage.map_coordinates(box, [grid_r, grid_c], order=1, mode="nearest")
+    values = _bilinear(box, fr, fc)
     half = abs(host_hu - lesion_hu) / 2
-    pixel = (np.clip(np.rint(grid_r).astype(int), 0, r1 - r0 - 1),
-             np.clip(np.rint(grid_c).astype(int), 0, c1 - c0 - 1))  # each fine point's pixel
-    fine = (np.abs(values - lesion_hu) <= half) & allowed[pixel]
+
+    def pixel(pixels: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+        """Each fine point's pixel's value: the f_r x f_c fine points of a pixel lie in it."""
+        return np.repeat(np.repeat(pixels, f_r, axis=0), f_c, axis=1)
+
+    fine = (np.abs(values - lesion_hu) <= half) & pixel(allowed)
     if OPEN_PX > 0:  # threads thinner than 2 * OPEN_PX pixels: an organ's rim, noise
         fine = _opened(fine, OPEN_PX, (1 / f_r, 1 / f_c))  # in pixels
 
@@ -110,7 +129,7 @@ def interpolated_axes(window: npt.NDArray[np.float32], mask: npt.NDArray[np.bool
     if n == 0:
         return None
     if n > 1:
-        counts = np.bincount(labels[mask[r0:r1, c0:c1][pixel]], minlength=n + 1)
+        counts = np.bincount(labels[pixel(mask[r0:r1, c0:c1])], minlength=n + 1)
         counts[0] = 0
         fine = labels == int(np.argmax(counts))
     if convex:

@@ -67,7 +67,9 @@ from .axes import Axis, measure_mask
 from .blurred import fit_blurred_ellipse, image_blur_mm
 from .contact import bulge, confined, dilate, seed_part, touches_edge
 from .edges import refine_axis
+from .masks import filled
 from .outline import interpolated_axes
+from .smoothing import discrete_gaussian
 
 sitk: Any = SimpleITK  # its wrapped filters carry no annotations
 
@@ -152,12 +154,9 @@ def propose_measurement(
     hr, hc = int(np.ceil(max_diameter_mm / row_mm)) + 1, int(np.ceil(max_diameter_mm / col_mm)) + 1
     r0, c0 = max(r - hr, 0), max(c - hc, 0)
     window = raw = np.ascontiguousarray(hu[r0:r + hr + 1, c0:c + hc + 1], dtype=np.float32)
-    image = sitk.GetImageFromArray(window)
     if method in REFINED:
-        image.SetSpacing((col_mm, row_mm))
-        image = sitk.DiscreteGaussian(image, SMOOTH_MM**2, 32, 0.01, True)
-        image.SetSpacing((1.0, 1.0))
-        window = sitk.GetArrayFromImage(image)
+        window = discrete_gaussian(raw, SMOOTH_MM**2, (row_mm, col_mm))
+    image = sitk.GetImageFromArray(window)
     seed_xy = [(c - c0, r - r0)]  # SimpleITK indexes (x, y) = (column, row)
     radius = max(1, round(SEED_MM / max(row_mm, col_mm)))
     # "smoothed": a small lesion, its seed near the edge: the 2 mm neighbourhood straddles the
@@ -229,12 +228,15 @@ def _region(image: SimpleITK.Image, window: npt.NDArray[np.float32],
     if abs(host_hu - lesion_hu) < MIN_CONTRAST_HU:
         return None
     excluded = np.zeros(window.shape, dtype=bool)
+    unconfined = None  # a region that leaked and that confined() leaves as it is
     if method == "confidence":
         mask = core
     else:
         mask = _grown(image, seed_xy, lesion_hu, host_hu)
         if split and touches_edge(mask):  # the HU from the seed's part
-            mask = confined(mask, core, seed_xy[0], spacing)
+            leaked = mask
+            mask = confined(leaked, core, seed_xy[0], spacing)
+            unconfined = mask if mask is leaked else None
         if method == "interpolated" and mask.sum() >= MIN_PIXELS and not touches_edge(mask):
             # the HU again from the grown region, not from the core: a core that leaked
             # into the blurred edge of a small lesion put the lesion's HU part way to the
@@ -246,8 +248,9 @@ def _region(image: SimpleITK.Image, window: npt.NDArray[np.float32],
         if split:
             grown_mask = mask
             mask = seed_part(mask, seed_xy[0], spacing)
-            if touches_edge(mask):
-                mask = confined(grown_mask, core, seed_xy[0], spacing)
+            if touches_edge(mask):  # (confined() again, unless it left this region as it is)
+                mask = (grown_mask if grown_mask is unconfined
+                        else confined(grown_mask, core, seed_xy[0], spacing))  # fmt: skip
                 if touches_edge(mask):
                     mask = grown_mask
             excluded = grown_mask & ~mask
@@ -263,8 +266,7 @@ def _grown(image: SimpleITK.Image, seed_xy: list[tuple[int, int]], lesion_hu: fl
     half = abs(host_hu - lesion_hu) / 2
     grown = sitk.ConnectedThreshold(image, seedList=seed_xy, lower=lesion_hu - half,
                                     upper=lesion_hu + half)  # fmt: skip
-    mask: npt.NDArray[np.bool_] = sitk.GetArrayFromImage(sitk.BinaryFillhole(grown)) > 0
-    return mask
+    return filled(sitk.GetArrayViewFromImage(grown) > 0)
 
 
 def _confidence(
@@ -279,7 +281,7 @@ def _confidence(
                                      numberOfIterations=CONFIDENCE_ITERATIONS,
                                      multiplier=CONFIDENCE_MULTIPLIER,
                                      initialNeighborhoodRadius=radius, replaceValue=1)  # fmt: skip
-    mask: npt.NDArray[np.bool_] = sitk.GetArrayFromImage(sitk.BinaryFillhole(grown)) > 0
+    mask = filled(sitk.GetArrayViewFromImage(grown) > 0)
     if split is not None and touches_edge(mask):
         mask = bulge(mask, seed_xy[0], split)
     if mask.sum() < MIN_PIXELS or touches_edge(mask):
@@ -355,11 +357,8 @@ def _smoothed_near(pixels: npt.NDArray[np.float32], mask: npt.NDArray[np.bool_],
     margin = [3 + int(np.ceil(4 * sigma_mm / s)) for s in spacing]
     r0, c0 = max(int(rows.min()) - margin[0], 0), max(int(cols.min()) - margin[1], 0)
     r1, c1 = int(rows.max()) + margin[0] + 1, int(cols.max()) + margin[1] + 1
-    box = sitk.GetImageFromArray(np.ascontiguousarray(pixels[r0:r1, c0:c1]))
-    box.SetSpacing((spacing[1], spacing[0]))
     out = pixels.copy()
-    out[r0:r1, c0:c1] = sitk.GetArrayFromImage(sitk.DiscreteGaussian(box, sigma_mm**2, 32, 0.01,
-                                                                     True))  # fmt: skip
+    out[r0:r1, c0:c1] = discrete_gaussian(pixels[r0:r1, c0:c1], sigma_mm**2, spacing)
     return out
 
 
