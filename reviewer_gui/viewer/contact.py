@@ -13,6 +13,8 @@ import numpy.typing as npt
 import SimpleITK
 from scipy import ndimage  # type: ignore[import-untyped]
 
+from .masks import box
+
 sitk: Any = SimpleITK  # its wrapped filters carry no annotations
 
 #: "smoothed": a neck this much (mm) narrower than the smaller of two touching lesions'
@@ -53,14 +55,21 @@ def bulge(mask: npt.NDArray[np.bool_], seed_xy: tuple[int, int],
     wall where the liver's capsule touches it): its inscribed radius at least
     :data:`THICKER` times that of the rest of `mask`. Otherwise `mask` itself (the seed is
     in that structure, or in an organ thicker than :data:`MAX_DEPTH_MM`: no lesion)."""
-    if ndimage.distance_transform_edt(mask, sampling=spacing).max() > MAX_DEPTH_MM:
+    if depth(mask, spacing) > MAX_DEPTH_MM:
         return mask  # an organ (thicker than any lesion): no watershed of it
     part = seed_part(mask if near is None else mask & near, seed_xy, spacing)
     if touches_edge(part) or not part.any():
         return mask
-    rest = ndimage.distance_transform_edt(mask & ~part, sampling=spacing)
-    own = ndimage.distance_transform_edt(part, sampling=spacing)
-    return part if own.max() >= THICKER * rest.max() else mask
+    return part if depth(part, spacing) >= THICKER * depth(mask & ~part, spacing) else mask
+
+
+def depth(mask: npt.NDArray[np.bool_], spacing: tuple[float, float]) -> float:
+    """The inscribed radius of `mask` (mm): the largest distance from a pixel of it to the
+    nearest pixel outside it, the same number as the distance map of the whole window gives,
+    computed on the mask's box and a pixel around it (a pixel outside the box is never nearer
+    than that pixel's projection on the box's border, which lies outside the mask)."""
+    return float(ndimage.distance_transform_edt(mask[box(mask, (1, 1))], sampling=spacing)
+                 .max(initial=0.0))  # fmt: skip
 
 
 def confined(grown: npt.NDArray[np.bool_], core: npt.NDArray[np.bool_],
@@ -90,6 +99,24 @@ def split_at_neck(mask: npt.NDArray[np.bool_], seed_xy: tuple[int, int],
     """The part of `mask` around the seed when a narrow neck joins it to another (a touching
     lesion): the seed's basin of the watershed of the distance to the mask's edge, basins
     shallower than :data:`SPLIT_MM` merged."""
+    key = (mask.shape, mask.tobytes(), tuple(seed_xy), tuple(spacing))
+    made = _SPLITS.get(key)  # a click asks again for a split it made (a leaked core's bulge)
+    if made is not None:
+        return made.copy()
+    part = _split_at_neck(mask, seed_xy, spacing)
+    if len(_SPLITS) >= RECENT_SPLITS:
+        _SPLITS.clear()
+    _SPLITS[key] = part.copy()
+    return part
+
+
+#: The splits made lately (by their inputs): one click asks for one of them again.
+RECENT_SPLITS = 4
+_SPLITS: dict[tuple[object, ...], npt.NDArray[np.bool_]] = {}
+
+
+def _split_at_neck(mask: npt.NDArray[np.bool_], seed_xy: tuple[int, int],
+                   spacing: tuple[float, float]) -> npt.NDArray[np.bool_]:  # fmt: skip
     rows, cols = np.nonzero(mask)
     if len(rows) == 0:
         return mask

@@ -95,3 +95,27 @@ def test_the_outlines_bilinear_grid_is_scipys_map_coordinates_bit_for_bit(k: int
     grid = np.meshgrid(fr, fc, indexing="ij")
     expected = ndimage.map_coordinates(box, grid, order=1, mode="nearest")
     assert np.array_equal(_bilinear(box, fr, fc), expected)
+
+
+@pytest.mark.parametrize("mask", random_masks(60), ids=lambda m: f"{m.shape[0]}x{m.shape[1]}")
+def test_depth_on_the_masks_box_is_the_whole_arrays_distance_map_bit_for_bit(
+        mask: np.ndarray) -> None:  # fmt: skip
+    from reviewer_gui.viewer.contact import depth
+
+    for spacing in [(0.7, 0.7), (0.62, 0.9)]:
+        whole = ndimage.distance_transform_edt(mask, sampling=spacing).max(initial=0.0)
+        assert depth(mask, spacing) == float(whole)
+
+
+def test_a_split_asked_for_again_is_the_same_and_the_callers_own() -> None:
+    from reviewer_gui.viewer.contact import split_at_neck
+
+    rows, cols = np.mgrid[0:40, 0:60]
+    two = (rows - 20) ** 2 + (cols - 15) ** 2 <= 100  # two discs
+    two |= (rows - 20) ** 2 + (cols - 40) ** 2 <= 144
+    two |= (abs(rows - 20) <= 1) & (cols >= 20) & (cols <= 35)  # a neck 3 pixels wide
+    first = split_at_neck(two, (15, 20), (0.7, 0.7))
+    assert first[20, 15] and not first[20, 40]  # the seed's disc, split at the neck
+    first[:] = False  # the caller's own array: what is kept for the next ask is not touched
+    again = split_at_neck(two, (15, 20), (0.7, 0.7))
+    assert again[20, 15] and not again[20, 40] and again.sum() > 250
