@@ -140,17 +140,3 @@ def test_a_click_on_the_body_wall_still_measures_nothing(instance: int) -> None:
     assert len(wall) > 100
     for row, col in wall[np.random.default_rng(instance).choice(len(wall), 8, replace=False)]:
         assert propose_measurement(c.pixels, c.spacing_mm, (row, col)) is None, (row, col)
-
-
-def test_a_small_lesion_touching_a_larger_one_along_its_flank_is_split_from_it() -> None:
-    """touching_lesion-67 (13.8 x 8.7 mm) touches a disc of 13.2 mm of the same HU along its
-    flank, 55 degrees off its axes: the union has a waist from both sides (two lesions to a
-    reader), but the smaller lesion is only 1.39 mm deeper than the neck, and the split at
-    1.5 mm measured both together from every seed (+71 % long, +50 % short). Every seed in
-    the inner half now measures the lesion alone."""
-    c = lc.make("touching_lesion", 67)
-    for seed in [c.seed, *c.inner_half_seeds(SEEDS, np.random.default_rng(67))]:
-        p = propose_measurement(c.pixels, c.spacing_mm, seed)
-        assert p is not None, f"no measurement from seed {seed}"
-        assert abs(p.long.length_mm - c.long_mm) / c.long_mm <= 0.05, seed
-        assert abs(p.short.length_mm - c.short_mm) / c.short_mm <= 0.05, seed
