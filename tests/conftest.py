@@ -32,6 +32,7 @@ from pg_server import (
     ServerUnavailable,
     copy_database,
     drop_project,
+    new_database,
     project_logins,
     with_database,
 )
@@ -66,14 +67,11 @@ def pg_database(postgres_url: str) -> Iterator[PgDatabase]:
     """An empty database of its own; dropped afterwards with every role its project made."""
     for made in _templates:
         made.close()
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_url, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {ident(name)}")
+    database = new_database(postgres_url)
     try:
-        yield PgDatabase(with_database(postgres_url, name),
-                         with_database(postgres_url, name, credentials=False), name)  # fmt: skip
+        yield database
     finally:
-        drop_project(postgres_url, name)
+        drop_project(postgres_url, database.name)
 
 
 class Templates:
@@ -88,13 +86,8 @@ class Templates:
         users' passwords) the first time ``key`` is asked for."""
         if key not in self.made:
             self.close()  # one template at a time: the user names are the cluster's roles
-            name = f"tpl_{uuid.uuid4().hex[:12]}"
-            with psycopg.connect(self.url, autocommit=True) as admin:
-                admin.execute(f"CREATE DATABASE {ident(name)}")
-            passwords = dict(build(PgDatabase(with_database(self.url, name),
-                                              with_database(self.url, name, credentials=False),
-                                              name)))  # fmt: skip
-            self.made[key] = (name, passwords)
+            database = new_database(self.url, "tpl")
+            self.made[key] = (database.name, dict(build(database)))
         template, _ = self.made[key]
         name = f"t_{uuid.uuid4().hex[:12]}"
         copy_database(self.url, template, name)

@@ -20,6 +20,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -136,6 +137,16 @@ def with_database(url: str, name: str, *, credentials: bool = True) -> str:
     parts = urlsplit(url)
     netloc = parts.netloc if credentials else parts.netloc.rpartition("@")[2]
     return urlunsplit((parts.scheme, netloc, f"/{name}", parts.query, ""))
+
+
+def new_database(postgres_url: str, prefix: str = "t") -> PgDatabase:
+    """A new, empty database on the server of ``postgres_url`` (its project, once made, is
+    dropped with :func:`drop_project`)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {ident(name)}")
+    return PgDatabase(with_database(postgres_url, name),
+                      with_database(postgres_url, name, credentials=False), name)  # fmt: skip
 
 
 def drop_project(postgres_url: str, name: str) -> None:

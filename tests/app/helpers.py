@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import math
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,3 +160,13 @@ def record_truth(window: MainWindow, key: ReadKey, timepoint: str = "BASELINE") 
         project.add_lesion(key, Category(category), organ, lesion_id=lesion_id)
         long, short, plane = truth_segments(view.volume, key.case_id, timepoint, lesion_id)
         project.measure(key, timepoint, lesion_id, long, plane, short_axis=short)
+
+
+def held_until_let_go(reached: threading.Event, stopping: Callable[[], bool]) -> None:
+    """Hold a loading worker where it is (`reached` set) until the window lets it go
+    (`stopping`): a let-go that lands at a known point of its reading."""
+    reached.set()
+    for _ in range(60_000):  # a guard against a hang, not a measure of time
+        if stopping():
+            break
+        threading.Event().wait(0.001)

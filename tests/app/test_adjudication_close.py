@@ -18,6 +18,7 @@ from reviewer_gui.qt.adjudication_app import open_adjudication
 from reviewer_gui.qt.loading import SeriesLoad
 
 from .adjudication_kit import read_case
+from .helpers import held_until_let_go
 from .review_kit import PASSWORDS, PATIENTS, copy_study, import_study, samples
 
 HELD_AT = 5  # the file read a pane's load is held before
@@ -35,11 +36,7 @@ class HeldLoad(SeriesLoad):
 
     def file_read(self, path: Path) -> None:
         if self.files_read + 1 == HELD_AT:
-            self.reached.set()
-            for _ in range(60_000):  # a guard against a hang, not a measure of time
-                if self.stopping():
-                    break
-                threading.Event().wait(0.001)
+            held_until_let_go(self.reached, self.stopping)
         super().file_read(path)
 
 

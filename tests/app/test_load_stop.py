@@ -19,7 +19,7 @@ from reviewer_gui.qt.main_window import MainWindow
 from reviewer_gui.qt.remote_loading import RemoteSeriesLoad
 from reviewer_gui.qt.workers import Worker
 
-from .helpers import ready
+from .helpers import held_until_let_go, ready
 
 FILES = 300
 
@@ -34,11 +34,7 @@ class PausedLoad(SeriesLoad):
 
     def file_read(self, path: Path) -> None:
         if self.files_read + 1 == self.n:
-            self.reached.set()
-            for _ in range(60_000):  # a guard against a hang, not a measure of time
-                if self.stopping():
-                    break
-                threading.Event().wait(0.001)
+            held_until_let_go(self.reached, self.stopping)
         super().file_read(path)
 
 
@@ -97,11 +93,7 @@ class PausedRemoteLoad(RemoteSeriesLoad):
 
     def file_read(self, path: Path) -> None:
         if self.files_read + 1 == self.n:
-            self.reached.set()
-            for _ in range(60_000):  # a guard against a hang, not a measure of time
-                if self.stopping():
-                    break
-                threading.Event().wait(0.001)
+            held_until_let_go(self.reached, self.stopping)
         super().file_read(path)
 
 

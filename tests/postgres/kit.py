@@ -4,6 +4,7 @@ reads whose every free-text value carries its reader's secret (for the policy te
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 from pg_server import PgDatabase
@@ -20,6 +21,7 @@ from reviewer_gui.reading import (
 )
 from reviewer_gui.store import ProjectStore, Store, UserRecord, open_store
 from reviewer_gui.store.postgres import PostgresStore, add_login, create_project
+from reviewer_gui.store.verify import AuditReport, verify
 
 CASE = "CASE-7"
 DATES = {"BASELINE": dt.date(2024, 1, 8), "M2": dt.date(2024, 3, 4)}
@@ -65,6 +67,15 @@ class Backend:
     def open(self, user: str) -> ProjectStore:
         return open_store(self.location, user=user, password=PASSWORDS[user], create=False)
 
+    def audit(self) -> AuditReport:
+        """The audit trail as ``recist-review audit verify`` finds it (on PostgreSQL, as ada)."""
+        if self.kind == "sqlite":
+            with sqlite3.connect(self.location) as db:
+                return verify(db)
+        with self.open("ada") as store:
+            assert isinstance(store, PostgresStore)
+            return verify(store.database)
+
     def project(self, user: str, store: ProjectStore) -> ReadingProject:
         only = user if ROLES[user] == "reader" else None
         return ReadingProject(store.load(reader=only), engine=RecistEngine(), journal=store,
@@ -89,6 +100,7 @@ def project_with_case(database: PgDatabase) -> Backend:
     backend.create()
     add_case(backend)
     return backend
+
 
 def read_case(backend: Backend, reader: str, *, complete: bool) -> None:
     """``reader``'s read of the case, every free text marked with their secret; signed,

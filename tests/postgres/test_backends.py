@@ -12,7 +12,6 @@ from pg_server import PgDatabase
 from reviewer_gui.reading import ReadKey
 from reviewer_gui.store import ProjectStore, Store, StoreError, open_store
 from reviewer_gui.store.postgres import PostgresStore
-from reviewer_gui.store.verify import verify
 
 from .kit import CASE, Backend, add_case, read_case
 
@@ -25,13 +24,7 @@ def _study(backend: Backend) -> None:
 
 
 def _verify(backend: Backend) -> tuple[int, tuple[str, ...]]:
-    if backend.kind == "sqlite":
-        with sqlite3.connect(backend.location) as db:
-            report = verify(db)
-    else:
-        with backend.open("ada") as store:
-            assert isinstance(store, PostgresStore)
-            report = verify(store.database)
+    report = backend.audit()
     return report.records, tuple(str(p) for p in report.problems)
 
 

@@ -8,37 +8,30 @@ read carries its reader's secret (``kit.SECRETS``).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
-from pg_server import PgDatabase, drop_project, with_database
+from pg_server import PgDatabase, drop_project, new_database
 
 from reviewer_gui.store.postgres import actions, password_history
 from reviewer_gui.store.postgres.ddl import ident, role_prefix
 from reviewer_gui.store.schema import ALL_TABLES
 
-from .kit import CASE, PASSWORDS, SECRETS, Backend, add_case, read_case
+from .kit import CASE, PASSWORDS, SECRETS, Backend, project_with_case, read_case
 
 
 @pytest.fixture(scope="module")
 def study(postgres_url: str) -> Iterator[PgDatabase]:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_url, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {ident(name)}")
-    database = PgDatabase(with_database(postgres_url, name),
-                          with_database(postgres_url, name, credentials=False), name)  # fmt: skip
+    database = new_database(postgres_url)
     try:
-        backend = Backend("postgres", database.location, database.url)
-        backend.create()
-        add_case(backend)
+        backend = project_with_case(database)
         read_case(backend, "alice", complete=True)
         read_case(backend, "bob", complete=False)
         yield database
     finally:
-        drop_project(postgres_url, name)
+        drop_project(postgres_url, database.name)
 
 
 def connect_as(study: PgDatabase, name: str) -> psycopg.Connection[Any]:

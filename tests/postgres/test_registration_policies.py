@@ -9,19 +9,17 @@ has registered one pair, ``PAIR``; nobody has registered ``OTHER``."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
-from pg_server import PgDatabase, drop_project, with_database
+from pg_server import PgDatabase, drop_project, new_database
 
 from reviewer_gui.store import StoreError
 from reviewer_gui.store.derived import StoredRegistration
-from reviewer_gui.store.postgres.ddl import ident
 
-from .kit import PASSWORDS, Backend, add_case
+from .kit import PASSWORDS, Backend, project_with_case
 
 PAIR = ("1.2.3.1", "1.2.3.2")
 OTHER = ("1.2.3.8", "1.2.3.9")
@@ -41,20 +39,14 @@ def mine(owner: str, pair: tuple[str, str] = PAIR) -> StoredRegistration:
 
 @pytest.fixture(scope="module")
 def study(postgres_url: str) -> Iterator[PgDatabase]:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_url, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {ident(name)}")
-    database = PgDatabase(with_database(postgres_url, name),
-                          with_database(postgres_url, name, credentials=False), name)  # fmt: skip
+    database = new_database(postgres_url)
     try:
-        backend = Backend("postgres", database.location, database.url)
-        backend.create()
-        add_case(backend)
+        backend = project_with_case(database)
         with backend.open("alice") as alice:
             alice.keep_registration(mine("alice"))
         yield database
     finally:
-        drop_project(postgres_url, name)
+        drop_project(postgres_url, database.name)
 
 
 def connect_as(study: PgDatabase, name: str) -> psycopg.Connection[Any]:

@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from pg_server import PgDatabase, drop_project, with_database
+from pg_server import PgDatabase, drop_project, new_database
 from postgres.kit import PASSWORDS, Backend
 from reading.kit import gen, series_ref, subject, truth_axes
 
@@ -27,7 +26,6 @@ from reviewer_gui.review import sign_in
 from reviewer_gui.sr import entries_of, sr_name
 from reviewer_gui.sr.migrate import SrLoadRefused, load_srs, loaded_entries
 from reviewer_gui.store import Store, open_store
-from reviewer_gui.store.postgres.ddl import ident
 
 BOB = ReadKey("SUBJ-001", "bob")
 
@@ -36,11 +34,7 @@ BOB = ReadKey("SUBJ-001", "bob")
 def study(postgres_url: str) -> Iterator[PgDatabase]:
     """ada (administrator), alice and bob (readers), carol (adjudicator); SUBJ-001 on the
     sample scans; alice has measured T1 at baseline (not signed), bob has not started."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_url, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {ident(name)}")
-    database = PgDatabase(with_database(postgres_url, name),
-                          with_database(postgres_url, name, credentials=False), name)  # fmt: skip
+    database = new_database(postgres_url)
     try:
         Backend("postgres", database.location, database.url).create()
         with sign_in(database.location, "ada", PASSWORDS["ada"]) as ada:
@@ -54,7 +48,7 @@ def study(postgres_url: str) -> Iterator[PgDatabase]:
             alice.measure("SUBJ-001", "BASELINE", "T1", long, plane)
         yield database
     finally:
-        drop_project(postgres_url, name)
+        drop_project(postgres_url, database.name)
 
 
 def connect_as(study: PgDatabase, name: str) -> psycopg.Connection[Any]:

@@ -5,7 +5,6 @@ read back, replaced, never another user's, bounded in size, and outside the audi
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,8 +14,6 @@ from postgres.kit import Backend, add_case
 
 from reviewer_gui.store import Store, StoreError
 from reviewer_gui.store.derived import StoredRegistration
-from reviewer_gui.store.postgres import PostgresStore
-from reviewer_gui.store.verify import verify
 
 PAIR = ("1.2.826.0.1.3680043.8.498.1", "1.2.826.0.1.3680043.8.498.2")
 AFFINE = json.dumps({"kind": "affine", "matrix": [1, 0, 0, 0, 1, 0, 0, 0, 1],
@@ -41,13 +38,7 @@ def backend(project_location: ProjectLocation) -> Backend:
 
 def verified(backend: Backend) -> tuple[str, tuple[str, ...]]:
     """The audit trail's head and problems, as ``audit verify`` finds them."""
-    if backend.kind == "sqlite":
-        with sqlite3.connect(backend.location) as db:
-            report = verify(db)
-    else:
-        with backend.open("ada") as store:
-            assert isinstance(store, PostgresStore)
-            report = verify(store.database)
+    report = backend.audit()
     return report.head, tuple(str(p) for p in report.problems)
 
 
