@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import SimpleITK
 from scipy import ndimage  # type: ignore[import-untyped]
+from scipy.spatial import ConvexHull, QhullError  # type: ignore[import-untyped]
 
 from .masks import box
 
@@ -20,6 +21,13 @@ sitk: Any = SimpleITK  # its wrapped filters carry no annotations
 #: "smoothed": a neck this much (mm) narrower than the smaller of two touching lesions'
 #: inscribed radius splits them (watershed of the mask's distance map).
 SPLIT_MM = 1.5
+#: A waist from both sides: the seed's basin is cut to its part at the shallower WAIST_MM
+#: when that part and another are convex (the area at least SOLID of the convex hull's) and
+#: inside the window, and every other part is too or reaches the window's edge: two convex
+#: blobs at a neck (a lesion and a disc along its flank, a lesion and a wedge of the wall),
+#: not a lesion in a concave band of wall (organ_edge 46; ``benchmarks/assist_RESULTS.md``).
+WAIST_MM = 1.2
+SOLID = 0.85
 #: A region that leaks to the window's edge is cut to the seed's part (its core, the region
 #: grown within CONFINE_MM of that core) only when that part is THICKER times as thick as
 #: what it leaked into: a lesion bulging from the body wall, not a piece of the wall.
@@ -126,12 +134,43 @@ def _split_at_neck(mask: npt.NDArray[np.bool_], seed_xy: tuple[int, int],
     image.SetSpacing((spacing[1], spacing[0]))
     distance = sitk.SignedMaurerDistanceMap(image, insideIsPositive=False, squaredDistance=False,
                                             useImageSpacing=True)  # fmt: skip
-    basins = sitk.GetArrayFromImage(sitk.MorphologicalWatershed(
-        distance, level=SPLIT_MM, markWatershedLine=False, fullyConnected=True))
-    part = np.zeros_like(mask)
     box = mask[r0:r1, c0:c1]
-    part[r0:r1, c0:c1] = box & (basins == basins[seed_xy[1] - r0, seed_xy[0] - c0])
+    seed = (seed_xy[1] - r0, seed_xy[0] - c0)
+    basins = _basins(distance, SPLIT_MM)
+    kept = box & (basins == basins[seed])
+    finer = _basins(distance, WAIST_MM)
+    own = kept & (finer == finer[seed])
+    others = [kept & (finer == k) for k in np.unique(finer[kept & ~own])]
+    if others and _convex_inside(own) and any(_convex_inside(o) for o in others) \
+            and all(touches_edge(o) or _convex_inside(o) for o in others):
+        kept = own
+    part = np.zeros_like(mask)
+    part[r0:r1, c0:c1] = kept
     return part
+
+
+def _basins(distance: SimpleITK.Image, level: float) -> npt.NDArray[np.uint32]:
+    basins: npt.NDArray[np.uint32] = sitk.GetArrayFromImage(sitk.MorphologicalWatershed(
+        distance, level=level, markWatershedLine=False, fullyConnected=True))
+    return basins
+
+
+def _convex_inside(part: npt.NDArray[np.bool_]) -> bool:
+    """`part` (of the mask's box) is convex, its pixels at least :data:`SOLID` of the area of
+    the convex hull of their corners, and does not reach the box's border (which is on the
+    mask only where the mask reaches the window's edge: a part cut off there runs on)."""
+    if touches_edge(part):
+        return False
+    edge = part & ~ndimage.binary_erosion(part)  # the hull's corners are on the edge pixels
+    pixels = np.argwhere(edge)
+    if len(pixels) < 3:
+        return False
+    corners = (pixels[:, None, :] + np.array([[0, 0], [0, 1], [1, 0], [1, 1]])).reshape(-1, 2)
+    try:
+        hull = ConvexHull(corners)
+    except QhullError:
+        return False
+    return bool(part.sum() >= SOLID * hull.volume)
 
 
 def touches_edge(mask: npt.NDArray[np.bool_]) -> bool:

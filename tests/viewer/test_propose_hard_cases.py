@@ -140,3 +140,23 @@ def test_a_click_on_the_body_wall_still_measures_nothing(instance: int) -> None:
     assert len(wall) > 100
     for row, col in wall[np.random.default_rng(instance).choice(len(wall), 8, replace=False)]:
         assert propose_measurement(c.pixels, c.spacing_mm, (row, col)) is None, (row, col)
+
+
+@pytest.mark.parametrize(("lesion_class", "instance"),
+                         [("touching_lesion", 67), ("organ_edge", 75)])
+def test_a_waist_from_both_sides_splits_at_a_shallower_neck(lesion_class: str,
+                                                            instance: int) -> None:  # fmt: skip
+    """touching_lesion-67 (13.8 x 8.7 mm, a 13.2 mm disc along its flank: the neck 1.39 mm
+    shallower than the small lesion's basin) was measured with its neighbour, +71.3 % long,
+    from every click; organ_edge-75 (30.8 x 22.1 mm, against body-wall muscle of its HU)
+    kept a wedge of the wall 1.24 mm shallower than their neck, +26.5 % long from the centre
+    (seed spread 9.7 px). Under ``contact.SPLIT_MM`` both; the seed's basin is now split at
+    ``contact.WAIST_MM`` when every part of it there is convex and inside the window (a
+    waist from both sides), which the wall cut off at the window's edge never is (organ_edge
+    46 above). From the centre and every seed in the inner half, within 5 %."""
+    c = lc.make(lesion_class, instance)
+    for seed in [c.seed, *c.inner_half_seeds(SEEDS, np.random.default_rng(instance))]:
+        p = propose_measurement(c.pixels, c.spacing_mm, seed, c.nodal)
+        assert p is not None, f"no measurement from seed {seed}"
+        assert abs(p.long.length_mm - c.long_mm) / c.long_mm <= 0.05, seed
+        assert abs(p.short.length_mm - c.short_mm) / c.short_mm <= 0.05, seed
