@@ -134,10 +134,10 @@ def _split_at_neck(mask: npt.NDArray[np.bool_], seed_xy: tuple[int, int],
     image.SetSpacing((spacing[1], spacing[0]))
     distance = sitk.SignedMaurerDistanceMap(image, insideIsPositive=False, squaredDistance=False,
                                             useImageSpacing=True)  # fmt: skip
-    box = mask[r0:r1, c0:c1]
+    boxed = mask[r0:r1, c0:c1]
     seed = (seed_xy[1] - r0, seed_xy[0] - c0)
     basins = _basins(distance, SPLIT_MM)
-    kept = box & (basins == basins[seed])
+    kept = boxed & (basins == basins[seed])
     finer = _basins(distance, WAIST_MM)
     own = kept & (finer == finer[seed])
     others = [kept & (finer == k) for k in np.unique(finer[kept & ~own])]
@@ -212,9 +212,9 @@ def contact_zone(mask: npt.NDArray[np.bool_], excluded: npt.NDArray[np.bool_],
         return None
     rows, cols = np.nonzero(near_both)
     m = ZONE_MARGIN_PX
-    box = (max(int(rows.min()) - m, 0), min(int(rows.max()) + m + 1, mask.shape[0]),
-           max(int(cols.min()) - m, 0), min(int(cols.max()) + m + 1, mask.shape[1]))  # fmt: skip
-    return box, lesions
+    zone = (max(int(rows.min()) - m, 0), min(int(rows.max()) + m + 1, mask.shape[0]),
+            max(int(cols.min()) - m, 0), min(int(cols.max()) + m + 1, mask.shape[1]))  # fmt: skip
+    return zone, lesions
 
 
 def seed_side(values: npt.NDArray[np.float64], pixel: tuple[npt.NDArray[np.intp], ...],
